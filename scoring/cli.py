@@ -1,0 +1,130 @@
+"""The scoring commands of ``sesame-advisor``: questions, score, model, train.
+
+Each package contributes its own subcommands through ``add_commands``; ``bot.cli`` only wires
+them together, so the scoring CLI works without the bot being importable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scoring import assumptions
+from scoring.card import load_scorecard
+from scoring.presentation import question_view, score_view
+from scoring.questions import QUESTIONS, Answer, InvalidAnswer, parse_answers
+from templates import render
+
+
+class CliError(Exception):
+    """A user mistake: printed as one ``error:`` line, exit code 2, never a traceback."""
+
+
+def read_answers(source: str) -> dict[str, Answer]:
+    """Read a JSON object of answers from a file path or ``-`` (stdin) and validate it."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"answers file not found: {source}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read answers file {source}: {exc.__class__.__name__}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"answers file {source} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(raw, dict):
+        raise CliError(f"answers file {source} must hold a JSON object of question id -> answer")
+    try:
+        return parse_answers(raw)
+    except InvalidAnswer as exc:
+        raise CliError(f"answer {exc}") from None
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON the same way for every command."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _card(args: argparse.Namespace) -> Any:
+    return load_scorecard(getattr(args, "model", None))
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """List the questionnaire."""
+    views = [question_view(q.id, args.lang) for q in QUESTIONS]
+    if args.json:
+        emit_json(views)
+    else:
+        print(render(args.lang, "cli_questions.txt.j2", questions=views))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score one answers file."""
+    answers = read_answers(args.answers)
+    card = _card(args)
+    result = card.score(answers)
+    if args.json:
+        emit_json({**result.as_dict(), "model_version": card.version, "estimate": True})
+    else:
+        print(render(args.lang, "cli_score.txt.j2", **score_view(result, args.lang, reasons=5)))
+    return 0
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    """Show the model card."""
+    model_card = _card(args).model_card()
+    if args.json:
+        emit_json(model_card)
+    else:
+        print(render(args.lang, "cli_model.txt.j2", card=model_card))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Retrain from the synthetic population and write the model files."""
+    from scoring import train
+
+    if args.rows < 1000:
+        raise CliError("--rows must be at least 1000")
+    result = train.train(rows=args.rows, seed=args.seed)
+    folder = Path(args.out) if args.out else train.packaged_folder()
+    card_path, estimator_path = train.write(result, folder)
+    print(render(args.lang, "cli_train.txt.j2", card=result.card, card_path=str(card_path),
+                 estimator_path=str(estimator_path)))
+    return 0
+
+
+def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    """``--json`` and ``--lang``, shared by every read-only command."""
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register the scoring subcommands."""
+    p = sub.add_parser("questions", help="list the questionnaire")
+    add_common(p)
+    p.set_defaults(handler=cmd_questions)
+
+    p = sub.add_parser("score", help="estimate a score from an answers file")
+    p.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object of question id -> answer")
+    p.add_argument("--model", help=argparse.SUPPRESS)
+    add_common(p)
+    p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("model", help="show the model card")
+    p.add_argument("--model", help=argparse.SUPPRESS)
+    add_common(p)
+    p.set_defaults(handler=cmd_model)
+
+    p = sub.add_parser("train", help="retrain the scorecard from the synthetic population")
+    p.add_argument("--rows", type=int, default=assumptions.TRAIN_ROWS)
+    p.add_argument("--seed", type=int, default=assumptions.TRAIN_SEED)
+    p.add_argument("--out", help="folder for scorecard.json and scorecard.skops (default: the packaged model)")
+    add_common(p, json_flag=False)
+    p.set_defaults(handler=cmd_train)

@@ -1,0 +1,1 @@
+"""The packaged, trained scorecard files (scorecard.json, scorecard.skops)."""

@@ -1,0 +1,70 @@
+"""Score results resolved into labels for one language, ready for a template.
+
+Templates must not know how to look a label up, and the bot, the CLI and the advice all show
+a score the same way, so the translation from ids to words happens here, once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.card import ScoreResult
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer, Lang
+
+
+def answer_label(question_id: str, value: Answer, lang: Lang) -> str:
+    """The words for a stored answer."""
+    return QUESTION_BY_ID[question_id].label(value, lang)
+
+
+def score_view(result: ScoreResult, lang: Lang, reasons: int = 3) -> dict[str, Any]:
+    """Everything a score message shows, with names in ``lang``."""
+    return {
+        "score": result.score,
+        "band": result.band.name(lang),
+        "band_id": result.band.id,
+        "low": result.range[0],
+        "high": result.range[1],
+        "answered": result.answered,
+        "total_questions": len(QUESTIONS),
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": DIMENSION_NAMES[d.id][lang],
+                "points": round(d.points),
+                "maximum": round(d.maximum),
+                "grade": d.grade,
+                "answered": d.answered,
+                "questions": d.questions,
+            }
+            for d in result.dimensions
+        ],
+        "reasons": [
+            {
+                "question_id": r.question_id,
+                "question": QUESTION_BY_ID[r.question_id].prompt(lang),
+                "answer": answer_label(r.question_id, r.value, lang),
+                "dimension": DIMENSION_NAMES[r.dimension][lang],
+                "points_lost": round(r.points_lost),
+            }
+            for r in result.reasons[:reasons]
+        ],
+    }
+
+
+def question_view(question_id: str, lang: Lang) -> dict[str, Any]:
+    """A question with its choices' labels, as the CLI's JSON and the templates show it."""
+    q = QUESTION_BY_ID[question_id]
+    view: dict[str, Any] = {
+        "id": q.id,
+        "dimension": q.dimension,
+        "dimension_name": DIMENSION_NAMES[q.dimension][lang],
+        "kind": q.kind,
+        "quick": q.quick,
+        "prompt": q.prompt(lang),
+        "help": q.help(lang),
+        "choices": [{"value": c.value, "label": c.label(lang)} for c in q.choices],
+    }
+    if q.kind == "number":
+        view["minimum"], view["maximum"] = q.minimum, q.maximum
+    return view

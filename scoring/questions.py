@@ -1,0 +1,307 @@
+"""The questionnaire: the one contract the dialog, the model and the advice share.
+
+Every question is data. Choices are listed from least to most favourable for the score, and
+the model is trained to respect that order, so "one step to the right" never costs points.
+Prompts and labels live here in both languages so the bot, the CLI and the advice all show
+the same words; nothing else in the project spells out a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["choice", "bool", "number"]
+Lang = Literal["zh", "en"]
+Answer = str | int | bool
+
+DIMENSIONS: tuple[str, ...] = (
+    "credit_history",
+    "behaviour",
+    "capacity",
+    "identity",
+    "connections",
+)
+
+DIMENSION_NAMES: dict[str, dict[str, str]] = {
+    "credit_history": {"zh": "信用历史", "en": "Credit history"},
+    "behaviour": {"zh": "行为偏好", "en": "Behaviour"},
+    "capacity": {"zh": "履约能力", "en": "Capacity"},
+    "identity": {"zh": "身份特质", "en": "Identity"},
+    "connections": {"zh": "人脉关系", "en": "Connections"},
+}
+
+BOOL_LABELS: dict[bool, dict[str, str]] = {
+    False: {"zh": "否", "en": "No"},
+    True: {"zh": "是", "en": "Yes"},
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a user can give, with its label in each language."""
+
+    value: Answer
+    zh: str
+    en: str
+
+    def label(self, lang: Lang) -> str:
+        """The label in ``lang`` (English when the language is unknown)."""
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Question:
+    """One profile question; ``choices`` run from least to most favourable."""
+
+    id: str
+    dimension: str
+    kind: Kind
+    zh: str
+    en: str
+    choices: tuple[Choice, ...] = ()
+    quick: bool = False
+    minimum: int = 0
+    maximum: int = 0
+    help_zh: str = ""
+    help_en: str = ""
+    levels: tuple[Answer, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.kind == "bool":
+            levels: tuple[Answer, ...] = (False, True)
+            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in levels)
+            object.__setattr__(self, "choices", choices)
+        elif self.kind == "number":
+            levels = tuple(range(self.minimum, self.maximum + 1))
+            object.__setattr__(self, "choices", tuple(Choice(v, str(v), str(v)) for v in levels))
+        else:
+            levels = tuple(c.value for c in self.choices)
+        object.__setattr__(self, "levels", levels)
+
+    def prompt(self, lang: Lang) -> str:
+        """The question text in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+    def help(self, lang: Lang) -> str:
+        """A one-line hint shown under the question, if any."""
+        return self.help_zh if lang == "zh" else self.help_en
+
+    def label(self, value: Answer, lang: Lang) -> str:
+        """The label of an answer value, for showing a stored answer back to the user."""
+        return self.choices[self.index(value)].label(lang)
+
+    def index(self, value: Answer) -> int:
+        """Position of ``value`` on the least-to-most favourable scale."""
+        return self.levels.index(value)
+
+    def parse(self, raw: object) -> Answer:
+        """Turn raw input (JSON value, CLI text, button data) into a valid answer.
+
+        Raises ``InvalidAnswer`` with a message naming the question and the value, so callers
+        can show one clear line instead of a traceback.
+        """
+        if self.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"true", "yes", "y", "1", "是"}:
+                return True
+            if text in {"false", "no", "n", "0", "否"}:
+                return False
+            raise InvalidAnswer(self.id, raw, "expected yes/no (true/false)")
+        if self.kind == "number":
+            if isinstance(raw, bool):
+                raise InvalidAnswer(self.id, raw, f"expected a whole number {self.minimum}-{self.maximum}")
+            try:
+                number = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
+            except ValueError:
+                raise InvalidAnswer(
+                    self.id, raw, f"expected a whole number {self.minimum}-{self.maximum}"
+                ) from None
+            if not number.is_integer() or not self.minimum <= number <= self.maximum:
+                raise InvalidAnswer(self.id, raw, f"expected a whole number {self.minimum}-{self.maximum}")
+            return int(number)
+        if isinstance(raw, str) and raw in self.levels:
+            return raw
+        allowed = ", ".join(str(v) for v in self.levels)
+        raise InvalidAnswer(self.id, raw, f"expected one of {allowed}")
+
+
+class InvalidAnswer(ValueError):
+    """An answer that names an unknown question or a value the question does not allow."""
+
+    def __init__(self, question_id: str, value: object, reason: str) -> None:
+        self.question_id = question_id
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{question_id}={value!r}: {reason}")
+
+
+def _c(value: str, zh: str, en: str) -> Choice:
+    return Choice(value, zh, en)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    # ---- credit history (35 %) -------------------------------------------------------
+    Question(
+        "account_age", "credit_history", "choice",
+        "你的支付宝/淘宝账户开通多少年了？", "How long ago did you open your Alipay/Taobao account?",
+        (_c("lt1", "不到1年", "Under 1 year"), _c("1to3", "1-3年", "1-3 years"),
+         _c("3to5", "3-5年", "3-5 years"), _c("5to10", "5-10年", "5-10 years"),
+         _c("gt10", "10年以上", "Over 10 years")),
+        quick=True,
+    ),
+    Question(
+        "huabei", "credit_history", "choice",
+        "过去12个月花呗还款情况如何？", "How did you repay Huabei over the last 12 months?",
+        (_c("overdue_now", "目前有逾期", "Overdue right now"),
+         _c("late_often", "多次逾期", "Late several times"),
+         _c("late_once", "逾期过一次", "Late once"),
+         _c("none", "没开通/没用过", "Not opened / not used"),
+         _c("on_time", "一直按时还款", "Always on time")),
+        quick=True,
+    ),
+    Question(
+        "loans", "credit_history", "choice",
+        "借呗或其他信用贷款的还款情况？", "How are your Jiebei or other credit loans repaid?",
+        (_c("overdue_now", "目前有逾期", "Overdue right now"), _c("late", "逾期过", "Have been late"),
+         _c("none", "没有贷款", "No loans"), _c("on_time", "一直按时还款", "Always on time")),
+        quick=True,
+    ),
+    Question(
+        "credit_cards", "credit_history", "choice",
+        "你有几张信用卡？", "How many credit cards do you hold?",
+        (_c("six_plus", "6张及以上", "6 or more"), _c("none", "没有", "None"),
+         _c("one_two", "1-2张", "1-2"), _c("three_five", "3-5张", "3-5")),
+        quick=True,
+        help_zh="3-5张最合理；太多会被视为负债压力。",
+        help_en="3-5 is the sweet spot; more reads as debt pressure.",
+    ),
+    Question(
+        "card_repayment", "credit_history", "choice",
+        "信用卡还款情况？", "How do you repay your credit cards?",
+        (_c("often_late", "经常逾期", "Often late"), _c("sometimes_late", "偶尔逾期", "Sometimes late"),
+         _c("no_cards", "没有信用卡", "I have no cards"), _c("always_on_time", "一直按时", "Always on time")),
+        quick=True,
+    ),
+    Question(
+        "card_bills", "credit_history", "choice",
+        "信用卡绑定支付宝并导入账单了吗？", "Are your cards bound to Alipay with their statements imported?",
+        (_c("none", "没有绑定", "Not bound"), _c("bound", "已绑定，未导入账单", "Bound, no statements"),
+         _c("bound_with_bills", "已绑定并导入邮箱账单", "Bound, e-mail statements imported")),
+    ),
+    # ---- behaviour (25 %) --------------------------------------------------------------
+    Question(
+        "shopping", "behaviour", "choice",
+        "你网购主要在哪里？", "Where do you mostly shop online?",
+        (_c("rarely", "很少网购", "I rarely shop online"), _c("other", "其他平台", "Other platforms"),
+         _c("taobao", "淘宝/闲鱼", "Taobao / Xianyu"), _c("tmall", "天猫", "Tmall")),
+        quick=True,
+    ),
+    Question(
+        "monthly_spend", "behaviour", "choice",
+        "每月通过支付宝消费多少？", "How much do you spend through Alipay a month?",
+        (_c("lt500", "500元以下", "Under ¥500"), _c("500to2000", "500-2000元", "¥500-2,000"),
+         _c("2000to5000", "2000-5000元", "¥2,000-5,000"), _c("gt5000", "5000元以上", "Over ¥5,000")),
+    ),
+    Question(
+        "living_bills", "behaviour", "number",
+        "用支付宝缴几种生活费？(水、电、燃气、话费、宽带、固话，0-6)",
+        "How many kinds of living bills do you pay through Alipay? (water, power, gas, phone, "
+        "broadband, landline: 0-6)",
+        minimum=0, maximum=6,
+    ),
+    Question(
+        "bill_address", "behaviour", "choice",
+        "缴费地址和收货地址一致吗？", "Is the address on your bills the same as your delivery address?",
+        (_c("no_bills", "不通过支付宝缴费", "I pay no bills through Alipay"),
+         _c("differs", "不一致", "Different"), _c("matches", "一致", "The same")),
+    ),
+    Question(
+        "wealth", "behaviour", "choice",
+        "余额宝和基金里大约有多少钱？", "How much do you keep in Yu'e Bao and funds?",
+        (_c("none", "没有", "None"), _c("small", "1万元以下", "Under ¥10k"),
+         _c("medium", "1-10万元", "¥10k-100k"), _c("large", "10万元以上", "Over ¥100k")),
+        quick=True,
+    ),
+    Question("insurance", "behaviour", "bool",
+             "在支付宝买过保险吗（如账户安全险）？", "Do you hold insurance bought in Alipay (e.g. account security)?"),
+    Question(
+        "charity", "behaviour", "choice",
+        "在支付宝做公益捐款吗？", "Do you donate to charity through Alipay?",
+        (_c("never", "从不", "Never"), _c("sometimes", "偶尔", "Sometimes"), _c("regular", "经常", "Regularly")),
+    ),
+    Question("mybank", "behaviour", "bool", "开通网商银行了吗？", "Have you opened a MYbank account?"),
+    # ---- capacity (20 %) ---------------------------------------------------------------
+    Question(
+        "income", "capacity", "choice",
+        "你的收入情况？", "What is your income like?",
+        (_c("none", "暂无收入", "No income"), _c("unstable", "不稳定", "Irregular"),
+         _c("stable", "稳定", "Stable"), _c("high_stable", "稳定且较高", "Stable and high")),
+        quick=True,
+    ),
+    Question("provident_fund", "capacity", "bool",
+             "授权过公积金信息吗？", "Have you authorised your housing provident fund data?", quick=True),
+    Question("property", "capacity", "bool", "名下有房产并已添加吗？", "Have you added property you own?"),
+    Question("vehicle", "capacity", "bool", "名下有车辆并已添加吗？", "Have you added a vehicle you own?"),
+    # ---- identity (15 %) ---------------------------------------------------------------
+    Question("real_name", "identity", "bool", "完成实名认证了吗？", "Is your account real-name verified?"),
+    Question("education", "identity", "bool", "添加学历信息了吗？", "Have you added your education record?"),
+    Question("work_info", "identity", "bool",
+             "添加了职业信息或公司邮箱吗？", "Have you added your occupation or company e-mail?"),
+    Question(
+        "phone_years", "identity", "choice",
+        "现在的手机号用了多久？", "How long have you used your current phone number?",
+        (_c("lt1", "不到1年", "Under 1 year"), _c("1to3", "1-3年", "1-3 years"),
+         _c("gt3", "3年以上", "Over 3 years")),
+    ),
+    Question(
+        "phone_consistent", "identity", "bool",
+        "支付宝手机号、收货手机号、银行卡预留手机号是同一个吗？",
+        "Is one number used for Alipay, deliveries and your bank cards?",
+        quick=True,
+    ),
+    Question(
+        "addresses", "identity", "choice",
+        "你保留了几个收货地址？", "How many delivery addresses do you keep?",
+        (_c("more", "4个及以上", "4 or more"), _c("two_three", "2-3个", "2-3"), _c("one", "1个", "Just one")),
+    ),
+    Question(
+        "third_party_data", "identity", "bool",
+        "授权过第三方数据吗（车辆、学历、领英、脉脉、钉钉等）？",
+        "Have you authorised third-party data (vehicle, education, LinkedIn, Maimai, DingTalk...)?",
+    ),
+    # ---- connections (5 %) ---------------------------------------------------------------
+    Question(
+        "friends_credit", "connections", "choice",
+        "你的支付宝好友信用大多怎样？", "What is the credit of most of your Alipay friends like?",
+        (_c("unknown", "不清楚", "I don't know"), _c("low", "偏低", "Low"),
+         _c("mixed", "有高有低", "Mixed"), _c("high", "大多较好", "Mostly good")),
+    ),
+    Question(
+        "friend_interaction", "connections", "choice",
+        "和好友在支付宝上互动（聊天、红包、转账）多吗？",
+        "How often do you interact with friends in Alipay (chat, red packets, transfers)?",
+        (_c("never", "从不", "Never"), _c("sometimes", "偶尔", "Sometimes"), _c("often", "经常", "Often")),
+    ),
+)
+
+QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+QUICK_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.quick)
+
+
+def parse_answers(raw: dict[str, object]) -> dict[str, Answer]:
+    """Validate a whole answers mapping; ``None`` means unanswered and is dropped.
+
+    Raises ``InvalidAnswer`` naming the first unknown id or bad value.
+    """
+    answers: dict[str, Answer] = {}
+    for key, value in raw.items():
+        question = QUESTION_BY_ID.get(key)
+        if question is None:
+            raise InvalidAnswer(key, value, "unknown question id")
+        if value is None:
+            continue
+        answers[key] = question.parse(value)
+    return answers
