@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from advice.cli import add_commands as add_advice_commands
+from bot.commands import add_commands as add_bot_commands
 from scoring.cli import CliError
 from scoring.cli import add_commands as add_scoring_commands
 
@@ -19,18 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_scoring_commands(sub)
-    try:
-        from advice.cli import add_commands as add_advice_commands
-    except ImportError:  # pragma: no cover - advice not built yet
-        pass
-    else:
-        add_advice_commands(sub)
-    try:
-        from bot.commands import add_commands as add_bot_commands
-    except ImportError:  # pragma: no cover - bot runtime not built yet
-        pass
-    else:
-        add_bot_commands(sub)
+    add_advice_commands(sub)
+    add_bot_commands(sub)
     return parser
 
 

@@ -1,0 +1,275 @@
+"""The action catalogue: every way to raise the score the source texts name, as data.
+
+An action is a set of counterfactual answer changes. Each change names the answers it moves
+*from* and the one it moves *to*; every "from" answer sits below the "to" answer on the
+question's least-to-most favourable scale, so an action can never make an answer worse. The
+ranking scores those changes through the real scorecard, so no gain is ever written here.
+
+Titles, effort names, timings and warnings are short labels in both languages (like question
+labels in ``scoring.questions``); the how-to steps are templates (``action_steps.txt.j2``).
+``source`` records which seed passage backs an action (``000#5`` = tip 5 of seed text 000).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from scoring.questions import QUESTION_BY_ID, Answer, Lang
+
+Effort = Literal["low", "medium", "high"]
+
+#: Effort levels from least to most; ties in the ranking go to the earlier one.
+EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
+
+EFFORT_NAMES: dict[str, dict[str, str]] = {
+    "low": {"zh": "容易", "en": "low"},
+    "medium": {"zh": "中等", "en": "medium"},
+    "high": {"zh": "较难", "en": "high"},
+}
+
+#: When a change shows in the score. Sesame recomputes monthly, on the 6th (since July 2015);
+#: repayment and usage records need months to build up.
+TIMINGS: dict[str, dict[str, str]] = {
+    "next_update": {
+        "zh": "下次月度更新（每月6日）",
+        "en": "at the next monthly update (on the 6th)",
+    },
+    "months_1_3": {
+        "zh": "坚持1-3个月，按月更新（每月6日）",
+        "en": "after 1-3 months of use (updates on the 6th)",
+    },
+    "months_3_6": {
+        "zh": "需要3-6个月的按时记录",
+        "en": "after 3-6 months of on-time records",
+    },
+    "months_few": {
+        "zh": "几个月内（注销或新办的卡需要数月才能体现）",
+        "en": "within a few months (closed or new cards take months to show)",
+    },
+    "one_year": {
+        "zh": "下次更新起见效，号码使用满1年后再加分",
+        "en": "from the next update; the number's age counts once it is a year old",
+    },
+}
+
+#: Cautions the sources give, shown with the actions they concern.
+WARNINGS: dict[str, dict[str, str]] = {
+    "debt_pressure": {
+        "zh": "信用卡超过5张会被视为负债压力，反而影响信用；3-5张最合理。",
+        "en": "More than 5 credit cards reads as debt pressure and hurts your credit: 3-5 is the sweet spot.",
+    },
+    "bill_address": {
+        "zh": "缴费地址必须和收货地址一致，否则缴费对提分没有帮助。",
+        "en": "Bills paid for an address other than your delivery address do not help the score.",
+    },
+    "no_tricks": {
+        "zh": "付费“刷分”服务和为刷分而做的转账都没有用：蚂蚁会交叉核验数据。",
+        "en": "Paid \"score boosting\" services and transfers made only for the score do not work: "
+        "Ant cross-checks the data.",
+    },
+    "true_data": {
+        "zh": "只填写真实信息：伪造的资料没有用，蚂蚁会与其他来源交叉核验；只添加你确实拥有的项目。",
+        "en": "Add only true information: fake data does not work, Ant cross-checks it with other "
+        "sources; add only what you really have.",
+    },
+    "credit_report": {
+        "zh": "花呗自2021年起接入央行征信：逾期也会出现在你的个人征信报告里。",
+        "en": "Huabei has reported to the central bank's credit system since 2021: an overdue also "
+        "shows in your personal credit report.",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Counterfactual:
+    """One answer change: if the answer is one of ``from_values``, it becomes ``to``."""
+
+    question_id: str
+    to: Answer
+    from_values: tuple[Answer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An answer an action actually changes for one profile."""
+
+    question_id: str
+    before: Answer
+    after: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One way to raise the score.
+
+    ``blocked_by`` lists answers that make the action impossible (no card, no bill import);
+    ``first`` marks an action that outranks every other whenever it gains points (a current
+    overdue is reported as such, and every other action is worth less while it stands).
+    """
+
+    id: str
+    zh: str
+    en: str
+    changes: tuple[Counterfactual, ...]
+    effort: Effort
+    timing: str
+    source: str
+    warnings: tuple[str, ...] = ()
+    blocked_by: tuple[tuple[str, tuple[Answer, ...]], ...] = ()
+    first: bool = False
+
+    def title(self, lang: Lang) -> str:
+        """The action's title in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The questions whose answers the action can change."""
+        return tuple(c.question_id for c in self.changes)
+
+    def changes_for(self, answers: dict[str, Answer]) -> tuple[Change, ...]:
+        """The answer changes this action makes to ``answers``; empty when it does not apply.
+
+        An unanswered question is never changed: the action would claim points for something
+        the user may already do. The ranking asks about such questions ("tell me more")
+        instead, and ``whatif`` follows the same rule because both call this method.
+        """
+        for question_id, values in self.blocked_by:
+            if question_id in answers and answers[question_id] in values:
+                return ()
+        out = []
+        for change in self.changes:
+            current = answers.get(change.question_id)
+            if current is not None and current in change.from_values:
+                out.append(Change(change.question_id, current, change.to))
+        return tuple(out)
+
+
+def _to(question_id: str, to: Answer, *from_values: Answer) -> Counterfactual:
+    """A change to ``to`` from ``from_values`` (default: every answer below ``to``)."""
+    levels = QUESTION_BY_ID[question_id].levels
+    if not from_values:
+        from_values = levels[: levels.index(to)]
+    return Counterfactual(question_id, to, tuple(from_values))
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "repay_overdue", "先还清当前的逾期", "Clear any overdue payment first",
+        # Repaying ends the overdue, but the late record stays: the answer becomes "late".
+        (_to("huabei", "late_once", "overdue_now"), _to("loans", "late", "overdue_now")),
+        "medium", "next_update", "README#credit_report", ("credit_report",), first=True,
+    ),
+    Action(
+        "huabei_on_time", "开通花呗，常用并按时还款", "Use Huabei and repay it on time",
+        # A current overdue must be cleared first (repay_overdue), so it is not a start point.
+        (_to("huabei", "on_time", "late_often", "late_once", "none"),),
+        "medium", "months_3_6", "000#2",
+    ),
+    Action(
+        "card_on_time", "通过支付宝按时还信用卡", "Repay your credit cards on time through Alipay",
+        (_to("card_repayment", "always_on_time", "often_late", "sometimes_late"),),
+        "medium", "months_3_6", "000#5",
+    ),
+    Action(
+        "credit_cards_3_5", "信用卡保持3-5张", "Hold 3-5 credit cards",
+        (_to("credit_cards", "three_five", "six_plus", "none", "one_two"),),
+        "high", "months_few", "000#5", ("debt_pressure",),
+    ),
+    Action(
+        "import_card_bills", "绑定信用卡并导入邮箱账单", "Bind your cards and import their e-mail statements",
+        (_to("card_bills", "bound_with_bills"),),
+        "low", "next_update", "004#steps",
+        blocked_by=(("credit_cards", ("none",)), ("card_repayment", ("no_cards",))),
+    ),
+    Action(
+        "tmall_shopping", "在阿里平台购物，优先天猫", "Shop on Alibaba platforms, Tmall first",
+        (_to("shopping", "tmall"),),
+        "low", "months_1_3", "000#1",
+    ),
+    Action(
+        "living_bills", "用支付宝缴纳生活费用", "Pay your living bills through Alipay",
+        (_to("living_bills", 6), _to("bill_address", "matches", "no_bills")),
+        "low", "months_1_3", "000#7", ("bill_address",),
+    ),
+    Action(
+        "fix_bill_address", "缴费地址与收货地址保持一致", "Pay bills for your delivery address",
+        (_to("bill_address", "matches", "differs"),),
+        "low", "next_update", "000#7", ("bill_address",),
+    ),
+    Action(
+        "wealth_management", "在余额宝等理财产品里存一些钱", "Keep some money in Yu'e Bao or similar",
+        # Only from nothing to a little: holding ¥10k+ is not something advice can ask of anyone.
+        (_to("wealth", "small", "none"),),
+        "low", "months_1_3", "000#4",
+    ),
+    Action(
+        "insurance", "买一份便宜的账户安全险", "Buy cheap account-security insurance",
+        (_to("insurance", True),),
+        "low", "next_update", "000#4",
+    ),
+    Action(
+        "charity", "坚持做公益捐款", "Donate to charity regularly",
+        (_to("charity", "regular"),),
+        "low", "months_1_3", "000#3",
+    ),
+    Action(
+        "mybank", "开通网商银行", "Open a MYbank account",
+        (_to("mybank", True),),
+        "low", "next_update", "000#2",
+    ),
+    Action(
+        "stable_phone", "所有地方只用一个手机号，并长期使用", "Use one phone number everywhere and keep it",
+        # Keeping the number also ages it: a number under a year old reaches "1-3 years".
+        (_to("phone_consistent", True), _to("phone_years", "1to3", "lt1")),
+        "medium", "one_year", "000#6",
+    ),
+    Action(
+        "single_address", "只保留一个收货地址", "Keep a single delivery address",
+        (_to("addresses", "one"),),
+        "low", "next_update", "000#6",
+    ),
+    Action(
+        "complete_profile", "完善个人信息", "Complete your personal information",
+        (_to("real_name", True), _to("education", True), _to("work_info", True),
+         _to("vehicle", True), _to("property", True), _to("provident_fund", True)),
+        "medium", "next_update", "000#10", ("true_data",),
+    ),
+    Action(
+        "authorize_third_party", "授权第三方平台数据", "Authorise third-party data",
+        (_to("third_party_data", True),),
+        "low", "next_update", "000#9", ("true_data",),
+    ),
+    Action(
+        "friends_good_credit", "多结交信用好的朋友", "Make friends with good credit",
+        (_to("friends_credit", "high"),),
+        "high", "months_3_6", "000#8", ("no_tricks",),
+    ),
+    Action(
+        "friend_interaction", "和好友在支付宝上保持互动", "Keep in touch with friends in Alipay",
+        (_to("friend_interaction", "often"),),
+        "low", "months_1_3", "000#8", ("no_tricks",),
+    ),
+)
+
+ACTION_BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+
+
+class UnknownAction(KeyError):
+    """An action id that is not in the catalogue."""
+
+    def __init__(self, action_id: str) -> None:
+        self.action_id = action_id
+        super().__init__(action_id)
+
+    def __str__(self) -> str:
+        return f"unknown action id {self.action_id!r}"
+
+
+def get_action(action_id: str) -> Action:
+    """The action with ``action_id``; raises ``UnknownAction`` otherwise."""
+    try:
+        return ACTION_BY_ID[action_id]
+    except KeyError:
+        raise UnknownAction(action_id) from None

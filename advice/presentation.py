@@ -1,0 +1,119 @@
+"""Plans, actions and projections resolved into words for one language, ready for a template.
+
+The CLI, its JSON and the bot's Telegram messages all show advice through these views, so an
+action's title, effort, timing and warnings are looked up here once and the numbers a user sees
+are the numbers ``advice.ranking`` computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS, Action, Change, get_action
+from advice.ranking import Plan, Projection, RankedAction
+from scoring.presentation import answer_label, score_view
+from scoring.questions import QUESTION_BY_ID, Lang
+from templates import render
+
+#: How many "tell me more" questions a plan message shows.
+TELL_ME_MORE_SHOWN = 3
+
+
+def change_view(change: Change, lang: Lang) -> dict[str, Any]:
+    """One answer change, with the question and both answers in words."""
+    return {
+        "question_id": change.question_id,
+        "question": QUESTION_BY_ID[change.question_id].prompt(lang),
+        "before_value": change.before,
+        "after_value": change.after,
+        "before": answer_label(change.question_id, change.before, lang),
+        "after": answer_label(change.question_id, change.after, lang),
+    }
+
+
+def action_view(action: Action | RankedAction, lang: Lang) -> dict[str, Any]:
+    """An action as a template shows it; ``gain`` and the rest are ``None`` outside a plan.
+
+    ``before`` maps each question the action changes for this user to the current answer, so
+    the steps can fit it (seven cards are told to cut, never to add one).
+    """
+    ranked = action if isinstance(action, RankedAction) else None
+    entry = action.action if isinstance(action, RankedAction) else action
+    changes = ranked.changes if ranked else ()
+    return {
+        "id": entry.id,
+        "title": entry.title(lang),
+        "effort_id": entry.effort,
+        "effort": EFFORT_NAMES[entry.effort][lang],
+        "timing_id": entry.timing,
+        "time_to_effect": TIMINGS[entry.timing][lang],
+        "first": entry.first,
+        "counterfactuals": [
+            {"question_id": c.question_id, "from": list(c.from_values), "to": c.to} for c in entry.changes
+        ],
+        "questions": [
+            {"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in dict.fromkeys(entry.questions)
+        ],
+        "warnings": [WARNINGS[w][lang] for w in entry.warnings],
+        "warning_ids": list(entry.warnings),
+        "gain": ranked.gain if ranked else None,
+        "score_after": ranked.score_after if ranked else None,
+        "band_after": ranked.band_after.name(lang) if ranked else None,
+        "band_after_id": ranked.band_after.id if ranked else None,
+        "before": {c.question_id: c.before for c in changes},
+        "changes": [change_view(c, lang) for c in changes],
+    }
+
+
+def steps_text(view: dict[str, Any], lang: Lang) -> str:
+    """An action's how-to (numbered steps and warnings) as plain text."""
+    return render(lang, "action_steps.txt.j2", action=view)
+
+
+def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
+    """A what-if result: the projected score, band, range and the answers it changed."""
+    low, high = projection.range
+    next_band = projection.next_band
+    return {
+        "score": projection.score,
+        "band": projection.band.name(lang),
+        "band_id": projection.band.id,
+        "low": low,
+        "high": high,
+        "before_score": projection.before.score,
+        "before_band": projection.before.band.name(lang),
+        "gain": projection.gain,
+        "next_band": next_band.name(lang) if next_band else None,
+        "points_to_next_band": projection.points_to_next_band,
+        "actions": [_title(action_id, lang) for action_id in projection.action_ids],
+        "not_applicable": [_title(action_id, lang) for action_id in projection.not_applicable],
+        "unanswered": [
+            {"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered
+        ],
+        "changes": [change_view(c, lang) for c in projection.changes],
+    }
+
+
+def plan_view(plan: Plan, lang: Lang, tell: int = TELL_ME_MORE_SHOWN) -> dict[str, Any]:
+    """A whole plan: today's estimate, the ranked actions, the combined plan, what to ask next."""
+    next_band = plan.next_band
+    return {
+        "before": score_view(plan.before, lang),
+        "next_band": next_band.name(lang) if next_band else None,
+        "points_to_next_band": plan.points_to_next_band,
+        "actions": [action_view(ranked, lang) for ranked in plan.actions],
+        "combined": projection_view(plan.combined, lang) if plan.combined else None,
+        "tell_me_more": [
+            {
+                "question_id": item.question_id,
+                "question": QUESTION_BY_ID[item.question_id].prompt(lang),
+                "narrows_by": item.narrows_by,
+                "actions": [_title(action_id, lang) for action_id in item.action_ids],
+            }
+            for item in plan.tell_me_more[:tell]
+        ],
+    }
+
+
+def _title(action_id: str, lang: Lang) -> dict[str, str]:
+    return {"id": action_id, "title": get_action(action_id).title(lang)}

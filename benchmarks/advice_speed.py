@@ -1,0 +1,88 @@
+"""Cost of ranking every action for one profile, in single ``card.score()`` calls.
+
+Budget (issue 3): ranking all actions for one profile costs no more than 30 single scores.
+Both sides are timed in this process on the same profiles; each figure is the median of many
+rounds, so the printed ratio is stable across machines. Run: ``python benchmarks/advice_speed.py``.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from advice.catalogue import ACTIONS
+from advice.ranking import rank
+from scoring.card import load_scorecard
+from scoring.questions import QUESTIONS, Answer
+
+BUDGET = 30
+PROFILES = 200
+ROUNDS = 41
+SEED = 3
+
+
+def random_profiles(count: int, seed: int) -> list[dict[str, Answer]]:
+    """Profiles with about four answers in five given, each answer uniform over its levels."""
+    rng = random.Random(seed)
+    return [{q.id: rng.choice(q.levels) for q in QUESTIONS if rng.random() < 0.8} for _ in range(count)]
+
+
+def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
+    """Median wall time of ``work`` over ``rounds`` runs."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    card = load_scorecard()
+    profiles = random_profiles(PROFILES, SEED)
+    # Every action applies and moves the score: the most scoring calls a ranking can need.
+    every_action = dict(
+        card.worst_answers(), huabei="late_often", bill_address="differs", income="high_stable", account_age="gt10"
+    )
+
+    def score_all(batch: list[dict[str, Answer]]) -> None:
+        for answers in batch:
+            card.score(answers)
+
+    def rank_all(batch: list[dict[str, Answer]]) -> None:
+        for answers in batch:
+            rank(card, answers)
+
+    rank_all(profiles)  # warm up caches
+    random_ratio = median_seconds(lambda: rank_all(profiles)) / median_seconds(lambda: score_all(profiles))
+    worst_batch = [every_action] * PROFILES
+    worst_ratio = median_seconds(lambda: rank_all(worst_batch)) / median_seconds(lambda: score_all(worst_batch))
+
+    calls = 0
+    score = card.score
+
+    def counting(answers: dict[str, Answer]) -> object:
+        nonlocal calls
+        calls += 1
+        return score(answers)
+
+    card.score = counting  # type: ignore[method-assign]
+    most_calls = 0
+    for answers in [*profiles, every_action]:
+        calls = 0
+        rank(card, answers)
+        most_calls = max(most_calls, calls)
+    card.score = score  # type: ignore[method-assign]
+
+    applying = len(rank(card, every_action).actions)
+    print(f"rank/score, {PROFILES} random profiles, median of {ROUNDS} rounds: {random_ratio:.1f}x, budget {BUDGET}x")
+    print(f"rank/score, profile where {applying} of {len(ACTIONS)} actions gain: {worst_ratio:.1f}x, budget {BUDGET}x")
+    print(f"most score() calls inside one rank(): {most_calls}")
+    verdict = "within" if max(random_ratio, worst_ratio) <= BUDGET else "OVER"
+    print(f"{verdict} budget")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from advice.catalogue import (
+    ACTION_BY_ID,
+    ACTIONS,
+    EFFORT_NAMES,
+    EFFORTS,
+    TIMINGS,
+    WARNINGS,
+    Change,
+    UnknownAction,
+    get_action,
+)
+from advice.presentation import action_view, steps_text
+from scoring.questions import QUESTION_BY_ID
+
+REQUIRED_IDS = {
+    "repay_overdue", "huabei_on_time", "card_on_time", "credit_cards_3_5", "import_card_bills",
+    "tmall_shopping", "living_bills", "fix_bill_address", "wealth_management", "insurance", "charity",
+    "mybank", "stable_phone", "single_address", "complete_profile", "authorize_third_party",
+    "friends_good_credit", "friend_interaction",
+}
+SEEDS = Path("/work/shared/seeds")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_catalogue_covers_every_action_of_the_issue_once():
+    ids = [a.id for a in ACTIONS]
+    assert len(ids) == len(set(ids))
+    assert REQUIRED_IDS <= set(ids), REQUIRED_IDS - set(ids)
+
+
+def test_every_tip_of_the_seed_text_and_the_bill_import_text_is_backed_by_an_action():
+    sources = {a.source for a in ACTIONS}
+    assert {f"000#{n}" for n in range(1, 11)} <= sources
+    assert "004#steps" in sources
+    if SEEDS.exists():  # the seed text really lists ten numbered tips
+        text = (SEEDS / "000_96a56368f582fabe.txt").read_text(encoding="utf-8")
+        assert [int(n) for n in re.findall(r"^(\d+), ", text, re.M)] == list(range(1, 11))
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_every_counterfactual_is_valid_and_never_makes_an_answer_worse(action):
+    assert action.changes
+    assert len(set(action.questions)) == len(action.questions)
+    for change in action.changes:
+        question = QUESTION_BY_ID[change.question_id]
+        assert change.to in question.levels
+        assert change.from_values, change
+        for value in change.from_values:
+            assert value in question.levels
+            assert type(value) is type(change.to)
+            assert question.index(value) < question.index(change.to), (change.question_id, value)
+    for question_id, values in action.blocked_by:
+        assert all(v in QUESTION_BY_ID[question_id].levels for v in values)
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_every_action_has_titles_effort_timing_and_known_warnings(action):
+    assert CJK.search(action.zh) and not CJK.search(action.en)
+    assert action.effort in EFFORTS
+    assert action.timing in TIMINGS
+    assert set(action.warnings) <= set(WARNINGS)
+
+
+def test_label_tables_hold_both_languages():
+    for table in (EFFORT_NAMES, TIMINGS, WARNINGS):
+        for entry in table.values():
+            assert CJK.search(entry["zh"]) and entry["en"] and not CJK.search(entry["en"])
+
+
+def test_the_warnings_the_sources_give_are_attached():
+    assert "debt_pressure" in ACTION_BY_ID["credit_cards_3_5"].warnings
+    assert "more than 5" in WARNINGS["debt_pressure"]["en"].lower()
+    assert "bill_address" in ACTION_BY_ID["living_bills"].warnings
+    assert "bill_address" in ACTION_BY_ID["fix_bill_address"].warnings
+    for action_id in ("complete_profile", "authorize_third_party"):
+        assert "true_data" in ACTION_BY_ID[action_id].warnings
+    assert "no_tricks" in ACTION_BY_ID["friend_interaction"].warnings
+    assert "cross-check" in WARNINGS["no_tricks"]["en"] and "paid" in WARNINGS["no_tricks"]["en"].lower()
+
+
+def test_credit_cards_3_5_moves_every_other_count_to_three_five():
+    (change,) = ACTION_BY_ID["credit_cards_3_5"].changes
+    assert change.to == "three_five"
+    assert set(change.from_values) == {"six_plus", "none", "one_two"}
+
+
+def test_changes_for_touches_only_answered_questions_in_its_from_set():
+    repay = get_action("repay_overdue")
+    assert repay.changes_for({}) == ()
+    assert repay.changes_for({"huabei": "on_time", "loans": "late"}) == ()
+    assert repay.changes_for({"huabei": "overdue_now"}) == (Change("huabei", "overdue_now", "late_once"),)
+    assert repay.changes_for({"huabei": "overdue_now", "loans": "overdue_now"}) == (
+        Change("huabei", "overdue_now", "late_once"),
+        Change("loans", "overdue_now", "late"),
+    )
+    # an action never claims the answer above its target, nor a current overdue as a start point
+    assert get_action("huabei_on_time").changes_for({"huabei": "overdue_now"}) == ()
+    assert get_action("wealth_management").changes_for({"wealth": "small"}) == ()
+
+
+def test_an_impossible_action_is_blocked_by_the_answers_that_rule_it_out():
+    bills = get_action("import_card_bills")
+    assert bills.changes_for({"card_bills": "none"}) == (Change("card_bills", "none", "bound_with_bills"),)
+    assert bills.changes_for({"card_bills": "none", "credit_cards": "none"}) == ()
+    assert bills.changes_for({"card_bills": "bound", "card_repayment": "no_cards"}) == ()
+
+
+def test_unknown_action_ids_raise_a_clear_error():
+    with pytest.raises(UnknownAction, match="unknown action id 'nope'"):
+        get_action("nope")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_every_action_has_rendered_numbered_steps(action, lang):
+    text = steps_text(action_view(action, lang), lang)
+    assert text.startswith("1. ") and "\n2. " in text
+
+
+def test_import_card_bills_steps_follow_the_bill_import_source_in_order():
+    en = steps_text(action_view(get_action("import_card_bills"), "en"), "en")
+    zh = steps_text(action_view(get_action("import_card_bills"), "zh"), "zh")
+    for text, path in (
+        (en, ["Alipay", '"My"', '"Sesame Credit"', '"Credit management"', '"Personal information"',
+              '"Credit card statement"', '"Bind"', "e-mail address", "password", '"Get bill"']),
+        (zh, ["支付宝", "“我的”", "“芝麻信用”", "“信用管理”", "“个人信息”", "“信用卡账单”", "“绑定”",
+              "邮箱地址", "密码", "“获取账单”"]),
+    ):
+        positions = [text.index(step) for step in path]
+        assert positions == sorted(positions), text
+        assert "\n5. " in text

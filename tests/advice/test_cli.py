@@ -1,0 +1,157 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advice import ACTIONS, rank, simulate
+from advice.cli import plan_json, projection_json
+from bot.cli import main
+from scoring.card import load_scorecard
+
+from .profiles import average_with, random_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+CARD = load_scorecard()
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).with_name("sesame-advisor")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def run_main(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path, answers, name="answers.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    return str(path)
+
+
+def test_advise_and_whatif_agree_for_every_action_on_200_random_profiles():
+    """The JSON both commands print, built by the same functions the commands call."""
+    checked = 0
+    for profile in random_profiles(200, seed=5):
+        plan = plan_json(rank(CARD, profile), "en")
+        shown = {a["id"]: a["score_after"] for a in plan["actions"]}
+        for action in ACTIONS:
+            whatif = projection_json(simulate(CARD, profile, [action.id]), "en")
+            expected = shown.get(action.id, plan["before"]["score"])
+            assert whatif["score"] == expected, (action.id, profile)
+            checked += action.id in shown
+    assert checked > 1000
+
+
+def test_the_cli_commands_agree_end_to_end(tmp_path, capsys):
+    for i, profile in enumerate(random_profiles(6, seed=8)):
+        path = write(tmp_path, profile, f"p{i}.json")
+        code, out, _ = run_main(capsys, "advise", "--answers", path, "--json")
+        assert code == 0
+        advice = json.loads(out)
+        assert advice["estimate"] is True and advice["before"]["score"] == CARD.score(profile).score
+        for action in advice["actions"]:
+            code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", action["id"], "--json")
+            assert code == 0 and json.loads(out)["score"] == action["score_after"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_advise_text_shows_each_action_with_its_numbers_and_steps(tmp_path, capsys, lang):
+    profile = average_with(credit_cards="six_plus", huabei="overdue_now")
+    code, out, _ = run_main(capsys, "advise", "--answers", write(tmp_path, profile), "--lang", lang, "--top", "3")
+    assert code == 0
+    plan = rank(CARD, profile, top=3)
+    for ranked in plan.actions:
+        assert f"[{ranked.id}]" in out and f"{ranked.gain:+d}" in out and str(ranked.score_after) in out
+    assert out.count("\n   1. ") == 3
+    assert ("这只是估算" if lang == "zh" else "This is an estimate") in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_whatif_text_shows_score_band_and_range(tmp_path, capsys, lang):
+    profile = average_with(credit_cards="six_plus")
+    code, out, _ = run_main(
+        capsys, "whatif", "--answers", write(tmp_path, profile), "--do", "credit_cards_3_5,mybank", "--lang", lang
+    )
+    projection = simulate(CARD, profile, ["credit_cards_3_5", "mybank"])
+    assert code == 0
+    assert str(projection.score) in out and projection.band.name(lang) in out
+    assert f"{projection.range[0]}-{projection.range[1]}" in out
+
+
+def test_actions_lists_the_catalogue(capsys):
+    code, out, _ = run_main(capsys, "actions", "--json", "--lang", "en")
+    listed = json.loads(out)
+    assert code == 0 and [a["id"] for a in listed] == [a.id for a in ACTIONS]
+    assert all(a["steps"].startswith("1. ") for a in listed)
+    code, out, _ = run_main(capsys, "actions")
+    assert code == 0 and all(f"{a.id}：{a.zh}" in out for a in ACTIONS)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["whatif", "--do", "get_rich"], "unknown action id 'get_rich' (see `sesame-advisor actions`)"),
+        (["whatif", "--do", " , "], "--do needs at least one action id (see `sesame-advisor actions`)"),
+        (["advise", "--top", "0"], "--top must be at least 1"),
+    ],
+)
+def test_bad_ids_and_options_give_one_error_line_and_exit_2(tmp_path, capsys, argv, message):
+    code, out, err = run_main(capsys, *argv, "--answers", write(tmp_path, {"huabei": "on_time"}))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"sesame-advisor: error: {message}"]
+
+
+@pytest.mark.parametrize("command", [["advise"], ["whatif", "--do", "mybank"]])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "answers file not found"), ("{oops", "is not valid JSON"), ('{"huabei": "sometimes"}', "answer huabei")],
+)
+def test_bad_answers_files_give_one_error_line_and_exit_2(tmp_path, capsys, command, content, message):
+    path = tmp_path / "answers.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = run_main(capsys, *command, "--answers", str(path))
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith("sesame-advisor: error: ") and message in line
+
+
+def test_the_real_cli_advises_from_stdin_and_whatif_agrees(tmp_path):
+    profile = average_with(loans="overdue_now", credit_cards="six_plus")
+    advise = subprocess.run(
+        [*cli_command(), "advise", "--answers", "-", "--json", "--lang", "en"],
+        input=json.dumps(profile), capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert advise.returncode == 0, advise.stderr
+    plan = json.loads(advise.stdout)
+    assert plan["actions"][0]["id"] == "repay_overdue"
+    first = plan["actions"][0]
+    assert {"id", "title", "gain", "score_after", "effort", "time_to_effect", "steps"} <= first.keys()
+    path = write(tmp_path, profile)
+    whatif = subprocess.run(
+        [*cli_command(), "whatif", "--answers", path, "--do", first["id"], "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert whatif.returncode == 0, whatif.stderr
+    assert json.loads(whatif.stdout)["score"] == first["score_after"]
+    text = subprocess.run(
+        [*cli_command(), "whatif", "--answers", path, "--do", "repay_overdue,credit_cards_3_5"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert text.returncode == 0 and "预计芝麻分" in text.stdout
+
+
+def test_the_real_cli_refuses_a_bad_id_with_one_line_and_exit_2(tmp_path):
+    result = subprocess.run(
+        [*cli_command(), "whatif", "--answers", write(tmp_path, {}), "--do", "mybank,bribe_ant"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "sesame-advisor: error: unknown action id 'bribe_ant' (see `sesame-advisor actions`)"
+    ]

@@ -1,0 +1,63 @@
+from advice import ACTIONS, get_action, rank, simulate
+from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS
+from advice.presentation import TELL_ME_MORE_SHOWN, action_view, plan_view, projection_view, steps_text
+from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID
+
+from .profiles import average_with
+
+CARD = load_scorecard()
+
+
+def test_a_ranked_action_view_carries_its_numbers_and_labels():
+    plan = rank(CARD, average_with(credit_cards="six_plus"))
+    ranked = next(a for a in plan.actions if a.id == "credit_cards_3_5")
+    for lang in ("zh", "en"):
+        view = action_view(ranked, lang)
+        assert view["title"] == ranked.action.title(lang)
+        assert (view["gain"], view["score_after"]) == (ranked.gain, ranked.score_after)
+        assert view["band_after"] == ranked.band_after.name(lang)
+        assert view["effort"] == EFFORT_NAMES[ranked.effort][lang]
+        assert view["time_to_effect"] == TIMINGS[ranked.time_to_effect][lang]
+        assert view["warnings"] == [WARNINGS["debt_pressure"][lang]]
+        assert view["before"] == {"credit_cards": "six_plus"}
+        (change,) = view["changes"]
+        question = QUESTION_BY_ID["credit_cards"]
+        assert change["before"] == question.label("six_plus", lang)
+        assert change["after"] == question.label("three_five", lang)
+
+
+def test_a_catalogue_view_has_no_numbers_and_generic_steps():
+    view = action_view(get_action("credit_cards_3_5"), "en")
+    assert view["gain"] is None and view["score_after"] is None and view["before"] == {}
+    text = steps_text(view, "en")
+    assert "6 or more" in text and "fewer than 3" in text
+
+
+def test_plan_view_shows_the_plan_numbers():
+    plan = rank(CARD, {"huabei": "overdue_now", "credit_cards": "six_plus", "mybank": False})
+    view = plan_view(plan, "en")
+    assert view["before"]["score"] == plan.before.score
+    assert [a["id"] for a in view["actions"]] == [a.id for a in plan.actions]
+    assert view["actions"][0]["id"] == "repay_overdue"
+    assert len(view["tell_me_more"]) == TELL_ME_MORE_SHOWN < len(plan.tell_me_more)
+    assert view["tell_me_more"][0]["narrows_by"] == plan.tell_me_more[0].narrows_by
+    assert view["combined"]["score"] == plan.combined.score
+    assert view["points_to_next_band"] == plan.points_to_next_band
+    assert view["next_band"] == plan.next_band.name("en")
+
+
+def test_projection_view_names_what_counted_and_what_did_not():
+    profile = {"huabei": "overdue_now", "wealth": "small"}
+    projection = simulate(CARD, profile, ["repay_overdue", "wealth_management", "mybank"])
+    view = projection_view(projection, "zh")
+    assert (view["score"], view["low"], view["high"]) == (projection.score, *projection.range)
+    assert view["gain"] == projection.score - CARD.score(profile).score > 0
+    assert [a["id"] for a in view["not_applicable"]] == ["wealth_management", "mybank"]
+    assert [q["id"] for q in view["unanswered"]] == ["loans", "mybank"]
+    assert view["changes"][0]["before"] == "目前有逾期"
+
+
+def test_every_action_has_a_view_in_both_languages():
+    for action in ACTIONS:
+        assert action_view(action, "zh")["title"] != action_view(action, "en")["title"]

@@ -1,0 +1,247 @@
+import pytest
+
+from advice import ACTIONS, COMBINED_TOP, Plan, UnknownAction, get_action, rank, simulate
+from advice.catalogue import EFFORTS
+from advice.presentation import action_view, steps_text
+from advice.ranking import next_band
+from scoring.card import BANDS, load_scorecard
+from scoring.questions import QUESTIONS, InvalidAnswer
+
+from .profiles import average_with, best, random_profiles, strong_with_new_phone
+
+CARD = load_scorecard()
+PROFILES = random_profiles(200, seed=11)
+
+
+def applied(answers, ranked):
+    after = dict(answers)
+    for change in ranked.changes:
+        after[change.question_id] = change.after
+    return after
+
+
+# ---- crafted profiles -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "profile",
+    [
+        average_with(huabei="overdue_now"),
+        average_with(loans="overdue_now"),
+        average_with(huabei="overdue_now", loans="overdue_now"),
+        # clearing a loan overdue gains fewer points than repaying Huabei on time or adding a
+        # provident fund would: the priority rule still puts it first
+        average_with(loans="overdue_now", huabei="late_often", provident_fund=False),
+        {**CARD.worst_answers(), "huabei": "late_often"},
+        {**CARD.worst_answers()},
+        {"huabei": "overdue_now"},
+    ],
+)
+def test_a_current_overdue_puts_repay_overdue_first(profile):
+    plan = rank(CARD, profile)
+    assert plan.actions[0].id == "repay_overdue", [(a.id, a.gain) for a in plan.actions]
+    assert plan.actions[0].gain > 0
+
+
+def test_the_priority_rule_is_what_puts_a_small_overdue_first():
+    plan = rank(CARD, average_with(loans="overdue_now", huabei="late_often", provident_fund=False))
+    gains = {a.id: a.gain for a in plan.actions}
+    assert max(gains.values()) > gains["repay_overdue"]
+    assert plan.actions[0].id == "repay_overdue"
+
+
+def test_every_random_profile_with_an_overdue_gets_repay_overdue_first():
+    overdue = [p for p in PROFILES if "overdue_now" in (p.get("huabei"), p.get("loans"))]
+    assert len(overdue) > 20
+    for profile in overdue:
+        assert rank(CARD, profile).actions[0].id == "repay_overdue", profile
+
+
+def test_a_strong_profile_with_a_new_inconsistent_phone_gets_stable_phone_near_the_top():
+    plan = rank(CARD, strong_with_new_phone())
+    assert plan.before.band.id == "excellent"
+    top = [a.id for a in plan.actions[:3]]
+    assert "stable_phone" in top, [(a.id, a.gain) for a in plan.actions]
+    ranked = next(a for a in plan.actions if a.id == "stable_phone")
+    assert {c.question_id for c in ranked.changes} == {"phone_consistent", "phone_years"}
+
+
+def test_seven_cards_are_told_to_cut_to_three_to_five_and_never_to_add_one():
+    profile = average_with(credit_cards="six_plus")
+    plan = rank(CARD, profile)
+    cards = next(a for a in plan.actions if a.id == "credit_cards_3_5")
+    assert [(c.before, c.after) for c in cards.changes] == [("six_plus", "three_five")]
+    assert "debt_pressure" in cards.action.warnings
+    en = steps_text(action_view(cards, "en"), "en")
+    zh = steps_text(action_view(cards, "zh"), "zh")
+    assert "cancel" in en and "apply" not in en.lower() and "debt pressure" in en
+    assert "注销" in zh and "申请" not in zh and "负债压力" in zh
+    for ranked in plan.actions:  # no other action touches the card count
+        assert all(c.question_id != "credit_cards" or c.after == "three_five" for c in ranked.changes)
+
+
+def test_a_perfect_profile_gets_no_action_and_no_gain_claim():
+    plan = rank(CARD, CARD.best_answers())
+    assert plan.actions == () and plan.combined is None
+    for action in ACTIONS:
+        projection = simulate(CARD, CARD.best_answers(), [action.id])
+        assert projection.gain == 0 and projection.changes == ()
+
+
+def test_an_empty_profile_gets_no_claim_but_every_question_as_tell_me_more():
+    plan = rank(CARD, {})
+    assert plan.actions == ()
+    assert {t.question_id for t in plan.tell_me_more} == {q.id for q in QUESTIONS}
+    narrowing = [t.narrows_by for t in plan.tell_me_more]
+    assert narrowing == sorted(narrowing, reverse=True)
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_every_action_can_gain_points_for_some_profile(action):
+    profile = best()
+    for change in action.changes:
+        profile[change.question_id] = change.from_values[0]
+    plan = rank(CARD, profile)
+    assert action.id in [a.id for a in plan.actions]
+    assert simulate(CARD, profile, [action.id]).gain > 0
+
+
+# ---- ranking rules ------------------------------------------------------------------------
+def test_gains_are_measured_through_the_scorecard_and_ordered():
+    for profile in PROFILES:
+        plan = rank(CARD, profile)
+        before = CARD.score(profile)
+        assert plan.before == before
+        for ranked in plan.actions:
+            after = CARD.score(applied(profile, ranked))
+            assert ranked.gain == after.score - before.score > 0
+            assert (ranked.score_after, ranked.band_after) == (after.score, after.band)
+        keys = [(not a.action.first, -a.gain, EFFORTS.index(a.effort)) for a in plan.actions]
+        assert keys == sorted(keys)
+
+
+def test_actions_left_out_really_gain_nothing():
+    for profile in PROFILES[:100]:
+        listed = {a.id for a in rank(CARD, profile).actions}
+        for action in ACTIONS:
+            if action.id not in listed:
+                assert simulate(CARD, profile, [action.id]).gain <= 0, (action.id, profile)
+
+
+def test_ties_go_to_the_lower_effort():
+    seen = 0
+    for profile in PROFILES:
+        actions = rank(CARD, profile).actions
+        for first, second in zip(actions, actions[1:], strict=False):
+            if first.gain == second.gain and not first.action.first:
+                seen += 1
+                assert EFFORTS.index(first.effort) <= EFFORTS.index(second.effort)
+    assert seen > 0  # the rule was exercised
+
+
+def test_an_action_on_an_unanswered_question_is_asked_about_not_claimed():
+    profile = {q.id: q.levels[0] for q in QUESTIONS if q.id != "mybank"}
+    plan = rank(CARD, profile)
+    assert "mybank" not in [a.id for a in plan.actions]
+    (item,) = [t for t in plan.tell_me_more if t.question_id == "mybank"]
+    assert item.action_ids == ("mybank",)
+    projection = simulate(CARD, profile, ["mybank"])
+    assert projection.not_applicable == ("mybank",) and projection.unanswered == ("mybank",)
+    assert projection.score == plan.before.score
+
+
+def test_tell_me_more_narrowing_is_the_range_an_answer_removes():
+    for question in QUESTIONS:
+        profile = {k: v for k, v in best().items() if k != question.id}
+        low, high = CARD.score(profile).range
+        full_low, full_high = CARD.score(best()).range
+        (item,) = rank(CARD, profile).tell_me_more
+        assert item.question_id == question.id
+        assert abs(item.narrows_by - ((high - low) - (full_high - full_low))) <= 1
+
+
+def test_top_keeps_the_best_actions_and_the_combined_plan_follows_them():
+    profile = average_with()
+    full = rank(CARD, profile)
+    assert len(full.actions) > COMBINED_TOP
+    two = rank(CARD, profile, top=2)
+    assert two.actions == full.actions[:2]
+    assert two.combined.action_ids == tuple(a.id for a in full.actions[:2])
+    assert full.combined.action_ids == tuple(a.id for a in full.actions[:COMBINED_TOP])
+    expected = simulate(CARD, profile, full.combined.action_ids)
+    assert full.combined == expected
+    assert full.combined.score > full.actions[0].score_after
+    with pytest.raises(ValueError):
+        rank(CARD, profile, top=0)
+
+
+def test_points_to_the_next_band_follow_the_bands():
+    for score in (350, 549, 550, 699, 700, 950):
+        band, missing = next_band(score)
+        above = [b for b in BANDS if b.low > score]
+        if above:
+            assert band == above[0] and missing == above[0].low - score
+        else:
+            assert band is None and missing is None
+    plan = rank(CARD, {**CARD.worst_answers(), "huabei": "late_often"})
+    assert plan.before.band.id == "poor"
+    assert plan.points_to_next_band == plan.next_band.low - plan.before.score
+    combined = plan.combined
+    assert combined.points_to_next_band == combined.next_band.low - combined.score
+    assert rank(CARD, strong_with_new_phone()).next_band is None
+
+
+# ---- simulate -----------------------------------------------------------------------------
+def test_simulate_of_one_action_is_exactly_what_rank_showed():
+    for profile in PROFILES:
+        for ranked in rank(CARD, profile).actions:
+            projection = simulate(CARD, profile, [ranked.id])
+            assert projection.score == ranked.score_after
+            assert projection.band == ranked.band_after
+            assert projection.changes == ranked.changes
+
+
+def test_simulate_applies_actions_in_order_and_merges_their_changes():
+    profile = average_with(huabei="overdue_now")
+    projection = simulate(CARD, profile, ["repay_overdue", "huabei_on_time", "repay_overdue"])
+    assert projection.action_ids == ("repay_overdue", "huabei_on_time")
+    changes = {c.question_id: (c.before, c.after) for c in projection.changes}
+    assert changes["huabei"] == ("overdue_now", "on_time")
+    assert projection.score == CARD.score({**profile, **{q: a for q, (_, a) in changes.items()}}).score
+    assert projection.range == CARD.score({**profile, **{q: a for q, (_, a) in changes.items()}}).range
+
+
+def test_simulate_refuses_unknown_ids_no_ids_and_bad_answers():
+    with pytest.raises(UnknownAction):
+        simulate(CARD, {}, ["repay_overdue", "get_rich"])
+    with pytest.raises(ValueError):
+        simulate(CARD, {}, [])
+    with pytest.raises(InvalidAnswer):
+        simulate(CARD, {"huabei": "sometimes"}, ["repay_overdue"])
+    with pytest.raises(InvalidAnswer):
+        rank(CARD, {"nope": True})
+
+
+def test_ranking_costs_at_most_one_score_call_per_action_plus_two():
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(CARD, name)
+
+        def score(self, answers):
+            calls.append(1)
+            return CARD.score(answers)
+
+    for profile in [*PROFILES[:50], {**CARD.worst_answers(), "huabei": "late_often", "bill_address": "differs"}]:
+        calls.clear()
+        plan = rank(Counting(), profile)
+        assert isinstance(plan, Plan)
+        assert len(calls) <= len(ACTIONS) + 2
+
+
+def test_simulate_takes_a_single_id_as_a_string():
+    profile = average_with(credit_cards="six_plus")
+    assert simulate(CARD, profile, "credit_cards_3_5") == simulate(CARD, profile, ["credit_cards_3_5"])
+
+
+def test_get_action_is_the_catalogue_entry():
+    assert get_action("mybank") is next(a for a in ACTIONS if a.id == "mybank")

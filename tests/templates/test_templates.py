@@ -1,0 +1,164 @@
+"""Every template renders, in its language, from realistic contexts, with valid Telegram HTML."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import escape
+
+from advice.catalogue import ACTIONS, TIMINGS, WARNINGS
+from advice.presentation import action_view, plan_view
+from advice.ranking import rank
+from scoring.card import BANDS
+from scoring.questions import DIMENSIONS, QUESTIONS
+from templates import LANGUAGES, render, template_names
+
+from .samples import card, load_all, troubled_answers
+
+SAMPLES = load_all()
+ALL = sorted({(lang, name) for lang in LANGUAGES for name in template_names(lang)})
+
+IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_ANY = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-./:]*")
+#: Ids a terminal text may show as they are typed (question ids, answer values, action ids...).
+IDENTIFIERS = (
+    {q.id for q in QUESTIONS}
+    | {str(v) for q in QUESTIONS for v in q.levels if isinstance(v, str)}
+    | {"true", "false"}
+    | set(DIMENSIONS)
+    | {b.id for b in BANDS}
+    | {a.id for a in ACTIONS}
+    | set(TIMINGS)
+    | set(WARNINGS)
+)
+#: Latin words a Chinese text may contain: metric names, product and command names.
+LATIN_IN_ZH = {"AUC", "KS", "advise", "sesame-advisor", "Sesame", "Advisor", "Telegram", "Bot", "ID", "JSON"}
+#: Chinese proper nouns an English text may quote (the product names users search for).
+CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
+#: The tags Telegram's HTML parse mode accepts.
+TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
+                 "blockquote", "tg-emoji"}
+#: Templates that show a score or projection, so must carry the estimate disclaimer.
+SHOWS_A_SCORE = ("cli_score", "cli_advise", "cli_whatif", "advice", "whatif")
+
+
+def contexts(name: str, lang: str) -> list[dict]:
+    return SAMPLES[name](lang)
+
+
+def latin_share_in_zh(text: str) -> float:
+    """Latin letters over Latin letters plus Chinese characters, markup, ids and allowed words aside."""
+    text = re.sub(r"<[^>]+>|&#?\w+;", " ", text)
+    latin = sum(
+        len(word)
+        for word in LATIN_WORD.findall(text)
+        if word not in IDENTIFIERS
+        and word not in LATIN_IN_ZH
+        and not re.search(r"[\d_/.]", word)
+    )
+    chinese = len(IDEOGRAPH.findall(text))
+    return latin / max(1, latin + chinese)
+
+
+def chinese_left_in_en(text: str) -> list[str]:
+    for noun in CHINESE_IN_EN:
+        text = text.replace(noun, "")
+    return CJK_ANY.findall(text)
+
+
+class TelegramHtml(HTMLParser):
+    """Collects markup problems: unknown tags, unbalanced tags, entities Telegram rejects."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in TELEGRAM_TAGS:
+            self.problems.append(f"tag <{tag}>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.problems.append(f"unbalanced </{tag}>")
+
+    def handle_entityref(self, name):
+        if name not in {"lt", "gt", "amp", "quot"}:
+            self.problems.append(f"entity &{name};")
+
+
+def test_every_template_has_a_sample_context():
+    missing = sorted({name for _, name in ALL} - set(SAMPLES))
+    assert not missing, f"templates without a sample in tests/templates/samples.py: {missing}"
+
+
+def test_both_languages_have_the_same_templates():
+    assert set(template_names("zh")) == set(template_names("en"))
+
+
+@pytest.mark.parametrize(("lang", "name"), ALL, ids=[f"{lang}/{name}" for lang, name in ALL])
+def test_every_template_renders_in_its_language(lang, name):
+    if name not in SAMPLES:
+        pytest.fail(f"{name} has no sample context in tests/templates/samples.py")
+    samples = contexts(name, lang)
+    assert samples, f"{name}: the sample returned no context"
+    disclaimer = render(lang, "_disclaimer.txt.j2")
+    for context in samples:
+        text = render(lang, name, **context)
+        assert text.strip(), f"{lang}/{name} rendered empty"
+        if lang == "zh":
+            assert IDEOGRAPH.search(text), f"zh/{name} has no Chinese:\n{text}"
+            share = latin_share_in_zh(text)
+            assert share <= 0.1, f"zh/{name} is {share:.0%} Latin:\n{text}"
+        else:
+            assert re.search(r"[A-Za-z]{2}", text), f"en/{name} has no English:\n{text}"
+            leftover = chinese_left_in_en(text)
+            assert not leftover, f"en/{name} has Chinese {''.join(leftover)!r}:\n{text}"
+        if name.endswith(".html.j2"):
+            parser = TelegramHtml()
+            parser.feed(text)
+            parser.close()
+            assert not parser.problems and not parser.stack, (name, parser.problems, parser.stack)
+        shown = disclaimer if name.endswith(".txt.j2") else str(escape(disclaimer))
+        if name.startswith(SHOWS_A_SCORE) or (name == "action_steps.html.j2" and context["action"]["gain"]):
+            assert shown in text, f"{lang}/{name} lacks the estimate disclaimer"
+
+
+def test_the_samples_cover_the_branches_that_matter():
+    views = [c["action"] for c in contexts("action_steps.txt.j2", "en")]
+    assert {v["id"] for v in views} == {a.id for a in ACTIONS}
+    assert any(v["gain"] for v in views) and any(v["gain"] is None for v in views)
+    plans = contexts("advice.html.j2", "en")
+    assert any(p["actions"] for p in plans) and any(not p["actions"] for p in plans)
+    assert any(p["combined"] and len(p["combined"]["actions"]) > 1 for p in plans)
+    whatifs = contexts("whatif.html.j2", "en")
+    assert any(w["not_applicable"] for w in whatifs) and any(w["changes"] for w in whatifs)
+
+
+def test_html_templates_escape_what_they_show():
+    view = action_view(rank(card(), troubled_answers()).actions[0], "en")
+    view = {**view, "title": "A <b> & B", "warnings": ["less < more & so on"]}
+    text = render("en", "action_steps.html.j2", action=view)
+    assert "A &lt;b&gt; &amp; B" in text and "less &lt; more &amp; so on" in text
+    plan = plan_view(rank(card(), troubled_answers()), "en")
+    plan["actions"][0]["title"] = "<script>"
+    assert "&lt;script&gt;" in render("en", "advice.html.j2", **plan)
+
+
+def test_a_missing_variable_fails_instead_of_rendering_blank():
+    from jinja2 import UndefinedError
+
+    with pytest.raises(UndefinedError):
+        render("en", "cli_whatif.txt.j2", score=1)
+
+
+def test_the_language_checks_can_fail():
+    english = render("en", "cli_advise.txt.j2", **contexts("cli_advise.txt.j2", "en")[0])
+    chinese = render("zh", "cli_advise.txt.j2", **contexts("cli_advise.txt.j2", "zh")[0])
+    assert latin_share_in_zh(english) > 0.9 and latin_share_in_zh(chinese) <= 0.1
+    assert chinese_left_in_en(chinese) and not chinese_left_in_en(english)
+    assert not chinese_left_in_en("Open Alipay (支付宝) and tap 芝麻信用")
+    mixed = chinese + "\n" + " ".join(["Sesame score estimate"] * 40)
+    assert latin_share_in_zh(mixed) > 0.1
