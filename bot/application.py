@@ -1,0 +1,67 @@
+"""The python-telegram-bot ``Application``: HTML by default, handlers, storage on start.
+
+``build_application`` is what ``sesame-advisor run`` starts and what the tests drive with
+updates; the tests pass their own advisor and a recording network layer, everything else is
+the same object the real bot runs.
+"""
+
+from __future__ import annotations
+
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.advisor import Advisor
+from bot.config import ApiUrls
+from bot.handlers import publish_commands, setup
+from bot.storage import open_storage
+
+ADVISOR = "advisor"
+
+
+def build_application(
+    token: str,
+    *,
+    database_url: str | None = None,
+    advisor: Advisor | None = None,
+    api: ApiUrls | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> Application:
+    """An application with every handler; the database is opened (and migrated) on start.
+
+    Give either ``database_url`` (opened in ``post_init``, inside the application's own event
+    loop) or a ready ``advisor``.
+    """
+    if advisor is None and database_url is None:
+        raise ValueError("build_application needs a database_url or an advisor")
+
+    async def post_init(application: Application) -> None:
+        if ADVISOR not in application.bot_data:
+            assert database_url is not None
+            application.bot_data[ADVISOR] = Advisor(await open_storage(database_url))
+            application.bot_data["owns_storage"] = True
+        await publish_commands(application.bot)
+
+    async def post_shutdown(application: Application) -> None:
+        if application.bot_data.get("owns_storage"):
+            await application.bot_data[ADVISOR].storage.close()
+
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if api is not None:
+        builder = builder.base_url(api.base_url).base_file_url(api.base_file_url)
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    application = builder.build()
+    if advisor is not None:
+        application.bot_data[ADVISOR] = advisor
+    setup(application)
+    return application

@@ -1,0 +1,196 @@
+"""``sesame-advisor chat``: the bot's dialog in a terminal, no Telegram account needed.
+
+The same advisor, engine, storage and templates as the Telegram bot; buttons become numbered
+choices and Telegram HTML is shown as plain text. Input is read between event-loop turns, so
+Ctrl-C and end of input (a pipe running dry) end the chat cleanly, and answers given so far
+are already committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from bot import callbacks
+from bot.advisor import EXPORT_FILE, Advisor, Who
+from bot.replies import CHART_FILE, Button, Document, Edit, Keyboard, Photo, Reply, Screen
+from bot.storage import Storage, open_storage
+from scoring.questions import Lang
+from templates import render
+
+CHAT_USER_ID = 0
+"""The terminal's one local user (Telegram ids are positive, so it never meets a real one)."""
+QUIT = ("/quit", "/exit")
+_TAG = re.compile(r"<[^>]+>")
+MAX_LINE = 4096
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text: tags dropped, entities unescaped."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class TerminalChat:
+    """One terminal conversation: reads a line, calls the advisor, prints the replies."""
+
+    def __init__(self, advisor: Advisor, who: Who, out: TextIO, folder: Path) -> None:
+        self.advisor = advisor
+        self.who = who
+        self.out = out
+        self.folder = folder
+        self.buttons: list[Button] = []
+        self.typed = False
+        self.commands: dict[str, Callable[[Who], Coroutine[Any, Any, list[Reply]]]] = {
+            "start": advisor.start,
+            "score": advisor.score,
+            "advice": advisor.advice,
+            "whatif": advisor.whatif,
+            "profile": advisor.profile,
+            "full": advisor.full,
+            "back": advisor.back,
+            "skip": advisor.skip,
+            "cancel": advisor.cancel,
+            "language": advisor.choose_language,
+            "export": advisor.export,
+            "forget": advisor.forget,
+            "help": advisor.help,
+        }
+
+    async def language(self) -> Lang:
+        """The user's current language (it can change during the chat)."""
+        return await self.advisor.language(self.who)
+
+    async def begin(self) -> None:
+        """Introduce the chat and run ``/start``, as pressing Start in Telegram does."""
+        self.say(render(await self.language(), "chat_intro.txt.j2"))
+        self.show(await self.advisor.start(self.who), await self.language())
+
+    async def handle(self, line: str) -> bool:
+        """One line of input; ``False`` when the user wants to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.lower() in QUIT:
+            return False
+        if text.startswith("/"):
+            name = text[1:].split()[0].split("@")[0].lower() if len(text) > 1 else ""
+            command = self.commands.get(name, self.advisor.unknown_command)
+            replies = await command(self.who)
+        elif not self.typed and text.isascii() and text.isdigit() and 1 <= int(text) <= len(self.buttons):
+            data = self.buttons[int(text) - 1].data
+            replies = await self.advisor.tap(self.who, data)
+            if data == callbacks.forget(True):
+                self.forget_files()
+        else:
+            replies = await self.advisor.text(self.who, text)
+        self.show(replies, await self.language())
+        return True
+
+    async def bye(self) -> None:
+        """The last line."""
+        self.say(render(await self.language(), "chat_bye.txt.j2"))
+
+    # ---- output ------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        """Print a block of text followed by a blank line."""
+        print(text, end="\n\n", file=self.out, flush=True)
+
+    def show(self, replies: Sequence[Reply], lang: Lang) -> None:
+        """Print replies the way Telegram would show them, buttons as numbered choices."""
+        for reply in replies:
+            if isinstance(reply, Screen):
+                self.screen(reply.text, reply.keyboard, reply.typed, lang)
+            elif isinstance(reply, Edit) and reply.message_id is None:
+                self.screen(reply.screen.text, reply.screen.keyboard, reply.screen.typed, lang)
+            elif isinstance(reply, Photo):
+                path = self.save(reply.filename, reply.png)
+                note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
+                self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
+            elif isinstance(reply, Document):
+                path = self.save(EXPORT_FILE, reply.content)
+                self.say(plain(f"{reply.caption}\n{render(lang, 'chat_file.txt.j2', kind='file', path=str(path))}"))
+            # An Edit of an older message only tidies Telegram's history, and a Notice is a
+            # toast repeating what the screen after it says: neither adds anything here.
+
+    def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang) -> None:
+        """A message, and its buttons as choices the next line can pick."""
+        lines = [plain(text)]
+        if keyboard:
+            self.buttons = [button for row in keyboard for button in row]
+            self.typed = typed
+            if typed:
+                lines.append("  " + "  ".join(f"[{b.label}]" for b in self.buttons))
+            else:
+                number = 0
+                for row in keyboard:  # rows as Telegram lays them out
+                    cells = []
+                    for button in row:
+                        number += 1
+                        # A button labelled with its own number needs no second number.
+                        cells.append(button.label if button.label == str(number) else f"{number}) {button.label}")
+                    lines.append("  " + "   ".join(cells))
+            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
+        self.say("\n".join(lines))
+
+    def forget_files(self) -> None:
+        """``/forget`` confirmed: the chart and export this chat saved go with the rows."""
+        for name in (CHART_FILE, EXPORT_FILE):
+            (self.folder / name).unlink(missing_ok=True)
+
+    def save(self, name: str, content: bytes) -> Path:
+        """Write a picture or file the bot would send into the data folder."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / name
+        path.write_bytes(content)
+        return path
+
+
+def read_line(stream: BinaryIO, prompt: str | None, out: TextIO) -> str | None:
+    """One line of input, ``None`` at its end; undecodable bytes never stop the chat."""
+    if prompt is not None:
+        print(prompt, end="", file=out, flush=True)
+    raw = stream.readline(MAX_LINE)
+    if not raw:
+        return None
+    line = raw.decode("utf-8", "replace").rstrip("\r\n")
+    if prompt is None:  # piped input: echo it, so the output reads as a conversation
+        print(f"› {line}", file=out, flush=True)
+    return line
+
+
+def run_chat(
+    database_url: str,
+    folder: Path,
+    lang: Lang | None,
+    client_language: str | None,
+    stdin: BinaryIO | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Hold a terminal conversation until ``/quit``, end of input or Ctrl-C."""
+    stdin = stdin or sys.stdin.buffer
+    out = out or sys.stdout
+    interactive = stdin is sys.stdin.buffer and sys.stdin.isatty()
+    with asyncio.Runner() as runner:
+        storage: Storage = runner.run(open_storage(database_url))
+        try:
+            advisor = Advisor(storage, channel="chat")
+            who = Who(CHAT_USER_ID, lang or client_language)
+            if lang:
+                runner.run(advisor.set_language(who, lang))
+            chat = TerminalChat(advisor, who, out, folder)
+            runner.run(chat.begin())
+            try:
+                while (line := read_line(stdin, "› " if interactive else None, out)) is not None:
+                    if not runner.run(chat.handle(line)):
+                        break
+            except KeyboardInterrupt:
+                print(file=out)
+            runner.run(chat.bye())
+        finally:
+            runner.run(storage.close())
+    return 0

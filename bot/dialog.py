@@ -1,0 +1,235 @@
+"""The questionnaire as a conversation, with its state in the database.
+
+The engine knows nothing of Telegram or terminals: it is told what the user did (typed text,
+tapped an answer, asked to go back) and answers with a step (ask this question, the
+questionnaire is finished, that input was rejected). Because every step is read from and
+written to the database, any engine instance in any process continues the same conversation,
+and a rejected input never changes a thing.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from bot.storage import Dialog, NewAnswer, Storage
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
+
+Path = Literal["quick", "full", "edit"]
+Reason = Literal[
+    "use_buttons",  # free text where a button was expected
+    "not_a_number",  # text that is no number at all
+    "out_of_range",  # a number the question does not allow
+    "too_long",  # far more text than any answer needs
+    "stale",  # a button of a question that is no longer being asked
+    "forged",  # callback data no button of ours carries
+    "first_question",  # /back on the first question
+    "no_question",  # an answer, /back, /skip or /cancel while no questionnaire runs
+]
+
+MAX_TEXT = 32
+"""Longer input is no answer to any question; it is rejected before any parsing."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask ``question``: the ``position``-th of ``total`` on ``path``.
+
+    ``current`` is the stored answer when the question was answered before (after ``/back``
+    or when changing an answer); ``nonce`` binds the answer buttons to this very asking;
+    ``stored`` is the answer the step leading here saved, if any.
+    """
+
+    question: Question
+    position: int
+    total: int
+    path: Path
+    nonce: str
+    current: Answer | None = None
+    stored: NewAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The path is done (or had nothing left to ask): time to show the score."""
+
+    path: Path
+    stored: NewAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The input changed nothing; ``ask`` is the question to ask again, if one is running."""
+
+    reason: Reason
+    ask: Ask | None
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The questionnaire stopped; the ``answered`` answers stay stored."""
+
+    answered: int
+
+
+Step = Ask | Finished | Rejected | Cancelled
+
+
+def new_nonce() -> str:
+    """Six URL-safe characters: short enough for callback data, too many to guess."""
+    return secrets.token_urlsafe(4)
+
+
+def path_questions(path: Path, answered: dict[str, Answer]) -> tuple[str, ...]:
+    """The unanswered questions of a path, in questionnaire order."""
+    ids = QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
+    return tuple(qid for qid in ids if qid not in answered)
+
+
+class DialogEngine:
+    """Walks a user through the questionnaire; every method is one user action."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    # ---- reading ---------------------------------------------------------------------
+    async def current(self, user_id: int) -> Ask | None:
+        """The question being asked, or ``None`` when no questionnaire runs."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return None
+        return await self._ask(user_id, dialog)
+
+    async def _ask(self, user_id: int, dialog: Dialog) -> Ask:
+        question_id = dialog.question_id
+        assert question_id is not None and dialog.path is not None
+        answers = await self.storage.answers(user_id)
+        return Ask(
+            question=QUESTION_BY_ID[question_id],
+            position=dialog.position + 1,
+            total=len(dialog.queue),
+            path=dialog.path,  # type: ignore[arg-type]
+            nonce=dialog.nonce,
+            current=answers.get(question_id),
+        )
+
+    # ---- starting --------------------------------------------------------------------
+    async def begin(self, user_id: int, path: Path) -> Ask | Finished:
+        """Start a path at its first unanswered question, or carry on the one running.
+
+        ``/start`` during any running questionnaire continues it; ``/full`` during the quick
+        check widens it to every question still unanswered.
+        """
+        running = await self.current(user_id)
+        if running is not None and (path == "quick" or running.path == path):
+            return running
+        queue = path_questions(path, await self.storage.answers(user_id))
+        if not queue:
+            return Finished(path)
+        nonce = new_nonce()
+        await self.storage.start_dialog(user_id, path, queue, nonce)
+        return Ask(QUESTION_BY_ID[queue[0]], 1, len(queue), path, nonce)
+
+    async def edit(self, user_id: int, question_id: str) -> Ask:
+        """Ask one question again so its answer can be changed (from the profile)."""
+        nonce = new_nonce()
+        await self.storage.start_dialog(user_id, "edit", (question_id,), nonce)
+        answers = await self.storage.answers(user_id)
+        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, answers.get(question_id))
+
+    # ---- answering -------------------------------------------------------------------
+    async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Step:
+        """A typed answer: only number questions take one; anything odd is rejected."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return Rejected("no_question", None)
+        ask = await self._ask(user_id, dialog)
+        text = text.strip()
+        if len(text) > MAX_TEXT:
+            return Rejected("too_long", ask)
+        question = ask.question
+        if question.kind != "number":
+            return Rejected("use_buttons", ask)
+        try:
+            value = question.parse(text)
+        except InvalidAnswer:
+            return Rejected(_number_problem(text), ask)
+        return await self._store(user_id, dialog, ask, value, source)
+
+    async def answer_choice(
+        self, user_id: int, question_id: str, index: int, nonce: str, source: str = "button"
+    ) -> Step:
+        """A tapped answer button: it must belong to the question asked right now."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return Rejected("stale", None)
+        ask = await self._ask(user_id, dialog)
+        if nonce != dialog.nonce or question_id != dialog.question_id:
+            return Rejected("stale", ask)
+        if not 0 <= index < len(ask.question.levels):
+            return Rejected("forged", ask)
+        return await self._store(user_id, dialog, ask, ask.question.levels[index], source)
+
+    async def _store(self, user_id: int, dialog: Dialog, ask: Ask, value: Answer, source: str) -> Step:
+        if dialog.path == "edit":
+            source = "profile_edit"
+        answer = NewAnswer(ask.question.id, value, source)
+        return await self._move(user_id, dialog, dialog.position + 1, answer)
+
+    async def _move(self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None) -> Step:
+        finished = position >= len(dialog.queue)
+        moved = await self.storage.step(
+            user_id,
+            dialog.nonce,
+            path=None if finished else dialog.path,
+            position=position,
+            nonce=new_nonce(),
+            answer=answer,
+        )
+        if not moved:  # another update moved the dialog first: this input is out of date
+            return Rejected("stale", await self.current(user_id))
+        if finished:
+            return Finished(dialog.path, answer)  # type: ignore[arg-type]
+        fresh = await self.storage.dialog(user_id)
+        assert fresh is not None
+        return replace(await self._ask(user_id, fresh), stored=answer)
+
+    # ---- moving around ---------------------------------------------------------------
+    async def back(self, user_id: int) -> Step:
+        """One question back (its stored answer is shown and can be kept or changed)."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return Rejected("no_question", None)
+        if dialog.position == 0:
+            return Rejected("first_question", await self._ask(user_id, dialog))
+        return await self._move(user_id, dialog, dialog.position - 1)
+
+    async def skip(self, user_id: int) -> Step:
+        """Leave the question as it is (unanswered, or its earlier answer) and go on."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return Rejected("no_question", None)
+        return await self._move(user_id, dialog, dialog.position + 1)
+
+    async def cancel(self, user_id: int) -> Step:
+        """Stop the questionnaire; every answer given so far stays stored."""
+        dialog = await self.storage.dialog(user_id)
+        if dialog is None or dialog.question_id is None:
+            return Rejected("no_question", None)
+        moved = await self.storage.step(
+            user_id, dialog.nonce, path=None, position=dialog.position, nonce=new_nonce()
+        )
+        if not moved:
+            return Rejected("stale", await self.current(user_id))
+        return Cancelled(len(await self.storage.answers(user_id)))
+
+
+def _number_problem(text: str) -> Reason:
+    """Tell "no number at all" from "a number this question does not allow"."""
+    try:
+        number = float(text)
+    except ValueError:
+        return "not_a_number"
+    return "out_of_range" if math.isfinite(number) else "not_a_number"

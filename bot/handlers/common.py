@@ -1,0 +1,87 @@
+"""What every handler shares: finding the advisor and the user, and delivering replies.
+
+Handlers stay a few lines each: translate the update into a ``Who`` (and text or button
+data), call the advisor, hand the replies to ``deliver``, which speaks the Bot API.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.advisor import Advisor, Who
+from bot.replies import Document, Edit, Keyboard, Notice, Photo, Reply, Screen
+
+logger = logging.getLogger(__name__)
+
+
+def advisor_of(context: ContextTypes.DEFAULT_TYPE) -> Advisor:
+    """The application's advisor (created on start, kept in ``bot_data``)."""
+    return context.application.bot_data["advisor"]
+
+
+def who_of(update: Update) -> Who:
+    """The Telegram user: the id and the client language, nothing else is kept."""
+    user = update.effective_user
+    assert user is not None
+    return Who(user.id, user.language_code)
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """An inline keyboard, or none."""
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
+    )
+
+
+async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[Reply]) -> None:
+    """Show the replies; a tapped button's query is always answered (with a notice, if any)."""
+    query = update.callback_query
+    if query is not None:
+        note = next((r.text for r in replies if isinstance(r, Notice)), None)
+        await query.answer(note)
+    chat = update.effective_chat
+    assert chat is not None
+    for reply in replies:
+        if isinstance(reply, Screen):
+            await send_screen(update, context, chat.id, reply)
+        elif isinstance(reply, Edit):
+            await edit_screen(update, context, chat.id, reply)
+        elif isinstance(reply, Photo):
+            await context.bot.send_photo(
+                chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=markup(reply.keyboard)
+            )
+        elif isinstance(reply, Document):
+            await context.bot.send_document(chat.id, reply.content, filename=reply.filename, caption=reply.caption)
+
+
+async def send_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> None:
+    """Send a message; for a question, remember which message it is."""
+    message = await context.bot.send_message(chat_id, screen.text, reply_markup=markup(screen.keyboard))
+    if screen.nonce is not None:
+        await advisor_of(context).question_shown(who_of(update), screen.nonce, message.message_id)
+
+
+async def edit_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, edit: Edit) -> None:
+    """Replace a message's text and buttons; a message Telegram will not edit gets a new one."""
+    message_id = edit.message_id
+    if message_id is None and update.callback_query is not None and update.callback_query.message is not None:
+        message_id = update.callback_query.message.message_id
+    if message_id is None:
+        await send_screen(update, context, chat_id, edit.screen)
+        return
+    try:
+        await context.bot.edit_message_text(
+            edit.screen.text, chat_id=chat_id, message_id=message_id, reply_markup=markup(edit.screen.keyboard)
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return  # the same toggle tapped twice: the message already shows this
+        logger.info("message %s could not be edited (%s); sending a new one", message_id, exc.message)
+        await send_screen(update, context, chat_id, edit.screen)

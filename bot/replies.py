@@ -1,0 +1,74 @@
+"""What the bot says, independent of where it is said.
+
+The advisor answers every user action with a list of replies; the Telegram adapter turns
+them into Bot API calls and the terminal chat into printed text, so both show the very same
+conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHART_FILE = "sesame-score.png"
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: its label and the callback data it sends back."""
+
+    label: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A message: Telegram-HTML text with an optional inline keyboard.
+
+    ``typed`` marks a question that takes a typed number; ``nonce`` marks a question screen,
+    so the adapter can report where it was shown (and later take its buttons away).
+    """
+
+    text: str
+    keyboard: Keyboard = ()
+    typed: bool = False
+    nonce: str | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace a message shown earlier: the tapped one (``message_id`` None) or a given one."""
+
+    screen: Screen
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A picture (PNG) with a caption and optional buttons; the file name gives its type."""
+
+    png: bytes
+    caption: str
+    keyboard: Keyboard = ()
+    filename: str = CHART_FILE
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file for the user to keep."""
+
+    content: bytes
+    filename: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short note on a tapped button (Telegram shows it as a toast)."""
+
+    text: str
+
+
+Reply = Screen | Edit | Photo | Document | Notice

@@ -1,0 +1,158 @@
+"""Engine steps and score results turned into screens: template text plus buttons.
+
+Every word comes from a template (``templates/<lang>/bot_*``) or from the questionnaire data;
+this module only decides which template, which context and how buttons are laid out.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot import callbacks
+from bot.dialog import Ask, Reason
+from bot.replies import Button, Keyboard, Screen
+from scoring.presentation import answer_label, question_view
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, Lang
+from templates import render
+
+PROFILE_ROW = 6
+"""Numbered profile buttons per row: 27 questions fit in five rows."""
+
+LANGUAGE_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
+"""Each language by its own name (an autonym reads the same whatever language is active)."""
+
+
+def button_label(lang: Lang, name: str, **context: Any) -> str:
+    """A button's label, from ``bot_button.txt.j2``."""
+    return render(lang, "bot_button.txt.j2", button=name, **context)
+
+
+def notice(lang: Lang, name: str) -> str:
+    """The short text shown on a tapped button (a Telegram toast)."""
+    return render(lang, "bot_notice.txt.j2", notice=name)
+
+
+def command_descriptions(lang: Lang) -> list[tuple[str, str]]:
+    """The bot's commands with their descriptions, from ``bot_commands.txt.j2``.
+
+    The same list feeds ``setMyCommands`` and ``/help``, so the two never disagree.
+    """
+    text = render(lang, "bot_commands.txt.j2", quick_total=len(QUICK_IDS))
+    pairs = []
+    for line in text.splitlines():
+        name, _, description = line.partition(" - ")
+        pairs.append((name.strip(), description.strip()))
+    return pairs
+
+
+def _width(label: str) -> int:
+    """Display width: CJK characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)
+
+
+def layout(buttons: list[Button]) -> Keyboard:
+    """Short labels share a row; long ones get a row each, so no label is cut off on a phone."""
+    widest = max((_width(b.label) for b in buttons), default=0)
+    per_row = 7 if widest <= 4 else 2 if widest <= 16 else 1
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def question_screen(ask: Ask, lang: Lang, problem: Reason | None = None) -> Screen:
+    """A question with its progress, its answers as buttons and, after bad input, what was wrong."""
+    view = question_view(ask.question.id, lang)
+    current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
+    buttons = []
+    for index, choice in enumerate(view["choices"]):
+        label = choice["label"]
+        if ask.current is not None and ask.question.levels[index] == ask.current:
+            label = button_label(lang, "current", label=label)
+        buttons.append(Button(label, callbacks.answer(ask.question.id, index, ask.nonce)))
+    text = render(
+        lang,
+        "bot_question.html.j2",
+        q=view,
+        position=ask.position,
+        total=ask.total,
+        path=ask.path,
+        current=current,
+        problem=problem,
+        asking=True,
+    )
+    return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
+
+
+def problem_screen(reason: Reason, lang: Lang) -> Screen:
+    """Bad input while no question is open."""
+    return Screen(render(lang, "bot_invalid.html.j2", problem=reason, asking=False))
+
+
+def answered_screen(ask_path: str, position: int, total: int, question_id: str, value: Answer, lang: Lang) -> Screen:
+    """A question once answered: its text and the answer, buttons gone."""
+    return Screen(
+        render(
+            lang,
+            "bot_answered.html.j2",
+            path=ask_path,
+            position=position,
+            total=total,
+            prompt=QUESTION_BY_ID[question_id].prompt(lang),
+            answer=answer_label(question_id, value, lang),
+        )
+    )
+
+
+def welcome_screen(lang: Lang, returning: bool) -> Screen:
+    """The greeting of ``/start`` with the one-line estimate disclaimer."""
+    return Screen(render(lang, "bot_welcome.html.j2", returning=returning, quick_total=len(QUICK_IDS)))
+
+
+def score_keyboard(lang: Lang, answered: int) -> Keyboard:
+    """What to do after seeing a score: the advice, a what-if, the rest of the profile."""
+    first = [Button(button_label(lang, "advice"), callbacks.command("advice"))]
+    first.append(Button(button_label(lang, "whatif"), callbacks.command("whatif")))
+    second = [Button(button_label(lang, "profile"), callbacks.command("profile"))]
+    if answered < len(QUESTIONS):
+        second.append(Button(button_label(lang, "full"), callbacks.command("full")))
+    return (tuple(first), tuple(second))
+
+
+def profile_screen(answers: Mapping[str, Answer], lang: Lang) -> Screen:
+    """Every question with the stored answer, and a numbered button to change each."""
+    items = [
+        {
+            "number": number,
+            "prompt": q.prompt(lang),
+            "answer": None if q.id not in answers else answer_label(q.id, answers[q.id], lang),
+        }
+        for number, q in enumerate(QUESTIONS, start=1)
+    ]
+    buttons = [Button(str(number), callbacks.edit(q.id)) for number, q in enumerate(QUESTIONS, start=1)]
+    keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
+    return Screen(render(lang, "bot_profile.html.j2", items=items, answered=len(answers)), keyboard)
+
+
+def language_screen(lang: Lang) -> Screen:
+    """The language picker."""
+    row = tuple(Button(name, callbacks.language(code)) for code, name in LANGUAGE_NAMES.items())
+    return Screen(render(lang, "bot_language.html.j2"), (row,))
+
+
+def forget_screen(lang: Lang, answers: int, snapshots: int) -> Screen:
+    """The confirmation ``/forget`` asks for before deleting anything."""
+    row = (
+        Button(button_label(lang, "forget_yes"), callbacks.forget(True)),
+        Button(button_label(lang, "forget_no"), callbacks.forget(False)),
+    )
+    return Screen(render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots), (row,))
+
+
+def help_screen(lang: Lang) -> Screen:
+    """What the bot can do: the command list of ``setMyCommands`` with a few words around it."""
+    return Screen(render(lang, "bot_help.html.j2", commands=command_descriptions(lang)))
+
+
+def text_screen(lang: Lang, name: str, keyboard: Iterable[tuple[Button, ...]] = (), **context: Any) -> Screen:
+    """Any other message: one template, no logic."""
+    return Screen(render(lang, name, **context), tuple(keyboard))

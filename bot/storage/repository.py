@@ -1,0 +1,282 @@
+"""Reads and writes of user data, one short transaction each.
+
+Every answer is committed in its own transaction together with the step of the dialog it
+completes, so a crash can lose neither, and a stale or duplicated button press (guarded by
+the question's nonce in the ``UPDATE``) cannot store anything twice, even across processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.storage.database import migrate
+from bot.storage.tables import USER_TABLES, DialogState, ScoreSnapshot, StoredAnswer, User, utcnow
+from scoring.questions import Answer
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A user's dialog state, detached from any session."""
+
+    path: str | None
+    queue: tuple[str, ...]
+    position: int
+    nonce: str
+    message_id: int | None
+
+    @property
+    def question_id(self) -> str | None:
+        """The question being asked, or ``None`` when no questionnaire is running."""
+        if self.path is None or not 0 <= self.position < len(self.queue):
+            return None
+        return self.queue[self.position]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A score as it was shown to the user."""
+
+    score: int
+    band: str
+    low: int
+    high: int
+    dimensions: dict[str, int]
+    model_version: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """An answer to store: which question, the parsed value, and where it came from."""
+
+    question_id: str
+    value: Answer
+    source: str
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were written as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+class Storage:
+    """The bot's database: users, answers, dialog states and score snapshots."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def migrate(self) -> None:
+        """Apply the Alembic migrations (done on every start)."""
+        await migrate(self.engine)
+
+    async def close(self) -> None:
+        """Release the connection pool."""
+        await self.engine.dispose()
+
+    # ---- users ---------------------------------------------------------------------
+    async def ensure_user(self, user_id: int, language: str) -> str:
+        """Create the user on first contact; returns the language the user talks in."""
+        async with self.sessions() as session:
+            user = await session.get(User, user_id)
+            if user is not None:
+                return user.language
+            session.add(User(id=user_id, language=language))
+            try:
+                await session.commit()
+            except IntegrityError:  # created meanwhile by another update or process
+                await session.rollback()
+                user = await session.get(User, user_id)
+                return user.language if user else language
+            return language
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        """Remember the language the user picked."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(User).where(User.id == user_id).values(language=language, updated_at=utcnow())
+            )
+
+    # ---- answers -------------------------------------------------------------------
+    async def answers(self, user_id: int) -> dict[str, Answer]:
+        """Every stored answer of a user, question id -> value."""
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(StoredAnswer.question_id, StoredAnswer.value).where(StoredAnswer.user_id == user_id)
+            )
+            return {question_id: value for question_id, value in rows}
+
+    # ---- dialog --------------------------------------------------------------------
+    async def dialog(self, user_id: int) -> Dialog | None:
+        """The user's dialog state, if one was ever started."""
+        async with self.sessions() as session:
+            row = await session.get(DialogState, user_id)
+            if row is None:
+                return None
+            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id)
+
+    async def start_dialog(self, user_id: int, path: str, queue: tuple[str, ...], nonce: str) -> None:
+        """Begin a path at its first question, replacing any earlier state."""
+        async with self.sessions.begin() as session:
+            row = await session.get(DialogState, user_id)
+            if row is None:
+                row = DialogState(user_id=user_id)
+                session.add(row)
+            row.path, row.queue, row.position, row.nonce, row.message_id = path, list(queue), 0, nonce, None
+            row.updated_at = utcnow()
+
+    async def step(
+        self,
+        user_id: int,
+        expected_nonce: str,
+        *,
+        path: str | None,
+        position: int,
+        nonce: str,
+        answer: NewAnswer | None = None,
+    ) -> bool:
+        """Move the dialog (and store an answer) only if it still shows ``expected_nonce``.
+
+        Returns ``False`` and changes nothing when another update got there first.
+        """
+        async with self.sessions.begin() as session:
+            moved = await session.execute(
+                update(DialogState)
+                .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
+                .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
+            )
+            if moved.rowcount != 1:
+                return False
+            if answer is not None:
+                await session.merge(
+                    StoredAnswer(
+                        user_id=user_id,
+                        question_id=answer.question_id,
+                        value=answer.value,
+                        source=answer.source,
+                        answered_at=utcnow(),
+                    )
+                )
+            return True
+
+    async def question_shown(self, user_id: int, nonce: str, message_id: int) -> None:
+        """Remember where the question with ``nonce`` was shown (if it is still current)."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(DialogState)
+                .where(DialogState.user_id == user_id, DialogState.nonce == nonce)
+                .values(message_id=message_id)
+            )
+
+    # ---- snapshots -----------------------------------------------------------------
+    async def snapshots(self, user_id: int, limit: int = 2) -> list[Snapshot]:
+        """The newest snapshots first."""
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(ScoreSnapshot)
+                .where(ScoreSnapshot.user_id == user_id)
+                .order_by(ScoreSnapshot.id.desc())
+                .limit(limit)
+            )
+            return [
+                Snapshot(r.score, r.band, r.low, r.high, dict(r.dimensions), r.model_version, r.created_at)
+                for r in rows
+            ]
+
+    async def add_snapshot(self, user_id: int, snapshot: Snapshot) -> None:
+        """Keep a score that was shown."""
+        async with self.sessions.begin() as session:
+            session.add(
+                ScoreSnapshot(
+                    user_id=user_id,
+                    score=snapshot.score,
+                    band=snapshot.band,
+                    low=snapshot.low,
+                    high=snapshot.high,
+                    dimensions=snapshot.dimensions,
+                    model_version=snapshot.model_version,
+                    created_at=snapshot.created_at,
+                )
+            )
+
+    # ---- the user's rights: see everything, delete everything ----------------------
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Every row stored about the user, as one JSON-ready document."""
+        async with self.sessions() as session:
+            user = await session.get(User, user_id)
+            dialog = await session.get(DialogState, user_id)
+            answers = await session.scalars(
+                select(StoredAnswer).where(StoredAnswer.user_id == user_id).order_by(StoredAnswer.question_id)
+            )
+            snapshots = await session.scalars(
+                select(ScoreSnapshot).where(ScoreSnapshot.user_id == user_id).order_by(ScoreSnapshot.id)
+            )
+            return {
+                "user": None
+                if user is None
+                else {
+                    "telegram_id": user.id,
+                    "language": user.language,
+                    "created_at": _iso(user.created_at),
+                    "updated_at": _iso(user.updated_at),
+                },
+                "answers": [
+                    {
+                        "question_id": a.question_id,
+                        "value": a.value,
+                        "source": a.source,
+                        "answered_at": _iso(a.answered_at),
+                    }
+                    for a in answers
+                ],
+                "dialog": None
+                if dialog is None
+                else {
+                    "path": dialog.path,
+                    "questions": list(dialog.queue),
+                    "position": dialog.position,
+                    "updated_at": _iso(dialog.updated_at),
+                },
+                "score_snapshots": [
+                    {
+                        "score": s.score,
+                        "band": s.band,
+                        "range": [s.low, s.high],
+                        "dimensions": s.dimensions,
+                        "model_version": s.model_version,
+                        "created_at": _iso(s.created_at),
+                    }
+                    for s in snapshots
+                ],
+            }
+
+    async def forget(self, user_id: int) -> int:
+        """Delete every row about the user from every table; returns how many went."""
+        deleted = 0
+        async with self.sessions.begin() as session:
+            for table in USER_TABLES:
+                column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
+                result = await session.execute(delete(table).where(column == user_id))
+                deleted += result.rowcount or 0
+        return deleted
+
+    async def count_rows(self, user_id: int | None = None) -> dict[str, int]:
+        """Rows per user table (for one user, or all): what ``/forget`` must bring to zero."""
+        counts: dict[str, int] = {}
+        async with self.sessions() as session:
+            for table in USER_TABLES:
+                column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
+                query = select(func.count()).select_from(table)
+                if user_id is not None:
+                    query = query.where(column == user_id)
+                counts[table.__tablename__] = int(await session.scalar(query) or 0)
+        return counts

@@ -1,0 +1,91 @@
+"""The four tables, and nothing about a user beyond what the score and the advice need.
+
+No names, usernames, phone numbers or message texts: a Telegram id to find the user again,
+a language to talk in, the answers, where the dialog stands and the scores shown so far.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """Timestamps are UTC everywhere, so SQLite and PostgreSQL rows compare alike."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; the Alembic migrations are the schema's source of truth."""
+
+
+class User(Base):
+    """A Telegram user (or the terminal chat's local user, id 0)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class StoredAnswer(Base):
+    """One answer per user and question; ``source`` says how it arrived (button, typed, ...)."""
+
+    __tablename__ = "answers"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DialogState(Base):
+    """Where a user's questionnaire stands, so any process can carry on the conversation.
+
+    ``queue`` is the list of question ids of the current path and ``position`` the index
+    being asked; ``/back`` is ``position - 1``. ``nonce`` changes with every question asked,
+    which makes buttons of older messages detectably stale; ``message_id`` is where the
+    current question was shown, so its buttons can be taken away once it is answered.
+    """
+
+    __tablename__ = "dialog_states"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    queue: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    nonce: Mapped[str] = mapped_column(String(16), default="")
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ScoreSnapshot(Base):
+    """A score as it was shown, kept to tell the user how it moved since last time."""
+
+    __tablename__ = "score_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(16))
+    low: Mapped[int] = mapped_column(Integer)
+    high: Mapped[int] = mapped_column(Integer)
+    dimensions: Mapped[dict[str, int]] = mapped_column(JSON)
+    model_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, User)
+"""Every table holding user data, children first (the order ``/forget`` deletes in)."""

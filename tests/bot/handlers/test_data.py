@@ -1,0 +1,55 @@
+"""``/export`` (every stored row, as JSON) and ``/forget`` (every row gone after a confirmation)."""
+
+import json
+
+from telegram_testkit import answer_quick
+
+from scoring.card import load_scorecard
+from scoring.questions import QUICK_IDS
+
+
+async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
+    user = bot.user(first_name="Xiaoming")
+    await answer_quick(user)
+    await user.send("/score")
+    calls = await user.send("/export")
+    assert calls[0].method == "sendDocument"
+    filename, content, _ = calls[0].files["document"]
+    assert filename == "sesame-advisor-data.json"
+    data = json.loads(content)
+    assert set(data) == {"user", "answers", "dialog", "score_snapshots"}
+    assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
+    assert {a["question_id"] for a in data["answers"]} == set(QUICK_IDS)
+    assert all(a["source"] == "button" and a["answered_at"] for a in data["answers"])
+    assert data["score_snapshots"][0]["model_version"] == load_scorecard().version
+    assert data["dialog"]["path"] is None
+    text = content.decode()
+    for private in ("Xiaoming", "li_private", "first_name", "username", "/score", "/start"):
+        assert private not in text
+    assert f"{len(QUICK_IDS)} answers" in calls[0].text
+
+
+async def test_forget_asks_first_then_deletes_every_row(bot, storage):
+    user = bot.user()
+    other = bot.user(user_id=999, first_name="Wang")
+    await answer_quick(user)
+    await answer_quick(other)
+    await user.send("/score")
+    assert sum((await storage.count_rows(user.id)).values()) > len(QUICK_IDS)
+    calls = await user.send("/forget")
+    assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
+    await user.tap("Keep my data")
+    assert (await storage.count_rows(user.id))["answers"] == len(QUICK_IDS)
+    await user.send("/forget")
+    calls = await user.tap("🗑 Yes, delete everything")
+    assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
+    assert await storage.count_rows(user.id) == {"answers": 0, "dialog_states": 0, "score_snapshots": 0, "users": 0}
+    everyone = await storage.count_rows()
+    assert everyone == await storage.count_rows(other.id)
+    assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1
+
+
+async def test_forget_in_chinese(bot):
+    user = bot.user(language_code="zh")
+    calls = await user.send("/forget")
+    assert "删除" in calls[0].text

@@ -1,0 +1,42 @@
+"""A failing handler: the user gets a kind reply, the button is answered, the log holds no text."""
+
+import logging
+
+import pytest
+from telegram_testkit import BotUnderTest
+
+
+async def test_a_failure_is_reported_kindly_and_logged_without_the_message(storage, caplog, monkeypatch):
+    bot = await BotUnderTest.start(storage)
+    user = bot.user()
+    await user.send("/start")
+
+    async def broken(who):
+        raise RuntimeError("database on fire")
+
+    advisor = bot.application.bot_data["advisor"]
+    monkeypatch.setattr(advisor, "help", broken)
+    with caplog.at_level(logging.INFO):
+        calls = await user.send("/help secret words")
+    assert [c.method for c in calls] == ["sendMessage"] and "went wrong" in calls[0].text
+    assert "database on fire" in caplog.text  # the cause is logged...
+    assert "secret words" not in caplog.text  # ...but not what the user wrote
+    monkeypatch.setattr(advisor, "tap", broken)
+    start = [c for c in bot.recorder.calls if c.method == "sendMessage"][-2]
+    calls = await user.press(start.result["message_id"], start.buttons[0][0][1])
+    assert calls[0].method == "answerCallbackQuery" and "went wrong" in calls[1].text
+    assert len(bot.errors) == 2
+    await bot.stop()
+
+
+@pytest.mark.parametrize("code", ["zh"])
+async def test_the_apology_speaks_the_users_language(storage, monkeypatch, code):
+    bot = await BotUnderTest.start(storage)
+
+    async def broken(who):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(bot.application.bot_data["advisor"], "score", broken)
+    calls = await bot.user(language_code=code).send("/score")
+    assert "出了点问题" in calls[0].text
+    await bot.stop()

@@ -1,0 +1,81 @@
+"""``/score``: score, band, range, five dimensions, reasons, progress since last time, radar chart."""
+
+import struct
+
+from telegram_testkit import answer_quick, plain
+
+from advice.ranking import rank
+from bot.screens import LANGUAGE_NAMES
+from scoring.card import load_scorecard
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUICK_IDS
+
+CARD = load_scorecard()
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data):
+    assert data[:8] == PNG
+    return struct.unpack(">II", data[16:24])
+
+
+async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_chart(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    calls = await user.send("/score")
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
+    result = CARD.score(await storage.answers(user.id))
+    text = plain(calls[0].text)
+    assert f"Estimated Sesame score: {result.score}" in text and result.band.en in text
+    assert f"Likely range {result.range[0]}-{result.range[1]}" in text
+    for dimension in result.dimensions:
+        assert f"{dimension.grade} {DIMENSION_NAMES[dimension.id]['en']}" in text
+    for reason in result.reasons[:3]:
+        assert QUESTION_BY_ID[reason.question_id].en in text
+    assert "estimate" in text.lower() and "private" in text
+    photo = calls[1]
+    filename, content, mime = photo.files["photo"]
+    assert mime == "image/png" and png_size(content)[0] == 800 and 20_000 < len(content) < 1_000_000
+    assert photo.labels[:2] == ["💡 How to raise it", "🔮 What if…"]
+
+
+async def test_score_tracks_progress_between_snapshots(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={qid: 0 for qid in QUICK_IDS})
+    first = CARD.score(await storage.answers(user.id)).score
+    calls = await user.send("/score")
+    assert "No change since your previous estimate" not in calls[0].text  # same result: no new snapshot
+    assert len(await storage.snapshots(user.id, limit=10)) == 1
+    await user.send("/profile")
+    await user.tap("1")
+    calls = await user.tap(QUESTION_BY_ID[QUICK_IDS[0]].choices[-1].en)
+    now = CARD.score(await storage.answers(user.id)).score
+    assert now > first
+    assert f"+{now - first} since your previous estimate ({first})" in plain(calls[-2].text)
+    again = await user.send("/score")
+    assert f"+{now - first} since your previous estimate ({first})" in plain(again[0].text)
+    assert len(await storage.snapshots(user.id, limit=10)) == 2
+
+
+async def test_score_without_answers_points_to_start(bot):
+    calls = await bot.user().send("/score")
+    assert calls[0].method == "sendMessage" and "/start" in calls[0].text and len(calls) == 1
+
+
+async def test_score_in_chinese_with_a_chinese_chart_title(bot, storage):
+    user = bot.user(language_code="zh-hant")
+    await answer_quick(user, lang="zh")
+    calls = await user.send("/score")
+    assert "芝麻分估算" in calls[0].text and "五个维度" in calls[0].text
+    assert "芝麻分估算" not in calls[1].text and "维度" in calls[1].text
+    assert LANGUAGE_NAMES["zh"] == "中文"
+
+
+async def test_buttons_under_the_score_run_their_commands(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    calls = await user.tap("💡 How to raise it")
+    plan = rank(CARD, await storage.answers(user.id))
+    assert calls[0].method == "answerCallbackQuery"
+    assert plan.actions[0].action.title("en") in calls[1].text
+    calls = await user.tap("📋 Full profile")
+    assert "Full profile · 1/" in calls[-1].text

@@ -1,0 +1,100 @@
+"""``sesame-advisor chat``: the bot's dialog in a terminal, piped input, clean exits."""
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.chat import plain, run_chat
+from bot.storage import open_storage
+from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+
+QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
+
+
+def chat(tmp_path, lines, lang="en", client="en_US.UTF-8"):
+    out = io.StringIO()
+    stdin = io.BytesIO("".join(f"{line}\n" for line in lines).encode())
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}"
+    code = run_chat(url, tmp_path / "chat", lang, client, stdin=stdin, out=out)
+    return code, out.getvalue()
+
+
+def stored_answers(tmp_path):
+    async def read():
+        storage = await open_storage(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}")
+        try:
+            return await storage.answers(0)
+        finally:
+            await storage.close()
+
+    return asyncio.run(read())
+
+
+def test_plain_drops_tags_and_unescapes():
+    assert plain("<b>Tom &amp; Jerry</b> &lt;3 Yu&#39;e") == "Tom & Jerry <3 Yu'e"
+
+
+def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_path):
+    code, out = chat(tmp_path, ["2"] * len(QUICK))
+    assert code == 0
+    assert "Welcome to Sesame Advisor" in out and "<b>" not in out
+    assert f"  1) {QUICK[0].choices[0].en}" in out or f"1) {QUICK[0].choices[0].en}" in out
+    answers = stored_answers(tmp_path)
+    assert answers == {q.id: q.levels[1] for q in QUICK}
+    score = load_scorecard().score(answers).score
+    assert f"Estimated Sesame score: {score}" in out
+    chart = tmp_path / "chat" / "sesame-score.png"
+    assert chart.read_bytes()[:4] == b"\x89PNG" and str(chart) in out
+    assert out.rstrip().endswith("where you left off.")
+
+
+def test_typed_numbers_bad_input_and_commands(tmp_path):
+    lines = ["/full", *["/skip"] * 8, "9", "three", "4", "/back", "/cancel", "/nonsense", "/quit", "1"]
+    code, out = chat(tmp_path, lines)
+    assert code == 0
+    assert "[0]  [1]  [2]  [3]  [4]  [5]  [6]" in out and "(type the number)" in out
+    assert "That number is not allowed here" in out and "That is not a number" in out
+    assert "I don't know that command" in out
+    assert stored_answers(tmp_path) == {"living_bills": 4}
+    assert "› 1" not in out  # nothing is read after /quit
+
+
+def test_a_restarted_chat_continues_at_the_same_question(tmp_path):
+    chat(tmp_path, ["1", "1"])
+    code, out = chat(tmp_path, ["/quit"])
+    assert "Welcome back" in out and f"3/{len(QUICK)}" in out and QUICK[2].en in out
+
+
+def test_export_and_forget_in_the_terminal(tmp_path):
+    chat(tmp_path, ["1", "/export"])
+    exported = json.loads((tmp_path / "chat" / "sesame-advisor-data.json").read_text())
+    assert exported["answers"][0]["source"] == "chat" and exported["user"]["telegram_id"] == 0
+    code, out = chat(tmp_path, ["/forget", "1"])
+    assert "everything stored about you is deleted" in out
+    assert not (tmp_path / "chat" / "sesame-advisor-data.json").exists()
+    assert stored_answers(tmp_path) == {}
+
+
+def test_chinese_and_undecodable_input(tmp_path):
+    stdin = io.BytesIO(b"\xff\xfe garbage\n/help\n")
+    out = io.StringIO()
+    run_chat(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}", tmp_path / "chat", "zh", None, stdin=stdin, out=out)
+    text = out.getvalue()
+    assert "芝麻分助手" in text and "请点下面的按钮作答" in text and "/score" in text
+
+
+def test_the_console_script_with_piped_input(tmp_path):
+    env = {**os.environ, "SESAME_DATA_DIR": str(tmp_path), "LANG": "en_US.UTF-8"}
+    env.pop("DATABASE_URL", None)
+    script = Path(sys.executable).with_name("sesame-advisor")
+    result = subprocess.run([str(script), "chat", "--lang", "en"], input="2\n/score\n", capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "› 2" in result.stdout and "Quick check · 2/10" in result.stdout
+    assert "You have not answered" not in result.stdout and "Estimated Sesame score" in result.stdout
+    assert (tmp_path / "sesame.sqlite3").exists() and result.stderr == ""

@@ -1,0 +1,45 @@
+"""Screens: button layout, question screens, the command list shared by /help and setMyCommands."""
+
+from bot.dialog import Ask
+from bot.replies import Button
+from bot.screens import command_descriptions, layout, profile_screen, question_screen
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
+
+
+def test_short_labels_share_rows_and_long_ones_get_their_own():
+    numbers = layout([Button(str(i), str(i)) for i in range(7)])
+    assert len(numbers) == 1
+    mid = layout([Button("Under 1 year", "a"), Button("1-3 years", "b"), Button("3-5 years", "c")])
+    assert [len(row) for row in mid] == [2, 1]
+    long = layout([Button("Bound, e-mail statements imported", "a"), Button("Not bound", "b")])
+    assert [len(row) for row in long] == [1, 1]
+    chinese = layout([Button("已绑定并导入邮箱账单", "a"), Button("没有绑定", "b")])  # 20 cells wide
+    assert [len(row) for row in chinese] == [1, 1]
+
+
+def test_a_question_screen_marks_the_current_answer_and_binds_the_nonce():
+    question = QUESTION_BY_ID["income"]
+    screen = question_screen(Ask(question, 3, 10, "quick", "Nonce1", current="stable"), "en")
+    labels = [b.label for row in screen.keyboard for b in row]
+    assert labels == ["No income", "Irregular", "✓ Stable", "Stable and high"]
+    assert all(b.data.endswith(":Nonce1") for row in screen.keyboard for b in row)
+    assert screen.nonce == "Nonce1" and not screen.typed
+    assert "3/10" in screen.text and "Your answer so far: Stable" in screen.text
+
+
+def test_a_number_question_takes_typed_input():
+    question = next(q for q in QUESTIONS if q.kind == "number")
+    screen = question_screen(Ask(question, 1, 1, "edit", "abcdef"), "zh")
+    assert screen.typed and "请输入" in screen.text and "修改回答" in screen.text
+
+
+def test_prompts_are_escaped_for_telegram_html():
+    screen = profile_screen({"income": "stable"}, "en")
+    assert "&lt;" not in screen.text  # nothing to escape in the data...
+    assert "&#39;" in screen.text  # ...but the apostrophe of "Yu'e Bao" is, safely
+
+
+def test_the_command_list_is_the_same_in_both_languages():
+    zh, en = command_descriptions("zh"), command_descriptions("en")
+    assert [n for n, _ in zh] == [n for n, _ in en]
+    assert all(3 <= len(d) <= 256 and n.islower() for n, d in zh + en)

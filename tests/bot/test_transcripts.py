@@ -1,0 +1,95 @@
+"""Recorded conversations, one per language, that a reviewer can read.
+
+The scripted user plays the whole product through the real Application (quick check with a
+few mistakes, score, advice, what-if, the full profile, profile edit, export, help, forget);
+the transcript of what the user sent and what the bot showed, buttons included, must match
+``tests/bot/transcripts/<lang>.txt``. Regenerate after an intended change with
+``UPDATE_TRANSCRIPTS=1 python -m pytest tests/bot/test_transcripts.py``.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from telegram_testkit import BotUnderTest
+
+from advice.ranking import rank
+from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+
+FOLDER = Path(__file__).parent / "transcripts"
+#: The quick-check answers: a profile with something to fix (a late Huabei payment, no cards).
+PICKS = {"account_age": 2, "huabei": 2, "loans": 2, "credit_cards": 1, "card_repayment": 2, "shopping": 2,
+         "wealth": 1, "income": 2, "provident_fund": 0, "phone_consistent": 1}
+BUTTONS = {
+    "en": {"advice": "💡 How to raise it", "back": "‹ Back to the list", "keep": "Keep my data"},
+    "zh": {"advice": "💡 怎样提分", "back": "‹ 返回列表", "keep": "保留我的数据"},
+}
+MISTAKES = {"en": "I think about three years", "zh": "大概三年吧"}
+
+
+def label(question_id, index, lang):
+    return QUESTION_BY_ID[question_id].choices[index].label(lang)
+
+
+async def play(storage, lang):
+    bot = await BotUnderTest.start(storage)
+    user = bot.user(user_id=20250101, language_code="zh-hans" if lang == "zh" else "en-GB")
+    await user.send("/start")
+    first, second, third = QUICK_IDS[:3]
+    await user.send(MISTAKES[lang])  # free text where a button is expected
+    await user.tap(label(first, 1, lang))
+    await user.send("/back")
+    await user.tap(label(first, PICKS[first], lang))
+    await user.send("/skip")
+    await user.send("/back")
+    for qid in QUICK_IDS[1:]:
+        await user.tap(label(qid, PICKS[qid], lang))
+    await user.tap(BUTTONS[lang]["advice"])
+    plan = rank(load_scorecard(), await storage.answers(user.id))
+    await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
+    await user.tap(BUTTONS[lang]["back"])
+    await user.send("/whatif")
+    await user.tap(f"☐ {plan.actions[0].action.title(lang)}")
+    await user.tap(f"☐ {plan.actions[1].action.title(lang)}")
+    await user.send("/full")
+    for question in [q for q in QUESTIONS if q.id not in QUICK_IDS][:3]:
+        if question.kind == "number":
+            await user.send("12")
+            await user.send("3")
+        else:
+            await user.tap(question.choices[-1].label(lang))
+    await user.send("/cancel")
+    await user.send("/profile")
+    await user.tap("2")
+    await user.tap(label(second, 4, lang))
+    await user.send("/export")
+    await user.send("/help")
+    await user.send("/forget")
+    await user.tap(BUTTONS[lang]["keep"])
+    await bot.stop()
+    assert not bot.errors, bot.errors
+    del third
+    return "\n".join(bot.transcript).rstrip() + "\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_recorded_conversation_matches(storage, database, lang):
+    transcript = await play(storage, lang)
+    fixture = FOLDER / f"{lang}.txt"
+    if os.environ.get("UPDATE_TRANSCRIPTS") == "1" and database.backend == "sqlite":
+        FOLDER.mkdir(exist_ok=True)
+        fixture.write_text(transcript, encoding="utf-8")
+    assert fixture.exists(), f"{fixture} is missing: run UPDATE_TRANSCRIPTS=1 python -m pytest {__file__}"
+    assert transcript == fixture.read_text(encoding="utf-8"), (
+        f"the {lang} conversation changed; if intended, regenerate with UPDATE_TRANSCRIPTS=1"
+    )
+
+
+def test_the_readme_shows_lines_of_the_recorded_conversation():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## What a conversation looks like", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    recorded = set((FOLDER / "en.txt").read_text(encoding="utf-8").splitlines())
+    shown = [line for line in block.strip().splitlines() if line and line != "..."]
+    assert len(shown) > 20
+    assert [line for line in shown if line not in recorded] == []

@@ -1,0 +1,148 @@
+"""Sample contexts of the bot's templates (``bot_*``, ``chat_*``, ``cli_no_token``), built from real objects."""
+
+from __future__ import annotations
+
+from bot.dialog import Reason
+from bot.screens import command_descriptions
+from scoring.presentation import answer_label, question_view, score_view
+from scoring.questions import QUESTIONS, QUICK_IDS
+
+from .samples import PROFILES, Context, card, example_answers, sample
+
+REASONS_WITH_A_QUESTION: tuple[Reason, ...] = (
+    "use_buttons", "not_a_number", "out_of_range", "too_long", "stale", "forged", "first_question",
+)
+REASONS_WITHOUT: tuple[Reason, ...] = ("stale", "forged", "no_question")
+NUMBER = next(q for q in QUESTIONS if q.kind == "number")
+
+
+@sample("bot_welcome.html.j2")
+def _welcome(lang: str) -> list[Context]:
+    return [{"returning": returning, "quick_total": len(QUICK_IDS)} for returning in (False, True)]
+
+
+@sample("bot_invalid.html.j2")
+def _invalid(lang: str) -> list[Context]:
+    asked = [{"problem": r, "asking": True, "q": question_view(NUMBER.id, lang)} for r in REASONS_WITH_A_QUESTION]
+    return asked + [{"problem": r, "asking": False} for r in REASONS_WITHOUT]
+
+
+@sample("bot_question.html.j2")
+def _question(lang: str) -> list[Context]:
+    contexts = []
+    for i, question in enumerate(QUESTIONS):
+        path = ("quick", "full", "edit")[i % 3]
+        current = question.levels[-1] if i % 2 else None
+        contexts.append({
+            "q": question_view(question.id, lang),
+            "position": i % 10 + 1,
+            "total": 10 if path == "quick" else len(QUESTIONS),
+            "path": path,
+            "current": None if current is None else answer_label(question.id, current, lang),
+            "problem": None,
+            "asking": True,
+        })
+    for problem in REASONS_WITH_A_QUESTION:
+        contexts.append({"q": question_view(NUMBER.id, lang), "position": 3, "total": 17, "path": "full",
+                         "current": None, "problem": problem, "asking": True})
+    return contexts
+
+
+@sample("bot_answered.html.j2")
+def _answered(lang: str) -> list[Context]:
+    return [
+        {"path": path, "position": 4, "total": 10, "prompt": q.prompt(lang),
+         "answer": answer_label(q.id, q.levels[0], lang)}
+        for q in QUESTIONS for path in ("quick", "edit")
+    ]
+
+
+@sample("bot_score.html.j2")
+def _score(lang: str) -> list[Context]:
+    contexts = []
+    for profile in PROFILES[:3]:
+        view = score_view(card().score(profile()), lang)
+        for heading, change, previous in ((None, None, None), ("finished", 12, 601), ("complete", -7, 650),
+                                          (None, 0, 640)):
+            contexts.append({**view, "heading": heading, "change": change, "previous": previous})
+    return contexts
+
+
+@sample("bot_no_answers.html.j2", "bot_commands.txt.j2")
+def _quick_total(lang: str) -> list[Context]:
+    return [{"quick_total": len(QUICK_IDS)}]
+
+
+@sample("bot_cancelled.html.j2")
+def _cancelled(lang: str) -> list[Context]:
+    return [{"answered": n} for n in (0, 1, 12)]
+
+
+@sample("bot_profile.html.j2")
+def _profile(lang: str) -> list[Context]:
+    answers = example_answers()
+    items = [
+        {"number": n, "prompt": q.prompt(lang),
+         "answer": answer_label(q.id, answers[q.id], lang) if q.id in answers else None}
+        for n, q in enumerate(QUESTIONS, start=1)
+    ]
+    return [{"items": items, "answered": len(answers)}]
+
+
+@sample("bot_language.html.j2", "bot_language_set.html.j2", "bot_forgotten.html.j2", "bot_forget_kept.html.j2",
+        "bot_unknown.html.j2", "bot_error.html.j2", "bot_unsupported.html.j2", "bot_chart_caption.html.j2",
+        "cli_no_token.txt.j2", "chat_intro.txt.j2", "chat_bye.txt.j2")
+def _plain(lang: str) -> list[Context]:
+    return [{}]
+
+
+@sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
+def _counts(lang: str) -> list[Context]:
+    return [{"answers": 12, "snapshots": 3}, {"answers": 0, "snapshots": 0}]
+
+
+@sample("bot_help.html.j2")
+def _help(lang: str) -> list[Context]:
+    return [{"commands": command_descriptions(lang)}]
+
+
+@sample("bot_notice.txt.j2")
+def _notice(lang: str) -> list[Context]:
+    return [{"notice": name} for name in ("stale", "forged")]
+
+
+@sample("bot_button.txt.j2")
+def _button(lang: str) -> list[Context]:
+    from advice import ACTIONS
+
+    title = ACTIONS[0].title(lang)
+    label = QUESTIONS[0].choices[0].label(lang)
+    return [
+        {"button": "current", "label": label},
+        *({"button": name} for name in ("advice", "whatif", "full", "profile", "forget_yes", "forget_no",
+                                        "steps_back")),
+        {"button": "steps", "number": 1, "title": title},
+        {"button": "toggle", "on": True, "title": title},
+        {"button": "toggle", "on": False, "title": title},
+    ]
+
+
+@sample("bot_chart_title.txt.j2")
+def _chart_title(lang: str) -> list[Context]:
+    return [{"score": 650}]
+
+
+@sample("bot_whatif_pick.html.j2")
+def _whatif_pick(lang: str) -> list[Context]:
+    return [{"offered": 4, "score": 650}, {"offered": 0, "score": 950}]
+
+
+@sample("chat_choose.txt.j2")
+def _choose(lang: str) -> list[Context]:
+    return [{"typed": True, "buttons": 7}, {"typed": False, "buttons": 4}]
+
+
+@sample("chat_file.txt.j2")
+def _file(lang: str) -> list[Context]:
+    return [{"kind": "photo", "path": "data/chat/sesame-score.png"},
+            {"kind": "file", "path": "data/chat/sesame-advisor-data.json"}]
