@@ -25,18 +25,28 @@ class CliError(Exception):
 
 def read_answers(source: str) -> dict[str, Answer]:
     """Read a JSON object of answers from a file path or ``-`` (stdin) and validate it."""
+    name = "standard input" if source == "-" else f"answers file {source}"
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        # utf-8-sig: files saved by Windows editors start with a byte-order mark.
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CliError(f"answers file not found: {source}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read answers file {source}: {exc.__class__.__name__}") from None
+    except IsADirectoryError:
+        raise CliError(f"answers file {source} is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise CliError(f"cannot read answers file {source}: {exc.strerror or exc.__class__.__name__}") from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"answers file {source} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise CliError(f"{name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise CliError(f"{name} is not valid JSON (a number is too long)") from None
+    except RecursionError:
+        raise CliError(f"{name} is not valid JSON (nested too deeply)") from None
     if not isinstance(raw, dict):
-        raise CliError(f"answers file {source} must hold a JSON object of question id -> answer")
+        raise CliError(f"{name} must hold a JSON object of question id -> answer")
     try:
         return parse_answers(raw)
     except InvalidAnswer as exc:

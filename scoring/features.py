@@ -4,7 +4,8 @@ Thermometer (cumulative) indicators make a linear model's effect of each level t
 steps below it. With non-negative step weights the score can only rise as an answer moves
 toward its favourable end, which is the monotone guarantee the product promises; without the
 constraint the encoding is an exact re-parametrisation of one-hot, so the same encoder serves
-any labelled table (numbers are cut into quantile bins, categories ordered by good rate).
+any labelled table (numbers keep their order, cut into quantile bins when they have many
+values; categories are ordered by good rate).
 
 A missing answer is encoded as the training mean of each indicator, so the model's output for
 an unanswered question is exactly the population-average contribution.
@@ -26,8 +27,11 @@ class ThermometerEncoder(TransformerMixin, BaseEstimator):
     ----------
     levels:
         Known ordered levels per column (least to most favourable). Columns not listed learn
-        their levels in ``fit``: numeric ones by quantile bins, others ordered by the rate of
-        ``y == 1`` (good) so that a monotone model can still use them.
+        their levels in ``fit``: numeric ones in their natural order (quantile bins when they
+        have more than ``max_bins`` values), others ordered by the rate of ``y == 1`` (good) so
+        that a monotone model can still use them. Keeping numbers in order matters on small
+        tables: ordering a few values by their in-sample good rate overfits, while the L2
+        penalty on thermometer steps then smooths along the number line instead.
     max_bins:
         Most quantile bins for an unlisted numeric column.
     """
@@ -51,6 +55,8 @@ class ThermometerEncoder(TransformerMixin, BaseEstimator):
                 edges = np.unique(np.nanquantile(series.to_numpy(dtype=float), quantiles))
                 self.edges_[column] = edges
                 self.levels_[column] = list(range(len(edges) + 1))
+            elif pd.api.types.is_numeric_dtype(series):
+                self.levels_[column] = sorted(series.dropna().unique().tolist())
             else:
                 if y is None:
                     raise ValueError(f"column {column!r} has no known levels and no target to order them")

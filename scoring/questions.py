@@ -115,7 +115,7 @@ class Question:
                 raise InvalidAnswer(self.id, raw, f"expected a whole number {self.minimum}-{self.maximum}")
             try:
                 number = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: an integer too large for a float
                 raise InvalidAnswer(
                     self.id, raw, f"expected a whole number {self.minimum}-{self.maximum}"
                 ) from None

@@ -120,17 +120,45 @@ def card_json(card: dict[str, Any]) -> str:
 
 
 def estimator_bytes(trainer: ScorecardTrainer) -> bytes:
-    """The estimator in skops format, re-zipped with fixed timestamps so it is reproducible."""
+    """The estimator in skops format, made reproducible byte for byte.
+
+    skops names every object (``__id__``) and every array file after ``id()``, a memory address
+    that changes from run to run; those are renumbered in order of appearance, and the zip is
+    rewritten with sorted entries and fixed timestamps.
+    """
     import skops.io as sio
 
     raw = sio.dumps(trainer)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in sorted(source.infolist(), key=lambda i: i.filename):
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+        ids: dict[int, int] = {}
+        schema = _renumber(json.loads(source.read("schema.json")), ids)
+        files = {f"{new}.npy": f"{old}.npy" for old, new in ids.items() if f"{old}.npy" in source.namelist()}
+        files["schema.json"] = ""
+        for name in sorted(files):
+            data = json.dumps(schema, indent=1).encode() if name == "schema.json" else source.read(files[name])
+            fixed = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, data)
     return out.getvalue()
+
+
+def _renumber(node: Any, ids: dict[int, int]) -> Any:
+    """A copy of a skops schema whose object ids (and array file names) count up from 0."""
+    if isinstance(node, list):
+        return [_renumber(item, ids) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "__id__" and isinstance(value, int):
+            value = ids.setdefault(value, len(ids))
+        elif key == "file" and isinstance(value, str) and value.endswith(".npy"):
+            value = f"{ids.setdefault(int(value[:-4]), len(ids))}.npy"
+        else:
+            value = _renumber(value, ids)
+        out[key] = value
+    return out
 
 
 def load_estimator(path: str | Path) -> ScorecardTrainer:

@@ -1,0 +1,144 @@
+"""Speed and agreement of the compiled scorecard against the fitted scikit-learn estimator.
+
+The product scores without scikit-learn: training compiles the model into per-question points
+tables (``scoring/data/scorecard.json``). This measures, in one run, against baselines timed in
+the same process:
+
+(a) ``card.score(answers)`` for one full profile (lookups, dimensions, range and reasons all
+    included) against the bare ``LogisticRegression.predict_proba`` of the fitted estimator on one
+    row that is already encoded (target: at least 10x faster). Both are timed in interleaved
+    rounds and compared by their medians, so a slow moment of the machine hits both.
+(b) ``card.score_many`` on a DataFrame of 1,000,000 synthetic answer rows, complete and with
+    30 % of the answers missing (target: at least 500,000 profiles/s), next to the sklearn path
+    (encoder + ``predict_proba``) on the same rows.
+(c) The largest log-odds difference between both card paths and the sklearn path (the
+    ``trainer.log_odds_good`` of the packaged skops estimator) over many partial profiles
+    (target: at most 1e-9).
+
+Run: ``python benchmarks/scoring_speed.py [--rows N] [--rounds N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import timeit
+
+import numpy as np
+import pandas as pd
+
+from scoring import population
+from scoring.card import load_scorecard
+from scoring.questions import QUESTIONS, Answer
+from scoring.train import ESTIMATOR_FILE, encode, load_estimator, packaged_folder
+
+#: Not the training seed, so the profiles are not the ones the model was fitted on.
+SEED = 7
+
+
+def python_profile(row: pd.Series) -> dict[str, Answer]:
+    """One DataFrame row as the plain dict of answers the bot passes to ``card.score``."""
+    return {key: value.item() if hasattr(value, "item") else value for key, value in row.items()}
+
+
+def with_missing(table: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    """A copy of ``table`` with about ``share`` of its answers removed (NA), column by column."""
+    rng = np.random.default_rng(seed)
+    out = table.copy()
+    for column in out.columns:
+        mask = rng.random(len(out)) < share
+        out[column] = out[column].astype(object).where(~mask, None)
+    return out
+
+
+def per_call(func: object, number: int) -> float:
+    """Seconds per call of ``func`` over one timing round."""
+    return timeit.timeit(func, number=number) / number  # type: ignore[arg-type]
+
+
+def single_profile(rounds: int) -> None:
+    """(a) one profile: card.score against bare predict_proba on an encoded row."""
+    card = load_scorecard()
+    trainer = load_estimator(packaged_folder() / ESTIMATOR_FILE)
+    frame = population.generate(2, SEED).drop(columns="bad")
+    profile = python_profile(frame.iloc[0])
+    worst = card.worst_answers()
+    logistic = trainer.model_.estimator_
+    encoded_row = encode(trainer, pd.DataFrame([profile]))[:, trainer.model_.keep_]
+    assert encoded_row.shape == (1, logistic.coef_.shape[1])
+    timings: dict[str, list[float]] = {"card": [], "worst": [], "sklearn": []}
+    for _ in range(rounds):
+        timings["card"].append(per_call(lambda: card.score(profile), 2000))
+        timings["worst"].append(per_call(lambda: card.score(worst), 2000))
+        timings["sklearn"].append(per_call(lambda: logistic.predict_proba(encoded_row), 200))
+    median = {key: statistics.median(values) for key, values in timings.items()}
+    result = card.score(profile)
+    print("(a) one full profile (27 answers)")
+    reasons, worst_reasons = len(result.reasons), len(card.score(worst).reasons)
+    print(f"    card.score, typical profile ({reasons} reasons): {median['card'] * 1e6:8.2f} us")
+    print(f"    card.score, worst profile ({worst_reasons} reasons):   {median['worst'] * 1e6:8.2f} us")
+    print(f"    LogisticRegression.predict_proba, encoded row: {median['sklearn'] * 1e6:8.2f} us")
+    ratio, worst_ratio = median["sklearn"] / median["card"], median["sklearn"] / median["worst"]
+    print(f"    speed ratio (sklearn / card): {ratio:.1f}x typical, {worst_ratio:.1f}x worst "
+          f"(target >= 10x: {'met' if min(ratio, worst_ratio) >= 10 else 'MISSED'}); "
+          f"medians of {rounds} interleaved rounds")
+
+
+def many_profiles(rows: int) -> pd.DataFrame:
+    """(b) score_many throughput, complete and partial, against the sklearn path."""
+    card = load_scorecard()
+    trainer = load_estimator(packaged_folder() / ESTIMATOR_FILE)
+    complete = population.generate(rows, SEED).drop(columns="bad")
+    partial = with_missing(complete, 0.3, SEED)
+    print(f"(b) score_many on {rows:,} synthetic answer rows")
+    for name, table in (("complete", complete), ("30% missing", partial)):
+        seconds = []
+        for _ in range(3):
+            started = time.perf_counter()
+            card.score_many(table)
+            seconds.append(time.perf_counter() - started)
+        rate = rows / min(seconds)
+        chunk = table.iloc[:100_000]
+        started = time.perf_counter()
+        trainer.model_.estimator_.predict_proba(encode(trainer, chunk)[:, trainer.model_.keep_])
+        sklearn_rate = len(chunk) / (time.perf_counter() - started)
+        print(f"    {name:12s} {rate:12,.0f} profiles/s (target >= 500,000: {'met' if rate >= 500_000 else 'MISSED'})"
+              f"; sklearn encode + predict_proba {sklearn_rate:12,.0f}/s; ratio {rate / sklearn_rate:.1f}x")
+    return partial
+
+
+def agreement(partial: pd.DataFrame) -> None:
+    """(c) the largest |log-odds| difference between the card paths and the sklearn path."""
+    card = load_scorecard()
+    trainer = load_estimator(packaged_folder() / ESTIMATOR_FILE)
+    sample = partial.iloc[:100_000]
+    sklearn_lo = trainer.log_odds_good(sample)
+    many_lo = card.score_many(sample)["log_odds"].to_numpy()
+    one_by_one = sample.iloc[:20_000]
+    ids = [q.id for q in QUESTIONS]
+    single_lo = np.array(
+        [card.score({k: v for k, v in zip(ids, row, strict=True) if v is not None}).log_odds
+         for row in one_by_one.itertuples(index=False)]
+    )
+    many_gap = float(np.max(np.abs(many_lo - sklearn_lo)))
+    single_gap = float(np.max(np.abs(single_lo - sklearn_lo[: len(one_by_one)])))
+    print("(c) agreement with the sklearn estimator (partial profiles, 30% missing)")
+    print(f"    max |log-odds difference|: score_many {many_gap:.2e} over {len(sample):,} rows, "
+          f"score {single_gap:.2e} over {len(one_by_one):,} profiles "
+          f"(target <= 1e-9: {'met' if max(many_gap, single_gap) <= 1e-9 else 'MISSED'})")
+
+
+def main() -> None:
+    """Run (a), (b) and (c) and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=31)
+    args = parser.parse_args()
+    single_profile(args.rounds)
+    partial = many_profiles(args.rows)
+    agreement(partial)
+
+
+if __name__ == "__main__":
+    main()

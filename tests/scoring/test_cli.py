@@ -1,0 +1,231 @@
+"""The scoring commands of ``sesame-advisor``: output contract and one-line errors with exit code 2."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from scoring.card import BANDS, load_scorecard
+from scoring.questions import DIMENSIONS, QUESTION_BY_ID, QUESTIONS, QUICK_IDS, parse_answers
+from templates import render
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "answers.json"
+PROFILE = {"huabei": "late_once", "loans": "on_time", "insurance": False, "living_bills": 2, "income": "stable"}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def disclaimer(lang: str) -> str:
+    return render(lang, "_disclaimer.txt.j2")
+
+
+@pytest.fixture
+def answers_file(tmp_path) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(PROFILE), encoding="utf-8")
+    return path
+
+
+# ---- questions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_questions_json_lists_the_questionnaire(capsys, lang):
+    code, out, err = run(capsys, "questions", "--json", "--lang", lang)
+    assert code == 0 and err == ""
+    listed = json.loads(out)
+    assert [q["id"] for q in listed] == [q.id for q in QUESTIONS]
+    assert [q["id"] for q in listed if q["quick"]] == list(QUICK_IDS)
+    for item in listed:
+        question = QUESTION_BY_ID[item["id"]]
+        assert item["dimension"] == question.dimension and item["kind"] == question.kind
+        assert item["prompt"] == question.prompt(lang)
+        assert [c["value"] for c in item["choices"]] == list(question.levels)
+        assert all(c["label"] for c in item["choices"])
+    assert next(q for q in listed if q["id"] == "living_bills")["maximum"] == 6
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_questions_text_shows_every_prompt(capsys, lang):
+    code, out, _ = run(capsys, "questions", "--lang", lang)
+    assert code == 0
+    for question in QUESTIONS:
+        assert question.prompt(lang) in out
+
+
+# ---- score -----------------------------------------------------------------------------------
+
+
+def test_score_json_has_the_result_of_the_packaged_card(capsys, answers_file):
+    code, out, err = run(capsys, "score", "--answers", str(answers_file), "--json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    expected = load_scorecard().score(parse_answers(PROFILE))
+    assert data["score"] == expected.score and 350 <= data["score"] <= 950
+    assert data["band"]["id"] == expected.band.id
+    assert data["range"] == list(expected.range) and data["range"][0] <= data["score"] <= data["range"][1]
+    assert [d["id"] for d in data["dimensions"]] == list(DIMENSIONS)
+    assert all(0 <= d["grade"] <= 100 for d in data["dimensions"])
+    assert [r["question_id"] for r in data["reasons"]] == [r.question_id for r in expected.reasons]
+    assert data["model_version"] == load_scorecard().version
+    assert data["estimate"] is True
+
+
+def test_score_reads_standard_input(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(PROFILE)))
+    code, out, _ = run(capsys, "score", "--answers", "-", "--json")
+    assert code == 0
+    assert json.loads(out)["score"] == load_scorecard().score(parse_answers(PROFILE)).score
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_score_text_says_it_is_an_estimate(capsys, answers_file, lang):
+    code, out, _ = run(capsys, "score", "--answers", str(answers_file), "--lang", lang)
+    assert code == 0
+    result = load_scorecard().score(parse_answers(PROFILE))
+    assert str(result.score) in out
+    assert result.band.name(lang) in out
+    assert disclaimer(lang) in out
+    assert QUESTION_BY_ID[result.reasons[0].question_id].prompt(lang) in out  # the biggest reason
+
+
+def test_score_accepts_an_empty_profile_and_a_byte_order_mark(capsys, tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--answers", str(empty), "--json")
+    assert code == 0 and json.loads(out)["answered"] == 0
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(PROFILE).encode())
+    code, out, _ = run(capsys, "score", "--answers", str(bom), "--json")
+    assert code == 0 and json.loads(out)["answered"] == len(PROFILE)
+
+
+def test_the_shipped_example_scores_through_the_installed_console_script():
+    script = shutil.which("sesame-advisor")
+    assert script, "pip install -e . installs the sesame-advisor console script"
+    result = subprocess.run(
+        [script, "score", "--answers", str(EXAMPLE), "--lang", "en"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert disclaimer("en") in result.stdout
+
+
+# ---- model and train -------------------------------------------------------------------------
+
+
+def test_model_json_is_the_model_card(capsys):
+    code, out, _ = run(capsys, "model", "--json")
+    assert code == 0
+    data = json.loads(out)
+    card = load_scorecard()
+    assert data["version"] == card.version
+    assert data["training"]["rows"] == card.data["training"]["rows"]
+    assert data["training"]["seed"] == card.data["training"]["seed"]
+    assert 0.5 < data["metrics"]["test_auc"] <= 1 and 0 < data["metrics"]["test_ks"] <= 1
+    assert set(data["dimension_shares"]) == set(DIMENSIONS)
+    assert [(b["id"], b["low"], b["high"]) for b in data["bands"]] == [(b.id, b.low, b.high) for b in BANDS]
+    assert data["assumptions"]["dimension_weights"]["credit_history"] == 0.35
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_model_text(capsys, lang):
+    code, out, _ = run(capsys, "model", "--lang", lang)
+    assert code == 0
+    assert load_scorecard().version in out
+    assert disclaimer(lang) in out
+
+
+def test_train_writes_both_files_and_prints_its_metrics(capsys, tmp_path):
+    folder = tmp_path / "model"
+    code, out, err = run(capsys, "train", "--rows", "2000", "--seed", "3", "--out", str(folder), "--lang", "en")
+    assert code == 0 and err == ""
+    card = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
+    assert (folder / "scorecard.skops").stat().st_size > 0
+    assert card["training"]["rows"] == 2000 and card["training"]["seed"] == 3
+    assert card["version"] in out
+    assert str(card["metrics"]["test_auc"]) in out and str(card["metrics"]["test_ks"]) in out
+    code, out, _ = run(capsys, "score", "--answers", str(EXAMPLE), "--json", "--model", str(folder / "scorecard.json"))
+    assert code == 0 and json.loads(out)["model_version"] == card["version"]
+
+
+def test_train_refuses_too_few_rows(capsys, tmp_path):
+    code, out, err = run(capsys, "train", "--rows", "10", "--out", str(tmp_path))
+    assert code == 2 and out == ""
+    assert err.startswith("sesame-advisor: error:") and "--rows" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- bad input: one line, exit code 2, no traceback ---------------------------------------------
+
+BAD_INPUTS = {
+    "missing file": (None, "not found"),
+    "not JSON": (b'{"huabei": ', "not valid JSON"),
+    "empty file": (b"", "not valid JSON"),
+    "JSON array": (b'["huabei", "on_time"]', "JSON object"),
+    "JSON string": (b'"on_time"', "JSON object"),
+    "unknown id": (b'{"huabei": "on_time", "sesame_score": 700}', "sesame_score"),
+    "bad value": (b'{"huabei": "sometimes"}', "huabei"),
+    "bad bool": (b'{"insurance": "perhaps"}', "insurance"),
+    "number out of range": (b'{"living_bills": 9}', "living_bills"),
+    "number not whole": (b'{"living_bills": 2.5}', "living_bills"),
+    "huge number": (b'{"living_bills": 1' + b"0" * 400 + b"}", "living_bills"),
+    "too many digits": (b'{"living_bills": 1' + b"0" * 5000 + b"}", "too long"),
+    "nested too deep": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "directory": ("dir", "directory"),
+    "binary garbage": (b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00garbage", "UTF-8"),
+}
+
+
+def bad_input(tmp_path: Path, content: bytes | str | None) -> Path:
+    path = tmp_path / "answers.json"
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_one_error_line_and_exit_code_2(capsys, tmp_path, case):
+    content, expected = BAD_INPUTS[case]
+    path = bad_input(tmp_path, content)
+    code, out, err = run(capsys, "score", "--answers", str(path), "--json")
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("sesame-advisor: error:")
+    assert expected in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("case", ["missing file", "JSON array", "unknown id", "binary garbage", "directory"])
+def test_bad_input_through_the_console_script(tmp_path, case):
+    content, expected = BAD_INPUTS[case]
+    path = bad_input(tmp_path, content)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "score", "--answers", str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("sesame-advisor: error:")
+    assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_standard_input(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("[1, 2]"))
+    code, out, err = run(capsys, "score", "--answers", "-")
+    assert code == 2 and out == ""
+    assert err.startswith("sesame-advisor: error: standard input") and err.count("\n") == 1
