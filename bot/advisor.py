@@ -17,7 +17,7 @@ from advice import ACTIONS, Plan, rank, simulate
 from advice.presentation import action_view, plan_view, projection_view
 from bot import callbacks
 from bot.charts import radar_png
-from bot.dialog import Ask, Cancelled, DialogEngine, Finished, Rejected, Step
+from bot.dialog import Ask, Cancelled, DialogEngine, Finished, Rejected, Step, progress
 from bot.replies import Button, Document, Edit, Keyboard, Notice, Photo, Reply, Screen
 from bot.screens import (
     answered_screen,
@@ -125,9 +125,8 @@ class Advisor:
 
     def _answered(self, before: Dialog, step: Ask | Finished, lang: Lang) -> Screen:
         assert step.stored is not None and before.path is not None
-        return answered_screen(
-            before.path, before.position + 1, len(before.queue), step.stored.question_id, step.stored.value, lang
-        )
+        position, total = progress(before.path, len(before.queue), before.position)
+        return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, lang)
 
     async def _after(self, user_id: int, lang: Lang, step: Step) -> list[Reply]:
         """The replies to a dialog step."""

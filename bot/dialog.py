@@ -84,8 +84,23 @@ def new_nonce() -> str:
 
 def path_questions(path: Path, answered: dict[str, Answer]) -> tuple[str, ...]:
     """The unanswered questions of a path, in questionnaire order."""
-    ids = QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
-    return tuple(qid for qid in ids if qid not in answered)
+    return tuple(qid for qid in _path_ids(path) if qid not in answered)
+
+
+def _path_ids(path: str) -> tuple[str, ...]:
+    return QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
+
+
+def progress(path: str, queue_length: int, index: int) -> tuple[int, int]:
+    """Position and total over the whole path, so a resumed check shows "7/10", not "1/4".
+
+    The queue holds only what was unanswered when the path started; the questions answered
+    before count as done.
+    """
+    if path == "edit":
+        return index + 1, queue_length
+    total = len(_path_ids(path))
+    return total - queue_length + index + 1, total
 
 
 class DialogEngine:
@@ -106,10 +121,11 @@ class DialogEngine:
         question_id = dialog.question_id
         assert question_id is not None and dialog.path is not None
         answers = await self.storage.answers(user_id)
+        position, total = progress(dialog.path, len(dialog.queue), dialog.position)
         return Ask(
             question=QUESTION_BY_ID[question_id],
-            position=dialog.position + 1,
-            total=len(dialog.queue),
+            position=position,
+            total=total,
             path=dialog.path,  # type: ignore[arg-type]
             nonce=dialog.nonce,
             current=answers.get(question_id),
@@ -130,7 +146,7 @@ class DialogEngine:
             return Finished(path)
         nonce = new_nonce()
         await self.storage.start_dialog(user_id, path, queue, nonce)
-        return Ask(QUESTION_BY_ID[queue[0]], 1, len(queue), path, nonce)
+        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
 
     async def edit(self, user_id: int, question_id: str) -> Ask:
         """Ask one question again so its answer can be changed (from the profile)."""

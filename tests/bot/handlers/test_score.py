@@ -7,7 +7,7 @@ from telegram_testkit import answer_quick, plain
 from advice.ranking import rank
 from bot.screens import LANGUAGE_NAMES
 from scoring.card import load_scorecard
-from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUICK_IDS
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
 CARD = load_scorecard()
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -78,4 +78,4 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     assert calls[0].method == "answerCallbackQuery"
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
-    assert "Full profile · 1/" in calls[-1].text
+    assert f"Full profile · {len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
