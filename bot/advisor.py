@@ -18,6 +18,7 @@ from advice.presentation import action_view, plan_view, projection_view
 from bot import callbacks
 from bot.charts import radar_png
 from bot.dialog import Ask, Cancelled, DialogEngine, Finished, Rejected, Step, progress
+from bot.reminders import Clock, due_view, next_recompute
 from bot.replies import Button, Document, Edit, Keyboard, Notice, Photo, Reply, Screen
 from bot.screens import (
     answered_screen,
@@ -29,6 +30,8 @@ from bot.screens import (
     problem_screen,
     profile_screen,
     question_screen,
+    reminder_message,
+    reminders_screen,
     score_keyboard,
     text_screen,
     welcome_screen,
@@ -61,9 +64,12 @@ def default_language(code: str | None) -> Lang:
 class Advisor:
     """The bot's behaviour, one method per user action."""
 
-    def __init__(self, storage: Storage, card: Scorecard | None = None, channel: Channel = "telegram") -> None:
+    def __init__(
+        self, storage: Storage, card: Scorecard | None = None, channel: Channel = "telegram", clock: Clock = utcnow
+    ) -> None:
         self.storage = storage
         self.card = card or load_scorecard()
+        self.clock = clock  # when reminders fall due and are delivered
         self.engine = DialogEngine(storage)
         # Where an answer came from, as stored with it: the terminal chat marks its own.
         self.button_source = "button" if channel == "telegram" else "chat"
@@ -217,11 +223,60 @@ class Advisor:
         plan = planned[1]
         if not open_:
             return [Edit(self._advice_screen(plan, lang))]
+        return [Edit(await self._steps_screen(user_id, lang, plan, action_index))]
+
+    async def _steps_screen(self, user_id: int, lang: Lang, plan: Plan, action_index: int) -> Screen:
+        """An action's how-to steps, with its reminder (set or not) and the way back to the list."""
         ranked = {r.id: r for r in plan.actions}
         action = ACTIONS[action_index]
         view = action_view(ranked.get(action.id, action), lang)
-        back = ((Button(button_label(lang, "steps_back"), callbacks.steps(action_index, False)),),)
-        return [Edit(Screen(render(lang, "action_steps.html.j2", action=view), back))]
+        due = next((p.due_at for p in await self.storage.pending_reminders(user_id) if p.action_id == action.id), None)
+        remind = Button(button_label(lang, "remind" if due is None else "unremind"),
+                        callbacks.reminder(action_index, due is None))
+        back = Button(button_label(lang, "steps_back"), callbacks.steps(action_index, False))
+        text = render(lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due))
+        return Screen(text, ((remind,), (back,)))
+
+    # ---- reminders -----------------------------------------------------------------------
+    async def reminders(self, who: Who) -> list[Reply]:
+        """The user's pending reminders, each with a button to cancel it."""
+        lang = await self.language(who)
+        return [await self._reminders_screen(who.id, lang)]
+
+    async def _reminders_screen(self, user_id: int, lang: Lang) -> Screen:
+        pending = [p for p in await self.storage.pending_reminders(user_id) if p.action_id in ACTION_INDEX]
+        return reminders_screen([(ACTION_INDEX[p.action_id], p.due_at) for p in pending], lang)
+
+    async def _remind(self, user_id: int, lang: Lang, tap: callbacks.ReminderTap) -> list[Reply]:
+        """Set or cancel a reminder; a tap that changes nothing (an old button) says it expired."""
+        action_id = ACTIONS[tap.action_index].id
+        if tap.listed:
+            cancelled = await self.storage.cancel_reminder(user_id, action_id)
+            expired = [] if cancelled else [Notice(notice(lang, "stale"))]
+            return [*expired, Edit(await self._reminders_screen(user_id, lang))]
+        planned = await self._plan(user_id)
+        if planned is None:  # the data is gone (/forget): nothing to remind of
+            return [Edit(text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS)))]
+        if tap.on:
+            changed = await self.storage.set_reminder(user_id, action_id, next_recompute(self.clock()))
+        else:
+            changed = await self.storage.cancel_reminder(user_id, action_id)
+        expired = [] if changed else [Notice(notice(lang, "stale"))]
+        return [*expired, Edit(await self._steps_screen(user_id, lang, planned[1], tap.action_index))]
+
+    async def reminder_message(self, user_id: int, action_id: str) -> Screen | None:
+        """The message a due reminder sends; ``None`` for an action no longer in the catalogue.
+
+        Also ``None`` for a user deleted meanwhile (``/forget`` in another process): the language
+        is only read, so a reminder never brings a deleted user back.
+        """
+        language = await self.storage.user_language(user_id)
+        if action_id not in ACTION_INDEX or language is None:
+            return None
+        lang: Lang = language  # type: ignore[assignment]
+        latest = await self.storage.snapshots(user_id, limit=1)
+        title = ACTIONS[ACTION_INDEX[action_id]].title(lang)
+        return reminder_message(title, latest[0].score if latest else None, lang)
 
     async def whatif(self, who: Who) -> list[Reply]:
         """Toggle buttons for the ranked actions; the message shows the projected score."""
@@ -270,14 +325,14 @@ class Advisor:
         data = await self.storage.export(who.id)
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
         caption = render(lang, "bot_export.html.j2", answers=len(data["answers"]),
-                         snapshots=len(data["score_snapshots"]))
+                         snapshots=len(data["score_snapshots"]), reminders=len(data["reminders"]))
         return [Document(content, EXPORT_FILE, caption)]
 
     async def forget(self, who: Who) -> list[Reply]:
         """Ask before deleting everything."""
         lang = await self.language(who)
         data = await self.storage.export(who.id)
-        return [forget_screen(lang, len(data["answers"]), len(data["score_snapshots"]))]
+        return [forget_screen(lang, len(data["answers"]), len(data["score_snapshots"]), len(data["reminders"]))]
 
     async def help(self, who: Who) -> list[Reply]:
         """What the bot can do."""
@@ -325,6 +380,8 @@ class Advisor:
             return await self._steps(who.id, lang, tap.action_index, tap.open)
         if isinstance(tap, callbacks.WhatIfTap):
             return [Edit(await self._whatif_screen(who.id, lang, tap.picked))]
+        if isinstance(tap, callbacks.ReminderTap):
+            return await self._remind(who.id, lang, tap)
         return await getattr(self, tap.command)(who)
 
 

@@ -77,7 +77,20 @@ class WhatIfTap:
     picked: frozenset[int]
 
 
-Tap = AnswerTap | EditTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap
+@dataclass(frozen=True)
+class ReminderTap:
+    """Set (``on``) or cancel a reminder for one action, from its steps or from ``/reminders``.
+
+    The wanted state is in the data, not a toggle: a button tapped twice, or on an old
+    message, asks for the same thing again and changes nothing more.
+    """
+
+    action_index: int
+    on: bool
+    listed: bool = False
+
+
+Tap = AnswerTap | EditTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap
 
 _ANSWER = re.compile(r"a:([0-9]{1,3}):([0-9]{1,3}):([A-Za-z0-9_-]{6})")
 _EDIT = re.compile(r"p:([0-9]{1,3})")
@@ -86,6 +99,7 @@ _FORGET = re.compile(r"f:([yn])")
 _COMMAND = re.compile(r"c:([a-z]{1,12})")
 _STEPS = re.compile(r"s:([0-9]{1,3}):([01])")
 _WHATIF = re.compile(r"w:([0-9a-z]{1,20})")
+_REMINDER = re.compile(r"r:([0-9]{1,3}):([01x])")
 
 
 def answer(question_id: str, index: int, nonce: str) -> str:
@@ -126,6 +140,13 @@ def what_if(picked: frozenset[int]) -> str:
     return _checked(f"w:{_base36(mask)}")
 
 
+def reminder(action_index: int, on: bool, listed: bool = False) -> str:
+    """Data of a reminder button: set or cancel on an action's steps, cancel in ``/reminders``."""
+    if on and listed:
+        raise ValueError("the reminder list only cancels")
+    return _checked(f"r:{action_index}:{'x' if listed else int(on)}")
+
+
 def _base36(number: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
@@ -145,7 +166,7 @@ def _checked(data: str) -> str:
 def decode(data: object, actions: int = 0) -> Tap:
     """Read callback data; anything but data our own buttons carry raises ``ForgedData``.
 
-    ``actions`` is the size of the action catalogue, which bounds steps and what-if indexes.
+    ``actions`` is the size of the action catalogue, which bounds steps, what-if and reminder indexes.
     """
     if not isinstance(data, str) or not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
         raise ForgedData("not callback data of ours")
@@ -173,6 +194,11 @@ def decode(data: object, actions: int = 0) -> Tap:
         if mask >> actions:
             raise ForgedData("what-if selection out of range")
         return WhatIfTap(frozenset(i for i in range(actions) if mask >> i & 1))
+    if m := _REMINDER.fullmatch(data):
+        index = int(m.group(1))
+        if index >= actions:
+            raise ForgedData("action index out of range")
+        return ReminderTap(index, m.group(2) == "1", m.group(2) == "x")
     raise ForgedData("not callback data of ours")
 
 

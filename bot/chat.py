@@ -3,7 +3,8 @@
 The same advisor, engine, storage and templates as the Telegram bot; buttons become numbered
 choices and Telegram HTML is shown as plain text. Input is read between event-loop turns, so
 Ctrl-C and end of input (a pipe running dry) end the chat cleanly, and answers given so far
-are already committed.
+are already committed. Reminders that fell due while the chat was closed are printed when it
+starts (the chat has no background task; it shares the delivery round with the bot).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, BinaryIO, TextIO
 
 from bot import callbacks
 from bot.advisor import EXPORT_FILE, Advisor, Who
+from bot.reminder_delivery import deliver_due
 from bot.replies import CHART_FILE, Button, Document, Edit, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
 from scoring.questions import Lang
@@ -50,6 +52,7 @@ class TerminalChat:
             "score": advisor.score,
             "advice": advisor.advice,
             "whatif": advisor.whatif,
+            "reminders": advisor.reminders,
             "profile": advisor.profile,
             "full": advisor.full,
             "back": advisor.back,
@@ -66,9 +69,15 @@ class TerminalChat:
         return await self.advisor.language(self.who)
 
     async def begin(self) -> None:
-        """Introduce the chat and run ``/start``, as pressing Start in Telegram does."""
+        """Introduce the chat, print the reminders due meanwhile and run ``/start``, as Telegram's Start does."""
         self.say(render(await self.language(), "chat_intro.txt.j2"))
+        await deliver_due(self.advisor, self.remind, self.advisor.clock(), user_id=self.who.id)
         self.show(await self.advisor.start(self.who), await self.language())
+
+    async def remind(self, user_id: int, screen: Screen) -> bool:
+        """A due reminder, as text: its buttons would be replaced by the question right after it."""
+        self.say(plain(screen.text))
+        return True
 
     async def handle(self, line: str) -> bool:
         """One line of input; ``False`` when the user wants to leave."""

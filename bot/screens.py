@@ -7,11 +7,14 @@ this module only decides which template, which context and how buttons are laid 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from advice import ACTIONS
 from bot import callbacks
 from bot.dialog import Ask, Reason
+from bot.reminders import due_view
 from bot.replies import Button, Keyboard, Screen
 from scoring.presentation import answer_label, question_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, Lang
@@ -139,13 +142,34 @@ def language_screen(lang: Lang) -> Screen:
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
-def forget_screen(lang: Lang, answers: int, snapshots: int) -> Screen:
+def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int) -> Screen:
     """The confirmation ``/forget`` asks for before deleting anything."""
     row = (
         Button(button_label(lang, "forget_yes"), callbacks.forget(True)),
         Button(button_label(lang, "forget_no"), callbacks.forget(False)),
     )
-    return Screen(render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots), (row,))
+    text = render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots, reminders=reminders)
+    return Screen(text, (row,))
+
+
+def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Screen:
+    """``/reminders``: each pending reminder (action index, due moment) with a button cancelling it."""
+    items, rows = [], []
+    for number, (index, due) in enumerate(pending, start=1):
+        title = ACTIONS[index].title(lang)
+        items.append({"number": number, "title": title, "due": due_view(due)})
+        label = button_label(lang, "unremind_listed", number=number, title=title)
+        rows.append((Button(label, callbacks.reminder(index, False, listed=True)),))
+    return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
+
+
+def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
+    """A due reminder: the action, a nudge to ``/score`` (the last estimate, if any) and two buttons."""
+    row = (
+        Button(button_label(lang, "score"), callbacks.command("score")),
+        Button(button_label(lang, "advice"), callbacks.command("advice")),
+    )
+    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score), (row,))
 
 
 def help_screen(lang: Lang) -> Screen:

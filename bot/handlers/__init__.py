@@ -1,7 +1,7 @@
 """The Telegram adapter: every handler and command registered in one place.
 
 One module per feature (``start``, ``questionnaire``, ``score``, ``advice``, ``whatif``,
-``profile``, ``language``, ``data``, ``help``, ``errors``), in the style of
+``reminders``, ``profile``, ``language``, ``data``, ``help``, ``errors``), in the style of
 python-telegram-bot's examples. No ``ConversationHandler``: where a conversation stands is
 in the database, so any process can carry it on.
 """
@@ -11,7 +11,19 @@ from __future__ import annotations
 from telegram import Bot, BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import advice, data, errors, help, language, profile, questionnaire, score, start, whatif
+from bot.handlers import (
+    advice,
+    data,
+    errors,
+    help,
+    language,
+    profile,
+    questionnaire,
+    reminders,
+    score,
+    start,
+    whatif,
+)
 from bot.screens import command_descriptions
 
 # Private chats only, and new messages only: editing an old message must not answer again.
@@ -22,6 +34,7 @@ COMMANDS = {
     "score": score.score,
     "advice": advice.advice,
     "whatif": whatif.whatif,
+    "reminders": reminders.reminders,
     "profile": profile.profile,
     "full": questionnaire.full,
     "back": questionnaire.back,
@@ -48,6 +61,7 @@ def setup(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(data.forget_confirmed, pattern=r"^f:"))
     application.add_handler(CallbackQueryHandler(advice.steps_tapped, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(whatif.action_toggled, pattern=r"^w:"))
+    application.add_handler(CallbackQueryHandler(reminders.reminder_tapped, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(help.command_tapped, pattern=r"^c:"))
     application.add_handler(CallbackQueryHandler(help.unknown_button))
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.storage.database import make_engine, migrate
-from bot.storage.repository import Dialog, NewAnswer, Snapshot, Storage
+from bot.storage.repository import Dialog, DueReminder, NewAnswer, PendingReminder, Snapshot, Storage
 
-__all__ = ["Dialog", "NewAnswer", "Snapshot", "Storage", "make_engine", "migrate", "open_storage"]
+__all__ = [
+    "Dialog", "DueReminder", "NewAnswer", "PendingReminder", "Snapshot", "Storage", "make_engine", "migrate",
+    "open_storage",
+]
 
 
 async def open_storage(url: str, *, schema: str | None = None) -> Storage:

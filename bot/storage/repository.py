@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.storage.database import migrate
-from bot.storage.tables import USER_TABLES, DialogState, ScoreSnapshot, StoredAnswer, User, utcnow
+from bot.storage.tables import USER_TABLES, Base, DialogState, Reminder, ScoreSnapshot, StoredAnswer, User, utcnow
 from scoring.questions import Answer
 
 
@@ -60,16 +60,42 @@ class NewAnswer:
     source: str
 
 
+@dataclass(frozen=True)
+class PendingReminder:
+    """A reminder not sent yet: which action, and when it falls due."""
+
+    action_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder whose time has come, as the delivery needs it."""
+
+    id: int
+    user_id: int
+    action_id: str
+    due_at: datetime
+
+
+DUE_BATCH = 100
+"""Reminders read per delivery round; the rest wait for the next round."""
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were written as UTC
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were written as UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
+    return _utc(moment).isoformat()
 
 
 class Storage:
-    """The bot's database: users, answers, dialog states and score snapshots."""
+    """The bot's database: users, answers, dialog states, score snapshots and reminders."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -98,6 +124,12 @@ class Storage:
                 user = await session.get(User, user_id)
                 return user.language if user else language
             return language
+
+    async def user_language(self, user_id: int) -> str | None:
+        """The language of a known user; ``None`` (and nothing created) for anyone else."""
+        async with self.sessions() as session:
+            user = await session.get(User, user_id)
+            return None if user is None else user.language
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user picked."""
@@ -208,6 +240,76 @@ class Storage:
                 )
             )
 
+    # ---- reminders -----------------------------------------------------------------
+    async def set_reminder(self, user_id: int, action_id: str, due_at: datetime) -> bool:
+        """Add a pending reminder; ``False`` (and no change) when one for this action is pending."""
+        async with self.sessions() as session:
+            session.add(Reminder(user_id=user_id, action_id=action_id, due_at=_utc(due_at), created_at=utcnow()))
+            try:
+                await session.commit()
+            except IntegrityError:  # the partial unique index: already pending (maybe set by another process)
+                await session.rollback()
+                return False
+            return True
+
+    async def cancel_reminder(self, user_id: int, action_id: str) -> bool:
+        """Delete the user's pending reminder for the action; ``False`` when there was none."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                delete(Reminder).where(
+                    Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.sent_at.is_(None)
+                )
+            )
+            return (result.rowcount or 0) > 0
+
+    async def pending_reminders(self, user_id: int) -> list[PendingReminder]:
+        """The user's reminders not sent yet, soonest first."""
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(Reminder.action_id, Reminder.due_at)
+                .where(Reminder.user_id == user_id, Reminder.sent_at.is_(None))
+                .order_by(Reminder.due_at, Reminder.id)
+            )
+            return [PendingReminder(action_id, _utc(due_at)) for action_id, due_at in rows]
+
+    async def due_reminders(self, now: datetime, *, user_id: int | None = None,
+                            limit: int = DUE_BATCH) -> list[DueReminder]:
+        """Unsent reminders due by ``now``, oldest first: of one user, or of every Telegram user.
+
+        Telegram ids are positive; id 0 is the terminal chat's local user, whose reminders the
+        chat prints itself when it starts (it may share the SQLite file with the bot).
+        """
+        query = select(Reminder.id, Reminder.user_id, Reminder.action_id, Reminder.due_at).where(
+            Reminder.sent_at.is_(None), Reminder.due_at <= _utc(now)
+        )
+        query = query.where(Reminder.user_id == user_id if user_id is not None else Reminder.user_id > 0)
+        async with self.sessions() as session:
+            rows = await session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit))
+            return [DueReminder(id_, owner, action_id, _utc(due_at)) for id_, owner, action_id, due_at in rows]
+
+    async def claim_reminder(self, reminder_id: int, now: datetime) -> bool:
+        """Mark a reminder sent, only if no one did yet: ``True`` for the one caller that may send it."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Reminder).where(Reminder.id == reminder_id, Reminder.sent_at.is_(None)).values(sent_at=_utc(now))
+            )
+            return result.rowcount == 1
+
+    async def release_reminder(self, reminder_id: int, claimed_at: datetime) -> None:
+        """Undo a claim whose sending failed for a passing reason, so a later round tries again."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.sent_at == _utc(claimed_at))
+                .values(sent_at=None)
+            )
+
+    async def prune_reminders(self, sent_before: datetime) -> int:
+        """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
+            return result.rowcount or 0
+
     # ---- the user's rights: see everything, delete everything ----------------------
     async def export(self, user_id: int) -> dict[str, Any]:
         """Every row stored about the user, as one JSON-ready document."""
@@ -219,6 +321,9 @@ class Storage:
             )
             snapshots = await session.scalars(
                 select(ScoreSnapshot).where(ScoreSnapshot.user_id == user_id).order_by(ScoreSnapshot.id)
+            )
+            reminders = await session.scalars(
+                select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.id)
             )
             return {
                 "user": None
@@ -257,6 +362,15 @@ class Storage:
                     }
                     for s in snapshots
                 ],
+                "reminders": [
+                    {
+                        "action_id": r.action_id,
+                        "due_at": _iso(r.due_at),
+                        "created_at": _iso(r.created_at),
+                        "sent_at": _iso(r.sent_at),
+                    }
+                    for r in reminders
+                ],
             }
 
     async def forget(self, user_id: int) -> int:
@@ -270,13 +384,17 @@ class Storage:
         return deleted
 
     async def count_rows(self, user_id: int | None = None) -> dict[str, int]:
-        """Rows per user table (for one user, or all): what ``/forget`` must bring to zero."""
+        """Rows per table (for one user, or all): what ``/forget`` must bring to zero.
+
+        Every table of the metadata is counted, not only ``USER_TABLES``, so a new table that
+        ``/forget`` does not know about shows up as rows left behind.
+        """
         counts: dict[str, int] = {}
         async with self.sessions() as session:
-            for table in USER_TABLES:
-                column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
+            for table in Base.metadata.sorted_tables:
+                column = table.c.user_id if "user_id" in table.c else table.c.id
                 query = select(func.count()).select_from(table)
                 if user_id is not None:
                     query = query.where(column == user_id)
-                counts[table.__tablename__] = int(await session.scalar(query) or 0)
+                counts[table.name] = int(await session.scalar(query) or 0)
         return counts

@@ -1,7 +1,8 @@
-"""The four tables, and nothing about a user beyond what the score and the advice need.
+"""The five tables, and nothing about a user beyond what the score and the advice need.
 
 No names, usernames, phone numbers or message texts: a Telegram id to find the user again,
-a language to talk in, the answers, where the dialog stands and the scores shown so far.
+a language to talk in, the answers, where the dialog stands, the scores shown so far and the
+reminders asked for.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -87,5 +88,36 @@ class ScoreSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, User)
+class Reminder(Base):
+    """A reminder to look at an action's effect once Sesame has recomputed the score.
+
+    Only the action id and the times: the words are rendered when it is sent. ``sent_at`` is
+    set by the one process that claims the row, before sending, so a reminder is sent at most
+    once however many bot processes share the database. At most one reminder per user and
+    action is pending (not yet sent), which the partial unique index enforces.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index(
+            "uq_reminders_pending",
+            "user_id",
+            "action_id",
+            unique=True,
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    action_id: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, User)
 """Every table holding user data, children first (the order ``/forget`` deletes in)."""

@@ -3,8 +3,9 @@
 Only the Bot's network layer is replaced: ``RecordingRequest`` is a ``BaseRequest`` that
 records every Bot API call (method, parameters, uploaded files) and answers the way Telegram
 does (a ``Message`` for ``sendMessage``, ``True`` for ``answerCallbackQuery``, a 400 "message is
-not modified" for an edit that changes nothing...). Updates are the dicts Telegram sends,
-turned into objects with ``Update.de_json`` and fed to ``process_update``.
+not modified" for an edit that changes nothing, a 403 for a message to a user who blocked the
+bot...). Updates are the dicts Telegram sends, turned into objects with ``Update.de_json`` and
+fed to ``process_update``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
+from bot.reminders import Clock
 from bot.storage import Storage
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
 
@@ -73,6 +75,7 @@ class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.blocked: set[int] = set()  # users who blocked the bot: sendMessage to them is refused (403)
         self._message_id = 0
         self._file = 0
 
@@ -101,6 +104,9 @@ class RecordingRequest(BaseRequest):
                 files[name] = (filename, content if isinstance(content, bytes) else content.read(), mime)
         call = Call(api_method, params, files)
         self.calls.append(call)
+        if "chat_id" in params and int(params["chat_id"]) in self.blocked:
+            call.ok, call.result = False, "Forbidden: bot was blocked by the user"
+            return 403, json.dumps({"ok": False, "error_code": 403, "description": call.result}).encode()
         ok, result = self._answer(call)
         call.ok, call.result = ok, result
         if ok:
@@ -235,9 +241,13 @@ class BotUnderTest:
         self._update_id = 10_000
 
     @classmethod
-    async def start(cls, storage: Storage, recorder: RecordingRequest | None = None) -> BotUnderTest:
+    async def start(cls, storage: Storage, recorder: RecordingRequest | None = None,
+                    clock: Clock | None = None) -> BotUnderTest:
+        """The application on ``storage``; no reminder task runs (tests call ``deliver_due``)."""
         recorder = recorder or RecordingRequest()
-        application = build_application(TOKEN, advisor=Advisor(storage), request=recorder, updates_request=recorder)
+        advisor = Advisor(storage) if clock is None else Advisor(storage, clock=clock)
+        application = build_application(TOKEN, advisor=advisor, request=recorder, updates_request=recorder,
+                                        remind_every=None)
         bot = cls(application, recorder)
 
         async def keep_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

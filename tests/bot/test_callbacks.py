@@ -13,6 +13,7 @@ from bot.callbacks import (
     ForgedData,
     ForgetTap,
     LanguageTap,
+    ReminderTap,
     StepsTap,
     WhatIfTap,
     decode,
@@ -41,13 +42,18 @@ def test_the_other_buttons_round_trip():
     assert decode(callbacks.what_if(everything), N) == WhatIfTap(everything)
     assert decode(callbacks.what_if(frozenset()), N) == WhatIfTap(frozenset())
     assert len(callbacks.what_if(everything).encode()) <= 64
+    assert decode(callbacks.reminder(N - 1, True), N) == ReminderTap(N - 1, True)
+    assert decode(callbacks.reminder(0, False), N) == ReminderTap(0, False)
+    assert decode(callbacks.reminder(3, False, listed=True), N) == ReminderTap(3, False, listed=True)
+    with pytest.raises(ValueError):
+        callbacks.reminder(3, True, listed=True)  # the list only cancels
 
 
 @pytest.mark.parametrize("data", [
     None, 17, b"a:0:0:abcdef", "", "a", "a:0:0", "a:0:0:abcde", "a:0:0:abcdefg", "a:0:5:abcdef", "a:27:0:abcdef",
     "a:0:0:abc$ef", "a:-1:0:abcdef", "a:０:0:abcdef", "a:٠:0:abcdef", " a:0:0:abcdef", "a:0:0:abcdef\n",
     "p:27", "p:x", "l:fr", "l:ZH", "f:yes", "c:forget", "c:", "s:18:1", "s:0:2", "w:" + "z" * 20, "w:", "w:A",
-    "x" * 65, "é" * 40,
+    "x" * 65, "é" * 40, f"r:{N}:1", "r:0:2", "r:0:1x", "r:0", "r::x", "r:0:X",
 ])
 def test_forged_data_is_rejected(data):
     with pytest.raises(ForgedData):
@@ -70,5 +76,6 @@ def test_no_string_crashes_the_decoder(data):
         CommandTap: lambda t: callbacks.command(t.command),
         StepsTap: lambda t: callbacks.steps(t.action_index, t.open),
         WhatIfTap: lambda t: callbacks.what_if(t.picked),
+        ReminderTap: lambda t: callbacks.reminder(t.action_index, t.on, t.listed),
     }[type(tap)](tap)
     assert decode(encoded, N) == tap

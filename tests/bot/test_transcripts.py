@@ -1,13 +1,15 @@
 """Recorded conversations, one per language, that a reviewer can read.
 
 The scripted user plays the whole product through the real Application (quick check with a
-few mistakes, score, advice, what-if, the full profile, profile edit, export, help, forget);
+few mistakes, score, advice, a reminder, what-if, the full profile, profile edit, the reminder
+list, export, help, forget), on a fixed clock so the reminder's date stays the same;
 the transcript of what the user sent and what the bot showed, buttons included, must match
 ``tests/bot/transcripts/<lang>.txt``. Regenerate after an intended change with
 ``UPDATE_TRANSCRIPTS=1 python -m pytest tests/bot/test_transcripts.py``.
 """
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,12 @@ FOLDER = Path(__file__).parent / "transcripts"
 PICKS = {"account_age": 2, "huabei": 2, "loans": 2, "credit_cards": 1, "card_repayment": 2, "shopping": 2,
          "wealth": 1, "income": 2, "provident_fund": 0, "phone_consistent": 1}
 BUTTONS = {
-    "en": {"advice": "💡 How to raise it", "back": "‹ Back to the list", "keep": "Keep my data"},
-    "zh": {"advice": "💡 怎样提分", "back": "‹ 返回列表", "keep": "保留我的数据"},
+    "en": {"advice": "💡 How to raise it", "back": "‹ Back to the list", "keep": "Keep my data",
+           "remind": "⏰ Remind me"},
+    "zh": {"advice": "💡 怎样提分", "back": "‹ 返回列表", "keep": "保留我的数据", "remind": "⏰ 提醒我"},
 }
+#: The moment the conversation happens: its reminder falls due on 6 March 2025, 10:00 China time.
+NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 MISTAKES = {"en": "I think about three years", "zh": "大概三年吧"}
 
 
@@ -33,7 +38,7 @@ def label(question_id, index, lang):
 
 
 async def play(storage, lang):
-    bot = await BotUnderTest.start(storage)
+    bot = await BotUnderTest.start(storage, clock=lambda: NOW)
     user = bot.user(user_id=20250101, language_code="zh-hans" if lang == "zh" else "en-GB")
     await user.send("/start")
     first, second, third = QUICK_IDS[:3]
@@ -48,6 +53,7 @@ async def play(storage, lang):
     await user.tap(BUTTONS[lang]["advice"])
     plan = rank(load_scorecard(), await storage.answers(user.id))
     await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
+    await user.tap(BUTTONS[lang]["remind"])
     await user.tap(BUTTONS[lang]["back"])
     await user.send("/whatif")
     await user.tap(f"☐ {plan.actions[0].action.title(lang)}")
@@ -63,6 +69,7 @@ async def play(storage, lang):
     await user.send("/profile")
     await user.tap("2")
     await user.tap(label(second, 4, lang))
+    await user.send("/reminders")
     await user.send("/export")
     await user.send("/help")
     await user.send("/forget")

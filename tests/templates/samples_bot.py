@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from advice.catalogue import ACTIONS
 from bot.dialog import Reason
+from bot.reminders import due_view, next_recompute
 from bot.screens import command_descriptions
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTIONS, QUICK_IDS
 
-from .samples import PROFILES, Context, card, example_answers, sample
+from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
 
 REASONS_WITH_A_QUESTION: tuple[Reason, ...] = (
     "use_buttons", "not_a_number", "out_of_range", "too_long", "stale", "forged", "first_question",
@@ -98,7 +102,35 @@ def _plain(lang: str) -> list[Context]:
 
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
-    return [{"answers": 12, "snapshots": 3}, {"answers": 0, "snapshots": 0}]
+    return [{"answers": 12, "snapshots": 3, "reminders": 2}, {"answers": 0, "snapshots": 0, "reminders": 0}]
+
+
+#: Due moments across a year: a rollover into January, a 29 February, a due date in December.
+DUES = [due_view(next_recompute(datetime(*moment, tzinfo=UTC)))
+        for moment in ((2025, 12, 20), (2028, 2, 10), (2030, 11, 30, 12))]
+
+
+@sample("_due.txt.j2")
+def _due(lang: str) -> list[Context]:
+    return [{"due": due} for due in DUES]
+
+
+@sample("bot_steps.html.j2")
+def _steps(lang: str) -> list[Context]:
+    steps = _action_steps(lang)
+    return [{**context, "due": due} for context in steps[:2] + steps[-2:] for due in (None, DUES[0])]
+
+
+@sample("bot_reminders.html.j2")
+def _reminders(lang: str) -> list[Context]:
+    items = [{"number": n, "title": action.title(lang), "due": due}
+             for n, (action, due) in enumerate(zip(ACTIONS, DUES, strict=False), start=1)]
+    return [{"items": items}, {"items": items[:1]}, {"items": []}]
+
+
+@sample("bot_reminder.html.j2")
+def _reminder(lang: str) -> list[Context]:
+    return [{"title": action.title(lang), "score": score} for action in ACTIONS[:3] for score in (None, 612)]
 
 
 @sample("bot_help.html.j2")
@@ -120,7 +152,8 @@ def _button(lang: str) -> list[Context]:
     return [
         {"button": "current", "label": label},
         *({"button": name} for name in ("advice", "whatif", "full", "profile", "forget_yes", "forget_no",
-                                        "steps_back")),
+                                        "steps_back", "remind", "unremind", "score")),
+        {"button": "unremind_listed", "number": 2, "title": title},
         {"button": "steps", "number": 1, "title": title},
         {"button": "toggle", "on": True, "title": title},
         {"button": "toggle", "on": False, "title": title},

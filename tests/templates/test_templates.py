@@ -43,7 +43,7 @@ CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
                  "blockquote", "tg-emoji"}
 #: Templates that show a score or projection, so must carry the estimate disclaimer.
-SHOWS_A_SCORE = ("cli_score", "cli_advise", "cli_whatif", "advice", "whatif")
+SHOWS_A_SCORE = ("cli_score", "cli_advise", "cli_whatif", "advice", "whatif", "bot_score")
 
 
 def contexts(name: str, lang: str) -> list[dict]:

@@ -34,7 +34,7 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     assert calls[1].params["message_id"] == listing[0].result["message_id"]
     steps = plain(render("en", "action_steps.html.j2", action=action_view(top, "en")))
     assert plain(calls[1].text) == steps
-    assert calls[1].labels == ["‹ Back to the list"]
+    assert calls[1].labels == ["⏰ Remind me", "‹ Back to the list"]
     back = await user.tap("‹ Back to the list")
     assert plain(back[1].text) == plain(listing[0].text)
 

@@ -4,20 +4,34 @@ import json
 
 from telegram_testkit import answer_quick
 
+from advice.ranking import rank
+from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUICK_IDS
+
+
+async def set_first_reminder(user, storage):
+    """Open the top action's steps from /advice and tap "Remind me"."""
+    await user.send("/advice")
+    top = rank(load_scorecard(), await storage.answers(user.id)).actions[0]
+    await user.tap(f"1. {top.action.title('en')} ›")
+    await user.tap("⏰ Remind me")
+    return top.id
 
 
 async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     user = bot.user(first_name="Xiaoming")
     await answer_quick(user)
     await user.send("/score")
+    action_id = await set_first_reminder(user, storage)
     calls = await user.send("/export")
     assert calls[0].method == "sendDocument"
     filename, content, _ = calls[0].files["document"]
     assert filename == "sesame-advisor-data.json"
     data = json.loads(content)
-    assert set(data) == {"user", "answers", "dialog", "score_snapshots"}
+    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders"}
+    assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
+    assert data["reminders"][0]["due_at"].endswith("+00:00")
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
     assert {a["question_id"] for a in data["answers"]} == set(QUICK_IDS)
     assert all(a["source"] == "button" and a["answered_at"] for a in data["answers"])
@@ -26,7 +40,7 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     text = content.decode()
     for private in ("Xiaoming", "li_private", "first_name", "username", "/score", "/start"):
         assert private not in text
-    assert f"{len(QUICK_IDS)} answers" in calls[0].text
+    assert f"{len(QUICK_IDS)} answers" in calls[0].text and "1 reminder," in calls[0].text
 
 
 async def test_forget_asks_first_then_deletes_every_row(bot, storage):
@@ -35,18 +49,22 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await answer_quick(user)
     await answer_quick(other)
     await user.send("/score")
-    assert sum((await storage.count_rows(user.id)).values()) > len(QUICK_IDS)
+    await set_first_reminder(user, storage)
+    await set_first_reminder(other, storage)
+    assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
     calls = await user.send("/forget")
+    assert "1 reminder," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
     await user.tap("Keep my data")
     assert (await storage.count_rows(user.id))["answers"] == len(QUICK_IDS)
     await user.send("/forget")
     calls = await user.tap("🗑 Yes, delete everything")
     assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
-    assert await storage.count_rows(user.id) == {"answers": 0, "dialog_states": 0, "score_snapshots": 0, "users": 0}
+    # Counted from the metadata, so a table /forget does not know about would show here.
+    assert await storage.count_rows(user.id) == dict.fromkeys(Base.metadata.tables, 0)
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
-    assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1
+    assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1 and everyone["reminders"] == 1
 
 
 async def test_forget_in_chinese(bot):

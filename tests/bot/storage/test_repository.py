@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from bot.storage import NewAnswer, Snapshot
+from bot.storage.tables import Base
 
 
 def snapshot(score):
@@ -73,13 +74,17 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         await storage.step(user, "abcdef", path="quick", position=1, nonce="bcdefg",
                            answer=NewAnswer("income", "stable", "button"))
         await storage.add_snapshot(user, snapshot(600))
+        assert await storage.set_reminder(user, "huabei_on_time", datetime(2025, 3, 6, 2, tzinfo=UTC))
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
     assert data["answers"] == [{"question_id": "income", "value": "stable", "source": "button",
                                 "answered_at": data["answers"][0]["answered_at"]}]
     assert data["dialog"]["questions"] == ["income", "huabei"] and data["dialog"]["position"] == 1
     assert data["score_snapshots"][0]["range"] == [550, 650]
-    assert await storage.forget(1) == 4
-    assert await storage.count_rows(1) == {"answers": 0, "dialog_states": 0, "score_snapshots": 0, "users": 0}
-    assert await storage.count_rows() == {"answers": 1, "dialog_states": 1, "score_snapshots": 1, "users": 1}
-    assert await storage.export(1) == {"user": None, "answers": [], "dialog": None, "score_snapshots": []}
+    assert data["reminders"] == [{"action_id": "huabei_on_time", "due_at": "2025-03-06T02:00:00+00:00",
+                                  "created_at": data["reminders"][0]["created_at"], "sent_at": None}]
+    assert await storage.forget(1) == 5
+    assert await storage.count_rows(1) == dict.fromkeys(Base.metadata.tables, 0)
+    assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 1)
+    assert await storage.export(1) == {"user": None, "answers": [], "dialog": None, "score_snapshots": [],
+                                       "reminders": []}

@@ -1,0 +1,47 @@
+"""``/reminders`` and the reminder buttons; the sender the delivery task uses for Telegram."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import advisor_of, deliver, markup, who_of
+from bot.reminder_delivery import Send
+from bot.replies import Screen
+
+logger = logging.getLogger(__name__)
+
+
+async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the pending reminders, each with a cancel button."""
+    await deliver(update, context, await advisor_of(context).reminders(who_of(update)))
+
+
+async def reminder_tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Set or cancel a reminder from an action's steps, or cancel one from the list."""
+    assert update.callback_query is not None
+    replies = await advisor_of(context).tap(who_of(update), update.callback_query.data)
+    await deliver(update, context, replies)
+
+
+def telegram_sender(bot: Bot) -> Send:
+    """Send a reminder as a message; a user who blocked the bot (or a gone chat) is unreachable.
+
+    Other errors (network, flood limits) propagate, so the delivery tries again later.
+    """
+
+    async def send(user_id: int, screen: Screen) -> bool:
+        try:
+            await bot.send_message(user_id, screen.text, reply_markup=markup(screen.keyboard))
+        except Forbidden:
+            return False
+        except BadRequest as exc:
+            if "chat not found" not in exc.message.lower():
+                raise
+            return False
+        return True
+
+    return send
