@@ -14,7 +14,7 @@ from advice.catalogue import ACTIONS, UnknownAction
 from advice.presentation import action_view, plan_view, projection_view, steps_text
 from advice.ranking import Plan, Projection, rank, simulate
 from scoring.card import load_scorecard
-from scoring.cli import CliError, add_common, emit_json, read_answers
+from scoring.cli import CliError, add_common, add_profile_input, emit_json, read_answers
 from scoring.questions import Lang
 from templates import render
 
@@ -101,15 +101,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_actions)
 
     p = sub.add_parser("advise", help="rank the actions by the points they would add to a profile")
-    p.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object of question id -> answer")
+    add_profile_input(p)
     p.add_argument("--top", type=int, metavar="N", help="show only the N best actions")
-    p.add_argument("--model", help=argparse.SUPPRESS)
     add_common(p)
     p.set_defaults(handler=cmd_advise)
 
     p = sub.add_parser("whatif", help="project the score after doing some actions")
-    p.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object of question id -> answer")
+    add_profile_input(p)
     p.add_argument("--do", required=True, metavar="ID[,ID...]", help="action ids, comma-separated")
-    p.add_argument("--model", help=argparse.SUPPRESS)
     add_common(p)
     p.set_defaults(handler=cmd_whatif)

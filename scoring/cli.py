@@ -115,6 +115,12 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
 
 
+def add_profile_input(parser: argparse.ArgumentParser) -> None:
+    """``--answers FILE|-`` and the hidden ``--model`` (a scorecard file other than the packaged one)."""
+    parser.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object of question id -> answer")
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register the scoring subcommands."""
     p = sub.add_parser("questions", help="list the questionnaire")
@@ -122,8 +128,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_questions)
 
     p = sub.add_parser("score", help="estimate a score from an answers file")
-    p.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object of question id -> answer")
-    p.add_argument("--model", help=argparse.SUPPRESS)
+    add_profile_input(p)
     add_common(p)
     p.set_defaults(handler=cmd_score)
 
