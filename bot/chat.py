@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -30,6 +32,7 @@ CHAT_USER_ID = 0
 QUIT = ("/quit", "/exit")
 _TAG = re.compile(r"<[^>]+>")
 MAX_LINE = 4096
+"""Bytes of one input line that are kept (Telegram's message limit); the rest of a longer line is dropped."""
 
 
 def plain(text: str) -> str:
@@ -47,6 +50,7 @@ class TerminalChat:
         self.folder = folder
         self.buttons: list[Button] = []
         self.typed = False
+        self.last_screen = ""  # the last message with choices, shown again after a choice that is not there
         self.commands: dict[str, Callable[[Who], Coroutine[Any, Any, list[Reply]]]] = {
             "start": advisor.start,
             "score": advisor.score,
@@ -90,8 +94,13 @@ class TerminalChat:
             name = text[1:].split()[0].split("@")[0].lower() if len(text) > 1 else ""
             command = self.commands.get(name, self.advisor.unknown_command)
             replies = await command(self.who)
-        elif not self.typed and text.isascii() and text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            data = self.buttons[int(text) - 1].data
+        elif not self.typed and self.buttons and (number := choice_number(text)) is not None:
+            if not 1 <= number <= len(self.buttons):
+                lang = await self.language()
+                self.say(render(lang, "chat_no_choice.txt.j2", number=number, buttons=len(self.buttons)))
+                self.say(self.last_screen)
+                return True
+            data = self.buttons[number - 1].data
             replies = await self.advisor.tap(self.who, data)
             if data == callbacks.forget(True):
                 self.forget_files()
@@ -144,6 +153,7 @@ class TerminalChat:
                         cells.append(button.label if button.label == str(number) else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
             lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
+            self.last_screen = "\n".join(lines)
         self.say("\n".join(lines))
 
     def forget_files(self) -> None:
@@ -159,13 +169,29 @@ class TerminalChat:
         return path
 
 
+def choice_number(text: str) -> int | None:
+    """The choice a typed line picks, if it is a number: full-width digits ("３") count too."""
+    text = unicodedata.normalize("NFKC", text)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
 def read_line(stream: BinaryIO, prompt: str | None, out: TextIO) -> str | None:
-    """One line of input, ``None`` at its end; undecodable bytes never stop the chat."""
+    """One line of input, ``None`` at its end; undecodable bytes never stop the chat.
+
+    A line longer than ``MAX_LINE`` is one input all the same: its first part is kept (far too
+    long for an answer, so it is refused once) and the rest is read and dropped, never taken as
+    further lines that could answer questions.
+    """
     if prompt is not None:
         print(prompt, end="", file=out, flush=True)
     raw = stream.readline(MAX_LINE)
     if not raw:
+        if prompt is not None:  # Ctrl-D at the prompt: end its line, so the goodbye starts on a new one
+            print(file=out, flush=True)
         return None
+    rest = raw
+    while not rest.endswith(b"\n") and len(rest) == MAX_LINE:
+        rest = stream.readline(MAX_LINE)
     line = raw.decode("utf-8", "replace").rstrip("\r\n")
     if prompt is None:  # piped input: echo it, so the output reads as a conversation
         print(f"› {line}", file=out, flush=True)
@@ -181,9 +207,11 @@ def run_chat(
     out: TextIO | None = None,
 ) -> int:
     """Hold a terminal conversation until ``/quit``, end of input or Ctrl-C."""
-    stdin = stdin or sys.stdin.buffer
+    if stdin is None:
+        # Started with stdin closed (`<&-`): no input at all, like an empty pipe.
+        stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
     out = out or sys.stdout
-    interactive = stdin is sys.stdin.buffer and sys.stdin.isatty()
+    interactive = sys.stdin is not None and stdin is sys.stdin.buffer and sys.stdin.isatty()
     with asyncio.Runner() as runner:
         storage: Storage = runner.run(open_storage(database_url))
         try:

@@ -15,7 +15,7 @@ from typing import Any
 from scoring import assumptions
 from scoring.card import load_scorecard
 from scoring.presentation import question_view, score_view
-from scoring.questions import QUESTIONS, Answer, InvalidAnswer, parse_answers
+from scoring.questions import DIMENSION_NAMES, QUESTIONS, Answer, InvalidAnswer, parse_answers, shorten
 from templates import render
 
 
@@ -23,12 +23,40 @@ class CliError(Exception):
     """A user mistake: printed as one ``error:`` line, exit code 2, never a traceback."""
 
 
+class DuplicateKey(ValueError):
+    """A JSON object naming one key twice: ``json`` would silently keep the last one."""
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` that refuses a repeated key instead of dropping an answer unseen."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(shorten(repr(key)))
+        result[key] = value
+    return result
+
+
+def _read_stdin() -> str:
+    """Standard input as text, decoded like a file (strict UTF-8, byte-order mark allowed).
+
+    The text layer would decode with the locale (and ``surrogateescape``), so bytes that are
+    not UTF-8 would surface as a puzzling JSON error; a closed stdin is ``None`` altogether.
+    """
+    if sys.stdin is None:
+        raise CliError("standard input is closed; pass --answers FILE or pipe a JSON object into --answers -")
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (an embedding program or a test replaced it)
+        return sys.stdin.read()
+    return buffer.read().decode("utf-8-sig")
+
+
 def read_answers(source: str) -> dict[str, Answer]:
     """Read a JSON object of answers from a file path or ``-`` (stdin) and validate it."""
     name = "standard input" if source == "-" else f"answers file {source}"
     try:
         # utf-8-sig: files saved by Windows editors start with a byte-order mark.
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
+        text = _read_stdin() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CliError(f"answers file not found: {source}") from None
     except IsADirectoryError:
@@ -38,9 +66,11 @@ def read_answers(source: str) -> dict[str, Answer]:
     except OSError as exc:
         raise CliError(f"cannot read answers file {source}: {exc.strerror or exc.__class__.__name__}") from None
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as exc:
         raise CliError(f"{name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except DuplicateKey as exc:
+        raise CliError(f"{name} gives {exc} more than once; keep one answer per question") from None
     except ValueError:  # Python refuses integers of more than 4300 digits
         raise CliError(f"{name} is not valid JSON (a number is too long)") from None
     except RecursionError:
@@ -84,13 +114,18 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def dimension_labels(lang: str) -> dict[str, str]:
+    """Dimension id -> its name in ``lang``, for texts that list the dimensions."""
+    return {dimension: names[lang] for dimension, names in DIMENSION_NAMES.items()}
+
+
 def cmd_model(args: argparse.Namespace) -> int:
     """Show the model card."""
     model_card = _card(args).model_card()
     if args.json:
         emit_json(model_card)
     else:
-        print(render(args.lang, "cli_model.txt.j2", card=model_card))
+        print(render(args.lang, "cli_model.txt.j2", card=model_card, names=dimension_labels(args.lang)))
     return 0
 
 

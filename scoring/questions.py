@@ -128,6 +128,15 @@ class Question:
         raise InvalidAnswer(self.id, raw, f"expected one of {allowed}")
 
 
+SHOWN_CHARS = 60
+"""How much of a bad id or value an error message repeats: enough to spot it, never a whole file."""
+
+
+def shorten(text: str) -> str:
+    """``text`` cut to ``SHOWN_CHARS``, so a megabyte-long id or value still makes a short error line."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS - 3]}..."
+
+
 class InvalidAnswer(ValueError):
     """An answer that names an unknown question or a value the question does not allow."""
 
@@ -135,7 +144,7 @@ class InvalidAnswer(ValueError):
         self.question_id = question_id
         self.value = value
         self.reason = reason
-        super().__init__(f"{question_id}={value!r}: {reason}")
+        super().__init__(f"{shorten(question_id)}={shorten(repr(value))}: {reason}")
 
 
 def _c(value: str, zh: str, en: str) -> Choice:

@@ -155,3 +155,18 @@ def test_the_real_cli_refuses_a_bad_id_with_one_line_and_exit_2(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "sesame-advisor: error: unknown action id 'bribe_ant' (see `sesame-advisor actions`)"
     ]
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("en", "(a current overdue is cleared first, whatever its points)"),
+    ("zh", "当前逾期不论加分多少都要先还清"),
+])
+def test_the_heading_says_why_an_overdue_comes_before_bigger_gains(tmp_path, capsys, lang, note):
+    overdue = {"loans": "overdue_now", "shopping": "rarely", "huabei": "on_time"}
+    plan = rank(CARD, overdue)
+    assert plan.actions[0].id == "repay_overdue"
+    assert any(r.gain > plan.actions[0].gain for r in plan.actions[1:])  # "most points first" alone would be wrong
+    code, out, _ = run_main(capsys, "advise", "--answers", write(tmp_path, overdue), "--lang", lang)
+    assert code == 0 and note in out
+    code, out, _ = run_main(capsys, "advise", "--answers", write(tmp_path, {"shopping": "rarely"}), "--lang", lang)
+    assert code == 0 and note not in out

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.chat import plain, run_chat
+from bot.chat import plain, read_line, run_chat
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+from templates import render
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
 
@@ -98,3 +99,48 @@ def test_the_console_script_with_piped_input(tmp_path):
     assert "› 2" in result.stdout and "Quick check · 2/10" in result.stdout
     assert "You have not answered" not in result.stdout and "Estimated Sesame score" in result.stdout
     assert (tmp_path / "sesame.sqlite3").exists() and result.stderr == ""
+
+
+def test_a_line_longer_than_the_limit_is_one_refused_input_not_many(tmp_path):
+    # Read in 4096-byte pieces, the tail "2" of the first line used to answer the question.
+    code, out = chat(tmp_path, ["x" * 4096 + "2", "1" * 100_000, "/quit"])
+    assert code == 0
+    assert out.count("That message is too long to be an answer.") == 2
+    assert stored_answers(tmp_path) == {}
+
+
+def test_full_width_digits_pick_a_choice_and_a_missing_choice_is_named(tmp_path):
+    code, out = chat(tmp_path, ["３", "9", "0", "2"], lang="zh")
+    assert "没有第 9 个选项：请输入 1 到 5 之间的编号。" in out and "没有第 0 个选项" in out
+    assert "请点下面的按钮作答" not in out  # the terminal has no buttons to point at
+    assert stored_answers(tmp_path) == {QUICK[0].id: QUICK[0].levels[2], QUICK[1].id: QUICK[1].levels[1]}
+    # The question is shown again after each missing choice, with its choices.
+    assert out.count(QUICK[1].zh) == 4
+
+
+def test_a_number_with_no_such_choice_outside_the_questionnaire(tmp_path):
+    code, out = chat(tmp_path, ["/language", "3"])
+    assert "There is no choice 3 here: type a number from 1 to 2." in out
+    assert "No question is open" not in out
+
+
+def test_a_single_choice_asks_for_1_not_1_1():
+    assert render("en", "chat_choose.txt.j2", typed=False, buttons=1) == "(type 1)"
+    assert render("zh", "chat_choose.txt.j2", typed=False, buttons=1) == "（请输入 1）"
+    assert render("en", "chat_choose.txt.j2", typed=False, buttons=4) == "(type 1-4)"
+
+
+def test_the_console_script_with_standard_input_closed(tmp_path):
+    env = {**os.environ, "SESAME_DATA_DIR": str(tmp_path), "LANG": "en_US.UTF-8"}
+    env.pop("DATABASE_URL", None)
+    script = Path(sys.executable).with_name("sesame-advisor")
+    result = subprocess.run([str(script), "chat", "--lang", "en"], stdin=None, capture_output=True, text=True,
+                            env=env, timeout=120, preexec_fn=lambda: os.close(0))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "Quick check · 1/10" in result.stdout and result.stdout.rstrip().endswith("where you left off.")
+
+
+def test_ctrl_d_at_the_prompt_ends_the_prompt_line():
+    out = io.StringIO()
+    assert read_line(io.BytesIO(b""), "› ", out) is None
+    assert out.getvalue() == "› \n"

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from scoring.card import BANDS, load_scorecard
-from scoring.questions import DIMENSIONS, QUESTION_BY_ID, QUESTIONS, QUICK_IDS, parse_answers
+from scoring.questions import DIMENSION_NAMES, DIMENSIONS, QUESTION_BY_ID, QUESTIONS, QUICK_IDS, parse_answers
 from templates import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,6 +145,9 @@ def test_model_text(capsys, lang):
     assert code == 0
     assert load_scorecard().version in out
     assert disclaimer(lang) in out
+    for dimension in DIMENSIONS:  # the dimensions by name, as every other text shows them
+        assert DIMENSION_NAMES[dimension][lang] in out
+        assert dimension not in out
 
 
 def test_train_writes_both_files_and_prints_its_metrics(capsys, tmp_path):
@@ -184,6 +188,9 @@ BAD_INPUTS = {
     "nested too deep": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "directory": ("dir", "directory"),
     "binary garbage": (b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00garbage", "UTF-8"),
+    "duplicate id": (b'{"huabei": "on_time", "loans": "none", "huabei": "overdue_now"}', "'huabei' more than once"),
+    "huge bad value": (b'{"huabei": "' + b"x" * 1_000_000 + b'"}', "huabei='xxx"),
+    "huge unknown id": (b'{"' + b"k" * 1_000_000 + b'": 1}', "unknown question id"),
 }
 
 
@@ -207,6 +214,7 @@ def test_bad_input_gets_one_error_line_and_exit_code_2(capsys, tmp_path, case):
     assert len(lines) == 1, err
     assert lines[0].startswith("sesame-advisor: error:")
     assert expected in lines[0]
+    assert len(lines[0]) < 300  # names the problem; never repeats a whole file
     assert "Traceback" not in err
 
 
@@ -229,3 +237,50 @@ def test_bad_standard_input(capsys, monkeypatch):
     code, out, err = run(capsys, "score", "--answers", "-")
     assert code == 2 and out == ""
     assert err.startswith("sesame-advisor: error: standard input") and err.count("\n") == 1
+
+
+def console(*argv: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *argv], capture_output=True, cwd=ROOT, timeout=60,
+                          **kwargs)
+
+
+def one_error_line(result: subprocess.CompletedProcess) -> str:
+    err = result.stderr.decode()
+    assert result.returncode == 2 and result.stdout == b"", err
+    assert err.count("\n") == 1 and err.startswith("sesame-advisor: error:") and "Traceback" not in err, err
+    return err
+
+
+def test_standard_input_closed_is_an_error_line_not_a_traceback():
+    err = one_error_line(console("score", "--answers", "-", stdin=None, preexec_fn=lambda: os.close(0)))
+    assert "standard input is closed" in err
+
+
+def test_standard_input_is_decoded_like_a_file():
+    err = one_error_line(console("score", "--answers", "-", input=b'\xff{"huabei": "on_time"}'))
+    assert "standard input is not UTF-8 text" in err
+    result = console("score", "--answers", "-", "--json", input=b'\xef\xbb\xbf{"huabei": "on_time"}')
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["score"] == load_scorecard().score({"huabei": "on_time"}).score
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["score", "--answers", "-", "--lang", "fr"], "invalid choice: 'fr'"),
+    (["advise", "--answers", "-", "--top", "abc"], "invalid int value: 'abc'"),
+    (["whatif", "--answers", "-"], "required: --do"),
+    (["nonsense"], "invalid choice: 'nonsense'"),
+    ([], "required: COMMAND"),
+])
+def test_option_mistakes_get_the_same_one_line_error(argv, expected):
+    err = one_error_line(console(*argv, input=b"{}"))
+    assert expected in err and "--help" in err
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "actions", "--json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # like `| head` exiting before the command writes
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""

@@ -24,6 +24,7 @@ from advice.catalogue import ACTIONS
 from advice.presentation import action_view, plan_view, projection_view
 from advice.ranking import rank, simulate
 from scoring.card import Scorecard, load_scorecard
+from scoring.cli import dimension_labels
 from scoring.presentation import question_view, score_view
 from scoring.questions import QUESTIONS, Answer
 
@@ -106,7 +107,7 @@ def _score(lang: str) -> list[Context]:
 
 @sample("cli_model.txt.j2")
 def _model(lang: str) -> list[Context]:
-    return [{"card": card().model_card()}]
+    return [{"card": card().model_card(), "names": dimension_labels(lang)}]
 
 
 @sample("cli_train.txt.j2")

@@ -102,7 +102,8 @@ def _plain(lang: str) -> list[Context]:
 
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
-    return [{"answers": 12, "snapshots": 3, "reminders": 2}, {"answers": 0, "snapshots": 0, "reminders": 0}]
+    return [{"answers": 12, "snapshots": 3, "reminders": 2}, {"answers": 0, "snapshots": 0, "reminders": 0},
+            {"answers": 1, "snapshots": 1, "reminders": 1}]
 
 
 #: Due moments across a year: a rollover into January, a 29 February, a due date in December.
@@ -172,7 +173,12 @@ def _whatif_pick(lang: str) -> list[Context]:
 
 @sample("chat_choose.txt.j2")
 def _choose(lang: str) -> list[Context]:
-    return [{"typed": True, "buttons": 7}, {"typed": False, "buttons": 4}]
+    return [{"typed": True, "buttons": 7}, {"typed": False, "buttons": 4}, {"typed": False, "buttons": 1}]
+
+
+@sample("chat_no_choice.txt.j2")
+def _no_choice(lang: str) -> list[Context]:
+    return [{"number": 9, "buttons": 4}, {"number": 0, "buttons": 1}]
 
 
 @sample("chat_file.txt.j2")

@@ -165,3 +165,29 @@ def test_the_language_checks_can_fail():
     assert not chinese_left_in_en("Open Alipay (支付宝) and tap 芝麻信用")
     mixed = chinese + "\n" + " ".join(["Sesame score estimate"] * 40)
     assert latin_share_in_zh(mixed) > 0.1
+
+
+def test_english_counts_of_one_are_singular():
+    counts = {"answers": 1, "snapshots": 1, "reminders": 1}
+    for name in ("bot_export.html.j2", "bot_forget_confirm.html.j2"):
+        text = render("en", name, **counts)
+        assert "1 answer," in text and "1 score snapshot," in text and "1 reminder," in text, text
+        assert "12 answers, 3 score snapshots, 2 reminders" in render("en", name, answers=12, snapshots=3, reminders=2)
+    assert "Your 1 answer is kept" in render("en", "bot_cancelled.html.j2", answered=1)
+    assert "Your 4 answers are kept" in render("en", "bot_cancelled.html.j2", answered=4)
+    assert "0 answers" not in render("en", "bot_cancelled.html.j2", answered=0)
+    assert "0 个" not in render("zh", "bot_cancelled.html.j2", answered=0)
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("en", "a current overdue is cleared first"),
+    ("zh", "当前逾期不论加分多少都要先还清"),
+])
+def test_the_advice_heading_explains_an_overdue_listed_before_bigger_gains(lang, note):
+    plan = rank(card(), {"loans": "overdue_now", "shopping": "rarely", "huabei": "on_time"})
+    assert plan.actions[0].id == "repay_overdue" and plan.actions[1].gain > plan.actions[0].gain
+    text = render(lang, "advice.html.j2", **plan_view(plan, lang))
+    assert note in text
+    assert re.search(r"^1\. <b>", text, re.MULTILINE), text  # the list still starts on its own line
+    calm = render(lang, "advice.html.j2", **plan_view(rank(card(), {"shopping": "rarely"}), lang))
+    assert note not in calm and re.search(r"^1\. <b>", calm, re.MULTILINE)
