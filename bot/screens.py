@@ -67,8 +67,8 @@ def question_screen(ask: Ask, lang: Lang, problem: Reason | None = None) -> Scre
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
     buttons = []
-    for index, choice in enumerate(view["choices"]):
-        label = choice["label"]
+    for index in ask.question.display_indexes():
+        label = view["choices"][index]["label"]
         if ask.current is not None and ask.question.levels[index] == ask.current:
             label = button_label(lang, "current", label=label)
         buttons.append(Button(label, callbacks.answer(ask.question.id, index, ask.nonce)))

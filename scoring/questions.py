@@ -65,6 +65,9 @@ class Question:
     maximum: int = 0
     help_zh: str = ""
     help_en: str = ""
+    #: The order to show choices in, when the natural order differs from the score order
+    #: (indexes into ``choices``); empty means the score order.
+    display_order: tuple[int, ...] = ()
     levels: tuple[Answer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,12 @@ class Question:
         else:
             levels = tuple(c.value for c in self.choices)
         object.__setattr__(self, "levels", levels)
+        if self.display_order and sorted(self.display_order) != list(range(len(levels))):
+            raise ValueError(f"{self.id}: display_order must list every choice index once")
+
+    def display_indexes(self) -> tuple[int, ...]:
+        """Choice indexes in the order a person expects to read them (0-1-2 cards before 6+)."""
+        return self.display_order or tuple(range(len(self.choices)))
 
     def prompt(self, lang: Lang) -> str:
         """The question text in ``lang``."""
@@ -186,6 +195,7 @@ QUESTIONS: tuple[Question, ...] = (
         quick=True,
         help_zh="3-5张最合理；太多会被视为负债压力。",
         help_en="3-5 is the sweet spot; more reads as debt pressure.",
+        display_order=(1, 2, 3, 0),
     ),
     Question(
         "card_repayment", "credit_history", "choice",

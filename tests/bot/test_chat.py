@@ -46,7 +46,8 @@ def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_pa
     assert "Welcome to Sesame Advisor" in out and "<b>" not in out
     assert f"  1) {QUICK[0].choices[0].en}" in out or f"1) {QUICK[0].choices[0].en}" in out
     answers = stored_answers(tmp_path)
-    assert answers == {q.id: q.levels[1] for q in QUICK}
+    # "2" picks the second choice as shown (card counts are shown in natural order).
+    assert answers == {q.id: q.levels[q.display_indexes()[1]] for q in QUICK}
     score = load_scorecard().score(answers).score
     assert f"Estimated Sesame score: {score}" in out
     chart = tmp_path / "chat" / "sesame-score.png"

@@ -171,3 +171,22 @@ def test_parse_answers_names_an_unknown_id_or_a_bad_value():
         parse_answers({"wealth": "huge"})
     assert error.value.question_id == "wealth"
     assert error.value.value == "huge"
+
+
+def test_display_order_is_a_permutation_and_cards_read_naturally():
+    for q in QUESTIONS:
+        assert sorted(q.display_indexes()) == list(range(len(q.choices)))
+    cards = QUESTION_BY_ID["credit_cards"]
+    shown = [cards.levels[i] for i in cards.display_indexes()]
+    assert shown == ["none", "one_two", "three_five", "six_plus"]
+    assert cards.levels[0] == "six_plus"  # the score order (least favourable first) is unchanged
+
+
+def test_a_display_order_that_is_not_a_permutation_is_refused():
+    import pytest
+
+    from scoring.questions import Choice, Question
+
+    with pytest.raises(ValueError, match="display_order"):
+        Question("x", "behaviour", "choice", "问", "Q", (Choice("a", "甲", "A"), Choice("b", "乙", "B")),
+                 display_order=(0, 0))

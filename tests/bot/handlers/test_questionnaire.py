@@ -301,3 +301,16 @@ async def test_bad_input_in_chinese(bot):
     await user.send("/start")
     calls = await user.send("随便写点什么")
     assert "请点下面的按钮作答" in calls[0].text and QUICK[0].zh in calls[0].text
+
+
+async def test_card_counts_are_shown_in_natural_order_and_stored_by_value(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    cards = QUESTION_BY_ID["credit_cards"]
+    for question in QUICK[: QUICK_IDS.index("credit_cards")]:
+        calls = await user.tap(question.choices[-1].en)
+    asked = last_question(calls)
+    assert asked.labels == ["None", "1-2", "3-5", "6 or more"]
+    assert [c.en for c in cards.choices][0] == "6 or more"  # data keeps the score order
+    await user.tap("6 or more")
+    assert (await storage.answers(user.id))["credit_cards"] == "six_plus"
