@@ -149,8 +149,9 @@ class TerminalChat:
                     cells = []
                     for button in row:
                         number += 1
-                        # A button labelled with its own number needs no second number.
-                        cells.append(button.label if button.label == str(number) else f"{number}) {button.label}")
+                        # A button labelled with its own number ("7", "2. Title") needs no second one.
+                        own = button.label == str(number) or button.label.startswith(f"{number}. ")
+                        cells.append(button.label if own else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
             lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
             self.last_screen = "\n".join(lines)

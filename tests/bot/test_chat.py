@@ -145,3 +145,10 @@ def test_ctrl_d_at_the_prompt_ends_the_prompt_line():
     out = io.StringIO()
     assert read_line(io.BytesIO(b""), "› ", out) is None
     assert out.getvalue() == "› \n"
+
+
+def test_numbered_advice_buttons_are_not_numbered_twice(tmp_path):
+    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/advice"])
+    assert code == 0
+    advice = out[out.rindex("/advice"):]
+    assert "  1. " in advice and "1) 1. " not in advice
