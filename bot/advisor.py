@@ -156,7 +156,7 @@ class Advisor:
     async def _score(self, user_id: int, lang: Lang, heading: str | None) -> list[Reply]:
         answers = await self.storage.answers(user_id)
         if not answers:
-            return [text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS))]
+            return [self._no_answers(lang)]
         result = self.card.score(answers)
         change, previous = await self._progress(user_id, result)
         view = score_view(result, lang)
@@ -205,7 +205,7 @@ class Advisor:
         lang = await self.language(who)
         planned = await self._plan(who.id)
         if planned is None:
-            return [text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS))]
+            return [self._no_answers(lang)]
         return [self._advice_screen(planned[1], lang)]
 
     def _advice_screen(self, plan: Plan, lang: Lang) -> Screen:
@@ -219,7 +219,7 @@ class Advisor:
     async def _steps(self, user_id: int, lang: Lang, action_index: int, open_: bool) -> list[Reply]:
         planned = await self._plan(user_id)
         if planned is None:
-            return [Edit(text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS)))]
+            return [Edit(self._no_answers(lang))]
         plan = planned[1]
         if not open_:
             return [Edit(self._advice_screen(plan, lang))]
@@ -256,7 +256,7 @@ class Advisor:
             return [*expired, Edit(await self._reminders_screen(user_id, lang))]
         planned = await self._plan(user_id)
         if planned is None:  # the data is gone (/forget): nothing to remind of
-            return [Edit(text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS)))]
+            return [Edit(self._no_answers(lang))]
         if tap.on:
             changed = await self.storage.set_reminder(user_id, action_id, next_recompute(self.clock()))
         else:
@@ -287,7 +287,7 @@ class Advisor:
     async def _whatif_screen(self, user_id: int, lang: Lang, picked: frozenset[int]) -> Screen:
         planned = await self._plan(user_id)
         if planned is None:
-            return text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS))
+            return self._no_answers(lang)
         answers, plan = planned
         offered = [ACTION_INDEX[r.id] for r in plan.actions]
         # Picks no longer in the plan (answers changed since) still count, after the others.
@@ -309,6 +309,10 @@ class Advisor:
         """Every answer, with a button to change any one of them."""
         lang = await self.language(who)
         return [profile_screen(await self.storage.answers(who.id), lang)]
+
+    @staticmethod
+    def _no_answers(lang: Lang) -> Screen:
+        return text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS))
 
     async def choose_language(self, who: Who) -> list[Reply]:
         """The language picker."""
