@@ -4,17 +4,26 @@
 updates; the tests pass their own advisor and a recording network layer, everything else is
 the same object the real bot runs. Due reminders are sent by a small asyncio task started in
 ``post_init`` and cancelled when the application stops (PTB's ``JobQueue`` would need
-APScheduler, one more dependency for one periodic call).
+APScheduler, one more dependency for one periodic call). Every process runs that task, in
+polling and in webhook mode: each reminder is claimed in the database before it is sent, so
+several processes never send one twice, and reminders keep going out while any process lives.
+
+In webhook mode several processes serve one bot, but only one may register the webhook. PTB's
+``run_webhook`` always calls ``setWebhook`` (with ``webhook_url=None`` it registers an address
+made from the *local* listen address), so a worker that must not register gets a bot whose
+``set_webhook``/``delete_webhook`` leave Telegram alone (``registers_webhook=False``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
-from telegram.request import BaseRequest
+from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.advisor import Advisor
 from bot.config import ApiUrls
@@ -25,6 +34,28 @@ from bot.storage import open_storage
 
 ADVISOR = "advisor"
 DELIVERY_TASK = "reminder_delivery"
+CONNECTION_POOL_SIZE = 256
+"""Connections of a bot built here: what PTB's builder gives the bot it builds itself."""
+
+logger = logging.getLogger(__name__)
+
+
+class NonRegisteringBot(ExtBot):
+    """A bot for a webhook worker that serves updates but leaves the webhook to another process.
+
+    ``run_webhook`` sets the webhook on every start; from a second process that would only repeat
+    (or, with a wrong setting, break) the registering process's call, and a delete would cut off
+    every process. Everything else is the ordinary ``ExtBot``.
+    """
+
+    async def set_webhook(self, *args: Any, **kwargs: Any) -> bool:
+        """Leave the webhook as the registering process set it."""
+        logger.info("webhook registration left to the registering process")
+        return True
+
+    async def delete_webhook(self, *args: Any, **kwargs: Any) -> bool:
+        """Never delete the webhook the other processes are served through."""
+        return True
 
 
 def build_application(
@@ -36,12 +67,15 @@ def build_application(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     remind_every: float | None = DELIVERY_INTERVAL,
+    registers_webhook: bool = True,
 ) -> Application:
     """An application with every handler; the database is opened (and migrated) on start.
 
     Give either ``database_url`` (opened in ``post_init``, inside the application's own event
     loop) or a ready ``advisor``. ``remind_every`` is the pause between reminder rounds;
     ``None`` runs no delivery task (the tests call ``deliver_due`` themselves).
+    ``registers_webhook=False`` makes a webhook worker that never calls ``setWebhook`` or
+    ``deleteWebhook`` (see ``NonRegisteringBot``).
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
@@ -66,20 +100,26 @@ def build_application(
         if application.bot_data.get("owns_storage"):
             await application.bot_data[ADVISOR].storage.close()
 
+    defaults = Defaults(parse_mode=ParseMode.HTML)
     builder: ApplicationBuilder = (
-        Application.builder()
-        .token(token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .post_init(post_init)
-        .post_stop(post_stop)
-        .post_shutdown(post_shutdown)
+        Application.builder().post_init(post_init).post_stop(post_stop).post_shutdown(post_shutdown)
     )
-    if api is not None:
-        builder = builder.base_url(api.base_url).base_file_url(api.base_file_url)
-    if request is not None:
-        builder = builder.request(request)
-    if updates_request is not None:
-        builder = builder.get_updates_request(updates_request)
+    if not registers_webhook:
+        # The builder takes a ready bot only without the bot's own settings, so they go to the bot.
+        urls = {} if api is None else {"base_url": api.base_url, "base_file_url": api.base_file_url}
+        bot = NonRegisteringBot(
+            token, defaults=defaults, request=request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=updates_request, **urls,
+        )
+        builder = builder.bot(bot)
+    else:
+        builder = builder.token(token).defaults(defaults)
+        if api is not None:
+            builder = builder.base_url(api.base_url).base_file_url(api.base_file_url)
+        if request is not None:
+            builder = builder.request(request)
+        if updates_request is not None:
+            builder = builder.get_updates_request(updates_request)
     application = builder.build()
     if advisor is not None:
         application.bot_data[ADVISOR] = advisor

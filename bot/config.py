@@ -1,4 +1,4 @@
-"""Where the bot keeps its data and which servers it talks to, read from the environment.
+"""Where the bot keeps its data, which servers it talks to and how updates reach it, from the environment.
 
 Every setting has one environment variable and one default, so ``sesame-advisor run`` and
 ``sesame-advisor chat`` agree on the database without a configuration file.
@@ -7,9 +7,11 @@ Every setting has one environment variable and one default, so ``sesame-advisor 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DATA_DIR_VARIABLE = "SESAME_DATA_DIR"
 DATABASE_VARIABLE = "DATABASE_URL"
@@ -73,3 +75,84 @@ def bot_token(env: Mapping[str, str] = os.environ) -> str | None:
     """The bot token, or ``None`` when it is unset or blank."""
     token = (env.get(TOKEN_VARIABLE) or "").strip()
     return token or None
+
+
+WEBHOOK_URL_VARIABLE = "TELEGRAM_WEBHOOK_URL"
+WEBHOOK_LISTEN_VARIABLE = "TELEGRAM_WEBHOOK_LISTEN"
+WEBHOOK_PORT_VARIABLE = "TELEGRAM_WEBHOOK_PORT"
+WEBHOOK_SECRET_VARIABLE = "TELEGRAM_WEBHOOK_SECRET"
+WEBHOOK_REGISTER_VARIABLE = "TELEGRAM_WEBHOOK_REGISTER"
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8443
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram accepts as a webhook's ``secret_token``."""
+_NO = {"0", "false", "no", "off"}
+_YES = {"1", "true", "yes", "on"}
+
+
+class WebhookSettingError(ValueError):
+    """A webhook setting the bot cannot start with; ``problem`` picks the sentence of the CLI template."""
+
+    def __init__(self, problem: str, variable: str) -> None:
+        super().__init__(f"{problem}: {variable}")
+        self.problem = problem
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: Telegram posts updates to ``url``, a reverse proxy hands them to ``listen:port``.
+
+    Every process of one bot gets the same ``url`` (it is where the load balancer listens, and its
+    path is the path served) and the same ``secret``; exactly one has ``register`` set, so the
+    webhook is registered once and a worker that restarts never deletes it under the others.
+    """
+
+    url: str
+    listen: str
+    port: int
+    secret: str
+    register: bool
+
+    @property
+    def url_path(self) -> str:
+        """The path the local server answers on: the public URL's, as a path-preserving proxy forwards it."""
+        return urlsplit(self.url).path or "/"
+
+
+def webhook(
+    env: Mapping[str, str] = os.environ,
+    *,
+    url: str | None = None,
+    listen: str | None = None,
+    port: int | None = None,
+    register: bool | None = None,
+) -> Webhook | None:
+    """The webhook settings (options first, then the environment), or ``None`` for long polling.
+
+    The secret comes only from the environment: a command-line argument is visible to every
+    user of the machine in the process list.
+    """
+    public = (url or env.get(WEBHOOK_URL_VARIABLE) or "").strip()
+    if not public:
+        return None
+    parts = urlsplit(public)
+    if parts.scheme != "https" or not parts.hostname:
+        raise WebhookSettingError("not_https", WEBHOOK_URL_VARIABLE)
+    secret = (env.get(WEBHOOK_SECRET_VARIABLE) or "").strip()
+    if not secret:
+        raise WebhookSettingError("no_secret", WEBHOOK_SECRET_VARIABLE)
+    if not SECRET_TOKEN.fullmatch(secret):
+        raise WebhookSettingError("bad_secret", WEBHOOK_SECRET_VARIABLE)
+    if port is None:
+        raw_port = (env.get(WEBHOOK_PORT_VARIABLE) or "").strip()
+        port = int(raw_port) if raw_port.isdecimal() else (DEFAULT_WEBHOOK_PORT if not raw_port else 0)
+    if not 1 <= port <= 65535:
+        raise WebhookSettingError("bad_port", WEBHOOK_PORT_VARIABLE)
+    if register is None:
+        raw_register = (env.get(WEBHOOK_REGISTER_VARIABLE) or "1").strip().lower()
+        if raw_register not in _NO | _YES:
+            raise WebhookSettingError("bad_register", WEBHOOK_REGISTER_VARIABLE)
+        register = raw_register in _YES
+    listen = (listen or env.get(WEBHOOK_LISTEN_VARIABLE) or DEFAULT_WEBHOOK_LISTEN).strip()
+    return Webhook(url=public, listen=listen, port=port, secret=secret, register=register)

@@ -12,11 +12,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATION_LOCK = 0x5E5A3E
+"""The PostgreSQL advisory lock key held while migrating (any constant no other program uses)."""
 
 
 def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
@@ -57,6 +59,13 @@ def _upgrade(connection: Connection) -> None:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the database to the newest revision (a no-op when it is already there)."""
+    """Bring the database to the newest revision (a no-op when it is already there).
+
+    Several bot processes started together would otherwise all create the same tables on an empty
+    PostgreSQL database, and all but one fail; a transaction-scoped advisory lock lets one migrate
+    while the others wait, then find the database already at the newest revision.
+    """
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(_upgrade)

@@ -8,6 +8,11 @@ nothing, a photo that is not an image), so a bug the real server would catch is 
 
 A test plays the user: it enqueues updates (a text, a command, a button press on a message the bot
 sent), then waits for the bot's calls with ``wait_for``. Every call is recorded in ``calls``.
+
+In webhook mode Telegram pushes instead: ``setWebhook`` is recorded in ``webhook`` (``getUpdates``
+then answers 409 as Telegram does), and the test builds an update (``text_update``,
+``command_update``, ``press_update``) and POSTs it to a bot process with ``post_update``, the way
+Telegram (or a load balancer in front of several processes) delivers it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import struct
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,7 +47,7 @@ JSON_PARAMS = {
     "reply_markup", "entities", "caption_entities", "allowed_updates", "commands", "scope",
     "link_preview_options", "reply_parameters", "media", "disable_notification", "protect_content",
     "drop_pending_updates", "show_alert", "disable_web_page_preview", "has_spoiler", "cache_time",
-    "duration", "width", "height",
+    "duration", "width", "height", "max_connections",
 }
 INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "reply_to_message_id"}
 
@@ -50,6 +57,12 @@ HTML_TAGS = {
     "blockquote", "tg-emoji", "br",
 }
 HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_PORTS = {443, 80, 88, 8443}
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_SECRET: Any = object()
+"""``post_update``'s default: send the secret token registered with ``setWebhook``, as Telegram does."""
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -179,6 +192,7 @@ class BotApiStandIn:
         self._closing = False
         self._mark = 0
         self.polls_started = 0
+        self.webhook: dict[str, Any] | None = None  # what setWebhook registered, until deleteWebhook
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -246,8 +260,8 @@ class BotApiStandIn:
         """The private chat with the user."""
         return {"id": user_id or self.user_id, "type": "private", "first_name": "Tester"}
 
-    def send_text(self, text: str, *, user_id: int | None = None, language_code: str | None = None) -> dict:
-        """The user types ``text``; a leading ``/command`` gets its ``bot_command`` entity as Telegram adds."""
+    def text_update(self, text: str, *, user_id: int | None = None, language_code: str | None = None) -> dict:
+        """An update of the user typing ``text``; a leading ``/command`` gets its ``bot_command`` entity."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -259,15 +273,15 @@ class BotApiStandIn:
         if command:
             length = len(command.group(0).encode("utf-16-le")) // 2
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self.enqueue({"message": message})
+        return self._numbered({"message": message})
 
-    def send_command(self, command: str, args: str = "", **who: Any) -> dict:
-        """The user sends ``/command [args]``."""
+    def command_update(self, command: str, args: str = "", **who: Any) -> dict:
+        """An update of the user sending ``/command [args]``."""
         command = command if command.startswith("/") else f"/{command}"
-        return self.send_text(f"{command} {args}".strip(), **who)
+        return self.text_update(f"{command} {args}".strip(), **who)
 
-    def press(self, message_id: int, callback_data: str, *, check: bool = True, **who: Any) -> dict:
-        """The user taps the button with ``callback_data`` on the bot's message ``message_id``.
+    def press_update(self, message_id: int, callback_data: str, *, check: bool = True, **who: Any) -> dict:
+        """An update of the user tapping the button with ``callback_data`` on the bot's message ``message_id``.
 
         With ``check`` (the default) the button must be on the message as it stands now, as a real
         tap requires; ``check=False`` forges a press (stale or tampered data).
@@ -286,10 +300,22 @@ class BotApiStandIn:
             "chat_instance": str(self.user_id),
             "data": callback_data,
         }
-        return self.enqueue({"callback_query": query})
+        return self._numbered({"callback_query": query})
 
-    def enqueue(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue a raw update for ``getUpdates``; later waits look only at calls after this point."""
+    def send_text(self, text: str, *, user_id: int | None = None, language_code: str | None = None) -> dict:
+        """The user types ``text`` (queued for ``getUpdates``)."""
+        return self.enqueue(self.text_update(text, user_id=user_id, language_code=language_code))
+
+    def send_command(self, command: str, args: str = "", **who: Any) -> dict:
+        """The user sends ``/command [args]`` (queued for ``getUpdates``)."""
+        return self.enqueue(self.command_update(command, args, **who))
+
+    def press(self, message_id: int, callback_data: str, *, check: bool = True, **who: Any) -> dict:
+        """The user taps a button on the bot's message (queued for ``getUpdates``); see ``press_update``."""
+        return self.enqueue(self.press_update(message_id, callback_data, check=check, **who))
+
+    def _numbered(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Give an update its id and let the bot answer its sender and its callback query, as Telegram does."""
         with self._cond:
             update = {"update_id": next(self._update_ids), **update}
             for body in update.values():
@@ -299,10 +325,45 @@ class BotApiStandIn:
                         self.known_chats.add(sender["id"])
                     if "data" in body and "id" in body:
                         self._queries.add(body["id"])
+        return update
+
+    def enqueue(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for ``getUpdates``; later waits look only at calls after this point.
+
+        An update made by the builders keeps its id; a raw one (without ``update_id``) gets one.
+        """
+        if "update_id" not in update:
+            update = self._numbered(update)
+        with self._cond:
             self._updates.append(update)
             self._mark = len(self.calls)
             self._cond.notify_all()
         return update
+
+    def post_update(self, worker_url: str, update: dict[str, Any], *, secret_token: Any = WEBHOOK_SECRET,
+                    timeout: float = 30.0) -> int:
+        """POST ``update`` to a bot process as Telegram delivers a webhook update; the HTTP status.
+
+        The body is the update as JSON, with the ``X-Telegram-Bot-Api-Secret-Token`` header carrying
+        the secret registered by ``setWebhook`` (``secret_token`` sends another one, ``None`` none).
+        Later waits look only at calls after this point.
+        """
+        if secret_token is WEBHOOK_SECRET:
+            secret_token = (self.webhook or {}).get("secret_token")
+        headers = {"Content-Type": "application/json"}
+        if secret_token is not None:
+            headers[SECRET_HEADER] = secret_token
+        with self._cond:
+            self._mark = len(self.calls)
+        request = urllib.request.Request(
+            worker_url, data=json.dumps(update).encode("utf-8"), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            error.close()
+            return error.code
 
     # ----- what the bot did ------------------------------------------------------------------
 
@@ -411,6 +472,9 @@ class BotApiStandIn:
         allowed = params.get("allowed_updates") or []
         deadline = time.monotonic() + timeout
         with self._cond:
+            if self.webhook is not None:
+                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use "
+                               "deleteWebhook to delete the webhook first")
             self.polls_started += 1
             self._cond.notify_all()
             while True:
@@ -422,14 +486,41 @@ class BotApiStandIn:
                     return ready[:limit]
                 self._cond.wait(remaining)
 
-    def _delete_webhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
-        if params.get("drop_pending_updates"):
-            with self._cond:
+    def _set_webhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        url = str(params.get("url") or "")
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        if (parts.port or 443) not in WEBHOOK_PORTS:
+            raise ApiError(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.get("secret_token")
+        if secret is not None and not SECRET_TOKEN.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        with self._cond:
+            if params.get("drop_pending_updates"):
                 self._updates.clear()
+            self.webhook = {
+                "url": url,
+                "secret_token": secret,
+                "allowed_updates": params.get("allowed_updates"),
+                "max_connections": int(params.get("max_connections") or 40),
+            }
+        return True
+
+    def _delete_webhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        with self._cond:
+            if params.get("drop_pending_updates"):
+                self._updates.clear()
+            self.webhook = None
         return True
 
     def _webhook_info(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        if self.webhook is not None:  # the secret token is never shown back, as on Telegram
+            info.update(url=self.webhook["url"], max_connections=self.webhook["max_connections"])
+            if self.webhook["allowed_updates"]:
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+        return info
 
     def _true(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         return True
@@ -614,6 +705,7 @@ class BotApiStandIn:
 _METHODS: dict[str, Callable[[BotApiStandIn, dict[str, Any], dict[str, Upload]], Any]] = {
     "getme": BotApiStandIn._get_me,
     "getupdates": BotApiStandIn._get_updates,
+    "setwebhook": BotApiStandIn._set_webhook,
     "deletewebhook": BotApiStandIn._delete_webhook,
     "getwebhookinfo": BotApiStandIn._webhook_info,
     "sendmessage": BotApiStandIn._send_message,

@@ -7,12 +7,20 @@ import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from bot_api_stand_in import BOT_USERNAME, DEFAULT_TOKEN, SUPPORTED_METHODS, BotApiStandIn, parse_html
+from bot_api_stand_in import (
+    BOT_USERNAME,
+    DEFAULT_TOKEN,
+    SECRET_HEADER,
+    SUPPORTED_METHODS,
+    BotApiStandIn,
+    parse_html,
+)
 from telegram import Bot as TelegramBot
 from telegram import BotCommand, BotCommandScopeDefault, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
-from telegram.error import BadRequest, InvalidToken
+from telegram.error import BadRequest, Conflict, InvalidToken
 
 from bot.charts import radar_png
 
@@ -253,3 +261,60 @@ def test_stop_wakes_a_pending_long_poll():
     poller.join(timeout=10)
     assert not poller.is_alive()
     assert result["body"] == {"ok": True, "result": []}
+
+
+async def test_set_webhook_is_recorded_and_reflected_until_deleted(bot, bot_api):
+    assert (await bot.get_webhook_info()).url == ""
+    assert await bot.set_webhook("https://bot.example.test/hook", secret_token="s3cret_-", allowed_updates=["message"])
+    assert bot_api.webhook["url"] == "https://bot.example.test/hook"
+    assert bot_api.webhook["secret_token"] == "s3cret_-" and bot_api.webhook["allowed_updates"] == ["message"]
+    info = await bot.get_webhook_info()
+    assert info.url == "https://bot.example.test/hook" and info.allowed_updates == ("message",)
+    with pytest.raises(Conflict):  # as on Telegram: no polling while a webhook is set
+        await bot.get_updates(timeout=0)
+    assert await bot.delete_webhook()
+    assert bot_api.webhook is None and (await bot.get_webhook_info()).url == ""
+    assert await bot.get_updates(timeout=0) == ()
+
+
+@pytest.mark.parametrize(("url", "secret"), [
+    ("http://bot.example.test/hook", "ok"),
+    ("https://bot.example.test:9000/hook", "ok"),
+    ("https://bot.example.test/hook", "spaces are not allowed"),
+])
+async def test_set_webhook_refuses_what_telegram_refuses(bot, bot_api, url, secret):
+    with pytest.raises(BadRequest):
+        await bot.set_webhook(url, secret_token=secret)
+    assert bot_api.webhook is None
+
+
+def test_post_update_delivers_json_with_the_registered_secret_header(bot_api):
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers.get("Content-Type"), self.headers.get(SECRET_HEADER), json.loads(body)))
+            self.send_response(200 if self.headers.get(SECRET_HEADER) == "right" else 403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        bot_api.handle("setWebhook", {"url": "https://bot.example.test/hook", "secret_token": "right"}, {})
+        update = bot_api.command_update("start", user_id=99)
+        assert bot_api.post_update(url, update) == 200
+        assert bot_api.post_update(url, bot_api.text_update("hi"), secret_token="wrong") == 403
+        assert bot_api.post_update(url, bot_api.text_update("hi"), secret_token=None) == 403
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert received[0] == ("application/json", "right", update)
+    assert update["message"]["text"] == "/start" and update["message"]["entities"][0]["type"] == "bot_command"
+    assert [r[1] for r in received[1:]] == ["wrong", None]
+    assert 99 in bot_api.known_chats and not bot_api._updates, "a posted update must not also be queued"

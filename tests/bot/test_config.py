@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import api_urls, async_url, bot_token, data_dir, database_url
+from bot.config import WebhookSettingError, api_urls, async_url, bot_token, data_dir, database_url, webhook
 
 
 def test_sqlite_in_the_data_folder_by_default():
@@ -40,3 +40,48 @@ def test_the_official_bot_api_by_default():
 def test_a_blank_token_is_no_token():
     assert bot_token({}) is None and bot_token({"TELEGRAM_BOT_TOKEN": "  "}) is None
     assert bot_token({"TELEGRAM_BOT_TOKEN": "1:abc\n"}) == "1:abc"
+
+
+HOOK = {"TELEGRAM_WEBHOOK_URL": "https://bot.example.test/tg/updates", "TELEGRAM_WEBHOOK_SECRET": "s3cret-_x"}
+
+
+def test_no_webhook_url_means_long_polling():
+    assert webhook({}) is None
+    assert webhook({"TELEGRAM_WEBHOOK_SECRET": "x", "TELEGRAM_WEBHOOK_PORT": "9000"}) is None
+
+
+def test_webhook_defaults_and_the_path_served():
+    hook = webhook(HOOK)
+    assert (hook.listen, hook.port, hook.secret, hook.register) == ("127.0.0.1", 8443, "s3cret-_x", True)
+    assert hook.url_path == "/tg/updates"
+    assert webhook({**HOOK, "TELEGRAM_WEBHOOK_URL": "https://bot.example.test"}).url_path == "/"
+
+
+def test_options_win_over_the_environment():
+    env = {**HOOK, "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0", "TELEGRAM_WEBHOOK_PORT": "9000",
+           "TELEGRAM_WEBHOOK_REGISTER": "1"}
+    assert (webhook(env).listen, webhook(env).port) == ("0.0.0.0", 9000)
+    hook = webhook(env, url="https://other.example.test/x", listen="10.0.0.2", port=8080, register=False)
+    assert (hook.url, hook.listen, hook.port, hook.register) == ("https://other.example.test/x", "10.0.0.2", 8080,
+                                                                 False)
+    assert webhook({"TELEGRAM_WEBHOOK_SECRET": "x"}, url="https://bot.example.test/") is not None
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", " off "])
+def test_registration_can_be_left_to_another_process(value):
+    assert webhook({**HOOK, "TELEGRAM_WEBHOOK_REGISTER": value}).register is False
+
+
+@pytest.mark.parametrize(("change", "problem", "variable"), [
+    ({"TELEGRAM_WEBHOOK_SECRET": ""}, "no_secret", "TELEGRAM_WEBHOOK_SECRET"),
+    ({"TELEGRAM_WEBHOOK_SECRET": "has space"}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
+    ({"TELEGRAM_WEBHOOK_SECRET": "x" * 257}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
+    ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.test/hook"}, "not_https", "TELEGRAM_WEBHOOK_URL"),
+    ({"TELEGRAM_WEBHOOK_PORT": "http"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
+    ({"TELEGRAM_WEBHOOK_PORT": "70000"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
+    ({"TELEGRAM_WEBHOOK_REGISTER": "maybe"}, "bad_register", "TELEGRAM_WEBHOOK_REGISTER"),
+])
+def test_a_webhook_setting_the_bot_cannot_start_with(change, problem, variable):
+    with pytest.raises(WebhookSettingError) as caught:
+        webhook({**HOOK, **change})
+    assert (caught.value.problem, caught.value.variable) == (problem, variable)

@@ -100,6 +100,12 @@ def _plain(lang: str) -> list[Context]:
     return [{}]
 
 
+@sample("cli_webhook_invalid.txt.j2")
+def _webhook_invalid(lang: str) -> list[Context]:
+    return [{"problem": problem, "variable": "TELEGRAM_WEBHOOK_X"}
+            for problem in ("no_secret", "bad_secret", "not_https", "bad_port", "bad_register")]
+
+
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
     return [{"answers": 12, "snapshots": 3, "reminders": 2}, {"answers": 0, "snapshots": 0, "reminders": 0},
