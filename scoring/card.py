@@ -287,7 +287,7 @@ class Scorecard:
         else:
             reasons = tuple([self._reasons_by_rank[i] for i in lost])
         # The range: unanswered questions at their worst (0 points) or best, plus model error.
-        # Clipped inline (as in _clip) since calls cost more than the arithmetic here.
+        # Clipped inline to 350-950: a function call costs more than the arithmetic here.
         bottom, ceiling, margin, base = self.minimum, self.maximum, self.margin, self.base
         score = round(self.offset + self.factor * log_odds)
         score = bottom if score < bottom else ceiling if score > ceiling else score
@@ -310,16 +310,9 @@ class Scorecard:
             if key not in self.tables:
                 raise InvalidAnswer(key, value, "unknown question id")
 
-    def _clip(self, raw: float) -> int:
-        return min(self.maximum, max(self.minimum, round(raw)))
-
     def points(self, question_id: str, value: Answer) -> float:
         """Points an answer earns over the question's worst answer."""
         return self.factor * self.tables[question_id][value]
-
-    def log_odds(self, answers: dict[str, Answer]) -> float:
-        """Log-odds of good for a profile (the quantity the sklearn model predicts)."""
-        return self.score(answers).log_odds
 
     # ---- many profiles -----------------------------------------------------------------
     def score_many(self, table: pd.DataFrame) -> pd.DataFrame:

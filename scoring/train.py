@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from scoring import assumptions, population
@@ -188,8 +187,3 @@ def write(result: TrainingResult, folder: str | Path) -> tuple[Path, Path]:
 def packaged_folder() -> Path:
     """Where the packaged model lives in the source tree."""
     return Path(__file__).resolve().parent / "data"
-
-
-def encode(trainer: ScorecardTrainer, table: pd.DataFrame) -> np.ndarray:
-    """Encode answers the way the estimator was trained (for the agreement check)."""
-    return trainer.encoder_.transform(table)
