@@ -38,8 +38,11 @@ def plan_json(plan: Plan, lang: Lang) -> dict[str, Any]:
 
 def projection_json(projection: Projection, lang: Lang) -> dict[str, Any]:
     """What ``whatif --json`` prints."""
-    return {**projection_view(projection, lang), "range": list(projection.range),
-            "action_ids": list(projection.action_ids)}
+    return {
+        **projection_view(projection, lang),
+        "range": list(projection.range),
+        "action_ids": list(projection.action_ids),
+    }
 
 
 def parse_action_ids(raw: str) -> list[str]:

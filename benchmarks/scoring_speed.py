@@ -80,9 +80,11 @@ def single_profile(rounds: int) -> None:
     print(f"    card.score, worst profile ({worst_reasons} reasons):   {median['worst'] * 1e6:8.2f} us")
     print(f"    LogisticRegression.predict_proba, encoded row: {median['sklearn'] * 1e6:8.2f} us")
     ratio, worst_ratio = median["sklearn"] / median["card"], median["sklearn"] / median["worst"]
-    print(f"    speed ratio (sklearn / card): {ratio:.1f}x typical, {worst_ratio:.1f}x worst "
-          f"(target >= 10x: {'met' if min(ratio, worst_ratio) >= 10 else 'MISSED'}); "
-          f"medians of {rounds} interleaved rounds")
+    print(
+        f"    speed ratio (sklearn / card): {ratio:.1f}x typical, {worst_ratio:.1f}x worst "
+        f"(target >= 10x: {'met' if min(ratio, worst_ratio) >= 10 else 'MISSED'}); "
+        f"medians of {rounds} interleaved rounds"
+    )
 
 
 def many_profiles(rows: int) -> pd.DataFrame:
@@ -103,8 +105,10 @@ def many_profiles(rows: int) -> pd.DataFrame:
         started = time.perf_counter()
         trainer.model_.estimator_.predict_proba(encode(trainer, chunk)[:, trainer.model_.keep_])
         sklearn_rate = len(chunk) / (time.perf_counter() - started)
-        print(f"    {name:12s} {rate:12,.0f} profiles/s (target >= 500,000: {'met' if rate >= 500_000 else 'MISSED'})"
-              f"; sklearn encode + predict_proba {sklearn_rate:12,.0f}/s; ratio {rate / sklearn_rate:.1f}x")
+        print(
+            f"    {name:12s} {rate:12,.0f} profiles/s (target >= 500,000: {'met' if rate >= 500_000 else 'MISSED'})"
+            f"; sklearn encode + predict_proba {sklearn_rate:12,.0f}/s; ratio {rate / sklearn_rate:.1f}x"
+        )
     return partial
 
 
@@ -118,15 +122,19 @@ def agreement(partial: pd.DataFrame) -> None:
     one_by_one = sample.iloc[:20_000]
     ids = [q.id for q in QUESTIONS]
     single_lo = np.array(
-        [card.score({k: v for k, v in zip(ids, row, strict=True) if v is not None}).log_odds
-         for row in one_by_one.itertuples(index=False)]
+        [
+            card.score({k: v for k, v in zip(ids, row, strict=True) if v is not None}).log_odds
+            for row in one_by_one.itertuples(index=False)
+        ]
     )
     many_gap = float(np.max(np.abs(many_lo - sklearn_lo)))
     single_gap = float(np.max(np.abs(single_lo - sklearn_lo[: len(one_by_one)])))
     print("(c) agreement with the sklearn estimator (partial profiles, 30% missing)")
-    print(f"    max |log-odds difference|: score_many {many_gap:.2e} over {len(sample):,} rows, "
-          f"score {single_gap:.2e} over {len(one_by_one):,} profiles "
-          f"(target <= 1e-9: {'met' if max(many_gap, single_gap) <= 1e-9 else 'MISSED'})")
+    print(
+        f"    max |log-odds difference|: score_many {many_gap:.2e} over {len(sample):,} rows, "
+        f"score {single_gap:.2e} over {len(one_by_one):,} profiles "
+        f"(target <= 1e-9: {'met' if max(many_gap, single_gap) <= 1e-9 else 'MISSED'})"
+    )
 
 
 def main() -> None:

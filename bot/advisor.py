@@ -210,8 +210,12 @@ class Advisor:
 
     def _advice_screen(self, plan: Plan, lang: Lang) -> Screen:
         keyboard = tuple(
-            (Button(button_label(lang, "steps", number=n, title=r.action.title(lang)),
-                    callbacks.steps(ACTION_INDEX[r.id], True)),)
+            (
+                Button(
+                    button_label(lang, "steps", number=n, title=r.action.title(lang)),
+                    callbacks.steps(ACTION_INDEX[r.id], True),
+                ),
+            )
             for n, r in enumerate(plan.actions, start=1)
         )
         return Screen(render(lang, "advice.html.j2", **plan_view(plan, lang)), keyboard)
@@ -231,8 +235,9 @@ class Advisor:
         action = ACTIONS[action_index]
         view = action_view(ranked.get(action.id, action), lang)
         due = next((p.due_at for p in await self.storage.pending_reminders(user_id) if p.action_id == action.id), None)
-        remind = Button(button_label(lang, "remind" if due is None else "unremind"),
-                        callbacks.reminder(action_index, due is None))
+        remind = Button(
+            button_label(lang, "remind" if due is None else "unremind"), callbacks.reminder(action_index, due is None)
+        )
         back = Button(button_label(lang, "steps_back"), callbacks.steps(action_index, False))
         text = render(lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due))
         return Screen(text, ((remind,), (back,)))
@@ -293,14 +298,19 @@ class Advisor:
         # Picks no longer in the plan (answers changed since) still count, after the others.
         order = offered + sorted(picked - set(offered))
         keyboard: Keyboard = tuple(
-            (Button(button_label(lang, "toggle", on=i in picked, title=ACTIONS[i].title(lang)),
-                    callbacks.what_if(picked ^ {i})),)
+            (
+                Button(
+                    button_label(lang, "toggle", on=i in picked, title=ACTIONS[i].title(lang)),
+                    callbacks.what_if(picked ^ {i}),
+                ),
+            )
             for i in order
         )
         chosen = [ACTIONS[i].id for i in order if i in picked]
         if not chosen:
-            return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score),
-                          keyboard)
+            return Screen(
+                render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard
+            )
         projection = simulate(self.card, answers, chosen)
         return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang)), keyboard)
 
@@ -328,8 +338,13 @@ class Advisor:
         lang = await self.language(who)
         data = await self.storage.export(who.id)
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
-        caption = render(lang, "bot_export.html.j2", answers=len(data["answers"]),
-                         snapshots=len(data["score_snapshots"]), reminders=len(data["reminders"]))
+        caption = render(
+            lang,
+            "bot_export.html.j2",
+            answers=len(data["answers"]),
+            snapshots=len(data["score_snapshots"]),
+            reminders=len(data["reminders"]),
+        )
         return [Document(content, EXPORT_FILE, caption)]
 
     async def forget(self, who: Who) -> list[Reply]:
@@ -361,8 +376,7 @@ class Advisor:
             return [Notice(notice(lang, "forged")), *await self._after(who.id, lang, again)]
         if isinstance(tap, callbacks.AnswerTap):
             before = await self.storage.dialog(who.id)
-            step = await self.engine.answer_choice(who.id, tap.question_id, tap.index, tap.nonce,
-                                                   self.button_source)
+            step = await self.engine.answer_choice(who.id, tap.question_id, tap.index, tap.nonce, self.button_source)
             if isinstance(step, Rejected):
                 return [Notice(notice(lang, step.reason)), *await self._after(who.id, lang, step)]
             assert before is not None
@@ -391,5 +405,9 @@ class Advisor:
 
 def _same(a: Snapshot, b: Snapshot) -> bool:
     return (a.score, a.low, a.high, a.dimensions, a.model_version) == (
-        b.score, b.low, b.high, b.dimensions, b.model_version
+        b.score,
+        b.low,
+        b.high,
+        b.dimensions,
+        b.model_version,
     )

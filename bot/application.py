@@ -108,8 +108,11 @@ def build_application(
         # The builder takes a ready bot only without the bot's own settings, so they go to the bot.
         urls = {} if api is None else {"base_url": api.base_url, "base_file_url": api.base_file_url}
         bot = NonRegisteringBot(
-            token, defaults=defaults, request=request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
-            get_updates_request=updates_request, **urls,
+            token,
+            defaults=defaults,
+            request=request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=updates_request,
+            **urls,
         )
         builder = builder.bot(bot)
     else:

@@ -234,28 +234,55 @@ def radar_png(labels: Sequence[str], grades: Sequence[int], title: str) -> bytes
         halo = [patheffects.withStroke(linewidth=3, foreground="white")]
         for level in GRID_LEVELS:
             ax.text(
-                math.pi / count, level, str(level), fontproperties=_font(11), color=MUTED,
-                ha="center", va="center", zorder=4, path_effects=halo,
+                math.pi / count,
+                level,
+                str(level),
+                fontproperties=_font(11),
+                color=MUTED,
+                ha="center",
+                va="center",
+                zorder=4,
+                path_effects=halo,
             )
 
         for label, text, value in zip(placed, labels, values, strict=True):
             ax.annotate(
-                text, xy=(label.angle, 100 + GRADE_OFFSET), xytext=(label.dx * 72 / DPI, label.dy * 72 / DPI),
-                textcoords="offset points", fontproperties=label_font, color=INK, ha=label.ha, va=label.va,
-                annotation_clip=False, zorder=6,
+                text,
+                xy=(label.angle, 100 + GRADE_OFFSET),
+                xytext=(label.dx * 72 / DPI, label.dy * 72 / DPI),
+                textcoords="offset points",
+                fontproperties=label_font,
+                color=INK,
+                ha=label.ha,
+                va=label.va,
+                annotation_clip=False,
+                zorder=6,
             )
             ax.text(
-                label.angle, max(value + GRADE_OFFSET, GRADE_MIN_RADIUS), str(value), fontproperties=grade_font,
-                color=ACCENT, ha="center", va="center", zorder=7,
+                label.angle,
+                max(value + GRADE_OFFSET, GRADE_MIN_RADIUS),
+                str(value),
+                fontproperties=grade_font,
+                color=ACCENT,
+                ha="center",
+                va="center",
+                zorder=7,
                 bbox={
-                    "boxstyle": f"round,pad={GRADE_BOX_PAD}", "facecolor": "white", "edgecolor": ACCENT,
+                    "boxstyle": f"round,pad={GRADE_BOX_PAD}",
+                    "facecolor": "white",
+                    "edgecolor": ACCENT,
                     "linewidth": 1.2,
                 },
             )
 
         fig.text(
-            0.5, 1 - TITLE_CENTRE / layout.height, title, fontproperties=_font(TITLE_SIZE), color=INK,
-            ha="center", va="center",
+            0.5,
+            1 - TITLE_CENTRE / layout.height,
+            title,
+            fontproperties=_font(TITLE_SIZE),
+            color=INK,
+            ha="center",
+            va="center",
         )
 
         buffer = io.BytesIO()

@@ -47,8 +47,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except config.WebhookSettingError as exc:
         from bot.advisor import default_language
 
-        text = render(default_language(_client_language()), "cli_webhook_invalid.txt.j2", problem=exc.problem,
-                      variable=exc.variable)
+        text = render(
+            default_language(_client_language()),
+            "cli_webhook_invalid.txt.j2",
+            problem=exc.problem,
+            variable=exc.variable,
+        )
         raise CliError(text) from None
     configure_logging()
     from telegram import Update
@@ -57,7 +61,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     allowed_updates = [Update.MESSAGE, Update.CALLBACK_QUERY]
     application = build_application(
-        token, database_url=config.database_url(), api=config.api_urls(),
+        token,
+        database_url=config.database_url(),
+        api=config.api_urls(),
         registers_webhook=webhook is None or webhook.register,
     )
     if webhook is None:
@@ -65,12 +71,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
     logging.getLogger(__name__).info(
-        "webhook mode: listening on %s:%d (%s)", webhook.listen, webhook.port,
+        "webhook mode: listening on %s:%d (%s)",
+        webhook.listen,
+        webhook.port,
         "registers the webhook" if webhook.register else "webhook registered by another process",
     )
     application.run_webhook(
-        listen=webhook.listen, port=webhook.port, url_path=webhook.url_path, webhook_url=webhook.url,
-        secret_token=webhook.secret, allowed_updates=allowed_updates,
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.url_path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret,
+        allowed_updates=allowed_updates,
     )
     return 0
 
@@ -94,15 +106,28 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         f"TELEGRAM_WEBHOOK_LISTEN ({config.DEFAULT_WEBHOOK_LISTEN}), TELEGRAM_WEBHOOK_PORT "
         f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process).",
     )
-    p.add_argument("--webhook-url", metavar="URL",
-                   help="public https:// URL Telegram posts updates to (webhook mode; $TELEGRAM_WEBHOOK_URL)")
-    p.add_argument("--listen", metavar="ADDRESS",
-                   help=f"address the webhook server listens on ($TELEGRAM_WEBHOOK_LISTEN, "
-                   f"default {config.DEFAULT_WEBHOOK_LISTEN})")
-    p.add_argument("--port", type=int, metavar="PORT",
-                   help=f"port of the webhook server ($TELEGRAM_WEBHOOK_PORT, default {config.DEFAULT_WEBHOOK_PORT})")
-    p.add_argument("--no-register", action="store_true",
-                   help="serve updates but leave setWebhook to another process ($TELEGRAM_WEBHOOK_REGISTER=0)")
+    p.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="public https:// URL Telegram posts updates to (webhook mode; $TELEGRAM_WEBHOOK_URL)",
+    )
+    p.add_argument(
+        "--listen",
+        metavar="ADDRESS",
+        help=f"address the webhook server listens on ($TELEGRAM_WEBHOOK_LISTEN, "
+        f"default {config.DEFAULT_WEBHOOK_LISTEN})",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        metavar="PORT",
+        help=f"port of the webhook server ($TELEGRAM_WEBHOOK_PORT, default {config.DEFAULT_WEBHOOK_PORT})",
+    )
+    p.add_argument(
+        "--no-register",
+        action="store_true",
+        help="serve updates but leave setWebhook to another process ($TELEGRAM_WEBHOOK_REGISTER=0)",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(

@@ -234,9 +234,7 @@ class DialogEngine:
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
             return Rejected("no_question", None)
-        moved = await self.storage.step(
-            user_id, dialog.nonce, path=None, position=dialog.position, nonce=new_nonce()
-        )
+        moved = await self.storage.step(user_id, dialog.nonce, path=None, position=dialog.position, nonce=new_nonce())
         if not moved:
             return Rejected("stale", await self.current(user_id))
         return Cancelled(len(await self.storage.answers(user_id)))

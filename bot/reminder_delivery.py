@@ -59,20 +59,27 @@ async def deliver_due(advisor: Advisor, send: Send, now: datetime, *, user_id: i
         try:
             screen = await advisor.reminder_message(due.user_id, due.action_id)
             if screen is None:
-                logger.warning("reminder %s: action %s left the catalogue, or user %s is gone", due.id,
-                               due.action_id, due.user_id)
+                logger.warning(
+                    "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
+                )
                 delivery.dropped += 1
                 continue
             reached = await send(due.user_id, screen)
         except Exception as exc:  # noqa: BLE001 - one reminder's failure must not stop the others
             if now - due.due_at >= GIVE_UP_AFTER:
-                logger.warning("reminder %s for user %s dropped after failing since %s (%s)", due.id, due.user_id,
-                               due.due_at.isoformat(), type(exc).__name__)
+                logger.warning(
+                    "reminder %s for user %s dropped after failing since %s (%s)",
+                    due.id,
+                    due.user_id,
+                    due.due_at.isoformat(),
+                    type(exc).__name__,
+                )
                 delivery.dropped += 1
                 continue
             # Only the class name: an HTTP error's text can carry the request URL, and with it the token.
-            logger.warning("reminder %s for user %s not sent (%s); next round tries again", due.id, due.user_id,
-                           type(exc).__name__)
+            logger.warning(
+                "reminder %s for user %s not sent (%s); next round tries again", due.id, due.user_id, type(exc).__name__
+            )
             await storage.release_reminder(due.id, now)
             delivery.failed += 1
             continue

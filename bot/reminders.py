@@ -40,5 +40,4 @@ def next_recompute(now: datetime) -> datetime:
 def due_view(due: datetime) -> dict[str, Any]:
     """An aware due moment in China time, as the date parts the ``_due.txt.j2`` templates format."""
     local = due.astimezone(SESAME_TIMEZONE)
-    return {"year": local.year, "month": local.month, "day": local.day, "hour": local.hour,
-            "minute": local.minute}
+    return {"year": local.year, "month": local.month, "day": local.day, "hour": local.hour, "minute": local.minute}

@@ -174,8 +174,15 @@ class Scorecard:
             top = max(table.values())
             points = {value: self.factor * lo for value, lo in table.items()}
             rows.append(
-                (qid, DIMENSIONS.index(question.dimension), points, self.factor * entry["missing"],
-                 self.factor * top, table, entry["missing"])
+                (
+                    qid,
+                    DIMENSIONS.index(question.dimension),
+                    points,
+                    self.factor * entry["missing"],
+                    self.factor * top,
+                    table,
+                    entry["missing"],
+                )
             )
         self._rows = tuple(rows)
         self.base: float = self.offset + self.factor * self.intercept
@@ -213,8 +220,15 @@ class Scorecard:
         first = {d: i for i, (d, _) in reversed(list(enumerate(segments)))}
         last = {d: i for i, (d, _) in enumerate(segments)}
         self._segments = tuple(
-            (d, tuple(questions), first[d] == i, last[d] == i, DIMENSIONS[d], self.dimension_max[d],
-             self.dimension_questions[d])
+            (
+                d,
+                tuple(questions),
+                first[d] == i,
+                last[d] == i,
+                DIMENSIONS[d],
+                self.dimension_max[d],
+                self.dimension_questions[d],
+            )
             for i, (d, questions) in enumerate(segments)
         )
         self._band_by_score = tuple(band_of(score) for score in range(self.minimum, self.maximum + 1))

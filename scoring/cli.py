@@ -138,8 +138,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     result = train.train(rows=args.rows, seed=args.seed)
     folder = Path(args.out) if args.out else train.packaged_folder()
     card_path, estimator_path = train.write(result, folder)
-    print(render(args.lang, "cli_train.txt.j2", card=result.card, card_path=str(card_path),
-                 estimator_path=str(estimator_path)))
+    print(
+        render(
+            args.lang,
+            "cli_train.txt.j2",
+            card=result.card,
+            card_path=str(card_path),
+            estimator_path=str(estimator_path),
+        )
+    )
     return 0
 
 

@@ -94,9 +94,7 @@ def compile_card(trainer: ScorecardTrainer, training: dict[str, Any], metrics: d
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
     card = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
     card["assumptions"] = assumptions_summary()
-    card["metrics"]["dimension_shares"] = {
-        k: round(v, 4) for k, v in Scorecard(card).dimension_shares().items()
-    }
+    card["metrics"]["dimension_shares"] = {k: round(v, 4) for k, v in Scorecard(card).dimension_shares().items()}
     return card
 
 

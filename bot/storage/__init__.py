@@ -6,7 +6,14 @@ from bot.storage.database import make_engine, migrate
 from bot.storage.repository import Dialog, DueReminder, NewAnswer, PendingReminder, Snapshot, Storage
 
 __all__ = [
-    "Dialog", "DueReminder", "NewAnswer", "PendingReminder", "Snapshot", "Storage", "make_engine", "migrate",
+    "Dialog",
+    "DueReminder",
+    "NewAnswer",
+    "PendingReminder",
+    "Snapshot",
+    "Storage",
+    "make_engine",
+    "migrate",
     "open_storage",
 ]
 

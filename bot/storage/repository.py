@@ -134,9 +134,7 @@ class Storage:
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user picked."""
         async with self.sessions.begin() as session:
-            await session.execute(
-                update(User).where(User.id == user_id).values(language=language, updated_at=utcnow())
-            )
+            await session.execute(update(User).where(User.id == user_id).values(language=language, updated_at=utcnow()))
 
     # ---- answers -------------------------------------------------------------------
     async def answers(self, user_id: int) -> dict[str, Answer]:
@@ -272,8 +270,9 @@ class Storage:
             )
             return [PendingReminder(action_id, _utc(due_at)) for action_id, due_at in rows]
 
-    async def due_reminders(self, now: datetime, *, user_id: int | None = None,
-                            limit: int = DUE_BATCH) -> list[DueReminder]:
+    async def due_reminders(
+        self, now: datetime, *, user_id: int | None = None, limit: int = DUE_BATCH
+    ) -> list[DueReminder]:
         """Unsent reminders due by ``now``, oldest first: of one user, or of every Telegram user.
 
         Telegram ids are positive; id 0 is the terminal chat's local user, whose reminders the
@@ -322,9 +321,7 @@ class Storage:
             snapshots = await session.scalars(
                 select(ScoreSnapshot).where(ScoreSnapshot.user_id == user_id).order_by(ScoreSnapshot.id)
             )
-            reminders = await session.scalars(
-                select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.id)
-            )
+            reminders = await session.scalars(select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.id))
             return {
                 "user": None
                 if user is None

@@ -18,10 +18,24 @@ from advice.presentation import action_view, steps_text
 from scoring.questions import QUESTION_BY_ID
 
 REQUIRED_IDS = {
-    "repay_overdue", "huabei_on_time", "card_on_time", "credit_cards_3_5", "import_card_bills",
-    "tmall_shopping", "living_bills", "fix_bill_address", "wealth_management", "insurance", "charity",
-    "mybank", "stable_phone", "single_address", "complete_profile", "authorize_third_party",
-    "friends_good_credit", "friend_interaction",
+    "repay_overdue",
+    "huabei_on_time",
+    "card_on_time",
+    "credit_cards_3_5",
+    "import_card_bills",
+    "tmall_shopping",
+    "living_bills",
+    "fix_bill_address",
+    "wealth_management",
+    "insurance",
+    "charity",
+    "mybank",
+    "stable_phone",
+    "single_address",
+    "complete_profile",
+    "authorize_third_party",
+    "friends_good_credit",
+    "friend_interaction",
 }
 SEEDS = Path("/work/shared/seeds")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,10 +140,36 @@ def test_import_card_bills_steps_follow_the_bill_import_source_in_order():
     en = steps_text(action_view(get_action("import_card_bills"), "en"), "en")
     zh = steps_text(action_view(get_action("import_card_bills"), "zh"), "zh")
     for text, path in (
-        (en, ["Alipay", '"My"', '"Sesame Credit"', '"Credit management"', '"Personal information"',
-              '"Credit card statement"', '"Bind"', "e-mail address", "password", '"Get bill"']),
-        (zh, ["支付宝", "“我的”", "“芝麻信用”", "“信用管理”", "“个人信息”", "“信用卡账单”", "“绑定”",
-              "邮箱地址", "密码", "“获取账单”"]),
+        (
+            en,
+            [
+                "Alipay",
+                '"My"',
+                '"Sesame Credit"',
+                '"Credit management"',
+                '"Personal information"',
+                '"Credit card statement"',
+                '"Bind"',
+                "e-mail address",
+                "password",
+                '"Get bill"',
+            ],
+        ),
+        (
+            zh,
+            [
+                "支付宝",
+                "“我的”",
+                "“芝麻信用”",
+                "“信用管理”",
+                "“个人信息”",
+                "“信用卡账单”",
+                "“绑定”",
+                "邮箱地址",
+                "密码",
+                "“获取账单”",
+            ],
+        ),
     ):
         positions = [text.index(step) for step in path]
         assert positions == sorted(positions), text

@@ -125,7 +125,12 @@ def test_the_real_cli_advises_from_stdin_and_whatif_agrees(tmp_path):
     profile = average_with(loans="overdue_now", credit_cards="six_plus")
     advise = subprocess.run(
         [*cli_command(), "advise", "--answers", "-", "--json", "--lang", "en"],
-        input=json.dumps(profile), capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        input=json.dumps(profile),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert advise.returncode == 0, advise.stderr
     plan = json.loads(advise.stdout)
@@ -135,13 +140,21 @@ def test_the_real_cli_advises_from_stdin_and_whatif_agrees(tmp_path):
     path = write(tmp_path, profile)
     whatif = subprocess.run(
         [*cli_command(), "whatif", "--answers", path, "--do", first["id"], "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert whatif.returncode == 0, whatif.stderr
     assert json.loads(whatif.stdout)["score"] == first["score_after"]
     text = subprocess.run(
         [*cli_command(), "whatif", "--answers", path, "--do", "repay_overdue,credit_cards_3_5"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert text.returncode == 0 and "预计芝麻分" in text.stdout
 
@@ -149,7 +162,11 @@ def test_the_real_cli_advises_from_stdin_and_whatif_agrees(tmp_path):
 def test_the_real_cli_refuses_a_bad_id_with_one_line_and_exit_2(tmp_path):
     result = subprocess.run(
         [*cli_command(), "whatif", "--answers", write(tmp_path, {}), "--do", "mybank,bribe_ant"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
@@ -157,10 +174,13 @@ def test_the_real_cli_refuses_a_bad_id_with_one_line_and_exit_2(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("lang, note", [
-    ("en", "(a current overdue is cleared first, whatever its points)"),
-    ("zh", "当前逾期不论加分多少都要先还清"),
-])
+@pytest.mark.parametrize(
+    "lang, note",
+    [
+        ("en", "(a current overdue is cleared first, whatever its points)"),
+        ("zh", "当前逾期不论加分多少都要先还清"),
+    ],
+)
 def test_the_heading_says_why_an_overdue_comes_before_bigger_gains(tmp_path, capsys, lang, note):
     overdue = {"loans": "overdue_now", "shopping": "rarely", "huabei": "on_time"}
     plan = rank(CARD, overdue)

@@ -44,17 +44,48 @@ BOT_USERNAME = "sesame_stand_in_bot"
 # Parameters PTB sends JSON-encoded; everything else stays the string it arrived as (a text of
 # "42" must stay a string), except the integer ids below.
 JSON_PARAMS = {
-    "reply_markup", "entities", "caption_entities", "allowed_updates", "commands", "scope",
-    "link_preview_options", "reply_parameters", "media", "disable_notification", "protect_content",
-    "drop_pending_updates", "show_alert", "disable_web_page_preview", "has_spoiler", "cache_time",
-    "duration", "width", "height", "max_connections",
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "link_preview_options",
+    "reply_parameters",
+    "media",
+    "disable_notification",
+    "protect_content",
+    "drop_pending_updates",
+    "show_alert",
+    "disable_web_page_preview",
+    "has_spoiler",
+    "cache_time",
+    "duration",
+    "width",
+    "height",
+    "max_connections",
 }
 INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "reply_to_message_id"}
 
 # What Telegram's HTML parse mode accepts.
 HTML_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji", "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+    "br",
 }
 HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
@@ -121,13 +152,13 @@ class _TelegramHtml(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in HTML_TAGS:
-            self.error = self.error or f"Unsupported start tag \"{tag}\""
+            self.error = self.error or f'Unsupported start tag "{tag}"'
         elif tag != "br":
             self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.error = self.error or f"Can't find end tag corresponding to start tag \"{tag}\""
+            self.error = self.error or f'Can\'t find end tag corresponding to start tag "{tag}"'
         else:
             self.stack.pop()
 
@@ -136,7 +167,7 @@ class _TelegramHtml(HTMLParser):
 
     def handle_entityref(self, name: str) -> None:
         if name not in {"lt", "gt", "amp", "quot"}:
-            self.error = self.error or f"Unsupported entity \"&{name};\""
+            self.error = self.error or f'Unsupported entity "&{name};"'
         self.plain.append(html.unescape(f"&{name};"))
 
     def handle_charref(self, name: str) -> None:
@@ -151,7 +182,7 @@ def parse_html(text: str) -> str:
     parser.feed(text)
     parser.close()
     if parser.stack and not parser.error:
-        parser.error = f"Can't find end tag corresponding to start tag \"{parser.stack[-1]}\""
+        parser.error = f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
     if parser.error:
         raise ApiError(400, f"Bad Request: can't parse entities: {parser.error}")
     return "".join(parser.plain)
@@ -340,8 +371,9 @@ class BotApiStandIn:
             self._cond.notify_all()
         return update
 
-    def post_update(self, worker_url: str, update: dict[str, Any], *, secret_token: Any = WEBHOOK_SECRET,
-                    timeout: float = 30.0) -> int:
+    def post_update(
+        self, worker_url: str, update: dict[str, Any], *, secret_token: Any = WEBHOOK_SECRET, timeout: float = 30.0
+    ) -> int:
         """POST ``update`` to a bot process as Telegram delivers a webhook update; the HTTP status.
 
         The body is the update as JSON, with the ``X-Telegram-Bot-Api-Secret-Token`` header carrying
@@ -473,8 +505,11 @@ class BotApiStandIn:
         deadline = time.monotonic() + timeout
         with self._cond:
             if self.webhook is not None:
-                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use "
-                               "deleteWebhook to delete the webhook first")
+                raise ApiError(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; use "
+                    "deleteWebhook to delete the webhook first",
+                )
             self.polls_started += 1
             self._cond.notify_all()
             while True:
@@ -593,16 +628,22 @@ class BotApiStandIn:
         text = self._text(params, "text", MESSAGE_LIMIT, required=True)
         markup = self._markup(params)
         if text == message.get("text") and markup == message.get("reply_markup"):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                           "markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         return self._apply_edit(message, text=text, reply_markup=markup)
 
     def _edit_message_reply_markup(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         message = self._edited(params)
         markup = self._markup(params)
         if markup == message.get("reply_markup") or (not markup and not message.get("reply_markup")):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                           "markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         return self._apply_edit(message, reply_markup=markup)
 
     def _apply_edit(self, message: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -645,8 +686,13 @@ class BotApiStandIn:
         if width + height > 10000 or max(width, height) > 20 * min(width, height):
             raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
         caption = self._text(params, "caption", CAPTION_LIMIT, required=False)
-        size = {"file_id": file_id, "file_unique_id": file_id[-12:], "width": width, "height": height,
-                "file_size": len(data)}
+        size = {
+            "file_id": file_id,
+            "file_unique_id": file_id[-12:],
+            "width": width,
+            "height": height,
+            "file_size": len(data),
+        }
         return self._new_message(params, photo=[size], caption=caption)
 
     def _send_document(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:

@@ -93,8 +93,16 @@ class RecordingRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return 1.0
 
-    async def do_request(self, url, method, request_data: RequestData | None = None, read_timeout=None,
-                         write_timeout=None, connect_timeout=None, pool_timeout=None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url,
+        method,
+        request_data: RequestData | None = None,
+        read_timeout=None,
+        write_timeout=None,
+        connect_timeout=None,
+        pool_timeout=None,
+    ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = {}
@@ -130,8 +138,10 @@ class RecordingRequest(BaseRequest):
                 return False, "Bad Request: message to edit not found"
             text = plain(p["text"])
             if old.get("text") == text and old.get("reply_markup") == p.get("reply_markup"):
-                return False, ("Bad Request: message is not modified: specified new message content and reply "
-                               "markup are exactly the same as a current content and reply markup of the message")
+                return False, (
+                    "Bad Request: message is not modified: specified new message content and reply "
+                    "markup are exactly the same as a current content and reply markup of the message"
+                )
             message = {**old, "text": text, "edit_date": EPOCH + len(self.calls)}
             message.pop("reply_markup", None)
             if p.get("reply_markup"):
@@ -140,14 +150,27 @@ class RecordingRequest(BaseRequest):
             return True, message
         if call.method == "sendPhoto":
             size = len(next(iter(call.files.values()))[1])
-            photo = [{"file_id": self._file_id(), "file_unique_id": f"u{self._file}", "width": 800, "height": 560,
-                      "file_size": size}]
-            return True, self._message(int(p["chat_id"]), caption=plain(p.get("caption", "")), photo=photo,
-                                       markup=p.get("reply_markup"))
+            photo = [
+                {
+                    "file_id": self._file_id(),
+                    "file_unique_id": f"u{self._file}",
+                    "width": 800,
+                    "height": 560,
+                    "file_size": size,
+                }
+            ]
+            return True, self._message(
+                int(p["chat_id"]), caption=plain(p.get("caption", "")), photo=photo, markup=p.get("reply_markup")
+            )
         if call.method == "sendDocument":
             filename, content, mime = next(iter(call.files.values()))
-            document = {"file_id": self._file_id(), "file_unique_id": f"u{self._file}", "file_name": filename,
-                        "mime_type": mime, "file_size": len(content)}
+            document = {
+                "file_id": self._file_id(),
+                "file_unique_id": f"u{self._file}",
+                "file_name": filename,
+                "mime_type": mime,
+                "file_size": len(content),
+            }
             return True, self._message(int(p["chat_id"]), caption=plain(p.get("caption", "")), document=document)
         return False, f"Bad Request: method {call.method} is not known to the recorder"
 
@@ -205,15 +228,28 @@ class TelegramUser:
         return await self.bot.feed({"message": self.message_dict(text)}, f"{self.first_name}: {text}")
 
     async def send_sticker(self) -> list[Call]:
-        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512,
-                   "is_animated": False, "is_video": False, "emoji": "👍"}
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
         return await self.bot.feed({"message": self.message_dict(sticker=sticker)}, f"{self.first_name}: [sticker]")
 
     async def tap(self, label: str, message_id: int | None = None) -> list[Call]:
         """Tap the button ``label`` on the newest message showing it (or on ``message_id``)."""
         message = self.bot.message_with(label, self.id, message_id)
-        data = next(d for row in message["reply_markup"]["inline_keyboard"] for b in row
-                    if b["text"] == label for d in [b["callback_data"]])
+        data = next(
+            d
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["text"] == label
+            for d in [b["callback_data"]]
+        )
         return await self.press(message["message_id"], data, label)
 
     async def press(self, message_id: int, data: str, label: str | None = None) -> list[Call]:
@@ -241,13 +277,15 @@ class BotUnderTest:
         self._update_id = 10_000
 
     @classmethod
-    async def start(cls, storage: Storage, recorder: RecordingRequest | None = None,
-                    clock: Clock | None = None) -> BotUnderTest:
+    async def start(
+        cls, storage: Storage, recorder: RecordingRequest | None = None, clock: Clock | None = None
+    ) -> BotUnderTest:
         """The application on ``storage``; no reminder task runs (tests call ``deliver_due``)."""
         recorder = recorder or RecordingRequest()
         advisor = Advisor(storage) if clock is None else Advisor(storage, clock=clock)
-        application = build_application(TOKEN, advisor=advisor, request=recorder, updates_request=recorder,
-                                        remind_every=None)
+        application = build_application(
+            TOKEN, advisor=advisor, request=recorder, updates_request=recorder, remind_every=None
+        )
         bot = cls(application, recorder)
 
         async def keep_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -295,8 +333,7 @@ def describe(calls: list[Call]) -> list[str]:
             lines.append("(edits its message to:)")
             lines.append(plain(call.params["text"]))
         elif call.method == "sendPhoto":
-            lines.append("[picture: radar chart, PNG] "
-                         f"{plain(call.params.get('caption', ''))}")
+            lines.append(f"[picture: radar chart, PNG] {plain(call.params.get('caption', ''))}")
         elif call.method == "sendDocument":
             filename = next(iter(call.files.values()))[0]
             lines.append(f"[file: {filename}] {plain(call.params.get('caption', ''))}")

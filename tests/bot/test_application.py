@@ -37,8 +37,11 @@ async def test_a_restart_in_the_middle_continues_at_the_same_question(database):
     # the button shown before the restart still answers the open question
     calls = await user.tap(QUICK[2].choices[1].en, message_id=question_message.result["message_id"])
     assert QUICK[3].en in calls[-1].text
-    assert await storage.answers(user.id) == {QUICK[0].id: QUICK[0].levels[2], QUICK[1].id: QUICK[1].levels[0],
-                                              QUICK[2].id: QUICK[2].levels[1]}
+    assert await storage.answers(user.id) == {
+        QUICK[0].id: QUICK[0].levels[2],
+        QUICK[1].id: QUICK[1].levels[0],
+        QUICK[2].id: QUICK[2].levels[1],
+    }
     await second.stop()
     assert not first.errors and not second.errors
     await storage.close()

@@ -277,11 +277,14 @@ async def test_set_webhook_is_recorded_and_reflected_until_deleted(bot, bot_api)
     assert await bot.get_updates(timeout=0) == ()
 
 
-@pytest.mark.parametrize(("url", "secret"), [
-    ("http://bot.example.test/hook", "ok"),
-    ("https://bot.example.test:9000/hook", "ok"),
-    ("https://bot.example.test/hook", "spaces are not allowed"),
-])
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("http://bot.example.test/hook", "ok"),
+        ("https://bot.example.test:9000/hook", "ok"),
+        ("https://bot.example.test/hook", "spaces are not allowed"),
+    ],
+)
 async def test_set_webhook_refuses_what_telegram_refuses(bot, bot_api, url, secret):
     with pytest.raises(BadRequest):
         await bot.set_webhook(url, secret_token=secret)

@@ -49,12 +49,47 @@ def test_the_other_buttons_round_trip():
         callbacks.reminder(3, True, listed=True)  # the list only cancels
 
 
-@pytest.mark.parametrize("data", [
-    None, 17, b"a:0:0:abcdef", "", "a", "a:0:0", "a:0:0:abcde", "a:0:0:abcdefg", "a:0:5:abcdef", "a:27:0:abcdef",
-    "a:0:0:abc$ef", "a:-1:0:abcdef", "a:０:0:abcdef", "a:٠:0:abcdef", " a:0:0:abcdef", "a:0:0:abcdef\n",
-    "p:27", "p:x", "l:fr", "l:ZH", "f:yes", "c:forget", "c:", "s:18:1", "s:0:2", "w:" + "z" * 20, "w:", "w:A",
-    "x" * 65, "é" * 40, f"r:{N}:1", "r:0:2", "r:0:1x", "r:0", "r::x", "r:0:X",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        17,
+        b"a:0:0:abcdef",
+        "",
+        "a",
+        "a:0:0",
+        "a:0:0:abcde",
+        "a:0:0:abcdefg",
+        "a:0:5:abcdef",
+        "a:27:0:abcdef",
+        "a:0:0:abc$ef",
+        "a:-1:0:abcdef",
+        "a:０:0:abcdef",
+        "a:٠:0:abcdef",
+        " a:0:0:abcdef",
+        "a:0:0:abcdef\n",
+        "p:27",
+        "p:x",
+        "l:fr",
+        "l:ZH",
+        "f:yes",
+        "c:forget",
+        "c:",
+        "s:18:1",
+        "s:0:2",
+        "w:" + "z" * 20,
+        "w:",
+        "w:A",
+        "x" * 65,
+        "é" * 40,
+        f"r:{N}:1",
+        "r:0:2",
+        "r:0:1x",
+        "r:0",
+        "r::x",
+        "r:0:X",
+    ],
+)
 def test_forged_data_is_rejected(data):
     with pytest.raises(ForgedData):
         decode(data, N)

@@ -94,8 +94,9 @@ def test_the_console_script_with_piped_input(tmp_path):
     env = {**os.environ, "SESAME_DATA_DIR": str(tmp_path), "LANG": "en_US.UTF-8"}
     env.pop("DATABASE_URL", None)
     script = Path(sys.executable).with_name("sesame-advisor")
-    result = subprocess.run([str(script), "chat", "--lang", "en"], input="2\n/score\n", capture_output=True,
-                            text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [str(script), "chat", "--lang", "en"], input="2\n/score\n", capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "› 2" in result.stdout and "Quick check · 2/10" in result.stdout
     assert "You have not answered" not in result.stdout and "Estimated Sesame score" in result.stdout
@@ -135,8 +136,15 @@ def test_the_console_script_with_standard_input_closed(tmp_path):
     env = {**os.environ, "SESAME_DATA_DIR": str(tmp_path), "LANG": "en_US.UTF-8"}
     env.pop("DATABASE_URL", None)
     script = Path(sys.executable).with_name("sesame-advisor")
-    result = subprocess.run([str(script), "chat", "--lang", "en"], stdin=None, capture_output=True, text=True,
-                            env=env, timeout=120, preexec_fn=lambda: os.close(0))
+    result = subprocess.run(
+        [str(script), "chat", "--lang", "en"],
+        stdin=None,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "Quick check · 1/10" in result.stdout and result.stdout.rstrip().endswith("where you left off.")
 
@@ -150,5 +158,5 @@ def test_ctrl_d_at_the_prompt_ends_the_prompt_line():
 def test_numbered_advice_buttons_are_not_numbered_twice(tmp_path):
     code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/advice"])
     assert code == 0
-    advice = out[out.rindex("/advice"):]
+    advice = out[out.rindex("/advice") :]
     assert "  1. " in advice and "1) 1. " not in advice

@@ -18,8 +18,13 @@ def clean_env(**extra):
 
 
 def test_run_without_a_token_says_how_to_get_one_in_one_line(tmp_path):
-    result = subprocess.run([SCRIPT, "run"], capture_output=True, text=True, timeout=60,
-                            env=clean_env(SESAME_DATA_DIR=str(tmp_path), LANG="en_US.UTF-8"))
+    result = subprocess.run(
+        [SCRIPT, "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_env(SESAME_DATA_DIR=str(tmp_path), LANG="en_US.UTF-8"),
+    )
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -35,8 +40,10 @@ def test_run_without_a_token_in_process(monkeypatch, capsys):
 
 
 def test_the_cli_does_not_import_telegram_or_the_database_until_a_bot_command_runs():
-    code = "import sys, bot.cli; bot.cli.build_parser(); print(sorted(m for m in ('telegram', 'sqlalchemy', " \
-           "'matplotlib') if m in sys.modules))"
+    code = (
+        "import sys, bot.cli; bot.cli.build_parser(); print(sorted(m for m in ('telegram', 'sqlalchemy', "
+        "'matplotlib') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
 

@@ -13,19 +13,23 @@ def test_sqlite_in_the_data_folder_by_default():
     assert database_url({"SESAME_DATA_DIR": "/srv/sesame"}) == "sqlite+aiosqlite:////srv/sesame/sesame.sqlite3"
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgresql://u:p@db:5432/sesame", "postgresql+asyncpg://u:p@db:5432/sesame"),
-    ("postgres://u@db/sesame", "postgresql+asyncpg://u@db/sesame"),
-    ("postgresql+asyncpg://u@db/sesame", "postgresql+asyncpg://u@db/sesame"),
-    ("sqlite:////tmp/x.sqlite3", "sqlite+aiosqlite:////tmp/x.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@db:5432/sesame", "postgresql+asyncpg://u:p@db:5432/sesame"),
+        ("postgres://u@db/sesame", "postgresql+asyncpg://u@db/sesame"),
+        ("postgresql+asyncpg://u@db/sesame", "postgresql+asyncpg://u@db/sesame"),
+        ("sqlite:////tmp/x.sqlite3", "sqlite+aiosqlite:////tmp/x.sqlite3"),
+    ],
+)
 def test_database_urls_get_the_async_driver(given, expected):
     assert async_url(given) == expected
     assert database_url({"DATABASE_URL": f" {given} ", "SESAME_DATA_DIR": "/ignored"}) == expected
 
 
-@pytest.mark.parametrize("given", ["http://10.0.0.5:8081", "http://10.0.0.5:8081/", "http://10.0.0.5:8081/bot",
-                                   "http://10.0.0.5:8081/bot/"])
+@pytest.mark.parametrize(
+    "given", ["http://10.0.0.5:8081", "http://10.0.0.5:8081/", "http://10.0.0.5:8081/bot", "http://10.0.0.5:8081/bot/"]
+)
 def test_a_self_hosted_bot_api_in_either_form(given):
     urls = api_urls({"TELEGRAM_API_URL": given})
     assert urls.base_url == "http://10.0.0.5:8081/bot"
@@ -58,12 +62,20 @@ def test_webhook_defaults_and_the_path_served():
 
 
 def test_options_win_over_the_environment():
-    env = {**HOOK, "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0", "TELEGRAM_WEBHOOK_PORT": "9000",
-           "TELEGRAM_WEBHOOK_REGISTER": "1"}
+    env = {
+        **HOOK,
+        "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0",
+        "TELEGRAM_WEBHOOK_PORT": "9000",
+        "TELEGRAM_WEBHOOK_REGISTER": "1",
+    }
     assert (webhook(env).listen, webhook(env).port) == ("0.0.0.0", 9000)
     hook = webhook(env, url="https://other.example.test/x", listen="10.0.0.2", port=8080, register=False)
-    assert (hook.url, hook.listen, hook.port, hook.register) == ("https://other.example.test/x", "10.0.0.2", 8080,
-                                                                 False)
+    assert (hook.url, hook.listen, hook.port, hook.register) == (
+        "https://other.example.test/x",
+        "10.0.0.2",
+        8080,
+        False,
+    )
     assert webhook({"TELEGRAM_WEBHOOK_SECRET": "x"}, url="https://bot.example.test/") is not None
 
 
@@ -72,15 +84,18 @@ def test_registration_can_be_left_to_another_process(value):
     assert webhook({**HOOK, "TELEGRAM_WEBHOOK_REGISTER": value}).register is False
 
 
-@pytest.mark.parametrize(("change", "problem", "variable"), [
-    ({"TELEGRAM_WEBHOOK_SECRET": ""}, "no_secret", "TELEGRAM_WEBHOOK_SECRET"),
-    ({"TELEGRAM_WEBHOOK_SECRET": "has space"}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
-    ({"TELEGRAM_WEBHOOK_SECRET": "x" * 257}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
-    ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.test/hook"}, "not_https", "TELEGRAM_WEBHOOK_URL"),
-    ({"TELEGRAM_WEBHOOK_PORT": "http"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
-    ({"TELEGRAM_WEBHOOK_PORT": "70000"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
-    ({"TELEGRAM_WEBHOOK_REGISTER": "maybe"}, "bad_register", "TELEGRAM_WEBHOOK_REGISTER"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem", "variable"),
+    [
+        ({"TELEGRAM_WEBHOOK_SECRET": ""}, "no_secret", "TELEGRAM_WEBHOOK_SECRET"),
+        ({"TELEGRAM_WEBHOOK_SECRET": "has space"}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
+        ({"TELEGRAM_WEBHOOK_SECRET": "x" * 257}, "bad_secret", "TELEGRAM_WEBHOOK_SECRET"),
+        ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.test/hook"}, "not_https", "TELEGRAM_WEBHOOK_URL"),
+        ({"TELEGRAM_WEBHOOK_PORT": "http"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
+        ({"TELEGRAM_WEBHOOK_PORT": "70000"}, "bad_port", "TELEGRAM_WEBHOOK_PORT"),
+        ({"TELEGRAM_WEBHOOK_REGISTER": "maybe"}, "bad_register", "TELEGRAM_WEBHOOK_REGISTER"),
+    ],
+)
 def test_a_webhook_setting_the_bot_cannot_start_with(change, problem, variable):
     with pytest.raises(WebhookSettingError) as caught:
         webhook({**HOOK, **change})

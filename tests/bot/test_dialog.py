@@ -72,8 +72,14 @@ async def test_nothing_left_to_ask_finishes_at_once(engine, storage):
 async def test_typed_numbers(engine, storage):
     await setup_user(storage)
     ask = await engine.edit(USER, NUMBER.id)
-    for bad, reason in [("7", "out_of_range"), ("1.5", "out_of_range"), ("seven", "not_a_number"),
-                        ("inf", "not_a_number"), ("", "not_a_number"), ("1" * (MAX_TEXT + 1), "too_long")]:
+    for bad, reason in [
+        ("7", "out_of_range"),
+        ("1.5", "out_of_range"),
+        ("seven", "not_a_number"),
+        ("inf", "not_a_number"),
+        ("", "not_a_number"),
+        ("1" * (MAX_TEXT + 1), "too_long"),
+    ]:
         assert await engine.answer_text(USER, bad) == Rejected(reason, ask)
     assert await storage.answers(USER) == {}
     step = await engine.answer_text(USER, " 4 ")

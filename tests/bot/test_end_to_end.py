@@ -163,7 +163,10 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
     api.send_text(PRIVATE_TEXT)
     again = Question(
         step(
-            api, process, QUESTION_CALLS, lambda c: is_question(c, question_id=asked.question.id),
+            api,
+            process,
+            QUESTION_CALLS,
+            lambda c: is_question(c, question_id=asked.question.id),
             "the same question again after free text",
         )
     )
@@ -187,7 +190,10 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
         if position < total:
             current = Question(
                 step(
-                    api, process, QUESTION_CALLS, lambda c, n=current.nonce: is_question(c, other_than=n),
+                    api,
+                    process,
+                    QUESTION_CALLS,
+                    lambda c, n=current.nonce: is_question(c, other_than=n),
                     f"question {position + 1}/{total}",
                 )
             )
@@ -203,7 +209,9 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
     assert png.startswith(PNG_SIGNATURE)
     assert photo.result["photo"][-1]["width"] == 800
     step(
-        api, process, (*QUESTION_CALLS, "sendPhoto"),
+        api,
+        process,
+        (*QUESTION_CALLS, "sendPhoto"),
         lambda c: str(expected.score) in (c.result.get("text") or c.result.get("caption") or ""),
         f"a /score message with the score {expected.score} the model gives these answers",
     )
@@ -212,7 +220,10 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
     assert len(plan.actions) >= 2, "the chosen answers should leave actions to rank"
     api.send_command("advice")
     advice = step(
-        api, process, "sendMessage", lambda c: any(d.startswith("s:") for d in button_data(c)),
+        api,
+        process,
+        "sendMessage",
+        lambda c: any(d.startswith("s:") for d in button_data(c)),
         "the /advice message with how-to buttons",
     )
     text = advice.result["text"]
@@ -256,7 +267,11 @@ def test_a_chinese_user_is_asked_in_chinese_and_sigterm_stops_the_bot_cleanly(bo
 
 def test_run_without_a_token_says_how_to_get_one(tmp_path):
     result = subprocess.run(
-        [console_script(), "run"], env=bot_env(tmp_path), capture_output=True, text=True, timeout=60,
+        [console_script(), "run"],
+        env=bot_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2, result.stdout + result.stderr

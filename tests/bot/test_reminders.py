@@ -33,17 +33,20 @@ FIRST, SECOND = ACTIONS[0].id, ACTIONS[1].id
 
 
 # ---- the date rule ---------------------------------------------------------------------
-@pytest.mark.parametrize(("now", "due"), [
-    (datetime(2025, 3, 1, 1, tzinfo=UTC), UTC_6TH_MARCH),
-    (datetime(2025, 2, 6, 2, 0, 1, tzinfo=UTC), UTC_6TH_MARCH),  # just after February's
-    (datetime(2025, 3, 6, 3, tzinfo=UTC), datetime(2025, 4, 6, 2, tzinfo=UTC)),  # month rollover
-    (datetime(2025, 12, 20, tzinfo=UTC), datetime(2026, 1, 6, 2, tzinfo=UTC)),  # year rollover
-    (datetime(2025, 12, 5, 20, tzinfo=UTC), datetime(2026, 1, 6, 2, tzinfo=UTC)),  # 6 Dec is 6 h away
-    (UTC_6TH_MARCH - timedelta(days=1), UTC_6TH_MARCH),  # exactly a day away still counts
-    (UTC_6TH_MARCH - timedelta(days=1) + timedelta(microseconds=1), datetime(2025, 4, 6, 2, tzinfo=UTC)),
-    # 17:00 UTC on the 5th is already 01:00 on the 6th in China: that 6th is too close
-    (datetime(2025, 3, 5, 17, tzinfo=UTC), datetime(2025, 4, 6, 2, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        (datetime(2025, 3, 1, 1, tzinfo=UTC), UTC_6TH_MARCH),
+        (datetime(2025, 2, 6, 2, 0, 1, tzinfo=UTC), UTC_6TH_MARCH),  # just after February's
+        (datetime(2025, 3, 6, 3, tzinfo=UTC), datetime(2025, 4, 6, 2, tzinfo=UTC)),  # month rollover
+        (datetime(2025, 12, 20, tzinfo=UTC), datetime(2026, 1, 6, 2, tzinfo=UTC)),  # year rollover
+        (datetime(2025, 12, 5, 20, tzinfo=UTC), datetime(2026, 1, 6, 2, tzinfo=UTC)),  # 6 Dec is 6 h away
+        (UTC_6TH_MARCH - timedelta(days=1), UTC_6TH_MARCH),  # exactly a day away still counts
+        (UTC_6TH_MARCH - timedelta(days=1) + timedelta(microseconds=1), datetime(2025, 4, 6, 2, tzinfo=UTC)),
+        # 17:00 UTC on the 5th is already 01:00 on the 6th in China: that 6th is too close
+        (datetime(2025, 3, 5, 17, tzinfo=UTC), datetime(2025, 4, 6, 2, tzinfo=UTC)),
+    ],
+)
 def test_the_next_recompute_at_least_a_day_away(now, due):
     assert next_recompute(now) == due
     assert next_recompute(now.astimezone(SESAME_TIMEZONE)) == due  # any timezone, same moment
@@ -72,7 +75,9 @@ async def test_one_pending_reminder_per_action_and_cancelling_it(storage):
     assert not await storage.set_reminder(1, FIRST, UTC_6TH_MARCH + timedelta(days=31))
     assert await storage.set_reminder(1, SECOND, UTC_6TH_MARCH)
     assert [(p.action_id, p.due_at) for p in await storage.pending_reminders(1)] == [
-        (FIRST, UTC_6TH_MARCH), (SECOND, UTC_6TH_MARCH)]
+        (FIRST, UTC_6TH_MARCH),
+        (SECOND, UTC_6TH_MARCH),
+    ]
     assert await storage.cancel_reminder(1, SECOND)
     assert not await storage.cancel_reminder(1, SECOND)
     # Once sent, it is no longer pending: the same action may be reminded of again.
@@ -151,9 +156,7 @@ async def test_two_processes_delivering_at_once_send_each_reminder_exactly_once(
         b_sent = asyncio.Event()
         a, b = Outbox(gate=b_sent), Outbox(opens=b_sent)
         now = UTC_6TH_MARCH + timedelta(minutes=1)
-        first, second = await asyncio.gather(
-            deliver_due(Advisor(storage), a, now), deliver_due(Advisor(other), b, now)
-        )
+        first, second = await asyncio.gather(deliver_due(Advisor(storage), a, now), deliver_due(Advisor(other), b, now))
         recipients = [user for user, _ in a.sent + b.sent]
         assert sorted(recipients) == users  # everyone once, nobody twice
         assert a.sent and b.sent and first.taken + second.taken > 0  # both rounds saw the reminders
@@ -239,8 +242,9 @@ async def test_the_application_runs_the_delivery_and_stops_it(storage):
     await users_with_due_reminders(storage, [51])
     recorder = RecordingRequest()
     advisor = Advisor(storage, clock=lambda: UTC_6TH_MARCH)
-    application = build_application(TOKEN, advisor=advisor, request=recorder, updates_request=recorder,
-                                    remind_every=0.05)
+    application = build_application(
+        TOKEN, advisor=advisor, request=recorder, updates_request=recorder, remind_every=0.05
+    )
     await application.initialize()
     await application.post_init(application)
     try:

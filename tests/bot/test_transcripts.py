@@ -21,11 +21,25 @@ from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
 FOLDER = Path(__file__).parent / "transcripts"
 #: The quick-check answers: a profile with something to fix (a late Huabei payment, no cards).
-PICKS = {"account_age": 2, "huabei": 2, "loans": 2, "credit_cards": 1, "card_repayment": 2, "shopping": 2,
-         "wealth": 1, "income": 2, "provident_fund": 0, "phone_consistent": 1}
+PICKS = {
+    "account_age": 2,
+    "huabei": 2,
+    "loans": 2,
+    "credit_cards": 1,
+    "card_repayment": 2,
+    "shopping": 2,
+    "wealth": 1,
+    "income": 2,
+    "provident_fund": 0,
+    "phone_consistent": 1,
+}
 BUTTONS = {
-    "en": {"advice": "💡 How to raise it", "back": "‹ Back to the list", "keep": "Keep my data",
-           "remind": "⏰ Remind me"},
+    "en": {
+        "advice": "💡 How to raise it",
+        "back": "‹ Back to the list",
+        "keep": "Keep my data",
+        "remind": "⏰ Remind me",
+    },
     "zh": {"advice": "💡 怎样提分", "back": "‹ 返回列表", "keep": "保留我的数据", "remind": "⏰ 提醒我"},
 }
 #: The moment the conversation happens: its reminder falls due on 6 March 2025, 10:00 China time.

@@ -65,8 +65,9 @@ def shared_database(tmp_path_factory):
     try:
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-        warnings.warn(f"PostgreSQL at {POSTGRES_URL} unreachable ({exc!r}): the processes share a SQLite file",
-                      stacklevel=1)
+        warnings.warn(
+            f"PostgreSQL at {POSTGRES_URL} unreachable ({exc!r}): the processes share a SQLite file", stacklevel=1
+        )
         yield f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'shared.sqlite3'}"
         return
     try:
@@ -86,7 +87,10 @@ class Worker:
         self.stderr_path = folder / f"{name}.stderr"
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.process = subprocess.Popen(
-                [console_script(), "run", "--port", str(port)], env=env, stdout=out, stderr=err,
+                [console_script(), "run", "--port", str(port)],
+                env=env,
+                stdout=out,
+                stderr=err,
                 stdin=subprocess.DEVNULL,
             )
 
@@ -98,8 +102,7 @@ class Worker:
             code = self.process.poll()
             assert code is None, f"worker {self.name} exited early with code {code}:\n{self.output()}"
             assert time.monotonic() < deadline, (
-                f"worker {self.name} did not listen on port {self.port} within {STARTUP_TIMEOUT:.0f}s:\n"
-                f"{self.output()}"
+                f"worker {self.name} did not listen on port {self.port} within {STARTUP_TIMEOUT:.0f}s:\n{self.output()}"
             )
             time.sleep(0.1)
 
@@ -123,8 +126,12 @@ def cluster(shared_database, tmp_path_factory):
     folder = tmp_path_factory.mktemp("workers")
     with BotApiStandIn(TOKEN, user_id=USER_ID) as api:
         common = dict(
-            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.base_url, DATABASE_URL=shared_database,
-            TELEGRAM_WEBHOOK_URL=PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET=SECRET, LANG="en_US.UTF-8",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=api.base_url,
+            DATABASE_URL=shared_database,
+            TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            LANG="en_US.UTF-8",
         )
         # Both start at once, as a deployment would start them: the migrations must not collide.
         workers = [
@@ -176,7 +183,9 @@ def test_only_the_registering_process_sets_the_webhook(cluster):
     assert len(sets) == 1, f"setWebhook called {len(sets)} times by two processes:\n{api.transcript()}"
     assert sets[0].ok, sets[0].short()
     assert api.webhook == {
-        "url": PUBLIC_URL, "secret_token": SECRET, "allowed_updates": ["message", "callback_query"],
+        "url": PUBLIC_URL,
+        "secret_token": SECRET,
+        "allowed_updates": ["message", "callback_query"],
         "max_connections": 40,
     }
     assert not api.calls_of("deleteWebhook") and not api.calls_of("getUpdates")
@@ -212,17 +221,24 @@ def test_a_conversation_alternating_between_the_processes_keeps_its_place(cluste
         else:
             deliver(api, worker, api.press_update(current.message_id, current.data_by_index[index]))
         if position < total:
-            current = Question(step(
-                api, workers, QUESTION_CALLS, lambda c, n=current.nonce: is_question(c, other_than=n),
-                f"question {position + 1}/{total} from worker {worker.name}",
-            ))
+            current = Question(
+                step(
+                    api,
+                    workers,
+                    QUESTION_CALLS,
+                    lambda c, n=current.nonce: is_question(c, other_than=n),
+                    f"question {position + 1}/{total} from worker {worker.name}",
+                )
+            )
     step(api, workers, "sendPhoto", None, "the score after the last answer")
 
     expected = card.score(answers)
     for worker in workers:
         deliver(api, worker, api.command_update("score"))
         step(
-            api, workers, (*QUESTION_CALLS, "sendPhoto"),
+            api,
+            workers,
+            (*QUESTION_CALLS, "sendPhoto"),
             lambda c: str(expected.score) in (c.result.get("text") or c.result.get("caption") or ""),
             f"/score from worker {worker.name} showing {expected.score}",
         )
@@ -264,8 +280,9 @@ def test_both_processes_stop_cleanly_without_leaking_secrets(cluster):
 
 def test_webhook_mode_without_a_secret_exits_with_one_line(tmp_path):
     env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_WEBHOOK_URL=PUBLIC_URL, LANG="en_US.UTF-8")
-    result = subprocess.run([console_script(), "run"], env=env, capture_output=True, text=True, timeout=60,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [console_script(), "run"], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "TELEGRAM_WEBHOOK_SECRET" in lines[0], result.stderr
@@ -273,7 +290,12 @@ def test_webhook_mode_without_a_secret_exits_with_one_line(tmp_path):
     assert not (tmp_path / "data").exists(), "the database was created before the settings were checked"
     # The same for the option.
     env["TELEGRAM_WEBHOOK_URL"] = ""
-    result = subprocess.run([console_script(), "run", "--webhook-url", PUBLIC_URL], env=env, capture_output=True,
-                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [console_script(), "run", "--webhook-url", PUBLIC_URL],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in result.stderr, result.stderr
-

@@ -51,8 +51,10 @@ def reference_score(card: Scorecard, answers: dict) -> ScoreResult:
     return ScoreResult(
         score=score,
         band=band_of(score),
-        range=(clip(card.base + answered_points - card.margin),
-               clip(card.base + answered_points + unanswered_top + card.margin)),
+        range=(
+            clip(card.base + answered_points - card.margin),
+            clip(card.base + answered_points + unanswered_top + card.margin),
+        ),
         dimensions=tuple(
             Dimension(d, dims[d], maxima[d], round(100 * dims[d] / maxima[d]), counts[d], questions[d])
             for d in DIMENSIONS
@@ -242,8 +244,18 @@ def test_results_are_frozen(card):
 
 @pytest.mark.parametrize(
     ("score", "band"),
-    [(350, "poor"), (549, "poor"), (550, "fair"), (599, "fair"), (600, "good"), (649, "good"),
-     (650, "very_good"), (699, "very_good"), (700, "excellent"), (950, "excellent")],
+    [
+        (350, "poor"),
+        (549, "poor"),
+        (550, "fair"),
+        (599, "fair"),
+        (600, "good"),
+        (649, "good"),
+        (650, "very_good"),
+        (699, "very_good"),
+        (700, "excellent"),
+        (950, "excellent"),
+    ],
 )
 def test_band_cut_offs(score, band):
     assert band_of(score).id == band
@@ -259,9 +271,14 @@ def test_bands_cover_350_to_950_with_chinese_and_english_names():
 
 @pytest.mark.parametrize(
     ("answers", "question_id"),
-    [({"sesame": 1}, "sesame"), ({"huabei": "sometimes"}, "huabei"), ({"huabei": ["on_time"]}, "huabei"),
-     ({"living_bills": 7}, "living_bills"), ({"insurance": "yes"}, "insurance"),
-     ({"loans": "on_time", "nope": None}, "nope")],
+    [
+        ({"sesame": 1}, "sesame"),
+        ({"huabei": "sometimes"}, "huabei"),
+        ({"huabei": ["on_time"]}, "huabei"),
+        ({"living_bills": 7}, "living_bills"),
+        ({"insurance": "yes"}, "insurance"),
+        ({"loans": "on_time", "nope": None}, "nope"),
+    ],
 )
 def test_unknown_ids_and_values_raise_invalid_answer(card, answers, question_id):
     before = card.score({"loans": "on_time"})

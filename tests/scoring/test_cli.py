@@ -116,7 +116,10 @@ def test_the_shipped_example_scores_through_the_installed_console_script():
     assert script, "pip install -e . installs the sesame-advisor console script"
     result = subprocess.run(
         [script, "score", "--answers", str(EXAMPLE), "--lang", "en"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert disclaimer("en") in result.stdout
@@ -224,7 +227,10 @@ def test_bad_input_through_the_console_script(tmp_path, case):
     path = bad_input(tmp_path, content)
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "score", "--answers", str(path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -240,8 +246,7 @@ def test_bad_standard_input(capsys, monkeypatch):
 
 
 def console(*argv: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *argv], capture_output=True, cwd=ROOT, timeout=60,
-                          **kwargs)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *argv], capture_output=True, cwd=ROOT, timeout=60, **kwargs)
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
@@ -264,21 +269,25 @@ def test_standard_input_is_decoded_like_a_file():
     assert json.loads(result.stdout)["score"] == load_scorecard().score({"huabei": "on_time"}).score
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["score", "--answers", "-", "--lang", "fr"], "invalid choice: 'fr'"),
-    (["advise", "--answers", "-", "--top", "abc"], "invalid int value: 'abc'"),
-    (["whatif", "--answers", "-"], "required: --do"),
-    (["nonsense"], "invalid choice: 'nonsense'"),
-    ([], "required: COMMAND"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["score", "--answers", "-", "--lang", "fr"], "invalid choice: 'fr'"),
+        (["advise", "--answers", "-", "--top", "abc"], "invalid int value: 'abc'"),
+        (["whatif", "--answers", "-"], "required: --do"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+        ([], "required: COMMAND"),
+    ],
+)
 def test_option_mistakes_get_the_same_one_line_error(argv, expected):
     err = one_error_line(console(*argv, input=b"{}"))
     assert expected in err and "--help" in err
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback():
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "actions", "--json"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "actions", "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     proc.stdout.close()  # like `| head` exiting before the command writes
     err = proc.stderr.read().decode()
     proc.stderr.close()

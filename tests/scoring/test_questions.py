@@ -119,8 +119,17 @@ def test_parse_accepts_every_level(question):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(True, True), (False, False), ("yes", True), ("No", False), ("true", True), ("0", False), ("是", True),
-     ("否", False), (" y ", True)],
+    [
+        (True, True),
+        (False, False),
+        ("yes", True),
+        ("No", False),
+        ("true", True),
+        ("0", False),
+        ("是", True),
+        ("否", False),
+        (" y ", True),
+    ],
 )
 def test_bool_parse_accepts_common_spellings(raw, expected):
     assert QUESTION_BY_ID["insurance"].parse(raw) is expected
@@ -188,5 +197,12 @@ def test_a_display_order_that_is_not_a_permutation_is_refused():
     from scoring.questions import Choice, Question
 
     with pytest.raises(ValueError, match="display_order"):
-        Question("x", "behaviour", "choice", "问", "Q", (Choice("a", "甲", "A"), Choice("b", "乙", "B")),
-                 display_order=(0, 0))
+        Question(
+            "x",
+            "behaviour",
+            "choice",
+            "问",
+            "Q",
+            (Choice("a", "甲", "A"), Choice("b", "乙", "B")),
+            display_order=(0, 0),
+        )

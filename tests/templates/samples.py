@@ -113,8 +113,13 @@ def _model(lang: str) -> list[Context]:
 @sample("cli_train.txt.j2")
 def _train(lang: str) -> list[Context]:
     folder = ROOT / "scoring" / "data"
-    return [{"card": card().data, "card_path": str(folder / "scorecard.json"),
-             "estimator_path": str(folder / "scorecard.skops")}]
+    return [
+        {
+            "card": card().data,
+            "card_path": str(folder / "scorecard.json"),
+            "estimator_path": str(folder / "scorecard.skops"),
+        }
+    ]
 
 
 # ---- advice -----------------------------------------------------------------------------

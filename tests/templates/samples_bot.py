@@ -14,7 +14,13 @@ from scoring.questions import QUESTIONS, QUICK_IDS
 from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
 
 REASONS_WITH_A_QUESTION: tuple[Reason, ...] = (
-    "use_buttons", "not_a_number", "out_of_range", "too_long", "stale", "forged", "first_question",
+    "use_buttons",
+    "not_a_number",
+    "out_of_range",
+    "too_long",
+    "stale",
+    "forged",
+    "first_question",
 )
 REASONS_WITHOUT: tuple[Reason, ...] = ("stale", "forged", "no_question")
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
@@ -37,27 +43,44 @@ def _question(lang: str) -> list[Context]:
     for i, question in enumerate(QUESTIONS):
         path = ("quick", "full", "edit")[i % 3]
         current = question.levels[-1] if i % 2 else None
-        contexts.append({
-            "q": question_view(question.id, lang),
-            "position": i % 10 + 1,
-            "total": 10 if path == "quick" else len(QUESTIONS),
-            "path": path,
-            "current": None if current is None else answer_label(question.id, current, lang),
-            "problem": None,
-            "asking": True,
-        })
+        contexts.append(
+            {
+                "q": question_view(question.id, lang),
+                "position": i % 10 + 1,
+                "total": 10 if path == "quick" else len(QUESTIONS),
+                "path": path,
+                "current": None if current is None else answer_label(question.id, current, lang),
+                "problem": None,
+                "asking": True,
+            }
+        )
     for problem in REASONS_WITH_A_QUESTION:
-        contexts.append({"q": question_view(NUMBER.id, lang), "position": 3, "total": 17, "path": "full",
-                         "current": None, "problem": problem, "asking": True})
+        contexts.append(
+            {
+                "q": question_view(NUMBER.id, lang),
+                "position": 3,
+                "total": 17,
+                "path": "full",
+                "current": None,
+                "problem": problem,
+                "asking": True,
+            }
+        )
     return contexts
 
 
 @sample("bot_answered.html.j2")
 def _answered(lang: str) -> list[Context]:
     return [
-        {"path": path, "position": 4, "total": 10, "prompt": q.prompt(lang),
-         "answer": answer_label(q.id, q.levels[0], lang)}
-        for q in QUESTIONS for path in ("quick", "edit")
+        {
+            "path": path,
+            "position": 4,
+            "total": 10,
+            "prompt": q.prompt(lang),
+            "answer": answer_label(q.id, q.levels[0], lang),
+        }
+        for q in QUESTIONS
+        for path in ("quick", "edit")
     ]
 
 
@@ -66,8 +89,12 @@ def _score(lang: str) -> list[Context]:
     contexts = []
     for profile in PROFILES[:3]:
         view = score_view(card().score(profile()), lang)
-        for heading, change, previous in ((None, None, None), ("finished", 12, 601), ("complete", -7, 650),
-                                          (None, 0, 640)):
+        for heading, change, previous in (
+            (None, None, None),
+            ("finished", 12, 601),
+            ("complete", -7, 650),
+            (None, 0, 640),
+        ):
             contexts.append({**view, "heading": heading, "change": change, "previous": previous})
     return contexts
 
@@ -86,35 +113,55 @@ def _cancelled(lang: str) -> list[Context]:
 def _profile(lang: str) -> list[Context]:
     answers = example_answers()
     items = [
-        {"number": n, "prompt": q.prompt(lang),
-         "answer": answer_label(q.id, answers[q.id], lang) if q.id in answers else None}
+        {
+            "number": n,
+            "prompt": q.prompt(lang),
+            "answer": answer_label(q.id, answers[q.id], lang) if q.id in answers else None,
+        }
         for n, q in enumerate(QUESTIONS, start=1)
     ]
     return [{"items": items, "answered": len(answers)}]
 
 
-@sample("bot_language.html.j2", "bot_language_set.html.j2", "bot_forgotten.html.j2", "bot_forget_kept.html.j2",
-        "bot_unknown.html.j2", "bot_error.html.j2", "bot_unsupported.html.j2", "bot_chart_caption.html.j2",
-        "cli_no_token.txt.j2", "chat_intro.txt.j2", "chat_bye.txt.j2")
+@sample(
+    "bot_language.html.j2",
+    "bot_language_set.html.j2",
+    "bot_forgotten.html.j2",
+    "bot_forget_kept.html.j2",
+    "bot_unknown.html.j2",
+    "bot_error.html.j2",
+    "bot_unsupported.html.j2",
+    "bot_chart_caption.html.j2",
+    "cli_no_token.txt.j2",
+    "chat_intro.txt.j2",
+    "chat_bye.txt.j2",
+)
 def _plain(lang: str) -> list[Context]:
     return [{}]
 
 
 @sample("cli_webhook_invalid.txt.j2")
 def _webhook_invalid(lang: str) -> list[Context]:
-    return [{"problem": problem, "variable": "TELEGRAM_WEBHOOK_X"}
-            for problem in ("no_secret", "bad_secret", "not_https", "bad_port", "bad_register")]
+    return [
+        {"problem": problem, "variable": "TELEGRAM_WEBHOOK_X"}
+        for problem in ("no_secret", "bad_secret", "not_https", "bad_port", "bad_register")
+    ]
 
 
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
-    return [{"answers": 12, "snapshots": 3, "reminders": 2}, {"answers": 0, "snapshots": 0, "reminders": 0},
-            {"answers": 1, "snapshots": 1, "reminders": 1}]
+    return [
+        {"answers": 12, "snapshots": 3, "reminders": 2},
+        {"answers": 0, "snapshots": 0, "reminders": 0},
+        {"answers": 1, "snapshots": 1, "reminders": 1},
+    ]
 
 
 #: Due moments across a year: a rollover into January, a 29 February, a due date in December.
-DUES = [due_view(next_recompute(datetime(*moment, tzinfo=UTC)))
-        for moment in ((2025, 12, 20), (2028, 2, 10), (2030, 11, 30, 12))]
+DUES = [
+    due_view(next_recompute(datetime(*moment, tzinfo=UTC)))
+    for moment in ((2025, 12, 20), (2028, 2, 10), (2030, 11, 30, 12))
+]
 
 
 @sample("_due.txt.j2")
@@ -130,8 +177,10 @@ def _steps(lang: str) -> list[Context]:
 
 @sample("bot_reminders.html.j2")
 def _reminders(lang: str) -> list[Context]:
-    items = [{"number": n, "title": action.title(lang), "due": due}
-             for n, (action, due) in enumerate(zip(ACTIONS, DUES, strict=False), start=1)]
+    items = [
+        {"number": n, "title": action.title(lang), "due": due}
+        for n, (action, due) in enumerate(zip(ACTIONS, DUES, strict=False), start=1)
+    ]
     return [{"items": items}, {"items": items[:1]}, {"items": []}]
 
 
@@ -158,8 +207,21 @@ def _button(lang: str) -> list[Context]:
     label = QUESTIONS[0].choices[0].label(lang)
     return [
         {"button": "current", "label": label},
-        *({"button": name} for name in ("advice", "whatif", "full", "profile", "forget_yes", "forget_no",
-                                        "steps_back", "remind", "unremind", "score")),
+        *(
+            {"button": name}
+            for name in (
+                "advice",
+                "whatif",
+                "full",
+                "profile",
+                "forget_yes",
+                "forget_no",
+                "steps_back",
+                "remind",
+                "unremind",
+                "score",
+            )
+        ),
         {"button": "unremind_listed", "number": 2, "title": title},
         {"button": "steps", "number": 1, "title": title},
         {"button": "toggle", "on": True, "title": title},
@@ -189,5 +251,7 @@ def _no_choice(lang: str) -> list[Context]:
 
 @sample("chat_file.txt.j2")
 def _file(lang: str) -> list[Context]:
-    return [{"kind": "photo", "path": "data/chat/sesame-score.png"},
-            {"kind": "file", "path": "data/chat/sesame-advisor-data.json"}]
+    return [
+        {"kind": "photo", "path": "data/chat/sesame-score.png"},
+        {"kind": "file", "path": "data/chat/sesame-advisor-data.json"},
+    ]

@@ -40,8 +40,24 @@ LATIN_IN_ZH |= {name for name, _ in command_descriptions("en")} | {"quit", "chat
 #: Chinese proper nouns an English text may quote (the product names users search for).
 CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
 #: The tags Telegram's HTML parse mode accepts.
-TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-                 "blockquote", "tg-emoji"}
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
 #: Templates that show a score or projection, so must carry the estimate disclaimer.
 SHOWS_A_SCORE = ("cli_score", "cli_advise", "cli_whatif", "advice", "whatif", "bot_score")
 
@@ -56,9 +72,7 @@ def latin_share_in_zh(text: str) -> float:
     latin = sum(
         len(word)
         for word in LATIN_WORD.findall(text)
-        if word not in IDENTIFIERS
-        and word not in LATIN_IN_ZH
-        and not re.search(r"[\d_/.]", word)
+        if word not in IDENTIFIERS and word not in LATIN_IN_ZH and not re.search(r"[\d_/.]", word)
     )
     chinese = len(IDEOGRAPH.findall(text))
     return latin / max(1, latin + chinese)
@@ -179,10 +193,13 @@ def test_english_counts_of_one_are_singular():
     assert "0 个" not in render("zh", "bot_cancelled.html.j2", answered=0)
 
 
-@pytest.mark.parametrize("lang, note", [
-    ("en", "a current overdue is cleared first"),
-    ("zh", "当前逾期不论加分多少都要先还清"),
-])
+@pytest.mark.parametrize(
+    "lang, note",
+    [
+        ("en", "a current overdue is cleared first"),
+        ("zh", "当前逾期不论加分多少都要先还清"),
+    ],
+)
 def test_the_advice_heading_explains_an_overdue_listed_before_bigger_gains(lang, note):
     plan = rank(card(), {"loans": "overdue_now", "shopping": "rarely", "huabei": "on_time"})
     assert plan.actions[0].id == "repay_overdue" and plan.actions[1].gain > plan.actions[0].gain

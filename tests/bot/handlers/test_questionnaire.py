@@ -11,8 +11,9 @@ NUMBER_QUESTION = next(q for q in QUESTIONS if q.kind == "number")
 
 
 def last_question(calls):
-    asked = [c for c in calls if c.method == "sendMessage" and any(d.startswith("a:") for row in c.buttons
-                                                                   for _, d in row)]
+    asked = [
+        c for c in calls if c.method == "sendMessage" and any(d.startswith("a:") for row in c.buttons for _, d in row)
+    ]
     assert asked, [c.method for c in calls]
     return asked[-1]
 
@@ -150,9 +151,17 @@ async def test_free_text_where_a_button_is_expected(bot, storage):
     await unchanged(storage, user.id, before)
 
 
-@pytest.mark.parametrize(("typed", "reason"), [("7", "not allowed"), ("-1", "not allowed"), ("2.5", "not allowed"),
-                                               ("many", "not a number"), ("nan", "not a number"),
-                                               ("1e999", "not a number")])
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("7", "not allowed"),
+        ("-1", "not allowed"),
+        ("2.5", "not allowed"),
+        ("many", "not a number"),
+        ("nan", "not a number"),
+        ("1e999", "not a number"),
+    ],
+)
 async def test_numbers_out_of_range_or_not_numbers(bot, storage, typed, reason):
     user = bot.user()
     await user.send("/full")
@@ -174,8 +183,15 @@ async def test_a_number_typed_with_full_width_digits_is_understood(bot, storage)
     assert (await storage.answers(user.id))[NUMBER_QUESTION.id] == 3
 
 
-@pytest.mark.parametrize("text", ["x" * 4096, "\u202e\u200b\u0000🙂" * 50, "١٢٣٤٥٦٧٨٩" * 10, "\ud800".encode(
-    "utf-8", "surrogatepass").decode("utf-8", "replace") * 40])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 4096,
+        "\u202e\u200b\u0000🙂" * 50,
+        "١٢٣٤٥٦٧٨٩" * 10,
+        "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace") * 40,
+    ],
+)
 async def test_huge_or_odd_unicode_text(bot, storage, text):
     user = bot.user()
     await user.send("/start")

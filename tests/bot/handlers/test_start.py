@@ -51,6 +51,20 @@ async def test_commands_are_published_in_both_languages_and_a_default(bot):
         assert by_language[lang] == expected
     assert by_language[None] == by_language["en"]
     names = {c["command"] for c in by_language["en"]}
-    assert names == {"start", "score", "advice", "whatif", "reminders", "profile", "full", "back", "skip", "cancel",
-                     "language", "export", "forget", "help"}
+    assert names == {
+        "start",
+        "score",
+        "advice",
+        "whatif",
+        "reminders",
+        "profile",
+        "full",
+        "back",
+        "skip",
+        "cancel",
+        "language",
+        "export",
+        "forget",
+        "help",
+    }
     assert {c["command"] for c in by_language["zh"]} == names

@@ -20,12 +20,13 @@ async def test_a_user_keeps_the_first_language(storage):
 async def test_values_of_every_kind_round_trip(storage):
     await storage.ensure_user(1, "en")
     await storage.start_dialog(1, "full", ("income", "insurance", "living_bills"), "n00001")
-    await storage.step(1, "n00001", path="full", position=1, nonce="n00002",
-                       answer=NewAnswer("income", "stable", "button"))
-    await storage.step(1, "n00002", path="full", position=2, nonce="n00003",
-                       answer=NewAnswer("insurance", False, "button"))
-    await storage.step(1, "n00003", path=None, position=3, nonce="n00004",
-                       answer=NewAnswer("living_bills", 6, "typed"))
+    await storage.step(
+        1, "n00001", path="full", position=1, nonce="n00002", answer=NewAnswer("income", "stable", "button")
+    )
+    await storage.step(
+        1, "n00002", path="full", position=2, nonce="n00003", answer=NewAnswer("insurance", False, "button")
+    )
+    await storage.step(1, "n00003", path=None, position=3, nonce="n00004", answer=NewAnswer("living_bills", 6, "typed"))
     answers = await storage.answers(1)
     assert answers == {"income": "stable", "insurance": False, "living_bills": 6}
     assert answers["insurance"] is False and type(answers["living_bills"]) is int
@@ -34,8 +35,9 @@ async def test_values_of_every_kind_round_trip(storage):
 async def test_a_step_with_an_old_nonce_changes_nothing(storage):
     await storage.ensure_user(1, "en")
     await storage.start_dialog(1, "quick", ("income",), "abcdef")
-    assert not await storage.step(1, "zzzzzz", path=None, position=1, nonce="x",
-                                  answer=NewAnswer("income", "none", "button"))
+    assert not await storage.step(
+        1, "zzzzzz", path=None, position=1, nonce="x", answer=NewAnswer("income", "none", "button")
+    )
     assert await storage.answers(1) == {}
     dialog = await storage.dialog(1)
     assert (dialog.nonce, dialog.position, dialog.question_id) == ("abcdef", 0, "income")
@@ -45,8 +47,9 @@ async def test_an_answer_changed_replaces_the_row(storage):
     await storage.ensure_user(1, "en")
     for nonce, value in (("aaaaaa", "none"), ("bbbbbb", "stable")):
         await storage.start_dialog(1, "edit", ("income",), nonce)
-        await storage.step(1, nonce, path=None, position=1, nonce="cccccc",
-                           answer=NewAnswer("income", value, "profile_edit"))
+        await storage.step(
+            1, nonce, path=None, position=1, nonce="cccccc", answer=NewAnswer("income", value, "profile_edit")
+        )
     assert await storage.answers(1) == {"income": "stable"}
     assert (await storage.count_rows(1))["answers"] == 1
 
@@ -71,20 +74,38 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
     for user in (1, 2):
         await storage.ensure_user(user, "en")
         await storage.start_dialog(user, "quick", ("income", "huabei"), "abcdef")
-        await storage.step(user, "abcdef", path="quick", position=1, nonce="bcdefg",
-                           answer=NewAnswer("income", "stable", "button"))
+        await storage.step(
+            user, "abcdef", path="quick", position=1, nonce="bcdefg", answer=NewAnswer("income", "stable", "button")
+        )
         await storage.add_snapshot(user, snapshot(600))
         assert await storage.set_reminder(user, "huabei_on_time", datetime(2025, 3, 6, 2, tzinfo=UTC))
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
-    assert data["answers"] == [{"question_id": "income", "value": "stable", "source": "button",
-                                "answered_at": data["answers"][0]["answered_at"]}]
+    assert data["answers"] == [
+        {
+            "question_id": "income",
+            "value": "stable",
+            "source": "button",
+            "answered_at": data["answers"][0]["answered_at"],
+        }
+    ]
     assert data["dialog"]["questions"] == ["income", "huabei"] and data["dialog"]["position"] == 1
     assert data["score_snapshots"][0]["range"] == [550, 650]
-    assert data["reminders"] == [{"action_id": "huabei_on_time", "due_at": "2025-03-06T02:00:00+00:00",
-                                  "created_at": data["reminders"][0]["created_at"], "sent_at": None}]
+    assert data["reminders"] == [
+        {
+            "action_id": "huabei_on_time",
+            "due_at": "2025-03-06T02:00:00+00:00",
+            "created_at": data["reminders"][0]["created_at"],
+            "sent_at": None,
+        }
+    ]
     assert await storage.forget(1) == 5
     assert await storage.count_rows(1) == dict.fromkeys(Base.metadata.tables, 0)
     assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 1)
-    assert await storage.export(1) == {"user": None, "answers": [], "dialog": None, "score_snapshots": [],
-                                       "reminders": []}
+    assert await storage.export(1) == {
+        "user": None,
+        "answers": [],
+        "dialog": None,
+        "score_snapshots": [],
+        "reminders": [],
+    }
