@@ -162,8 +162,13 @@ def record_items(answers: dict[str, Answer], owned: Owned | None = None) -> tupl
 
 
 # ---- reasons with no action behind them ------------------------------------------------------
-#: Why nothing is to be done about an answer that costs points, when no action changes it.
+#: Why nothing is to be done about an answer that costs points, when no action changes it:
+#: keyed ``question=value`` for one answer, else by question id.
 NOTHING_TO_DO: dict[str, dict[str, str]] = {
+    "loans=none": {
+        "zh": "没有贷款会少一点分，但不要为了分数去借钱：这里不需要做什么。",
+        "en": "Having no loan costs a little, but never borrow for the score: there is nothing to do.",
+    },
     "account_age": {
         "zh": "账户年龄只会随时间增长：继续正常使用即可，不需要做什么。",
         "en": "An account only ages with time: keep using it, there is nothing to do.",
@@ -233,7 +238,7 @@ STOPPED: dict[str, dict[str, str]] = {
 }
 
 
-def nothing_to_do_note(question_id: str, stopped: str | None, lang: Lang) -> str:
+def nothing_to_do_note(question_id: str, value: Answer, stopped: str | None, lang: Lang) -> str:
     """Why nothing is to be done about a costly answer.
 
     A safety or ownership rule, else the question's own note, else the plain statement that no
@@ -241,7 +246,8 @@ def nothing_to_do_note(question_id: str, stopped: str | None, lang: Lang) -> str
     """
     if stopped is not None:
         return STOPPED[stopped][lang]
-    return NOTHING_TO_DO.get(question_id, STOPPED["other"])[lang]
+    note = NOTHING_TO_DO.get(f"{question_id}={value}") or NOTHING_TO_DO.get(question_id) or STOPPED["other"]
+    return note[lang]
 
 
 def _check_tables() -> None:
