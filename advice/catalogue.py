@@ -147,8 +147,8 @@ class Action:
 
     @property
     def questions(self) -> tuple[str, ...]:
-        """The questions whose answers the action can change."""
-        return tuple(c.question_id for c in self.changes)
+        """The questions whose answers the action can change (each once)."""
+        return tuple(dict.fromkeys(c.question_id for c in self.changes))
 
     @property
     def adds_credit(self) -> bool:
