@@ -41,11 +41,25 @@ from bot.storage.tables import utcnow
 from scoring.card import Scorecard, ScoreResult, load_scorecard
 from scoring.presentation import score_view
 from scoring.questions import DIMENSION_NAMES, QUICK_IDS, Answer, Lang
+from scoring.structure import contradictions
 from templates import render
 
 Channel = Literal["telegram", "chat"]
 EXPORT_FILE = "sesame-advisor-data.json"
 ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
+
+
+def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """Stored answers as the advice engines accept them (they refuse contradictory ones).
+
+    Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
+    repayment record): the settling answer wins and the one it rules out is left out of the
+    advice only. Storage keeps every answer, so nothing the user said is lost.
+    """
+    profile = dict(answers)
+    while found := contradictions(profile):
+        profile.pop(found[0].second_id)
+    return profile
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,7 @@ class Advisor:
         answers = await self.storage.answers(user_id)
         if not answers:
             return None
+        answers = advisable(answers)
         return answers, rank(self.card, answers)
 
     async def advice(self, who: Who) -> list[Reply]:

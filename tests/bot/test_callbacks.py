@@ -75,7 +75,7 @@ def test_the_other_buttons_round_trip():
         "f:yes",
         "c:forget",
         "c:",
-        "s:18:1",
+        f"s:{N}:1",
         "s:0:2",
         "w:" + "z" * 20,
         "w:",

@@ -5,6 +5,7 @@ import json
 from telegram_testkit import answer_quick
 
 from advice.ranking import rank
+from bot.advisor import advisable
 from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUICK_IDS
@@ -13,7 +14,7 @@ from scoring.questions import QUICK_IDS
 async def set_first_reminder(user, storage):
     """Open the top action's steps from /advice and tap "Remind me"."""
     await user.send("/advice")
-    top = rank(load_scorecard(), await storage.answers(user.id)).actions[0]
+    top = rank(load_scorecard(), advisable(await storage.answers(user.id))).actions[0]
     await user.tap(f"1. {top.action.title('en')} ›")
     await user.tap("⏰ Remind me")
     return top.id

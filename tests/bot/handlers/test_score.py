@@ -5,6 +5,7 @@ import struct
 from telegram_testkit import answer_quick, plain
 
 from advice.ranking import rank
+from bot.advisor import advisable
 from bot.screens import LANGUAGE_NAMES
 from scoring.card import load_scorecard
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
@@ -74,7 +75,7 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     user = bot.user()
     await answer_quick(user)
     calls = await user.tap("💡 How to raise it")
-    plan = rank(CARD, await storage.answers(user.id))
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
     assert calls[0].method == "answerCallbackQuery"
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
