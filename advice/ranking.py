@@ -33,7 +33,7 @@ from weakref import WeakKeyDictionary
 
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, assess
-from scoring.card import BANDS, Band, Scorecard, ScoreResult
+from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check, implied_answers
 
@@ -45,10 +45,15 @@ ACTIONS_BY_QUESTION: dict[str, tuple[str, ...]] = {
     q.id: tuple(a.id for a in ACTIONS if q.id in a.questions) for q in QUESTIONS
 }
 
+#: Questionnaire position of each question: the tie-break among equally costly answers.
+QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
+
 #: Catalogue position of each action: the last tie-break, so a ranking is always the same.
 ACTION_ORDER: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 
 _SPANS: WeakKeyDictionary[Scorecard, tuple[tuple[str, int], ...]] = WeakKeyDictionary()
+#: Per scorecard: (question, answer) -> points it loses against the best answer, when a point or more.
+_COSTLY: WeakKeyDictionary[Scorecard, dict[tuple[str, Answer], float]] = WeakKeyDictionary()
 
 
 def raw_score(card: Scorecard, result: ScoreResult) -> float:
@@ -215,7 +220,7 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
         if why == "not_owned":
-            offer = _measure(card, answers, before, action, action.changes_for(answers))
+            offer = _offer(card, answers, before, action)
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
@@ -314,6 +319,20 @@ def _measure(
     return RankedAction(action, round(points), after.score, after.band, changes, points)
 
 
+def _offer(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, action: Action) -> RankedAction | None:
+    """A record-if-true item with the points it would add if true (``None`` under half a point).
+
+    Read from the points tables (the log-odds an answer adds), not scored: an offer is shown as
+    "+N if true" and counts nowhere, and six scoring calls would double the cost of a ranking.
+    """
+    changes = action.changes_for(answers)
+    points = sum(card.points(c.question_id, c.after) - card.points(c.question_id, c.before) for c in changes)
+    if points <= 0.5:
+        return None
+    score = min(card.maximum, max(card.minimum, round(raw_score(card, before) + points)))
+    return RankedAction(action, round(points), score, band_of(score), changes, points)
+
+
 def _outside_scale(card: Scorecard, *results: ScoreResult) -> bool:
     """Whether any of the results lies beyond 350-950 before clipping (the shown score is capped)."""
     return any(not card.minimum <= raw_score(card, r) <= card.maximum for r in results)
@@ -323,15 +342,21 @@ def _nothing_to_do(
     card: Scorecard, answers: dict[str, Answer], covered: set[str], stopped: dict[str, Infeasible]
 ) -> tuple[NothingToDo, ...]:
     """Answers that cost a point or more with no action or record item behind them, costliest first."""
+    costly = _COSTLY.get(card)
+    if costly is None:
+        costly = {}
+        for q in QUESTIONS:
+            top = max(card.points(q.id, v) for v in q.levels)
+            for v in q.levels:
+                if round(top - card.points(q.id, v)) >= 1:
+                    costly[q.id, v] = top - card.points(q.id, v)
+        _COSTLY[card] = costly
     items = []
-    for question in QUESTIONS:
-        value = answers.get(question.id)
-        if value is None or question.id in covered:
-            continue
-        lost = max(card.points(question.id, v) for v in question.levels) - card.points(question.id, value)
-        if round(lost) >= 1:
-            items.append(NothingToDo(question.id, value, lost, stopped.get(question.id)))
-    items.sort(key=lambda item: -item.points_lost)
+    for question_id, value in answers.items():
+        lost = costly.get((question_id, value))
+        if lost is not None and question_id not in covered:
+            items.append(NothingToDo(question_id, value, lost, stopped.get(question_id)))
+    items.sort(key=lambda item: (-item.points_lost, QUESTION_ORDER[item.question_id]))
     return tuple(items)
 
 
