@@ -34,7 +34,7 @@ def test_card_log_odds_equal_the_packaged_estimator(card, estimator, profiles):
 
 
 def test_card_and_estimator_agree_on_many_realistic_partial_profiles(card, estimator):
-    table = population.generate(3_000, seed=13).drop(columns="bad").astype(object)
+    table = population.answers_of(population.generate(3_000, seed=13)).astype(object)
     rng = np.random.default_rng(13)
     table = table.mask(rng.random(table.shape) < rng.random((len(table), 1)))  # 0-100 % missing per row
     sklearn = estimator.log_odds_good(table)

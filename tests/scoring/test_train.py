@@ -40,7 +40,7 @@ def test_written_files_load_back_into_the_same_model(small, tmp_path):
     card = load_scorecard(card_path)
     assert card.version == small.card["version"]
     trainer = train.load_estimator(estimator_path)
-    table = population.generate(500, seed=21).drop(columns="bad")
+    table = population.answers_of(population.generate(500, seed=21))
     assert np.array_equal(trainer.log_odds_good(table), small.trainer.log_odds_good(table))
     assert np.max(np.abs(card.score_many(table)["log_odds"].to_numpy() - trainer.log_odds_good(table))) <= 1e-9
 
