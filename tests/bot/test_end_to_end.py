@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
-from bot.advisor import advisable
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS, QUICK_IDS
 
