@@ -142,6 +142,7 @@ class Projection:
     points: float
     stopped: tuple[tuple[str, Infeasible], ...] = ()
     clipped: bool = False
+    gates: tuple[Gate, ...] = ()
 
     @property
     def gain(self) -> int:
@@ -379,7 +380,8 @@ def _project(
     The safety gates are those of the profile as it is now: a plan that starts by repaying an
     overdue still adds no new credit.
     """
-    new_credit = not active_gates(answers)
+    gates = active_gates(answers)
+    new_credit = not gates
     current = dict(answers)
     original: dict[str, Answer] = {}
     not_applicable = []
@@ -411,4 +413,5 @@ def _project(
         points,
         tuple(stopped),
         _outside_scale(card, raw_score(card, before), raw),
+        gates,
     )
