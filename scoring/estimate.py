@@ -158,7 +158,9 @@ class ConditionalEstimate:
     def posterior(self, answers: Mapping[str, Answer]) -> Posterior:
         """The posterior weights over the grid and the pattern row of each group."""
         get = answers.get
-        rows = tuple(index[tuple(get(m) for m in members)] for members, index in zip(self.groups, self.patterns))
+        rows = tuple(
+            index[tuple(get(m) for m in members)] for members, index in zip(self.groups, self.patterns, strict=True)
+        )
         log_weights = self.log_prior + self.log_likelihood[rows, :].sum(axis=0)
         weights = np.exp(log_weights - log_weights.max())
         return Posterior(weights / weights.sum(), rows)
