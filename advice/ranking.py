@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from scoring.card import BANDS, Band, Scorecard, ScoreResult
@@ -33,8 +32,6 @@ COMBINED_TOP = 3
 ACTIONS_BY_QUESTION: dict[str, tuple[str, ...]] = {
     q.id: tuple(a.id for a in ACTIONS if q.id in a.questions) for q in QUESTIONS
 }
-
-_SPANS: WeakKeyDictionary[Scorecard, tuple[tuple[str, int], ...]] = WeakKeyDictionary()
 
 
 def next_band(score: int) -> tuple[Band | None, int | None]:
@@ -185,25 +182,16 @@ def simulate(card: Scorecard, answers: dict[str, Answer], action_ids: Iterable[s
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
     """Unanswered questions, those that would narrow the range most first.
 
-    Answering a question removes its whole points span from the range's width, so the span
-    is the narrowing; ``action_ids`` are the actions the answer could add to the advice.
+    The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
+    is a prediction interval, so an answer narrows it by what it tells beyond what the other
+    answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
     """
     items = [
-        TellMeMore(question_id, span, ACTIONS_BY_QUESTION[question_id])
-        for question_id, span in _question_spans(card)
-        if question_id not in answers
+        TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
+        for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
     items.sort(key=lambda item: -item.narrows_by)
     return tuple(items)
-
-
-def _question_spans(card: Scorecard) -> tuple[tuple[str, int], ...]:
-    """Each question's points span (best answer over worst), computed once per scorecard."""
-    spans = _SPANS.get(card)
-    if spans is None:
-        spans = tuple((q.id, round(max(card.points(q.id, value) for value in q.levels))) for q in QUESTIONS)
-        _SPANS[card] = spans
-    return spans
 
 
 def _rank_key(item: RankedAction) -> tuple[bool, int, int]:

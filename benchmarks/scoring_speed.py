@@ -61,7 +61,7 @@ def single_profile(rounds: int) -> None:
     """(a) one profile: card.score against bare predict_proba on an encoded row."""
     card = load_scorecard()
     trainer = load_estimator(packaged_folder() / ESTIMATOR_FILE)
-    frame = population.generate(2, SEED).drop(columns="bad")
+    frame = population.answers_of(population.generate(2, SEED))
     profile = python_profile(frame.iloc[0])
     worst = card.worst_answers()
     logistic = trainer.model_.estimator_
@@ -91,7 +91,7 @@ def many_profiles(rows: int) -> pd.DataFrame:
     """(b) score_many throughput, complete and partial, against the sklearn path."""
     card = load_scorecard()
     trainer = load_estimator(packaged_folder() / ESTIMATOR_FILE)
-    complete = population.generate(rows, SEED).drop(columns="bad")
+    complete = population.answers_of(population.generate(rows, SEED))
     partial = with_missing(complete, 0.3, SEED)
     print(f"(b) score_many on {rows:,} synthetic answer rows")
     for name, table in (("complete", complete), ("30% missing", partial)):

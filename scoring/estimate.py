@@ -173,6 +173,22 @@ class ConditionalEstimate:
         spread = float(posterior.weights @ (within + (per_point - mean) ** 2))
         return mean, spread
 
+    def predictive(self, posterior: Posterior, answers: Mapping[str, Answer], question_id: str) -> list[float]:
+        """P(each answer to ``question_id`` | the given answers), in the question's level order.
+
+        The likelihood of the group's answers with this one added, over the likelihood without
+        it, averaged over the posterior.
+        """
+        g = self.group_of[question_id]
+        members, now = self.groups[g], posterior.rows[g]
+        chances = []
+        for value in QUESTION_BY_ID[question_id].levels:
+            pattern = tuple(value if m == question_id else answers.get(m) for m in members)
+            ratio = np.exp(self.log_likelihood[self.patterns[g][pattern]] - self.log_likelihood[now])
+            chances.append(float(posterior.weights @ ratio))
+        total = sum(chances)
+        return [c / total for c in chances]
+
     def group_means(self, posterior: Posterior) -> np.ndarray:
         """Expected unanswered log-odds of each group (zero for a group fully answered)."""
         return self.mean[posterior.rows, :] @ posterior.weights

@@ -23,6 +23,12 @@ def answer_label(question_id: str, value: Answer, lang: Lang) -> str:
     return QUESTION_BY_ID[question_id].label(value, lang)
 
 
+def group_name(question_id: str, value: Answer, lang: Lang) -> str | None:
+    """How a group of linked answers reads as one reason, if the structure names it."""
+    names = GROUP_NAMES.get((question_id, value))
+    return names[lang] if names else None
+
+
 def bands_between(low: int, high: int, lang: Lang) -> list[str]:
     """The names of the bands a range touches, lowest first."""
     first, last = BANDS.index(band_of(low)), BANDS.index(band_of(high))
@@ -66,7 +72,7 @@ def score_view(result: ScoreResult, lang: Lang, reasons: int = 3) -> dict[str, A
                 "question_id": r.question_id,
                 "question": QUESTION_BY_ID[r.question_id].prompt(lang),
                 "answer": answer_label(r.question_id, r.value, lang),
-                "title": GROUP_NAMES[(r.question_id, r.value)][lang] if r.related else None,
+                "title": group_name(r.question_id, r.value, lang) if r.related else None,
                 "related": list(r.related),
                 "dimension": DIMENSION_NAMES[r.dimension][lang],
                 "points_lost": round(r.points_lost),
