@@ -162,10 +162,8 @@ def test_tell_me_more_narrowing_is_the_range_an_answer_removes_on_average():
             continue
         (item,) = items
         assert item.question_id == question.id
-        each = [
-            (high - low) - (lambda r: r[1] - r[0])(CARD.score({**profile, question.id: v}).range)
-            for v in question.levels
-        ]
+        after = [CARD.score({**profile, question.id: v}).range for v in question.levels]
+        each = [(high - low) - (b - a) for a, b in after]
         assert min(each) - 1 <= item.narrows_by <= max(each) + 1
 
 
