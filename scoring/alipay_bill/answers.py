@@ -118,6 +118,8 @@ def _huabei(x: Features) -> Finding:
         "huabei_failed": x.count(k.HUABEI_FAILED),
         "huabei_late": x.count(k.HUABEI_LATE),
     }
+    if not x.shows_method:
+        del evidence["huabei_use"]  # the PC export has no payment-method column: not 0, unseen
     late_months = x.months_with.get(k.HUABEI_LATE, 0)
     if late_months >= 2:
         return Finding("huabei", "late_often", evidence)
@@ -129,6 +131,7 @@ def _huabei(x: Features) -> Finding:
     if evidence["huabei_repay"]:
         return Finding("huabei", "on_time", evidence)
     if x.huabei_use:
+        # Used but never repaid in the file: maybe not due yet, maybe overdue. Not a guess to make.
         return Finding("huabei", None, evidence, USE_WITHOUT_REPAYMENT)
     if not x.shows_method:
         return Finding("huabei", None, evidence, NOT_IN_FILE)
