@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 import zlib
-from zipfile import BadZipFile, LargeZipFile
 
 import pyzipper
+from pyzipper import BadZipFile, LargeZipFile
 
 from scoring.alipay_bill.errors import BillImportError, Reason
 from scoring.alipay_bill.limits import MAX_FILE_BYTES, MAX_ZIP_EXPANDED_BYTES, MAX_ZIP_MEMBERS

@@ -54,6 +54,7 @@ JIEBEI_REPAY = "jiebei_repay"
 JIEBEI_FAILED = "jiebei_failed"
 CREDIT_OTHER = "credit_other"
 FRIENDS = "friends"
+OWN_TRANSFER = "own_transfer"
 INCOME = "income"
 NEUTRAL = "neutral"
 
@@ -152,8 +153,9 @@ def classify(
                 return kind
         if _PHONE_TOP_UP.search(description):
             return PHONE
-    if (category == "转账红包" or _any(description, _FRIEND_WORDS)) and not _any(text, _SELF_TRANSFER_WORDS):
-        return FRIENDS
+    if category == "转账红包" or _any(description, _FRIEND_WORDS):
+        # Withdrawals and top-ups between one's own accounts share the category: not friends.
+        return OWN_TRANSFER if _any(text, _SELF_TRANSFER_WORDS) else FRIENDS
     if direction == OUT:
         if source == "天猫" or _any(counterparty, _TMALL_WORDS):
             return TMALL
