@@ -24,9 +24,18 @@ def kind(category="", counterparty="", description="", direction=OUT, status="�
         ({"category": "退款", "description": "退款-收纳盒", "direction": IN, "status": "退款成功"}, "refund"),
         ({"category": "日用百货", "counterparty": "某店", "status": "退款成功"}, "refund"),
         ({"category": "服饰装扮", "counterparty": "某某旗舰店", "status": "交易关闭"}, "closed"),
-        ({"category": "信用借还", "counterparty": "花呗", "description": "花呗主动还款-2023年05月账单"}, "huabei_repay"),
-        ({"category": "信用借还", "counterparty": "花呗", "description": "花呗自动还款", "status": "还款失败"}, "huabei_failed"),
-        ({"category": "信用借还", "counterparty": "招商银行", "description": "信用卡还款-招商银行(尾号1234)"}, "card_repay"),
+        (
+            {"category": "信用借还", "counterparty": "花呗", "description": "花呗主动还款-2023年05月账单"},
+            "huabei_repay",
+        ),
+        (
+            {"category": "信用借还", "counterparty": "花呗", "description": "花呗自动还款", "status": "还款失败"},
+            "huabei_failed",
+        ),
+        (
+            {"category": "信用借还", "counterparty": "招商银行", "description": "信用卡还款-招商银行(尾号1234)"},
+            "card_repay",
+        ),
         ({"category": "信用借还", "counterparty": "借呗", "description": "借呗还款"}, "jiebei_repay"),
         ({"category": "充值缴费", "counterparty": "中国移动", "description": "为155****1234交费"}, "phone"),
         ({"category": "充值缴费", "counterparty": "中国电信", "description": "宽带续费"}, "broadband"),

@@ -70,7 +70,7 @@ def test_excel_unicode_text_utf16_with_tabs_reads_too():
     [
         (b"", Reason.EMPTY),
         (b"   \r\n  ", Reason.EMPTY),
-        ("hello,world\n1,2\n".encode(), Reason.NOT_ALIPAY),
+        (b"hello,world\n1,2\n", Reason.NOT_ALIPAY),
         ("交易时间,金额\n2023-01-01,3\n".encode("gbk"), Reason.NOT_ALIPAY),
         (b"\xff\xfe\x00", Reason.BROKEN_ENCODING),
     ],

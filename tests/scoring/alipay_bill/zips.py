@@ -15,7 +15,6 @@ import zlib
 import pyzipper
 
 
-
 def _crc_byte(crc: int, byte: int) -> int:
     crc ^= byte
     for _ in range(8):
