@@ -62,7 +62,7 @@ def read_bill(data: bytes, password: str | bytes | None = None, max_bytes: int =
     if from_zip:
         data = extract_csv(data, password, max_bytes)
     table = open_table(data, max_bytes)
-    features = extract(table.layout, table.columns, table.rows())
+    features = extract(table.columns, table.rows())
     if features.rows == 0:
         raise BillImportError(Reason.NO_ROWS)
     return BillImport(table.layout.id, table.encoding, from_zip, features, tuple(findings(features)))

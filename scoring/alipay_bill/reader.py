@@ -54,6 +54,8 @@ class Table:
 
     layout: Layout
     columns: dict[str, int]
+    #: Cells in the header row (a trailing comma counts as one more).
+    width: int
     encoding: str
     delimiter: str
     _stream: io.TextIOWrapper = field(repr=False)
@@ -100,7 +102,7 @@ def open_table(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Table:
             found = detect(cells)
             if found is not None:
                 layout, columns = found
-                return Table(layout, columns, encoding, delimiter, stream)
+                return Table(layout, columns, len(cells), encoding, delimiter, stream)
     except UnicodeDecodeError:
         raise BillImportError(Reason.BROKEN_ENCODING, f"not {encoding}") from None
     raise BillImportError(Reason.NOT_ALIPAY, "no header row of a known layout")

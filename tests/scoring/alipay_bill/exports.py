@@ -586,8 +586,14 @@ def render(scenario: Scenario | list[Txn], layout: str, quirks: Quirks = AS_EXPO
 def random_txns(count: int, seed: int = 1, start: date = date(2023, 1, 1)) -> list[Txn]:
     """``count`` transactions of a realistic mix over a year (for the benchmark and properties)."""
     rng = random.Random(seed)
+
+    def varied_meal(when: datetime) -> Txn:
+        # Thousands of merchants and an order id in every description, as in a real year of bills.
+        base = meal(when, round(rng.uniform(8, 120), 2), huabei=rng.random() < 0.3)
+        return replace(base, counterparty=f"商户{rng.randrange(3000)}号店", description=f"订单-{rng.randrange(10**12)}")
+
     makers: list[Callable[[datetime], Txn | list[Txn]]] = [
-        lambda when: meal(when, round(rng.uniform(8, 120), 2), huabei=rng.random() < 0.3),
+        varied_meal,
         lambda when: shop(when, rng.choice(["tmall", "taobao", "other"]), round(rng.uniform(10, 900), 2)),
         lambda when: bill(when, rng.choice(list(BILLS)), round(rng.uniform(20, 300), 2)),
         lambda when: red_envelope(when, round(rng.uniform(1, 500), 2), sent=rng.random() < 0.5),
