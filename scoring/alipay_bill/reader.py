@@ -63,12 +63,27 @@ class Table:
     def rows(self) -> Iterator[list[str]]:
         """The rows below the header, raw cells (footer lines included: the caller skips them).
 
-        Raises ``BillImportError`` for bytes the encoding cannot decode or a line the CSV reader
-        cannot split, never ``UnicodeDecodeError`` or ``csv.Error``.
+        A line without quotes is split on the delimiter directly, which is what the CSV reader
+        would do and twice as fast; a line with quotes (Excel's re-saves) goes through ``csv``,
+        joined first with the lines a quoted cell runs on into. Raises ``BillImportError`` for
+        bytes the encoding cannot decode or a line the CSV reader cannot split, never
+        ``UnicodeDecodeError`` or ``csv.Error``.
         """
-        reader = csv.reader(self._stream, delimiter=self.delimiter)
+        stream, delimiter = self._stream, self.delimiter
         try:
-            yield from reader
+            for line in stream:
+                if '"' not in line:
+                    yield line.rstrip("\n").split(delimiter)
+                    continue
+                parts = [line]
+                open_quote = line.count('"') % 2 == 1
+                while open_quote:  # a quoted cell goes on over the next line
+                    more = stream.readline()
+                    if not more:
+                        break
+                    parts.append(more)
+                    open_quote ^= more.count('"') % 2 == 1
+                yield from csv.reader(["".join(parts)], delimiter=delimiter)
         except UnicodeDecodeError:
             raise BillImportError(Reason.BROKEN_ENCODING, f"not {self.encoding} after the header") from None
         except csv.Error:

@@ -1,6 +1,7 @@
 """Finding the table: by its header, in every encoding, whatever the preamble's length."""
 
 import codecs
+from dataclasses import replace
 
 import pytest
 
@@ -121,3 +122,24 @@ def test_shuffled_columns_read_the_same():
         shuffled.append(",".join(f'"{row[i]}"' for i in order) if len(row) == len(order) else ",".join(row))
     data = "\r\n".join(shuffled).encode("utf-8")
     assert read_bill(data).answers == read_bill(e.render(e.active(), "app_2023")).answers
+
+
+def test_a_quoted_cell_running_over_two_lines_is_one_row():
+    s = e.active()
+    s.txns[5] = replace(s.txns[5], description="外卖\n订单, 加辣")
+    for quirk in ("as_exported", "excel_utf8"):
+        result = read_bill(e.render(s, "app_2023", e.QUIRKS[quirk]))
+        assert result.features.rows == len(s.txns) and result.features.skipped == 0
+        assert result.answers == read_bill(e.render(e.active(), "app_2023")).answers
+
+
+def test_an_unbalanced_quote_never_escapes_as_a_csv_error():
+    data = e.render(e.quiet(), "app_2023", e.Quirks(encoding="utf-8"))
+    lines = data.split(b"\r\n")
+    lines[40] = lines[40].replace(b",", b',"', 1)
+    try:
+        result = read_bill(b"\r\n".join(lines))
+    except BillImportError as exc:
+        assert exc.reason == Reason.NOT_ALIPAY
+    else:
+        assert result.features.rows < len(e.quiet().txns)
