@@ -15,7 +15,8 @@ purchase is left out through its own status (退款成功) in the app exports an
 netted (the refund row does not name its purchase), so spending may read slightly high.
 
 The PC export has no category column, so its descriptions always take part in the combination:
-it reads about three times slower than the app exports (still well under a second for a year).
+it reads about three times slower than the app exports (1.6 s for 100,000 rows on a loaded
+2-core machine; a person's year is a few thousand rows).
 
 The result keeps counts and sums only: never a merchant name, an amount of one row or an
 order number (card identities are kept as a count).
