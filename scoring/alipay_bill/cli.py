@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from scoring.alipay_bill import BillImportError, read_bill
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
@@ -44,7 +45,7 @@ def cmd_import_bill(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register ``import-bill``."""
     p = sub.add_parser("import-bill", help="derive answers from an Alipay transaction export (CSV or ZIP)")
     p.add_argument("file", metavar="FILE", help="the exported CSV, or the ZIP Alipay e-mailed")
