@@ -15,7 +15,7 @@ from advice.presentation import action_view, plan_view, projection_view, steps_t
 from advice.ranking import Plan, Projection, rank, simulate
 from scoring.card import load_scorecard
 from scoring.cli import CliError, add_common, add_profile_input, emit_json, read_answers
-from scoring.questions import Lang
+from scoring.i18n import Lang
 from templates import render
 
 
@@ -97,7 +97,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the advice subcommands."""
     p = sub.add_parser("actions", help="list the actions that can raise a score")
     add_common(p)

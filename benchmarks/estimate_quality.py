@@ -96,6 +96,8 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="a few hundred rows: the test suite's smoke run")
     args = parser.parse_args()
     rows, rounds, number = (300, 3, 20) if args.tiny else (args.rows, 15, 2000)
+    if args.tiny:
+        print("--tiny: a smoke run; the figures and verdicts below mean nothing at this size")
     card = load_scorecard()
     print(f"Estimate quality on {rows:,} fresh synthetic profiles (seed {SEED}), model {card.version}")
     print(f"{'profiles':8s} {'':7s} {'coverage':>9s} {'median width':>13s} {'point error':>12s}")

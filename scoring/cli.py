@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring import assumptions, structure
 from scoring.card import load_scorecard
+from scoring.i18n import CLI_DEFAULT, LANGUAGES
 from scoring.presentation import question_view, score_view
 from scoring.questions import DIMENSION_NAMES, QUESTIONS, Answer, InvalidAnswer, parse_answers, shorten
 from templates import render
@@ -48,7 +49,8 @@ def _read_stdin() -> str:
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # already text (an embedding program or a test replaced it)
         return sys.stdin.read()
-    return buffer.read().decode("utf-8-sig")
+    text: str = buffer.read().decode("utf-8-sig")
+    return text
 
 
 def read_answers(source: str) -> dict[str, Answer]:
@@ -156,7 +158,7 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     """``--json`` and ``--lang``, shared by every read-only command."""
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
+    parser.add_argument("--lang", choices=LANGUAGES, default=CLI_DEFAULT, help="language of the text output")
 
 
 def add_profile_input(parser: argparse.ArgumentParser) -> None:
@@ -165,7 +167,7 @@ def add_profile_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help=argparse.SUPPRESS)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scoring subcommands."""
     p = sub.add_parser("questions", help="list the questionnaire")
     add_common(p)

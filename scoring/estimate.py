@@ -95,7 +95,9 @@ class ConditionalEstimate:
         #: pattern index (a member's level + 1, 0 = unanswered), for vectorised lookups.
         self.offsets: list[int] = []
         self.radices: list[tuple[int, ...]] = []
-        log_likelihood, mean, variance = [], [], []
+        log_likelihood: list[np.ndarray] = []
+        mean: list[np.ndarray] = []
+        variance: list[np.ndarray] = []
         for members in self.groups:
             self.offsets.append(len(log_likelihood))
             levels = [QUESTION_BY_ID[m].levels for m in members]
@@ -191,7 +193,8 @@ class ConditionalEstimate:
 
     def group_means(self, posterior: Posterior) -> np.ndarray:
         """Expected unanswered log-odds of each group (zero for a group fully answered)."""
-        return self.mean[posterior.rows, :] @ posterior.weights
+        means: np.ndarray = self.mean[posterior.rows, :] @ posterior.weights
+        return means
 
     # ---- many profiles ------------------------------------------------------------------------
     def moments_many(self, codes: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from scoring import assumptions
 from scoring.card import BANDS, ScoreResult, band_of
-from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer, Lang
+from scoring.i18n import Lang
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer
 from scoring.structure import GROUP_NAMES
 
 #: A range over more bands than this leads the reply ("probably Good to Very good"): one

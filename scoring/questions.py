@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from scoring.i18n import Lang as Lang  # the language type lives in scoring.i18n; kept importable here
+
 Kind = Literal["choice", "bool", "number"]
-Lang = Literal["zh", "en"]
 Answer = str | int | bool
 
 DIMENSIONS: tuple[str, ...] = (
@@ -72,8 +73,9 @@ class Question:
 
     def __post_init__(self) -> None:
         if self.kind == "bool":
-            levels: tuple[Answer, ...] = (False, True)
-            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in levels)
+            flags = (False, True)
+            levels: tuple[Answer, ...] = flags
+            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in flags)
             object.__setattr__(self, "choices", choices)
         elif self.kind == "number":
             levels = tuple(range(self.minimum, self.maximum + 1))

@@ -148,7 +148,7 @@ def compile_card(
         Scorecard(body | _placeholders()), population.generate(EVALUATION_ROWS, seed)
     )
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
-    card = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
+    card: dict[str, Any] = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
     card["training"]["evaluation_seeds"] = [seed, seed + 1]
     card["assumptions"] = assumptions_summary()
     scorecard = Scorecard(card | {"estimate_quality": {}})
@@ -235,7 +235,10 @@ def load_estimator(path: str | Path) -> ScorecardTrainer:
     unexpected = sorted(set(untrusted) - set(allowed))
     if unexpected:
         raise ValueError(f"{path}: refusing unexpected types {unexpected}")
-    return sio.loads(data, trusted=allowed)
+    trainer = sio.loads(data, trusted=allowed)
+    if not isinstance(trainer, ScorecardTrainer):
+        raise ValueError(f"{path}: holds a {type(trainer).__name__}, not a ScorecardTrainer")
+    return trainer
 
 
 def write(result: TrainingResult, folder: str | Path) -> tuple[Path, Path]:

@@ -1,0 +1,368 @@
+"""The questionnaire through Telegram: ``/start`` (welcome, disclaimer, the quick check), both paths,
+/back, /skip, /cancel, and every kind of bad input."""
+
+import pytest
+
+from bot.callbacks import AnswerTap
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from templates import render
+from tests.bot.telegram_testkit import plain
+
+QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
+NUMBER_QUESTION = next(q for q in QUESTIONS if q.kind == "number")
+
+
+def last_question(calls):
+    asked = [
+        c for c in calls if c.method == "sendMessage" and any(d.startswith("a:") for row in c.buttons for _, d in row)
+    ]
+    assert asked, [c.method for c in calls]
+    return asked[-1]
+
+
+async def answer_quick(user, count=None, choice=-1):
+    calls = await user.send("/start")
+    for question in QUICK[:count]:
+        calls = await user.tap(question.choices[choice].en)
+    return calls
+
+
+async def test_the_quick_check_ends_with_the_score_straight_away(bot, storage):
+    user = bot.user()
+    calls = await answer_quick(user, choice=1)
+    methods = [c.method for c in calls]
+    assert methods == ["answerCallbackQuery", "editMessageText", "sendMessage", "sendPhoto"]
+    assert "Done!" in calls[2].text and "Estimated Sesame score" in calls[2].text
+    answers = await storage.answers(user.id)
+    assert answers == {q.id: q.levels[1] for q in QUICK}
+    assert (await storage.dialog(user.id)).path is None
+    assert len(await storage.snapshots(user.id)) == 1
+
+
+async def test_each_question_shows_progress_and_the_answered_one_loses_its_buttons(bot):
+    user = bot.user()
+    start = await user.send("/start")
+    first_id = start[-1].result["message_id"]
+    calls = await user.tap(QUICK[0].choices[2].en)
+    assert calls[0].method == "answerCallbackQuery"
+    edit = calls[1]
+    assert edit.method == "editMessageText" and edit.params["message_id"] == first_id
+    assert "reply_markup" not in edit.params and QUICK[0].choices[2].en in edit.text
+    assert f"2/{len(QUICK)}" in calls[2].text and QUICK[1].en in calls[2].text
+
+
+async def test_full_continues_with_the_unanswered_questions_and_takes_typed_numbers(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    remaining = [q for q in QUESTIONS if q.id not in QUICK_IDS]
+    calls = await user.send("/full")
+    assert remaining[0].en in calls[-1].text and f"{len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
+    for question in remaining:
+        if question.kind == "number":
+            asked = last_question(bot.recorder.calls)
+            calls = await user.send(str(question.maximum))
+            # the typed answer takes the buttons off the question it answered
+            assert calls[0].method == "editMessageText" and calls[0].params["message_id"] == asked.result["message_id"]
+        else:
+            calls = await user.tap(question.choices[-1].en)
+    assert "Done!" in calls[-2].text and f"{len(QUESTIONS)} of {len(QUESTIONS)}" in plain(calls[-2].text)
+    answers = await storage.answers(user.id)
+    assert answers == {q.id: q.levels[-1] for q in QUESTIONS}
+    exported = await storage.export(user.id)
+    sources = {a["question_id"]: a["source"] for a in exported["answers"]}
+    assert sources[NUMBER_QUESTION.id] == "typed" and sources[QUICK_IDS[0]] == "button"
+    again = await user.send("/full")
+    assert "Every question is answered" in again[0].text
+
+
+async def test_back_goes_one_question_back_and_shows_the_stored_answer(bot, storage):
+    user = bot.user()
+    await answer_quick(user, count=2, choice=0)
+    calls = await user.send("/back")
+    text = calls[-1].text
+    assert QUICK[1].en in text and f"2/{len(QUICK)}" in text
+    assert f"✓ {QUICK[1].choices[0].en}" in calls[-1].labels
+    calls = await user.tap(QUICK[1].choices[3].en)
+    assert (await storage.answers(user.id))[QUICK[1].id] == QUICK[1].levels[3]
+    assert QUICK[2].en in calls[-1].text
+
+
+async def test_back_on_the_first_question_says_so_and_changes_nothing(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    before = await state(storage, user.id)
+    calls = await user.send("/back")
+    assert "first question" in calls[-1].text and QUICK[0].en in calls[-1].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_skip_leaves_a_question_unanswered(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    calls = await user.send("/skip")
+    assert QUICK[1].en in calls[-1].text
+    assert await storage.answers(user.id) == {}
+    await user.tap(QUICK[1].choices[0].en)
+    assert set(await storage.answers(user.id)) == {QUICK[1].id}
+
+
+async def test_skipping_the_last_question_still_shows_the_score(bot):
+    user = bot.user()
+    await answer_quick(user, count=len(QUICK) - 1)
+    calls = await user.send("/skip")
+    assert "Estimated Sesame score" in calls[0].text and calls[1].method == "sendPhoto"
+
+
+async def test_cancel_stops_and_keeps_the_answers(bot, storage):
+    user = bot.user()
+    await answer_quick(user, count=3)
+    calls = await user.send("/cancel")
+    assert "3 answers are kept" in calls[-1].text
+    assert len(await storage.answers(user.id)) == 3
+    assert (await storage.dialog(user.id)).path is None
+    calls = await user.send("/start")
+    assert QUICK[3].en in calls[-1].text and f"4/{len(QUICK)}" in calls[-1].text  # overall progress
+
+
+@pytest.mark.parametrize("command", ["/back", "/skip", "/cancel"])
+async def test_moving_around_with_no_question_open_explains_what_to_do(bot, command):
+    calls = await bot.user().send(command)
+    assert len(calls) == 1 and "No question is open" in calls[0].text
+
+
+# ---- bad input: a short, clear reply, the same question again, nothing changed ---------------
+async def unchanged(storage, user_id, before):
+    assert await storage.answers(user_id) == before[0]
+    dialog = await storage.dialog(user_id)
+    assert (dialog.path, dialog.queue, dialog.position, dialog.nonce) == before[1]
+
+
+async def state(storage, user_id):
+    dialog = await storage.dialog(user_id)
+    return await storage.answers(user_id), (dialog.path, dialog.queue, dialog.position, dialog.nonce)
+
+
+async def test_free_text_where_a_button_is_expected(bot, storage):
+    user = bot.user()
+    await answer_quick(user, count=1)
+    before = await state(storage, user.id)
+    calls = await user.send("I opened it a while ago")
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert "one of the buttons" in calls[0].text and QUICK[1].en in calls[0].text
+    assert calls[0].labels == [c.en for c in QUICK[1].choices]
+    await unchanged(storage, user.id, before)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("7", "not allowed"),
+        ("-1", "not allowed"),
+        ("2.5", "not allowed"),
+        ("many", "not a number"),
+        ("nan", "not a number"),
+        ("1e999", "not a number"),
+    ],
+)
+async def test_numbers_out_of_range_or_not_numbers(bot, storage, typed, reason):
+    user = bot.user()
+    await user.send("/full")
+    while NUMBER_QUESTION.en not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    before = await state(storage, user.id)
+    calls = await user.send(typed)
+    assert reason in calls[0].text and f"from {NUMBER_QUESTION.minimum} to {NUMBER_QUESTION.maximum}" in calls[0].text
+    assert NUMBER_QUESTION.en in calls[0].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_a_number_typed_with_full_width_digits_is_understood(bot, storage):
+    user = bot.user(language_code="zh")
+    await user.send("/full")
+    while NUMBER_QUESTION.zh not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    await user.send("３")
+    assert (await storage.answers(user.id))[NUMBER_QUESTION.id] == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 4096,
+        "\u202e\u200b\u0000🙂" * 50,
+        "١٢٣٤٥٦٧٨٩" * 10,
+        "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace") * 40,
+    ],
+)
+async def test_huge_or_odd_unicode_text(bot, storage, text):
+    user = bot.user()
+    await user.send("/start")
+    before = await state(storage, user.id)
+    calls = await user.send(text)
+    assert len(calls) == 1 and "too long" in calls[0].text and QUICK[0].en in calls[0].text
+    assert text not in calls[0].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_odd_short_unicode_text_gets_the_button_reply(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    before = await state(storage, user.id)
+    calls = await user.send("\u200b\u202e🙂")
+    assert "one of the buttons" in calls[0].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_a_stale_button_from_an_older_question_message(bot, storage):
+    user = bot.user()
+    start = await user.send("/start")
+    await user.send("/skip")  # the first question's message keeps its buttons
+    await user.tap(QUICK[1].choices[0].en)
+    before = await state(storage, user.id)
+    calls = await user.tap(QUICK[0].choices[4].en, message_id=start[-1].result["message_id"])
+    assert calls[0].method == "answerCallbackQuery" and calls[0].params["text"] == "This button has expired."
+    assert "earlier message" in calls[1].text and QUICK[2].en in calls[1].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_a_button_from_a_keyboard_the_client_had_not_yet_refreshed(bot, storage):
+    user = bot.user()
+    start = await user.send("/start")
+    old = start[-1]
+    await user.tap(QUICK[0].choices[0].en)
+    before = await state(storage, user.id)
+    calls = await user.press(old.result["message_id"], old.buttons[-1][-1][1])
+    assert calls[0].method == "answerCallbackQuery" and calls[0].params["text"] == "This button has expired."
+    assert "earlier message" in calls[1].text and QUICK[1].en in calls[1].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_the_same_button_tapped_twice_stores_once(bot, storage):
+    user = bot.user()
+    start = await user.send("/start")
+    message = start[-1]
+    data = message.buttons[0][0][1]
+    await user.press(message.result["message_id"], data)
+    before = await state(storage, user.id)
+    calls = await user.press(message.result["message_id"], data)
+    assert calls[0].params["text"] == "This button has expired."
+    await unchanged(storage, user.id, before)
+
+
+async def test_buttons_of_a_question_asked_again_after_back_are_stale(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    second = await user.tap(QUICK[0].choices[0].en)
+    await user.send("/back")  # the second question's message keeps its buttons
+    before = await state(storage, user.id)
+    calls = await user.tap(QUICK[1].choices[3].en, message_id=second[-1].result["message_id"])
+    assert calls[0].params["text"] == "This button has expired."
+    await unchanged(storage, user.id, before)
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda q, n: "a:0:99:" + n,  # answer index beyond the scale
+        lambda q, n: "a:999:0:" + n,  # no such question
+        lambda q, n: "a:0:0:" + n + "x",  # nonce of the wrong shape
+        lambda q, n: "a:٠:0:" + n,  # a digit, but not ours
+        lambda q, n: "drop table users;",
+        lambda q, n: "",
+        lambda q, n: "w:zzzzzzzzzzzz",  # a what-if selection beyond the catalogue
+        lambda q, n: "s:77:1",
+        lambda q, n: "c:forget",  # a command no button runs
+        lambda q, n: "x" * 64,
+    ],
+)
+async def test_forged_callback_data(bot, storage, forge):
+    user = bot.user()
+    start = await user.send("/start")
+    message = start[-1]
+    nonce = message.buttons[0][0][1].rsplit(":", 1)[1]
+    before = await state(storage, user.id)
+    calls = await user.press(message.result["message_id"], forge(QUICK[0], nonce))
+    assert calls[0].method == "answerCallbackQuery" and calls[0].params["text"] == "Unknown button."
+    assert "could not read that button" in calls[1].text and QUICK[0].en in calls[1].text
+    await unchanged(storage, user.id, before)
+
+
+async def test_a_forged_answer_for_another_question_with_a_guessed_nonce_is_stale(bot, storage):
+    user = bot.user()
+    start = await user.send("/start")
+    nonce = start[-1].buttons[0][0][1].rsplit(":", 1)[1]
+    before = await state(storage, user.id)
+    calls = await user.press(start[-1].result["message_id"], AnswerTap(QUICK[5].id, 0, nonce).data())
+    assert calls[0].params["text"] == "This button has expired."
+    await unchanged(storage, user.id, before)
+
+
+async def test_a_sticker_gets_the_question_again(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    before = await state(storage, user.id)
+    calls = await user.send_sticker()
+    assert "one of the buttons" in calls[0].text and QUICK[0].en in calls[0].text
+    await unchanged(storage, user.id, before)
+    idle = bot.user(user_id=777)
+    calls = await idle.send_sticker()
+    assert "only read text" in calls[0].text
+
+
+async def test_text_with_no_question_open(bot):
+    calls = await bot.user().send("hello there")
+    assert "No question is open" in calls[0].text
+
+
+async def test_bad_input_in_chinese(bot):
+    user = bot.user(language_code="zh-CN")
+    await user.send("/start")
+    calls = await user.send("随便写点什么")
+    assert "请点下面的按钮作答" in calls[0].text and QUICK[0].zh in calls[0].text
+
+
+async def test_card_counts_are_shown_in_natural_order_and_stored_by_value(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    cards = QUESTION_BY_ID["credit_cards"]
+    for question in QUICK[: QUICK_IDS.index("credit_cards")]:
+        calls = await user.tap(question.choices[-1].en)
+    asked = last_question(calls)
+    assert asked.labels == ["None", "1-2", "3-5", "6 or more"]
+    assert [c.en for c in cards.choices][0] == "6 or more"  # data keeps the score order
+    await user.tap("6 or more")
+    assert (await storage.answers(user.id))["credit_cards"] == "six_plus"
+
+
+async def test_start_welcomes_with_the_disclaimer_then_asks_the_first_quick_question(bot):
+    calls = await bot.user(language_code="en").send("/start")
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    welcome, question = calls
+    assert "Welcome to Sesame Advisor" in welcome.text
+    assert plain(render("en", "_disclaimer.txt.j2")) in plain(welcome.text)
+    first = QUESTION_BY_ID[QUICK_IDS[0]]
+    assert first.en in question.text and f"1/{len(QUICK_IDS)}" in question.text
+    assert question.labels == [c.en for c in first.choices]
+    assert question.params["parse_mode"] == "HTML"
+
+
+async def test_start_speaks_chinese_to_a_chinese_client(bot):
+    calls = await bot.user(language_code="zh-hans").send("/start")
+    assert "欢迎使用芝麻分助手" in calls[0].text
+    assert QUESTION_BY_ID[QUICK_IDS[0]].zh in calls[1].text
+    assert calls[1].labels[0] == QUESTION_BY_ID[QUICK_IDS[0]].choices[0].zh
+
+
+@pytest.mark.parametrize("code", ["de", None, "ru"])
+async def test_other_client_languages_get_english(bot, code):
+    calls = await bot.user(language_code=code).send("/start")
+    assert "Welcome to Sesame Advisor" in calls[0].text
+
+
+async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
+    user = bot.user()
+    await user.send("/start")
+    await user.tap(QUESTION_BY_ID[QUICK_IDS[0]].choices[1].en)
+    calls = await user.send("/start")
+    assert "Welcome back" in calls[0].text
+    assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text

@@ -1,0 +1,131 @@
+"""The "Remind me" button on an action's steps and ``/reminders``, through the real Application."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from advice import ACTIONS
+from advice.ranking import rank
+from bot.callbacks import ReminderTap
+from bot.flows.advice import ACTION_INDEX
+from scoring.card import load_scorecard
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+
+CARD = load_scorecard()
+NOW = datetime(2025, 12, 20, 8, tzinfo=UTC)  # the next recompute is in January 2026
+DUE = datetime(2026, 1, 6, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+async def bot(storage):
+    """The Application on a fixed clock (the reminder dates must not depend on today)."""
+    started = await BotUnderTest.start(storage, clock=lambda: NOW)
+    yield started
+    await started.stop()
+    assert not started.errors, started.errors
+
+
+async def open_top_action(user, storage, lang="en"):
+    await answer_quick(user, picks={"huabei": 0}, lang=lang)
+    await user.send("/advice")
+    top = rank(CARD, await storage.answers(user.id)).actions[0]
+    calls = await user.tap(f"1. {top.action.title(lang)} ›")
+    return top, calls[-1]
+
+
+async def pending(storage, user):
+    return [(p.action_id, p.due_at) for p in await storage.pending_reminders(user.id)]
+
+
+async def test_remind_me_sets_it_for_the_next_6th_and_the_screen_shows_it(bot, storage):
+    user = bot.user()
+    top, steps = await open_top_action(user, storage)
+    assert steps.labels == ["⏰ Remind me", "‹ Back to the list"] and "Reminder set" not in steps.text
+    calls = await user.tap("⏰ Remind me")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert calls[0].params.get("text") is None  # no toast: it worked
+    assert calls[1].params["message_id"] == steps.params["message_id"]
+    assert "Reminder set for 6 January 2026, 10:00 (China time)" in plain(calls[1].text)
+    assert top.action.title("en") in calls[1].text
+    assert calls[1].labels == ["🔕 Cancel the reminder", "‹ Back to the list"]
+    assert await pending(storage, user) == [(top.id, DUE)]
+
+    # Back to the list and in again: still set.
+    await user.tap("‹ Back to the list")
+    again = await user.tap(f"1. {top.action.title('en')} ›")
+    assert "Reminder set for 6 January 2026" in plain(again[1].text)
+
+    cancelled = await user.tap("🔕 Cancel the reminder")
+    assert "Reminder set" not in cancelled[1].text and cancelled[1].labels[0] == "⏰ Remind me"
+    assert await pending(storage, user) == []
+
+
+async def test_an_old_remind_button_changes_nothing_and_says_it_expired(bot, storage):
+    user = bot.user()
+    top, steps = await open_top_action(user, storage)
+    message_id = steps.result["message_id"]
+    set_data = ReminderTap(ACTION_INDEX[top.id], True).data()
+    await user.press(message_id, set_data)
+    before = await pending(storage, user)
+    calls = await user.press(message_id, set_data)  # the same "Remind me" again (an old message, a double tap)
+    assert calls[0].params["text"] == "This button has expired."
+    assert await pending(storage, user) == before and len(before) == 1
+    await user.tap("🔕 Cancel the reminder")
+    calls = await user.press(message_id, ReminderTap(ACTION_INDEX[top.id], False).data())
+    assert calls[0].params["text"] == "This button has expired." and await pending(storage, user) == []
+
+
+async def test_the_reminder_list_cancels_one_and_an_old_cancel_button_is_stale(bot, storage):
+    user = bot.user()
+    top, steps = await open_top_action(user, storage)
+    await user.tap("⏰ Remind me")
+    other = next(a for a in ACTIONS if a.id != top.id)
+    await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[other.id], True).data())
+    listing = await user.send("/reminders")
+    text = plain(listing[0].text)
+    assert f"1. {top.action.title('en')}: 6 January 2026, 10:00 (China time)" in text
+    assert f"2. {other.title('en')}: 6 January 2026" in text
+    assert listing[0].labels == [f"🔕 1. {top.action.title('en')}", f"🔕 2. {other.title('en')}"]
+    calls = await user.tap(f"🔕 1. {top.action.title('en')}")
+    assert calls[1].method == "editMessageText" and calls[1].params["message_id"] == listing[0].result["message_id"]
+    assert calls[1].labels == [f"🔕 1. {other.title('en')}"]
+    assert await pending(storage, user) == [(other.id, DUE)]
+    # The first message's old "cancel" button: already cancelled, so nothing happens.
+    stale = await user.press(listing[0].result["message_id"], listing[0].buttons[0][0][1])
+    assert stale[0].params["text"] == "This button has expired." and await pending(storage, user) == [(other.id, DUE)]
+    calls = await user.tap(f"🔕 1. {other.title('en')}")
+    assert "no reminders" in calls[1].text and not calls[1].buttons and await pending(storage, user) == []
+
+
+async def test_reminders_without_any(bot):
+    calls = await bot.user().send("/reminders")
+    assert "You have no reminders" in calls[0].text and "/advice" in calls[0].text and not calls[0].buttons
+
+
+@pytest.mark.parametrize("data", ["r:99:1", "r:0:2", "r:0:1x", "r::1", "r:0:X", "r:-1:1", "r:0"])
+async def test_forged_reminder_data_changes_nothing(bot, storage, data):
+    user = bot.user()
+    _, steps = await open_top_action(user, storage)
+    before = await storage.count_rows(user.id)
+    calls = await user.press(steps.result["message_id"], data)
+    assert calls[0].params["text"] == "Unknown button."
+    assert await storage.count_rows(user.id) == before and await pending(storage, user) == []
+
+
+async def test_a_remind_button_after_forget_sets_nothing(bot, storage):
+    user = bot.user()
+    top, steps = await open_top_action(user, storage)
+    await user.send("/forget")
+    await user.tap("🗑 Yes, delete everything")
+    calls = await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[top.id], True).data())
+    assert "/start" in calls[-1].text and await pending(storage, user) == []
+
+
+async def test_reminders_in_chinese(bot, storage):
+    user = bot.user(language_code="zh-CN")
+    top, steps = await open_top_action(user, storage, lang="zh")
+    assert steps.labels[0] == "⏰ 提醒我"
+    calls = await user.tap("⏰ 提醒我")
+    assert "已设提醒：2026年1月6日 10:00（北京时间）" in plain(calls[1].text)
+    listing = await user.send("/reminders")
+    assert "你的提醒" in listing[0].text and top.action.title("zh") in listing[0].text
