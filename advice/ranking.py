@@ -24,8 +24,8 @@ Rules, in one place:
   gain points; the rest go by gain, biggest first, ties to lower effort, then catalogue order.
 - The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
   gain is the sum of theirs (they change different answers, and points add up in log-odds).
-- "Tell me more" lists unanswered questions by how far their answer could move the estimate
-  (the question's points span), biggest first.
+- "Tell me more" lists the open questions by how much, on average, their answer would narrow
+  the range (``Scorecard.expected_narrowing``), biggest first.
 - Every answer that costs points either has an action (or a record-if-true item) behind it, or
   the plan says why nothing is to be done about it (``nothing_to_do``).
 """
@@ -41,7 +41,7 @@ from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.questions import QUESTIONS, Answer
-from scoring.structure import check, implied_answers
+from scoring.structure import check
 
 #: How many of the top actions the combined plan ("do the top 3") applies together.
 COMBINED_TOP = 3
@@ -57,7 +57,6 @@ QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
 #: Catalogue position of each action: the last tie-break, so a ranking is always the same.
 ACTION_ORDER: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 
-_SPANS: WeakKeyDictionary[Scorecard, tuple[tuple[str, int], ...]] = WeakKeyDictionary()
 #: Per scorecard: (question, answer) -> points it loses against the best answer, when a point or more.
 _COSTLY: WeakKeyDictionary[Scorecard, dict[tuple[str, Answer], float]] = WeakKeyDictionary()
 
@@ -277,33 +276,18 @@ def simulate(
 
 
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
-    """Unanswered questions, those whose answer could move the estimate most first.
+    """Unanswered questions, those that would narrow the range most first.
 
-    ``narrows_by`` is the question's points span (best answer over worst): how far its answer
-    can move the estimate, and so roughly how much uncertainty it removes; ``action_ids`` are
-    the actions the answer could add to the advice. A question an earlier answer already
-    settles (``scoring.structure``) is never asked.
+    The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
+    is a prediction interval, so an answer narrows it by what it tells beyond what the other
+    answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
     """
-    settled = implied_answers(answers)
     items = [
-        TellMeMore(question_id, span, ACTIONS_BY_QUESTION[question_id])
-        for question_id, span in _question_spans(card)
-        if question_id not in answers and question_id not in settled
+        TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
+        for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
     items.sort(key=lambda item: -item.narrows_by)
     return tuple(items)
-
-
-def _question_spans(card: Scorecard) -> tuple[tuple[str, int], ...]:
-    """Each question's points span (best answer over worst), computed once per scorecard."""
-    spans = _SPANS.get(card)
-    if spans is None:
-        spans = tuple(
-            (q.id, round(max(card.points(q.id, v) for v in q.levels) - min(card.points(q.id, v) for v in q.levels)))
-            for q in QUESTIONS
-        )
-        _SPANS[card] = spans
-    return spans
 
 
 def _rank_key(item: RankedAction) -> tuple[bool, float, int, int]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from scoring import assumptions
 from scoring.estimate import ConditionalEstimate, Posterior
 from scoring.questions import DIMENSIONS, QUESTION_BY_ID, QUESTIONS, Answer, InvalidAnswer
-from scoring.structure import complete, linked_groups
+from scoring.structure import complete, implied_answers, linked_groups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -258,6 +258,32 @@ class Scorecard:
     def points(self, question_id: str, value: Answer) -> float:
         """Points an answer earns over the question's worst answer."""
         return self.factor * self.tables[question_id][value]
+
+    def expected_narrowing(self, answers: dict[str, Answer]) -> dict[str, int]:
+        """For each question still open, how many points narrower the range gets, on average, once answered.
+
+        Averaged over what this person is likely to answer (given the answers so far). A
+        surprising answer can widen the range; the average is what "tell me more" ranks by.
+        Questions an answer already settles are not open.
+        """
+        now = self.score(answers)
+        posterior = now.details.posterior
+        if posterior is None:
+            return {}
+        settled = implied_answers(answers)
+        width = now.range[1] - now.range[0]
+        narrowing = {}
+        for qid in self.question_ids:
+            if answers.get(qid) is not None or qid in settled:
+                continue
+            levels = QUESTION_BY_ID[qid].levels
+            chances = self.estimate.predictive(posterior, answers, qid)
+            expected = 0.0
+            for value, chance in zip(levels, chances, strict=True):
+                low, high = self.score({**answers, qid: value}).range
+                expected += chance * (high - low)
+            narrowing[qid] = round(width - expected)
+        return narrowing
 
     def dimensions(self, answers: dict[str, Answer], posterior: Posterior | None) -> tuple[Dimension, ...]:
         """The five dimensions: answered points plus the estimate of the unanswered ones."""

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scoring import assumptions
+from scoring import assumptions, structure
 from scoring.card import load_scorecard
 from scoring.i18n import CLI_DEFAULT, LANGUAGES
 from scoring.presentation import question_view, score_view
@@ -49,7 +49,8 @@ def _read_stdin() -> str:
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # already text (an embedding program or a test replaced it)
         return sys.stdin.read()
-    return buffer.read().decode("utf-8-sig")
+    text: str = buffer.read().decode("utf-8-sig")
+    return text
 
 
 def read_answers(source: str) -> dict[str, Answer]:
@@ -79,9 +80,11 @@ def read_answers(source: str) -> dict[str, Answer]:
     if not isinstance(raw, dict):
         raise CliError(f"{name} must hold a JSON object of question id -> answer")
     try:
-        return parse_answers(raw)
-    except InvalidAnswer as exc:
+        answers = parse_answers(raw)
+        structure.check(answers)
+    except InvalidAnswer as exc:  # ContradictoryAnswers included: one line naming both answers
         raise CliError(f"answer {exc}") from None
+    return answers
 
 
 def emit_json(data: Any) -> None:
@@ -164,7 +167,7 @@ def add_profile_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help=argparse.SUPPRESS)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scoring subcommands."""
     p = sub.add_parser("questions", help="list the questionnaire")
     add_common(p)

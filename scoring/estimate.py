@@ -95,7 +95,9 @@ class ConditionalEstimate:
         #: pattern index (a member's level + 1, 0 = unanswered), for vectorised lookups.
         self.offsets: list[int] = []
         self.radices: list[tuple[int, ...]] = []
-        log_likelihood, mean, variance = [], [], []
+        log_likelihood: list[np.ndarray] = []
+        mean: list[np.ndarray] = []
+        variance: list[np.ndarray] = []
         for members in self.groups:
             self.offsets.append(len(log_likelihood))
             levels = [QUESTION_BY_ID[m].levels for m in members]
@@ -158,7 +160,9 @@ class ConditionalEstimate:
     def posterior(self, answers: Mapping[str, Answer]) -> Posterior:
         """The posterior weights over the grid and the pattern row of each group."""
         get = answers.get
-        rows = tuple(index[tuple(get(m) for m in members)] for members, index in zip(self.groups, self.patterns))
+        rows = tuple(
+            index[tuple(get(m) for m in members)] for members, index in zip(self.groups, self.patterns, strict=True)
+        )
         log_weights = self.log_prior + self.log_likelihood[rows, :].sum(axis=0)
         weights = np.exp(log_weights - log_weights.max())
         return Posterior(weights / weights.sum(), rows)
@@ -171,9 +175,26 @@ class ConditionalEstimate:
         spread = float(posterior.weights @ (within + (per_point - mean) ** 2))
         return mean, spread
 
+    def predictive(self, posterior: Posterior, answers: Mapping[str, Answer], question_id: str) -> list[float]:
+        """P(each answer to ``question_id`` | the given answers), in the question's level order.
+
+        The likelihood of the group's answers with this one added, over the likelihood without
+        it, averaged over the posterior.
+        """
+        g = self.group_of[question_id]
+        members, now = self.groups[g], posterior.rows[g]
+        chances = []
+        for value in QUESTION_BY_ID[question_id].levels:
+            pattern = tuple(value if m == question_id else answers.get(m) for m in members)
+            ratio = np.exp(self.log_likelihood[self.patterns[g][pattern]] - self.log_likelihood[now])
+            chances.append(float(posterior.weights @ ratio))
+        total = sum(chances)
+        return [c / total for c in chances]
+
     def group_means(self, posterior: Posterior) -> np.ndarray:
         """Expected unanswered log-odds of each group (zero for a group fully answered)."""
-        return self.mean[posterior.rows, :] @ posterior.weights
+        means: np.ndarray = self.mean[posterior.rows, :] @ posterior.weights
+        return means
 
     # ---- many profiles ------------------------------------------------------------------------
     def moments_many(self, codes: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -65,7 +65,8 @@ def settling_links(question: Question) -> tuple[Link, ...]:
 def shares(question: Question) -> np.ndarray:
     """The assumed answer shares of a question, normalised."""
     values = np.asarray(assumptions.ANSWER_SHARES[question.id], dtype=float)
-    return values / values.sum()
+    normalised: np.ndarray = values / values.sum()
+    return normalised
 
 
 def unsettled_shares(question: Question) -> np.ndarray:
@@ -86,7 +87,8 @@ def unsettled_shares(question: Question) -> np.ndarray:
         if link.when_id == question.id and _ORDER[link.then_id] < _ORDER[question.id]:
             left[question.index(link.when_value)] = 0.0
     left = np.clip(left, 0.0, None)
-    return left / left.sum()
+    normalised: np.ndarray = left / left.sum()
+    return normalised
 
 
 def own_weight(question: Question) -> float:
@@ -139,7 +141,8 @@ def good_probability(codes: dict[str, np.ndarray]) -> np.ndarray:
     nodes, weights = np.polynomial.hermite_e.hermegauss(_UNSEEN_NODES)
     weights = weights / weights.sum()
     log_odds = true_log_odds(codes)
-    return expit(log_odds[:, None] + assumptions.UNSEEN_LOG_ODDS_SD * nodes[None, :]) @ weights
+    probability: np.ndarray = expit(log_odds[:, None] + assumptions.UNSEEN_LOG_ODDS_SD * nodes[None, :]) @ weights
+    return probability
 
 
 def true_score(log_odds: np.ndarray) -> np.ndarray:
@@ -147,7 +150,8 @@ def true_score(log_odds: np.ndarray) -> np.ndarray:
     scale = assumptions.SCALE
     factor = scale.pdo / np.log(2)
     offset = scale.base_score - factor * np.log(scale.base_odds)
-    return np.clip(offset + factor * log_odds, scale.minimum, scale.maximum)
+    score: np.ndarray = np.clip(offset + factor * log_odds, scale.minimum, scale.maximum)
+    return score
 
 
 def generate(rows: int = assumptions.TRAIN_ROWS, seed: int = assumptions.TRAIN_SEED) -> pd.DataFrame:

@@ -40,6 +40,13 @@ LINKS: tuple[Link, ...] = (
 )
 
 
+#: How linked answers read as one reason, keyed by the answer that settles the others.
+GROUP_NAMES: dict[tuple[str, Answer], dict[str, str]] = {
+    ("credit_cards", "none"): {"zh": "还没有信用卡", "en": "No credit card yet"},
+    ("living_bills", 0): {"zh": "没有用支付宝缴生活费", "en": "No living bills paid through Alipay"},
+}
+
+
 def _same(a: Answer, b: Answer) -> bool:
     """Answers compare by type as well as value, so ``0`` never equals ``False``."""
     return type(a) is type(b) and a == b

@@ -7,6 +7,9 @@ from scoring.questions import QUESTIONS
 #: Any subset of the questionnaire, each answered with any allowed value.
 partial_profiles = st.fixed_dictionaries({}, optional={q.id: st.sampled_from(q.levels) for q in QUESTIONS})
 
+#: Every question answered (the structure not enforced: the card scores what it is given).
+complete_profiles = st.fixed_dictionaries({q.id: st.sampled_from(q.levels) for q in QUESTIONS})
+
 #: Same, but unanswered questions appear explicitly as None (how a DataFrame row with NA looks).
 profiles_with_none = st.fixed_dictionaries({q.id: st.none() | st.sampled_from(q.levels) for q in QUESTIONS})
 
