@@ -21,7 +21,8 @@ Rules, in one place:
   near the 950 ceiling) still sees every action that helps, in the right order; the scores shown
   stay on the 350-950 scale. Actions gaining less than half a point are left out.
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
-  gain points; the rest go by gain, biggest first, ties to lower effort, then catalogue order.
+  gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
+  exact points and catalogue order.
 - The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
   gain is the sum of theirs (they change different answers, and points add up in log-odds).
 - "Tell me more" lists the open questions by how much, on average, their answer would narrow
@@ -290,8 +291,15 @@ def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMor
     return tuple(items)
 
 
-def _rank_key(item: RankedAction) -> tuple[bool, float, int, int]:
-    return (not item.action.first, -item.points, EFFORTS.index(item.action.effort), ACTION_ORDER[item.id])
+def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
+    """A current overdue first, then the gain shown (ties to the lower effort), then exact points."""
+    return (
+        not item.action.first,
+        -item.gain,
+        EFFORTS.index(item.action.effort),
+        -item.points,
+        ACTION_ORDER[item.id],
+    )
 
 
 def _measure(

@@ -122,7 +122,7 @@ def test_gains_are_measured_through_the_scorecard_unclipped_and_ordered():
             assert ranked.gain == round(ranked.points) >= 1
             expected = min(950, max(350, round(raw + ranked.points)))
             assert (ranked.score_after, ranked.band_after) == (expected, band_of(expected))
-        keys = [(not a.action.first, -a.points, EFFORTS.index(a.effort), order[a.id]) for a in plan.actions]
+        keys = [(not a.action.first, -a.gain, EFFORTS.index(a.effort), -a.points, order[a.id]) for a in plan.actions]
         assert keys == sorted(keys)
 
 
