@@ -93,7 +93,7 @@ def expected_outcomes(answers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, 
     The synthetic population knows the repayment probability of everyone who gave these
     answers (``population.good_probability``); a 0/1 outcome drawn from it only adds noise:
     at 200,000 drawn outcomes the points tables moved by up to 7-12 points between seeds, and
-    the top-3 advice of 8 of 11 crafted profiles changed between seeds 1, 2 and 3. Fitting to
+    the top-3 advice of 9 of 11 crafted profiles changed between seeds 1, 2 and 3. Fitting to
     the expected outcome is what fitting to endlessly many draws per person converges to.
     Test metrics (AUC, KS) are still measured on drawn outcomes.
     """
