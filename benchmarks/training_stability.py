@@ -5,7 +5,7 @@ advice (which ranks actions by a few points' difference) would change with the s
 the scorecard with seeds 1, 2 and 3 at the given size and compares ``advice.rank``'s top-3 for
 the crafted profiles of ``tests/scoring/profiles.py`` (overdue, no income, no cards, worst,
 best, ...). Before issue 7 the model learned from drawn 0/1 outcomes: at 200,000 rows the top-3
-of 8 of 11 profiles changed between seeds. It now learns from expected outcomes
+of 9 of 11 profiles changed between seeds. It now learns from expected outcomes
 (``scoring.train.expected_outcomes``).
 
 Run: ``python benchmarks/training_stability.py [--rows N] [--tiny]`` (default: TRAIN_ROWS)
