@@ -8,7 +8,6 @@ their input into these calls and the replies into their output.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Literal
@@ -16,7 +15,7 @@ from typing import Literal
 from advice import ACTIONS, Plan, rank, simulate
 from advice.presentation import action_view, plan_view, projection_view
 from bot import callbacks
-from bot.charts import radar_png
+from bot.charts.radar import RadarChart
 from bot.dialog import Ask, Cancelled, DialogEngine, Finished, Rejected, Step, progress
 from bot.reminders import Clock, due_view, next_recompute
 from bot.replies import Button, Document, Edit, Keyboard, Notice, Photo, Reply, Screen
@@ -40,7 +39,7 @@ from bot.storage import Dialog, Snapshot, Storage
 from bot.storage.tables import utcnow
 from scoring.card import Scorecard, ScoreResult, load_scorecard
 from scoring.presentation import score_view
-from scoring.questions import DIMENSION_NAMES, QUICK_IDS, Answer, Lang
+from scoring.questions import QUICK_IDS, Answer, Lang
 from templates import render
 
 Channel = Literal["telegram", "chat"]
@@ -161,12 +160,9 @@ class Advisor:
         change, previous = await self._progress(user_id, result)
         view = score_view(result, lang)
         text = render(lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading)
-        names = [DIMENSION_NAMES[d.id][lang] for d in result.dimensions]
-        grades = [d.grade for d in result.dimensions]
-        title = render(lang, "bot_chart_title.txt.j2", score=result.score)
-        png = await asyncio.to_thread(radar_png, names, grades, title)
         caption = render(lang, "bot_chart_caption.html.j2")
-        return [Screen(text), Photo(png, caption, score_keyboard(lang, result.answered))]
+        # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
+        return [Screen(text), Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, result.answered))]
 
     async def _progress(self, user_id: int, result: ScoreResult) -> tuple[int | None, int | None]:
         """Change against the previous distinct estimate; a new estimate is kept as a snapshot.

@@ -38,6 +38,10 @@ from matplotlib.transforms import IdentityTransform
 
 from bot.charts.fonts import font
 from bot.charts.png import canvas_png
+from scoring.assumptions import DIMENSION_WEIGHTS
+from scoring.card import ScoreResult
+from scoring.questions import DIMENSION_NAMES, Lang
+from templates import render
 
 SIZE_PX = 1080
 DPI = 100
@@ -475,3 +479,43 @@ def radar_png(
         _draw_badges(background, badges, values)
         _title(background, title)
         return canvas_png(background.canvas)
+
+
+@dataclass(frozen=True, slots=True)
+class RadarChart:
+    """What one ``/score`` radar shows, and so its cache key: equal charts are the same picture.
+
+    The labels, weights and texts follow from the language (and the project's data), so the
+    language, the dimensions in order, their grades (``None``: not asked yet), the score and
+    its range are everything that can differ between two pictures.
+    """
+
+    lang: Lang
+    dimensions: tuple[str, ...]
+    grades: tuple[int | None, ...]
+    score: int
+    low: int
+    high: int
+
+    @classmethod
+    def of(cls, result: ScoreResult, lang: Lang) -> RadarChart:
+        """The radar of a score result."""
+        return cls(
+            lang,
+            tuple(d.id for d in result.dimensions),
+            tuple(d.grade for d in result.dimensions),
+            result.score,
+            result.range[0],
+            result.range[1],
+        )
+
+    def render(self) -> bytes:
+        """Draw the picture (about 10-25 ms; the cache makes sure it happens once)."""
+        percent = [round(DIMENSION_WEIGHTS[d] * 100) for d in self.dimensions]
+        return radar_png(
+            [DIMENSION_NAMES[d][self.lang] for d in self.dimensions],
+            self.grades,
+            render(self.lang, "bot_chart_title.txt.j2", score=self.score, low=self.low, high=self.high),
+            weights=[render(self.lang, "chart_weight.txt.j2", percent=p) for p in percent],
+            not_asked=render(self.lang, "chart_not_asked.txt.j2"),
+        )

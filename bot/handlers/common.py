@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.advisor import Advisor, Who
+from bot.charts.telegram import chart_cache_of, send_chart
 from bot.replies import Document, Edit, Keyboard, Notice, Photo, Reply, Screen
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,10 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
             await send_screen(update, context, chat.id, reply)
         elif isinstance(reply, Edit):
             await edit_screen(update, context, chat.id, reply)
+        elif isinstance(reply, Photo) and not isinstance(reply.png, bytes):
+            cache = chart_cache_of(context.application)
+            kwargs = {"caption": reply.caption, "filename": reply.filename, "reply_markup": markup(reply.keyboard)}
+            await send_chart(context.bot, cache, chat.id, reply.png, **kwargs)
         elif isinstance(reply, Photo):
             await context.bot.send_photo(
                 chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=markup(reply.keyboard)

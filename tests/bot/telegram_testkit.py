@@ -78,6 +78,7 @@ class RecordingRequest(BaseRequest):
         self.blocked: set[int] = set()  # users who blocked the bot: sendMessage to them is refused (403)
         self._message_id = 0
         self._file = 0
+        self.photos: dict[str, int] = {}  # file_id -> size of every photo uploaded
 
     def next_message_id(self) -> int:
         self._message_id += 1
@@ -149,10 +150,17 @@ class RecordingRequest(BaseRequest):
             self.messages[key] = message
             return True, message
         if call.method == "sendPhoto":
-            size = len(next(iter(call.files.values()))[1])
+            if call.files:
+                size = len(next(iter(call.files.values()))[1])
+                file_id = self._file_id()
+                self.photos[file_id] = size
+            elif p.get("photo") in self.photos:  # a file_id this "Telegram" answered an upload with
+                file_id, size = p["photo"], self.photos[p["photo"]]
+            else:
+                return False, "Bad Request: wrong file identifier/HTTP URL specified"
             photo = [
                 {
-                    "file_id": self._file_id(),
+                    "file_id": file_id,
                     "file_unique_id": f"u{self._file}",
                     "width": 800,
                     "height": 560,
