@@ -355,3 +355,16 @@ def _legend(fig: Figure, lang: Lang, estimates: bool, reports: bool) -> None:
 
 def _text(lang: Lang, what: str) -> str:
     return render(lang, "chart_history_legend.txt.j2", what=what)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChart:
+    """What one history picture shows, and so its cache key (see ``bot.charts.cache``)."""
+
+    lang: Lang
+    estimates: tuple[Estimate, ...]
+    reports: tuple[Report, ...] = ()
+
+    def render(self) -> bytes:
+        """Draw the picture."""
+        return history_png(self.estimates, self.lang, reports=self.reports)

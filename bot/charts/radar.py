@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Integral
+from typing import Any
 
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -349,22 +350,28 @@ def _outline(background: _Background, values: Sequence[int | None]) -> None:
         )
 
 
-def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
+def _free_ticks(background: _Background, badges: Sequence[_Badge]) -> list[tuple[int, Box]]:
     """Ring numbers between the first two spokes, each left out where a badge would cover it."""
     g = background.geometry
     angle = math.pi / len(g.angles)
     taken = [badge.box for badge in badges]
+    free = []
     for level in GRID_LEVELS:
         # On the ring's edge, which lies cos(pi / n) of the spoke length out along the gap.
         x, y = g.point(angle, level * math.cos(angle))
         width, height, _ = background.measure(str(level), TICK_PX)
         box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-        if any(_overlaps(box, other, TICK_CLEARANCE) for other in taken):
-            continue
+        if not any(_overlaps(box, other, TICK_CLEARANCE) for other in taken):
+            free.append((level, box))
+    return free
+
+
+def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
+    for level, (left, bottom, right, top) in _free_ticks(background, badges):
         background.draw(
             Text(
-                x,
-                y,
+                (left + right) / 2,
+                (bottom + top) / 2,
                 str(level),
                 fontproperties=font(_pt(TICK_PX)),
                 color=TICK,
@@ -452,6 +459,41 @@ def _title(background: _Background, title: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class RadarLayout:
+    """Where a chart puts things, in pixels from the bottom left: what the layout tests check."""
+
+    centre: tuple[float, float]
+    radius: float
+    labels: tuple[Box, ...]  # each dimension's name-and-weight block
+    points: tuple[tuple[float, float] | None, ...]  # each grade's point (None: not asked yet)
+    badges: tuple[Box, ...]  # each grade's (or "not asked yet") badge
+    ticks: tuple[tuple[int, Box], ...]  # the ring numbers drawn
+
+
+def radar_layout(
+    labels: Sequence[str],
+    grades: Sequence[int | None],
+    *,
+    weights: Sequence[str] | None = None,
+    not_asked: str = "not asked yet",
+) -> RadarLayout:
+    """The layout ``radar_png`` draws for these arguments."""
+    values = validate(labels, grades)
+    with _RENDER_LOCK:
+        background = _background(tuple(labels), None if weights is None else tuple(weights))
+        g = background.geometry
+        badges = _badges(background, values, not_asked)
+        return RadarLayout(
+            centre=(g.cx, g.cy),
+            radius=g.radius,
+            labels=tuple(g.label_box(block) for block in g.blocks),
+            points=tuple(None if v is None else g.point(a, v) for a, v in zip(g.angles, values, strict=True)),
+            badges=tuple(badge.box for badge in badges),
+            ticks=tuple(_free_ticks(background, badges)),
+        )
+
+
 def radar_png(
     labels: Sequence[str],
     grades: Sequence[int | None],
@@ -509,13 +551,21 @@ class RadarChart:
             result.range[1],
         )
 
+    def texts(self) -> dict[str, Any]:
+        """The words on the picture: labels, their weights, the title, the "not asked yet" mark."""
+        return {
+            "labels": [DIMENSION_NAMES[d][self.lang] for d in self.dimensions],
+            "weights": [
+                render(self.lang, "chart_weight.txt.j2", percent=round(DIMENSION_WEIGHTS[d] * 100))
+                for d in self.dimensions
+            ],
+            "title": render(self.lang, "bot_chart_title.txt.j2", score=self.score, low=self.low, high=self.high),
+            "not_asked": render(self.lang, "chart_not_asked.txt.j2"),
+        }
+
     def render(self) -> bytes:
-        """Draw the picture (about 10-25 ms; the cache makes sure it happens once)."""
-        percent = [round(DIMENSION_WEIGHTS[d] * 100) for d in self.dimensions]
+        """Draw the picture (10-25 ms; the cache makes sure it happens once)."""
+        texts = self.texts()
         return radar_png(
-            [DIMENSION_NAMES[d][self.lang] for d in self.dimensions],
-            self.grades,
-            render(self.lang, "bot_chart_title.txt.j2", score=self.score, low=self.low, high=self.high),
-            weights=[render(self.lang, "chart_weight.txt.j2", percent=p) for p in percent],
-            not_asked=render(self.lang, "chart_not_asked.txt.j2"),
+            texts["labels"], self.grades, texts["title"], weights=texts["weights"], not_asked=texts["not_asked"]
         )
