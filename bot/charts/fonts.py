@@ -6,12 +6,18 @@ DejaVu Sans only for glyphs Noto lacks.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 import mplfonts
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
+
+#: Matplotlib's text layout and font caches are shared by every figure in the process, and a
+#: radar's background figure is reused by every chart with its labels: every chart draws under
+#: this one lock, so renders in worker threads never interleave.
+RENDER_LOCK = threading.Lock()
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FAMILY = "Noto Sans CJK SC"

@@ -14,7 +14,6 @@ is asked for rarely, so it is not split into a static and a per-user part like t
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
-from bot.charts.fonts import font
+from bot.charts.fonts import RENDER_LOCK, font
 from bot.charts.png import canvas_png
 from scoring.assumptions import BANDS
 from scoring.questions import Lang
@@ -57,7 +56,6 @@ GRID = "#cbd2d9"
 ACCENT = "#1677ff"
 REPORTED = "#e8590c"
 
-_RENDER_LOCK = threading.Lock()
 _HALO = [patheffects.withStroke(linewidth=6, foreground="white")]
 
 
@@ -186,7 +184,7 @@ def history_png(
     start, end = _x_limits(est_at + rep_at)
     y_low, y_high = _y_limits([v for e in estimates for v in (e.low, e.high)] + [r.score for r in reports])
 
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         # Band names sit right of the axes, outside the data, so no point or number ever covers them.

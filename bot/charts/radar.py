@@ -22,7 +22,6 @@ line, so an unasked dimension never looks like a zero.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +36,7 @@ from matplotlib.patches import Polygon
 from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 
-from bot.charts.fonts import font
+from bot.charts.fonts import RENDER_LOCK, font
 from bot.charts.png import canvas_png
 from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import ScoreResult
@@ -76,10 +75,6 @@ ACCENT = "#1677ff"
 FILL = "#1677ff"
 NOT_ASKED = "#9aa5b1"
 
-# Matplotlib's text layout and font cache are shared by every figure in the process, and a
-# background figure is reused by every chart with its labels: one lock keeps concurrent renders
-# (the bot renders in worker threads) from interleaving.
-_RENDER_LOCK = threading.Lock()
 _PIXEL = IdentityTransform()
 _HALO = [patheffects.withStroke(linewidth=5, foreground="white")]
 
@@ -271,7 +266,7 @@ class _Background:
         artist.draw(self.renderer)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _background(labels: tuple[str, ...], weights: tuple[str, ...] | None) -> _Background:
     return _Background(labels, weights)
 
@@ -480,7 +475,7 @@ def radar_layout(
 ) -> RadarLayout:
     """The layout ``radar_png`` draws for these arguments."""
     values = validate(labels, grades)
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         background = _background(tuple(labels), None if weights is None else tuple(weights))
         g = background.geometry
         badges = _badges(background, values, not_asked)
@@ -512,7 +507,7 @@ def radar_png(
     values = validate(labels, grades)
     if weights is not None and len(weights) != len(labels):
         raise ValueError(f"radar chart needs one weight per label: {len(labels)} labels, {len(weights)} weights")
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         background = _background(tuple(labels), None if weights is None else tuple(weights))
         background.canvas.restore_region(background.region)
         badges = _badges(background, values, not_asked)
