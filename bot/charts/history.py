@@ -31,7 +31,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 from bot.charts.fonts import RENDER_LOCK, font
 from bot.charts.png import canvas_png
 from scoring.assumptions import BANDS
-from scoring.questions import Lang
+from scoring.i18n import Lang
 from templates import render
 
 WIDTH_PX = 1080

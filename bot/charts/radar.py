@@ -40,7 +40,8 @@ from bot.charts.fonts import RENDER_LOCK, font
 from bot.charts.png import canvas_png
 from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import ScoreResult
-from scoring.questions import DIMENSION_NAMES, Lang
+from scoring.i18n import Lang
+from scoring.questions import DIMENSION_NAMES
 from templates import render
 
 SIZE_PX = 1080
