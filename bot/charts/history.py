@@ -48,6 +48,7 @@ SCORE_MIN, SCORE_MAX = BANDS[0][1], BANDS[-1][2]
 MIN_SPAN_POINTS = 160  # the y-axis shows at least this many points, so small moves are not blown up
 MIN_SPAN_DAYS = 6  # and the x-axis at least this many days, so one point is not a lone line
 DAY_FORMAT_DAYS = 62  # up to two months the ticks are days, beyond that months
+MAX_TICKS = 5  # dates on the x-axis; "4 Mar 2026" is wide, more would touch each other
 MAX_VALUE_LABELS = 8  # the numbers of more reports than this would crowd each other
 
 INK = "#1f2933"
@@ -107,7 +108,7 @@ def _date_text(day: date, lang: Lang, *, months: bool, with_year: bool) -> str:
 
 
 def date_ticks(start: datetime, end: datetime, lang: Lang) -> list[tuple[datetime, str]]:
-    """At most six ticks between ``start`` and ``end``: days for a short span, months for a long one.
+    """At most ``MAX_TICKS`` ticks between ``start`` and ``end``: days for a short span, months for a long one.
 
     The year is written on the first tick and wherever it changes, so "Jan" after "Dec" is never
     ambiguous; a span within one year that is not this year still says which year it is.
@@ -115,7 +116,7 @@ def date_ticks(start: datetime, end: datetime, lang: Lang) -> list[tuple[datetim
     span = (end - start).days
     ticks: list[datetime] = []
     if span <= DAY_FORMAT_DAYS:
-        step = max(1, math.ceil((span + 1) / 6))
+        step = max(1, math.ceil((span + 1) / MAX_TICKS))
         day = datetime(start.year, start.month, start.day)
         if day < start:
             day += timedelta(days=1)
@@ -125,7 +126,7 @@ def date_ticks(start: datetime, end: datetime, lang: Lang) -> list[tuple[datetim
     else:
         # Steps that divide a year, starting in January: a span across new year shows "Jan 2027".
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        step = next((s for s in (1, 2, 3, 4, 6) if months / s <= 6), 12)
+        step = next((s for s in (1, 2, 3, 4, 6) if months / s <= MAX_TICKS), 12)
         year, month = start.year, start.month
         while (moment := datetime(year, month, 1)) <= end:
             if moment >= start and (month - 1) % step == 0:

@@ -2,8 +2,8 @@
 
 The picture is a 1080 x 1080 square in both languages: phones show a Telegram photo at the
 chat's full width (about 1080 device pixels), so a square of that size is shown 1:1, crisp, and the
-Chinese and English charts look alike. Text sizes are chosen for that: a 38 px label reads like
-13 pt text on the phone.
+Chinese and English charts look alike. Text sizes are chosen for that: a phone shows about 2.8 px
+per point, so a 38 px label reads like 13 pt text and the smallest text (24 px ring numbers) like 8.5 pt.
 
 Speed (issue 9): everything that depends only on the labels (white page, rings, spokes, the
 dimension names with their weights) is drawn once per label set and kept as an Agg pixel region.
@@ -48,7 +48,7 @@ SIZE_PX = 1080
 DPI = 100
 GRID_LEVELS = (20, 40, 60, 80, 100)
 
-# Text sizes in pixels (the picture is shown about 1:1 on a phone, 2.8 px per pt).
+# Text sizes in pixels (the picture is shown about 1:1 on a phone, about 2.8 px per pt).
 TITLE_PX = 46
 TITLE_MIN_PX = 34
 LABEL_PX = 38

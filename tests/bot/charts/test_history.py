@@ -101,7 +101,7 @@ def test_a_reported_score_outside_the_scale_is_refused():
             "en",
             datetime(2026, 11, 20),
             datetime(2027, 1, 10),
-            ["20 Nov 2026", "29 Nov", "8 Dec", "17 Dec", "26 Dec", "4 Jan 2027"],
+            ["20 Nov 2026", "1 Dec", "12 Dec", "23 Dec", "3 Jan 2027"],
         ),
     ],
 )
