@@ -230,7 +230,7 @@ class _Background:
 
     def measure(self, text: str, size_px: float) -> tuple[float, float, float]:
         """Width, height and descent in pixels of one line of text."""
-        return self.renderer.get_text_width_height_descent(text, font(_pt(size_px)), ismath=False)
+        return _measure(self.renderer, text, size_px)
 
     def _draw_static(self) -> None:
         g = self.geometry
@@ -265,6 +265,12 @@ class _Background:
         """Draw one per-chart artist over the restored background."""
         artist.set_figure(self.figure)
         artist.draw(self.renderer)
+
+
+@lru_cache(maxsize=1024)
+def _measure(renderer: RendererAgg, text: str, size_px: float) -> tuple[float, float, float]:
+    """Measuring is a quarter millisecond of font layout; grades and ring numbers repeat, so it is kept."""
+    return renderer.get_text_width_height_descent(text, font(_pt(size_px)), ismath=False)
 
 
 @lru_cache(maxsize=4)
