@@ -1,7 +1,7 @@
 """Speed of the charts (issue 9, "charts off the hot path"), against the old renderer in the same run.
 
 (a) A new radar (grades never seen before, so nothing is cached): ``RadarChart.render`` against
-    the renderer before issue 9 (``old_radar.py``, the same five labels and grades), timed in
+    the renderer before issue 9 (``baselines/old_radar.py``, the same five labels and grades), timed in
     interleaved rounds and compared by medians, so a slow moment of the machine hits both.
     Target: at most 25 ms per new radar.
 (b) The first radar of a language, which also draws that language's static background (once
@@ -40,8 +40,8 @@ TARGET_MS = 25.0
 
 
 def load_old_renderer() -> ModuleType:
-    """``old_radar.py`` next to this file (imported by path: ``benchmarks`` is not a package)."""
-    path = Path(__file__).resolve().with_name("old_radar.py")
+    """``baselines/old_radar.py`` beside this file (imported by path: ``benchmarks`` is not a package)."""
+    path = Path(__file__).resolve().parent / "baselines" / "old_radar.py"
     spec = importlib.util.spec_from_file_location("old_radar_baseline", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -251,6 +251,8 @@ def main(argv: list[str] | None = None) -> Results:
     parser.add_argument("--tiny", action="store_true", help="a few rounds: the test suite's smoke test")
     args = parser.parse_args(argv)
     rounds, users = (4, 20) if args.tiny else (args.rounds, args.users)
+    if args.tiny:
+        print("--tiny: a smoke run; the figures and verdicts below mean nothing at this size")
     results = run(rounds, users)
     print(report(results))
     return results

@@ -98,6 +98,11 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def _day(moment: datetime) -> float:
+    """A moment as matplotlib's date number (days), the x coordinate everything is drawn at."""
+    return float(mdates.date2num(moment))
+
+
 def _date_text(day: date, lang: Lang, *, months: bool, with_year: bool) -> str:
     if lang == "zh":
         text = f"{day.month}月" if months else f"{day.month}月{day.day}日"
@@ -153,7 +158,8 @@ def _x_limits(moments: Sequence[datetime]) -> tuple[datetime, datetime]:
 
 def _y_limits(values: Sequence[int]) -> tuple[float, float]:
     """The scores shown: every value, and the next band boundary above the highest (the goal in sight)."""
-    low, high = min(values) - 15, max(values) + 15
+    low: float = min(values) - 15
+    high: float = max(values) + 15
     above = [b[1] for b in BANDS[1:] if b[1] > max(values)]
     if above:
         high = max(high, above[0] + 15)
@@ -183,6 +189,7 @@ def history_png(
     est_at = [_naive_utc(e.at) for e in estimates]
     rep_at = [_naive_utc(r.at) for r in reports]
     start, end = _x_limits(est_at + rep_at)
+    est_x, rep_x = [_day(m) for m in est_at], [_day(m) for m in rep_at]
     y_low, y_high = _y_limits([v for e in estimates for v in (e.low, e.high)] + [r.score for r in reports])
 
     with RENDER_LOCK:
@@ -194,7 +201,7 @@ def history_png(
         widest = max(renderer.get_text_width_height_descent(n, font(_pt(BAND_PX)), ismath=False)[0] for n in names)
         left, right = 0.115, 1 - (widest + 36) / WIDTH_PX
         ax = fig.add_axes((left, 0.2, right - left, 0.68))
-        ax.set_xlim(start, end)
+        ax.set_xlim(_day(start), _day(end))
         ax.set_ylim(y_low, y_high)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -204,12 +211,12 @@ def history_png(
 
         _bands(ax, lang, y_low, y_high)
         if estimates:
-            _estimates(ax, estimates, est_at, reports, rep_at)
+            _estimates(ax, estimates, est_x, reports, rep_x)
         if reports:
-            _reports(ax, reports, rep_at, estimates, est_at)
+            _reports(ax, reports, rep_x, estimates, est_x)
 
         ticks = date_ticks(start, end, lang)
-        ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(m) for m, _ in ticks]))
+        ax.xaxis.set_major_locator(FixedLocator([_day(m) for m, _ in ticks]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda _x, pos: ticks[pos][1] if pos < len(ticks) else ""))
         for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
             label.set_fontproperties(font(_pt(TICK_PX)))
@@ -251,23 +258,22 @@ def _band_name(band: tuple[str, int, int, str, str], lang: Lang) -> str:
     return band[3] if lang == "zh" else band[4]
 
 
-def _line_at(moment: datetime, estimates: Sequence[Estimate], at: Sequence[datetime]) -> float | None:
-    """The estimate line's height at ``moment`` (None where the line does not reach)."""
-    if not estimates or not at[0] <= moment <= at[-1]:
+def _line_at(day: float, estimates: Sequence[Estimate], at: Sequence[float]) -> float | None:
+    """The estimate line's height on ``day`` (None where the line does not reach)."""
+    if not estimates or not at[0] <= day <= at[-1]:
         return None
-    x = [mdates.date2num(m) for m in at]
-    return float(np.interp(mdates.date2num(moment), x, [e.score for e in estimates]))
+    return float(np.interp(day, at, [e.score for e in estimates]))
 
 
 def _estimates(
     ax: Axes,
     estimates: Sequence[Estimate],
-    at: Sequence[datetime],
+    at: Sequence[float],
     reports: Sequence[Report],
-    reported_at: Sequence[datetime],
+    reported_at: Sequence[float],
 ) -> None:
     lows, highs, scores = [e.low for e in estimates], [e.high for e in estimates], [e.score for e in estimates]
-    if at[-1] - at[0] < timedelta(days=MIN_SPAN_DAYS / 2):
+    if at[-1] - at[0] < MIN_SPAN_DAYS / 2:
         # Points hours apart would make the shaded band a sliver: each range is a bar instead.
         ax.vlines(at, lows, highs, color=ACCENT, alpha=0.2, linewidth=24, zorder=3)
     else:
@@ -276,11 +282,7 @@ def _estimates(
     # The latest estimate's number: above its point, unless the line comes down to it or a report
     # close by in time sits above it.
     last, span = estimates[-1], (ax.get_xlim()[1] - ax.get_xlim()[0])
-    near = [
-        r.score
-        for r, moment in zip(reports, reported_at, strict=True)
-        if abs(mdates.date2num(moment) - mdates.date2num(at[-1])) < span * 0.08
-    ]
+    near = [r.score for r, day in zip(reports, reported_at, strict=True) if abs(day - at[-1]) < span * 0.08]
     came_down = len(estimates) > 1 and estimates[-2].score > last.score
     above = not came_down and not any(score >= last.score for score in near)
     _value(ax, at[-1], last.score, ACCENT, above)
@@ -289,24 +291,24 @@ def _estimates(
 def _reports(
     ax: Axes,
     reports: Sequence[Report],
-    at: Sequence[datetime],
+    at: Sequence[float],
     estimates: Sequence[Estimate],
-    estimated_at: Sequence[datetime],
+    estimated_at: Sequence[float],
 ) -> None:
     scores = [r.score for r in reports]
     ax.plot(at, scores, linestyle="none", marker="D", markersize=15, color=REPORTED, markeredgecolor="white", zorder=6)
     if len(reports) > MAX_VALUE_LABELS:
         return
-    for moment, score in zip(at, scores, strict=True):
+    for day, score in zip(at, scores, strict=True):
         # On the side away from the estimate line, so the number never sits on it.
-        line = _line_at(moment, estimates, estimated_at)
-        _value(ax, moment, score, REPORTED, line is None or score >= line)
+        line = _line_at(day, estimates, estimated_at)
+        _value(ax, day, score, REPORTED, line is None or score >= line)
 
 
-def _value(ax: Axes, moment: datetime, score: int, colour: str, above: bool) -> None:
+def _value(ax: Axes, day: float, score: int, colour: str, above: bool) -> None:
     ax.annotate(
         str(score),
-        (moment, score),
+        (day, score),
         xytext=(0, 18 if above else -18),
         textcoords="offset pixels",
         fontproperties=font(_pt(VALUE_PX)),

@@ -33,7 +33,7 @@ def pixels_png(pixels: np.ndarray) -> bytes:
     rows[:, 0] = _FILTER_NONE  # each scanline starts with its filter type
     rows[:, 1:] = pixels.reshape(height, width * channels)
     header = struct.pack(">IIBBBBB", width, height, 8, _COLOUR_TYPES[channels], 0, 0, 0)
-    data = zlib.compress(rows, COMPRESS_LEVEL)
+    data = zlib.compress(rows.data, COMPRESS_LEVEL)
     return SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 
 

@@ -91,7 +91,7 @@ def _overlaps(a: Box, b: Box, pad: float = 0.0) -> bool:
     return a[0] - pad < b[2] and b[0] - pad < a[2] and a[1] - pad < b[3] and b[1] - pad < a[3]
 
 
-def validate(labels: Sequence[str], grades: Sequence[int | None]) -> list[int | None]:
+def validate(labels: Sequence[str], grades: Sequence[object]) -> list[int | None]:
     """Grades as ints 0-100 (``None``: not asked yet), one per label, at least three axes."""
     if len(labels) != len(grades):
         raise ValueError(f"radar chart needs one grade per label: {len(labels)} labels, {len(grades)} grades")
@@ -104,9 +104,10 @@ def validate(labels: Sequence[str], grades: Sequence[int | None]) -> list[int | 
             continue
         if isinstance(grade, bool) or not isinstance(grade, Integral):
             raise ValueError(f"grade for {label!r} must be an integer 0-100 or None, got {grade!r}")
-        if not 0 <= grade <= 100:
-            raise ValueError(f"grade for {label!r} must be within 0-100, got {grade}")
-        checked.append(int(grade))
+        value = int(grade)
+        if not 0 <= value <= 100:
+            raise ValueError(f"grade for {label!r} must be within 0-100, got {value}")
+        checked.append(value)
     return checked
 
 
@@ -270,7 +271,8 @@ class _Background:
 @lru_cache(maxsize=1024)
 def _measure(renderer: RendererAgg, text: str, size_px: float) -> tuple[float, float, float]:
     """Measuring is a quarter millisecond of font layout; grades and ring numbers repeat, so it is kept."""
-    return renderer.get_text_width_height_descent(text, font(_pt(size_px)), ismath=False)
+    width, height, descent = renderer.get_text_width_height_descent(text, font(_pt(size_px)), ismath=False)
+    return float(width), float(height), float(descent)
 
 
 @lru_cache(maxsize=4)

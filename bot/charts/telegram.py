@@ -9,6 +9,7 @@ dropped and the picture uploaded again.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
@@ -21,9 +22,9 @@ logger = logging.getLogger(__name__)
 CHART_CACHE = "chart_cache"
 
 
-def chart_cache_of(application: Application) -> ChartCache:
+def chart_cache_of(application: Application[Any, Any, Any, Any, Any, Any]) -> ChartCache:
     """The application's chart cache (one per bot: a ``file_id`` belongs to the bot that got it)."""
-    cache = application.bot_data.get(CHART_CACHE)
+    cache: ChartCache | None = application.bot_data.get(CHART_CACHE)
     if cache is None:
         cache = application.bot_data[CHART_CACHE] = ChartCache()
     return cache

@@ -62,14 +62,23 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
             await send_screen(update, context, chat.id, reply)
         elif isinstance(reply, EditMessage):
             await edit_screen(update, context, chat.id, reply)
-        elif isinstance(reply, Photo) and not isinstance(reply.png, bytes):
-            cache = chart_cache_of(context.application)
-            kwargs = {"caption": reply.caption, "filename": reply.filename, "reply_markup": markup(reply.keyboard)}
-            await send_chart(context.bot, cache, chat.id, reply.png, **kwargs)
         elif isinstance(reply, Photo):
-            await context.bot.send_photo(
-                chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=markup(reply.keyboard)
-            )
+            keyboard = markup(reply.keyboard)
+            if isinstance(reply.png, bytes):
+                await context.bot.send_photo(
+                    chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
+                )
+            else:  # a chart: by file_id if Telegram has it, else drawn and uploaded
+                cache = chart_cache_of(context.application)
+                await send_chart(
+                    context.bot,
+                    cache,
+                    chat.id,
+                    reply.png,
+                    caption=reply.caption,
+                    filename=reply.filename,
+                    reply_markup=keyboard,
+                )
         elif isinstance(reply, Document):
             await context.bot.send_document(chat.id, reply.content, filename=reply.filename, caption=reply.caption)
 

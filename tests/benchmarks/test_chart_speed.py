@@ -18,6 +18,7 @@ def load_benchmark():
 def test_the_tiny_run_measures_every_figure(capsys):
     results = load_benchmark().main(["--tiny"])
     printed = capsys.readouterr().out
+    assert printed.startswith("--tiny")
     for figure in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)"):
         assert figure in printed
     assert results.cached_renders == 0  # a repeated radar is never drawn
