@@ -16,6 +16,7 @@ from typing import Literal, TypeGuard, get_args
 
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
+from scoring.structure import complete, consistent_after_change, implied_answers, settled
 
 Path = Literal["quick", "full", "edit"]
 """The quick check, the full profile, or ``edit``: one question asked again to change its answer.
@@ -89,24 +90,60 @@ def new_nonce() -> str:
 
 
 def path_questions(path: Path, answered: dict[str, Answer]) -> tuple[str, ...]:
-    """The unanswered questions of a path, in questionnaire order."""
-    return tuple(qid for qid in _path_ids(path) if qid not in answered)
+    """The questions of a path still open (unanswered, and not settled by an answer), in questionnaire order."""
+    return tuple(qid for qid in _path_ids(path) if qid not in answered and not settled(qid, answered))
 
 
 def _path_ids(path: str) -> tuple[str, ...]:
     return QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
 
 
-def progress(path: str, queue_length: int, index: int) -> tuple[int, int]:
+def progress(path: str, queue: tuple[str, ...], index: int, answers: dict[str, Answer]) -> tuple[int, int]:
     """Position and total over the whole path, so a resumed check shows "7/10", not "1/4".
 
-    The queue holds only what was unanswered when the path started; the questions answered
-    before count as done.
+    The queue holds only what was open when the path started; the questions answered before
+    count as done. A question an answer settles is never asked, so it counts nowhere: after
+    "no credit card" the quick check is 9 questions long, not 10.
     """
-    if path == "edit":
-        return index + 1, queue_length
-    total = len(_path_ids(path))
-    return total - queue_length + index + 1, total
+    ids = queue if path == "edit" else _path_ids(path)
+    total = sum(1 for qid in ids if not settled(qid, answers))
+    remaining = sum(1 for qid in queue[index + 1 :] if not settled(qid, answers))
+    return total - remaining, total
+
+
+def _open_position(queue: tuple[str, ...], position: int, step: int, answers: dict[str, Answer]) -> int:
+    """The first position from ``position`` on (``step`` +1 forward, -1 back) whose question is not settled.
+
+    Past either end of the queue when every question that way is settled.
+    """
+    while 0 <= position < len(queue) and settled(queue[position], answers):
+        position += step
+    return position
+
+
+def _after_answer(
+    answers: dict[str, Answer], answer: NewAnswer, path: str | None, queue: tuple[str, ...]
+) -> tuple[dict[str, Answer], tuple[str, ...], tuple[str, ...]]:
+    """The stored answers after ``answer`` (kept consistent), the answers to delete, and the queue.
+
+    ``scoring.structure.consistent_after_change`` decides: answers the old value settled or the
+    new one contradicts are deleted. Implied answers are never stored (they are derived), so a
+    changed answer cannot leave a stale one behind. When a single answer is being changed
+    (``edit``), the questions it opens again (no longer settled, or deleted) are asked next.
+    """
+    consistent = consistent_after_change(answers, answer.question_id, answer.value)
+    dropped = tuple(qid for qid in answers if qid not in consistent)
+    stored = {qid: v for qid, v in answers.items() if qid not in dropped} | {answer.question_id: answer.value}
+    if path != "edit":
+        return stored, dropped, queue
+    before = complete(answers)
+    now_implied = implied_answers(stored)
+    reopened = tuple(
+        q.id
+        for q in QUESTIONS
+        if q.id in before and q.id not in stored and q.id not in now_implied and q.id not in queue
+    )
+    return stored, dropped, queue + reopened
 
 
 class DialogEngine:
@@ -127,14 +164,14 @@ class DialogEngine:
         question_id = dialog.question_id
         assert question_id is not None and dialog.path is not None
         answers = await self.storage.answers(user_id)
-        position, total = progress(dialog.path, len(dialog.queue), dialog.position)
+        position, total = progress(dialog.path, dialog.queue, dialog.position, answers)
         return Ask(
             question=QUESTION_BY_ID[question_id],
             position=position,
             total=total,
             path=_stored_path(dialog.path),
             nonce=dialog.nonce,
-            current=answers.get(question_id),
+            current=complete(answers).get(question_id),
         )
 
     # ---- starting --------------------------------------------------------------------
@@ -147,19 +184,20 @@ class DialogEngine:
         running = await self.current(user_id)
         if running is not None and (path == "quick" or running.path == path):
             return running
-        queue = path_questions(path, await self.storage.answers(user_id))
+        answers = await self.storage.answers(user_id)
+        queue = path_questions(path, answers)
         if not queue:
             return Finished(path)
         nonce = new_nonce()
         await self.storage.start_dialog(user_id, path, queue, nonce)
-        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
+        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, queue, 0, answers), path, nonce)
 
     async def change_answer(self, user_id: int, question_id: str) -> Ask:
         """Ask one question again so its answer can be changed (from the profile)."""
         nonce = new_nonce()
         await self.storage.start_dialog(user_id, "edit", (question_id,), nonce)
         answers = await self.storage.answers(user_id)
-        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, answers.get(question_id))
+        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, complete(answers).get(question_id))
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
@@ -200,8 +238,18 @@ class DialogEngine:
         answer = NewAnswer(ask.question.id, value, source)
         return await self._move(user_id, dialog, dialog.position + 1, answer)
 
-    async def _move(self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None) -> Moved:
-        finished = position >= len(dialog.queue)
+    async def _move(
+        self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None, step: int = 1
+    ) -> Moved:
+        """Store ``answer`` (if any) and go to ``position``, passing over questions an answer settles."""
+        answers = await self.storage.answers(user_id)
+        queue, dropped = dialog.queue, ()
+        if answer is not None:
+            answers, dropped, queue = _after_answer(answers, answer, dialog.path, queue)
+        position = _open_position(queue, position, step, answers)
+        if position < 0:  # /back with only settled questions before: stay where we are
+            return Rejected("first_question", await self._ask(user_id, dialog))
+        finished = position >= len(queue)
         moved = await self.storage.step(
             user_id,
             dialog.nonce,
@@ -209,6 +257,8 @@ class DialogEngine:
             position=position,
             nonce=new_nonce(),
             answer=answer,
+            dropped=dropped,
+            queue=None if queue == dialog.queue else queue,
         )
         if not moved:  # another update moved the dialog first: this input is out of date
             return Rejected("stale", await self.current(user_id))
@@ -226,7 +276,7 @@ class DialogEngine:
             return Rejected("no_question", None)
         if dialog.position == 0:
             return Rejected("first_question", await self._ask(user_id, dialog))
-        return await self._move(user_id, dialog, dialog.position - 1)
+        return await self._move(user_id, dialog, dialog.position - 1, step=-1)
 
     async def skip(self, user_id: int) -> Moved:
         """Leave the question as it is (unanswered, or its earlier answer) and go on."""

@@ -19,6 +19,7 @@ from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
+from scoring.structure import GROUP_NAMES, LINKS, implied_answers
 from templates import render
 
 PROFILE_ROW = 6
@@ -112,18 +113,42 @@ def score_keyboard(lang: Lang, answered: int) -> Keyboard:
 
 
 def profile_screen(answers: Mapping[str, Answer], lang: Lang) -> Screen:
-    """Every question with the stored answer, and a numbered button to change each."""
-    items = [
-        {
-            "number": number,
-            "prompt": q.prompt(lang),
-            "answer": None if q.id not in answers else answer_label(q.id, answers[q.id], lang),
-        }
-        for number, q in enumerate(QUESTIONS, start=1)
-    ]
+    """Every question with the stored answer, and a numbered button to change each.
+
+    An answer another one settles (``scoring.structure``) shows as implied, with the answer it
+    follows from; changing it is allowed (the dialog keeps the profile consistent).
+    """
+    given = dict(answers)
+    implied = implied_answers(given)
+    items = []
+    for number, q in enumerate(QUESTIONS, start=1):
+        value = given.get(q.id, implied.get(q.id))
+        items.append(
+            {
+                "number": number,
+                "prompt": q.prompt(lang),
+                "answer": None if value is None else answer_label(q.id, value, lang),
+                "implied_from": implied_source(q.id, given, lang) if q.id in implied else None,
+            }
+        )
     buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
     keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
-    return Screen(render(lang, "bot_profile.html.j2", items=items, answered=len(answers)), keyboard)
+    text = render(lang, "bot_profile.html.j2", items=items, answered=len(given), implied=len(implied))
+    return Screen(text, keyboard)
+
+
+def implied_source(question_id: str, answers: Mapping[str, Answer], lang: Lang) -> str:
+    """The given answer that settles ``question_id``, in words ("No credit card yet")."""
+    link = next(
+        link
+        for link in LINKS
+        if link.then_id == question_id
+        and link.when_id in answers
+        and type(answers[link.when_id]) is type(link.when_value)
+        and answers[link.when_id] == link.when_value
+    )
+    named = GROUP_NAMES.get((link.when_id, link.when_value))
+    return named[lang] if named else answer_label(link.when_id, link.when_value, lang)
 
 
 def language_screen(lang: Lang) -> Screen:

@@ -49,7 +49,7 @@ async def typed(session: Session, text: str) -> list[Reply]:
     replies: list[Reply] = []
     if isinstance(step, Ask | Finished) and step.stored and before and before.message_id is not None:
         # Take the buttons off the question that was just answered by typing.
-        replies.append(EditMessage(answered(before, step, session), before.message_id))
+        replies.append(EditMessage(await answered(before, step, session), before.message_id))
     return replies + await after(session, step)
 
 
@@ -69,7 +69,7 @@ async def answer_tapped(session: Session, tap: AnswerTap) -> list[Reply]:
     if isinstance(step, Rejected):
         return [Notice(notice(session.lang, step.reason)), *await after(session, step)]
     assert before is not None
-    return [EditMessage(answered(before, step, session)), *await after(session, step)]
+    return [EditMessage(await answered(before, step, session)), *await after(session, step)]
 
 
 async def forged(session: Session) -> list[Reply]:
@@ -78,10 +78,15 @@ async def forged(session: Session) -> list[Reply]:
     return [Notice(notice(session.lang, "forged")), *await after(session, again)]
 
 
-def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
-    """The question just answered, with its answer and without buttons."""
+async def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
+    """The question just answered, with its answer and without buttons.
+
+    Counted against the answers as they are now: an answer that settles later questions
+    shortens the path it is shown on.
+    """
     assert step.stored is not None and before.path is not None
-    position, total = progress(before.path, len(before.queue), before.position)
+    answers = await session.storage.answers(session.user_id)
+    position, total = progress(before.path, before.queue, before.position, answers)
     return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, session.lang)
 
 

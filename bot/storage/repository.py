@@ -173,19 +173,31 @@ class Storage:
         position: int,
         nonce: str,
         answer: NewAnswer | None = None,
+        dropped: tuple[str, ...] = (),
+        queue: tuple[str, ...] | None = None,
     ) -> bool:
         """Move the dialog (and store an answer) only if it still shows ``expected_nonce``.
 
-        Returns ``False`` and changes nothing when another update got there first.
+        ``dropped`` answers (ones the new answer contradicts or no longer settles) are deleted
+        and ``queue`` (questions the answer opened) replaces the path's in the same transaction,
+        so the profile is never seen half changed. Returns ``False`` and changes nothing when
+        another update got there first.
         """
+        values: dict[str, Any] = {"path": path, "position": position, "nonce": nonce, "message_id": None}
+        if queue is not None:
+            values["queue"] = list(queue)
         async with self.sessions.begin() as session:
             moved = await session.execute(
                 update(DialogState)
                 .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
-                .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
+                .values(**values, updated_at=utcnow())
             )
             if _changed(moved) != 1:
                 return False
+            if dropped:
+                await session.execute(
+                    delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(dropped))
+                )
             if answer is not None:
                 await session.merge(
                     StoredAnswer(

@@ -25,7 +25,8 @@ from bot.advisor import Advisor
 from bot.application import build_application
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
-from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+from scoring.questions import QUESTION_BY_ID, QUICK_IDS, Answer
+from scoring.structure import settled
 
 TOKEN = "123456789:TEST-token-never-sent-anywhere"
 EPOCH = 1_735_000_000
@@ -364,10 +365,22 @@ def sent_texts(calls: list[Call]) -> list[str]:
     return [plain(c.text) for c in calls if c.method in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}]
 
 
-async def answer_quick(user: TelegramUser, picks: dict[str, int] | None = None, lang: str = "en") -> list[Call]:
-    """Play the quick check, tapping choice ``picks[question id]`` (default: the second) of each question."""
-    calls = await user.send("/start")
+def quick_answers(picks: dict[str, int] | None = None) -> dict[str, Answer]:
+    """The answers ``answer_quick`` gives with these picks: a question an earlier pick settles is not asked."""
+    given: dict[str, Answer] = {}
     for qid in QUICK_IDS:
-        choice = QUESTION_BY_ID[qid].choices[(picks or {}).get(qid, 1)]
-        calls = await user.tap(choice.label(lang))
+        if not settled(qid, given):
+            given[qid] = QUESTION_BY_ID[qid].levels[(picks or {}).get(qid, 1)]
+    return given
+
+
+async def answer_quick(user: TelegramUser, picks: dict[str, int] | None = None, lang: str = "en") -> list[Call]:
+    """Play the quick check, tapping choice ``picks[question id]`` (default: the second) of each question.
+
+    A question an earlier pick settles is not asked (``scoring.structure``), so it is not tapped.
+    """
+    calls = await user.send("/start")
+    for qid, value in quick_answers(picks).items():
+        question = QUESTION_BY_ID[qid]
+        calls = await user.tap(question.choices[question.levels.index(value)].label(lang))
     return calls

@@ -8,7 +8,7 @@ from bot.flows.advice import advisable
 from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
-from tests.bot.telegram_testkit import answer_quick
+from tests.bot.telegram_testkit import answer_quick, quick_answers
 
 
 async def test_switching_language_mid_question(bot, storage):
@@ -57,14 +57,14 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
     assert data["reminders"][0]["due_at"].endswith("+00:00")
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
-    assert {a["question_id"] for a in data["answers"]} == set(QUICK_IDS)
+    assert {a["question_id"] for a in data["answers"]} == set(quick_answers())
     assert all(a["source"] == "button" and a["answered_at"] for a in data["answers"])
     assert data["score_snapshots"][0]["model_version"] == load_scorecard().version
     assert data["dialog"]["path"] is None
     text = content.decode()
     for private in ("Xiaoming", "li_private", "first_name", "username", "/score", "/start"):
         assert private not in text
-    assert f"{len(QUICK_IDS)} answers" in calls[0].text and "1 reminder," in calls[0].text
+    assert f"{len(quick_answers())} answers" in calls[0].text and "1 reminder," in calls[0].text
 
 
 async def test_forget_asks_first_then_deletes_every_row(bot, storage):
@@ -80,7 +80,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     assert "1 reminder," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
     await user.tap("Keep my data")
-    assert (await storage.count_rows(user.id))["answers"] == len(QUICK_IDS)
+    assert (await storage.count_rows(user.id))["answers"] == len(quick_answers())
     await user.send("/forget")
     calls = await user.tap("🗑 Yes, delete everything")
     assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
@@ -88,7 +88,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     assert await storage.count_rows(user.id) == dict.fromkeys(Base.metadata.tables, 0)
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
-    assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1 and everyone["reminders"] == 1
+    assert everyone["answers"] == len(quick_answers()) and everyone["users"] == 1 and everyone["reminders"] == 1
 
 
 async def test_forget_in_chinese(bot):

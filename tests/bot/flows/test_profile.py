@@ -1,14 +1,15 @@
 """``/profile``: every answer, and changing any one of them."""
 
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
-from tests.bot.telegram_testkit import answer_quick, plain
+from tests.bot.telegram_testkit import answer_quick, plain, quick_answers
 
 
 async def test_profile_lists_every_question_with_its_answer_and_a_button(bot, storage):
     user = bot.user()
-    await answer_quick(user)
+    await answer_quick(user, {"credit_cards": 2})  # 1-2 cards: every quick question is asked
     calls = await user.send("/profile")
     text = plain(calls[0].text)
+    assert len(quick_answers({"credit_cards": 2})) == len(QUICK_IDS)
     assert f"({len(QUICK_IDS)} of {len(QUESTIONS)})" in text
     for number, question in enumerate(QUESTIONS, start=1):
         assert f"{number}. {question.en}" in text

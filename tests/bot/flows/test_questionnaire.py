@@ -29,12 +29,12 @@ async def answer_quick(user, count=None, choice=-1):
 
 async def test_the_quick_check_ends_with_the_score_straight_away(bot, storage):
     user = bot.user()
-    calls = await answer_quick(user, choice=1)
+    calls = await answer_quick(user, choice=-1)
     methods = [c.method for c in calls]
     assert methods == ["answerCallbackQuery", "editMessageText", "sendMessage", "sendPhoto"]
     assert "Done!" in calls[2].text and "Estimated Sesame score" in calls[2].text
     answers = await storage.answers(user.id)
-    assert answers == {q.id: q.levels[1] for q in QUICK}
+    assert answers == {q.id: q.levels[-1] for q in QUICK}
     assert (await storage.dialog(user.id)).path is None
     assert len(await storage.snapshots(user.id)) == 1
 
