@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import ClassVar
 
+from advice.feasibility import RECORD_ACTIONS
 from scoring.i18n import LANGUAGES, Lang, is_language
 from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
@@ -220,7 +221,36 @@ class ReminderTap:
         return cls(_action(match.group(1), bounds), match.group(2) == "1", match.group(2) == "x")
 
 
-Tap = AnswerTap | ChangeAnswerTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap
+@dataclass(frozen=True)
+class OwnedTap:
+    """Whether the user has a record-if-true item (a vehicle...), asked under ``/advice`` or changed in ``/profile``.
+
+    The answer is in the data (not a toggle), so a tap repeated says the same again.
+    ``in_profile`` tells which screen to show afterwards.
+    """
+
+    PREFIX: ClassVar[str] = "o"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([yn])([ap])")
+
+    question_id: str
+    owned: bool
+    in_profile: bool = False
+
+    def data(self) -> str:
+        """The button's callback data."""
+        answer, where = "y" if self.owned else "n", "p" if self.in_profile else "a"
+        return _checked(f"{self.PREFIX}:{QUESTION_IDS.index(self.question_id)}:{answer}{where}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> OwnedTap:
+        """The tap the checked data stands for (only a record-if-true question)."""
+        question = _question(match.group(1))
+        if question not in RECORD_ACTIONS:
+            raise ForgedData("not a record-if-true item")
+        return cls(question, match.group(2) == "y", match.group(3) == "p")
+
+
+Tap = AnswerTap | ChangeAnswerTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap | OwnedTap
 TAP_KINDS: tuple[type[Tap], ...] = (
     AnswerTap,
     ChangeAnswerTap,
@@ -230,6 +260,7 @@ TAP_KINDS: tuple[type[Tap], ...] = (
     StepsTap,
     WhatIfTap,
     ReminderTap,
+    OwnedTap,
 )
 """Every kind of button; a new kind is a class above and a line here (and its flow in the registry)."""
 KIND_BY_PREFIX: dict[str, type[Tap]] = {kind.PREFIX: kind for kind in TAP_KINDS}

@@ -25,13 +25,14 @@ from bot.callbacks import (
     ForgedData,
     ForgetTap,
     LanguageTap,
+    OwnedTap,
     ReminderTap,
     StepsTap,
     Tap,
     WhatIfTap,
     decode,
 )
-from bot.flows import account, advice, guide, profile, questionnaire, reminders, score, whatif
+from bot.flows import account, advice, guide, profile, questionnaire, record_items, reminders, score, whatif
 from bot.flows.session import Session
 from bot.replies import Reply
 from bot.screens import command_description
@@ -97,6 +98,7 @@ BUTTONS: dict[type[Tap], ButtonFlow] = {
     StepsTap: advice.steps_tapped,
     WhatIfTap: whatif.toggled,
     ReminderTap: reminders.tapped,
+    OwnedTap: record_items.tapped,
 }
 """Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
 

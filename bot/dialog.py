@@ -132,7 +132,12 @@ def _after_answer(
     (``edit``), the questions it opens again (no longer settled, or deleted) are asked next.
     """
     consistent = consistent_after_change(answers, answer.question_id, answer.value)
-    dropped = tuple(qid for qid in answers if qid not in consistent)
+    # Dropped: gone from the consistent profile, or there only as the new answer's implied value.
+    dropped = tuple(
+        qid
+        for qid, v in answers.items()
+        if qid not in consistent or type(consistent[qid]) is not type(v) or consistent[qid] != v
+    )
     stored = {qid: v for qid, v in answers.items() if qid not in dropped} | {answer.question_id: answer.value}
     if path != "edit":
         return stored, dropped, queue
@@ -243,7 +248,8 @@ class DialogEngine:
     ) -> Moved:
         """Store ``answer`` (if any) and go to ``position``, passing over questions an answer settles."""
         answers = await self.storage.answers(user_id)
-        queue, dropped = dialog.queue, ()
+        queue = dialog.queue
+        dropped: tuple[str, ...] = ()
         if answer is not None:
             answers, dropped, queue = _after_answer(answers, answer, dialog.path, queue)
         position = _open_position(queue, position, step, answers)

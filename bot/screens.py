@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from advice import ACTIONS
-from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, ReminderTap
+from advice import ACTION_BY_ID, ACTIONS
+from advice.feasibility import RECORD_ACTIONS
+from advice.ranking import RankedAction
+from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap, ReminderTap
 from bot.dialog import Ask, InputProblem
 from bot.reminder_schedule import due_view
 from bot.replies import Button, Keyboard, Screen
@@ -22,6 +24,7 @@ from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
 from scoring.structure import GROUP_NAMES, LINKS, implied_answers
 from templates import render
 
+QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
 PROFILE_ROW = 6
 """Numbered profile buttons per row: 27 questions fit in five rows."""
 
@@ -112,12 +115,25 @@ def score_keyboard(lang: Lang, answered: int) -> Keyboard:
     return (tuple(first), tuple(second))
 
 
-def profile_screen(answers: Mapping[str, Answer], lang: Lang) -> Screen:
+def profile_screen(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, bool] | None = None) -> Screen:
     """Every question with the stored answer, and a numbered button to change each.
 
     An answer another one settles (``scoring.structure``) shows as implied, with the answer it
-    follows from; changing it is allowed (the dialog keeps the profile consistent).
+    follows from; changing it is allowed (the dialog keeps the profile consistent). What the
+    user said about record-if-true items (``owned``) is listed too, each with a button to change it.
     """
+    view = profile_view(answers, lang, owned or {})
+    buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
+    keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
+    flips = tuple(
+        (Button(button_label(lang, "owned_flip", title=i["title"]), OwnedTap(i["id"], not i["owned"], True).data()),)
+        for i in view["owned"]
+    )
+    return Screen(render(lang, "bot_profile.html.j2", **view), keyboard + flips)
+
+
+def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, bool]) -> dict[str, Any]:
+    """The context of ``bot_profile``: each question's answer (given or implied), and the record items."""
     given = dict(answers)
     implied = implied_answers(given)
     items = []
@@ -131,10 +147,12 @@ def profile_screen(answers: Mapping[str, Answer], lang: Lang) -> Screen:
                 "implied_from": implied_source(q.id, given, lang) if q.id in implied else None,
             }
         )
-    buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
-    keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
-    text = render(lang, "bot_profile.html.j2", items=items, answered=len(given), implied=len(implied))
-    return Screen(text, keyboard)
+    said = [
+        {"id": qid, "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": has}
+        for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
+        if qid in RECORD_ACTIONS
+    ]
+    return {"items": items, "answered": len(given), "implied": len(implied), "owned": said}
 
 
 def implied_source(question_id: str, answers: Mapping[str, Answer], lang: Lang) -> str:
@@ -200,3 +218,17 @@ def no_answers_screen(lang: Lang) -> Screen:
 def text_screen(lang: Lang, name: str, keyboard: Iterable[tuple[Button, ...]] = (), **context: Any) -> Screen:
     """Any other message: one template, no logic."""
     return Screen(render(lang, name, **context), tuple(keyboard))
+
+
+def owned_question_screen(item: RankedAction, lang: Lang, left: int) -> Screen:
+    """Ask once whether the user has a record-if-true item: "Yes, I have it" counts it, "No" retires it.
+
+    ``left`` is how many such questions remain after this one.
+    """
+    question_id = item.action.questions[0]
+    row = (
+        Button(button_label(lang, "owned_yes"), OwnedTap(question_id, True).data()),
+        Button(button_label(lang, "owned_no"), OwnedTap(question_id, False).data()),
+    )
+    text = render(lang, "bot_record_item.html.j2", question_id=question_id, gain=item.gain, left=left)
+    return Screen(text, (row,))

@@ -11,6 +11,7 @@ command or button runs which flow is declared once, in the registry ``bot.comman
 | ``advice`` | ``/advice``: the ranked actions and their how-to steps |
 | ``whatif`` | ``/whatif``: toggle actions, see the projected score |
 | ``profile`` | ``/profile``: every answer, and changing one |
+| ``record_items`` | whether the user has a record-if-true item (asked under ``/advice``, changed in ``/profile``) |
 | ``reminders`` | ``/reminders``, the reminder buttons, and the message a due reminder sends |
 | ``account`` | ``/language``, ``/export``, ``/forget`` |
 | ``guide`` | ``/help``, unknown commands, the apology when something failed |

@@ -8,7 +8,8 @@ from bot.callbacks import ReminderTap, StepsTap
 from bot.flows.session import Session
 from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
-from bot.screens import button_label, no_answers_screen
+from bot.screens import button_label, no_answers_screen, owned_question_screen
+from bot.storage import record_items
 from scoring.questions import Answer
 from scoring.structure import contradictions
 from templates import render
@@ -31,20 +32,34 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
 
 
 async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:
-    """The user's answers as the advice reads them, and the actions ranked; ``None`` before any answer."""
+    """The user's answers as the advice reads them, and the actions ranked; ``None`` before any answer.
+
+    Record-if-true items count as the user said (``bot.storage.record_items``).
+    """
     answers = await session.storage.answers(session.user_id)
     if not answers:
         return None
     answers = advisable(answers)
-    return answers, rank(session.card, answers)
+    return answers, rank(session.card, answers, owned=await record_items.owned(session.storage, session.user_id))
 
 
 async def show(session: Session) -> list[Reply]:
-    """The ranked actions, each with a button that opens its how-to steps."""
+    """The ranked actions, each with a button that opens its how-to steps; then one record item to ask about."""
     planned = await plan_for(session)
     if planned is None:
         return [no_answers_screen(session.lang)]
-    return [advice_screen(planned[1], session)]
+    asking = owned_question(planned[1], session)
+    return [advice_screen(planned[1], session), *([asking] if asking else [])]
+
+
+def owned_question(plan: Plan, session: Session) -> Screen | None:
+    """Whether the user has the first "If you have these" item, asked once (``bot.flows.record_items``).
+
+    ``plan.if_you_have`` holds exactly the items the user has said nothing about yet.
+    """
+    if not plan.if_you_have:
+        return None
+    return owned_question_screen(plan.if_you_have[0], session.lang, len(plan.if_you_have) - 1)
 
 
 async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:

@@ -6,11 +6,14 @@ from bot.callbacks import ChangeAnswerTap
 from bot.flows.session import Session
 from bot.replies import Reply
 from bot.screens import profile_screen, question_screen
+from bot.storage import record_items
 
 
 async def show(session: Session) -> list[Reply]:
     """Every answer, with a numbered button to change each."""
-    return [profile_screen(await session.storage.answers(session.user_id), session.lang)]
+    answers = await session.storage.answers(session.user_id)
+    owned = await record_items.owned(session.storage, session.user_id)
+    return [profile_screen(answers, session.lang, owned)]
 
 
 async def change_answer(session: Session, tap: ChangeAnswerTap) -> list[Reply]:

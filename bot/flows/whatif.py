@@ -9,6 +9,7 @@ from bot.flows.advice import ACTION_INDEX, plan_for
 from bot.flows.session import Session
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
+from bot.storage import record_items
 from templates import render
 
 
@@ -44,5 +45,6 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     chosen = [ACTIONS[i].id for i in order if i in picked]
     if not chosen:
         return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
-    projection = simulate(session.card, answers, chosen)
+    owned = await record_items.owned(session.storage, session.user_id)
+    projection = simulate(session.card, answers, chosen, owned)
     return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang)), keyboard)

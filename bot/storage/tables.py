@@ -1,8 +1,8 @@
-"""The five tables, and nothing about a user beyond what the score and the advice need.
+"""The six tables, and nothing about a user beyond what the score and the advice need.
 
 No names, usernames, phone numbers or message texts: a Telegram id to find the user again,
-a language to talk in, the answers, where the dialog stands, the scores shown so far and the
-reminders asked for.
+a language to talk in, the answers, where the dialog stands, the scores shown so far, the
+reminders asked for and which record-if-true items (a vehicle, a property) the user has.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -111,5 +111,22 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, User)
+class RecordItem(Base):
+    """Whether a user has a record-if-true item (a vehicle, a property...) not added to Sesame yet.
+
+    Not an answer: the questionnaire asks whether the item is *added* (that answer scores); this
+    says whether the person *has* it, which only the advice reads (``advice.feasibility``'s
+    ``owned``). ``owned`` true counts the item in the advice; false retires it for good (until
+    changed in ``/profile``). One row per user and record question.
+    """
+
+    __tablename__ = "record_items"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owned: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, RecordItem, User)
 """Every table holding user data, children first (the order ``/forget`` deletes in)."""

@@ -14,6 +14,7 @@ from bot.callbacks import (
     ForgedData,
     ForgetTap,
     LanguageTap,
+    OwnedTap,
     ReminderTap,
     StepsTap,
     WhatIfTap,
@@ -48,6 +49,8 @@ def test_the_other_buttons_round_trip():
         ReminderTap(N - 1, True),
         ReminderTap(0, False),
         ReminderTap(3, False, listed=True),
+        OwnedTap("vehicle", True),
+        OwnedTap("property", False, in_profile=True),
     ]
     for tap in taps:
         assert decode(tap.data(), BOUNDS) == tap
@@ -106,6 +109,10 @@ def test_a_command_button_reads_only_for_a_command_a_button_may_run():
         "r:0",
         "r::x",
         "r:0:X",
+        "o:0:ya",  # account_age is no record-if-true item
+        "o:17:y",
+        "o:17:xa",
+        "o:99:ya",
     ],
 )
 def test_forged_data_is_rejected(data):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from advice.catalogue import ACTIONS
+from advice.feasibility import RECORD_ACTIONS
 from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
+from bot.screens import profile_view
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTIONS, QUICK_IDS
 
@@ -116,16 +118,27 @@ def _cancelled(lang: str) -> list[Context]:
 
 @sample("bot_profile.html.j2")
 def _profile(lang: str) -> list[Context]:
-    answers = example_answers()
-    items = [
-        {
-            "number": n,
-            "prompt": q.prompt(lang),
-            "answer": answer_label(q.id, answers[q.id], lang) if q.id in answers else None,
-        }
-        for n, q in enumerate(QUESTIONS, start=1)
+    # The screen's own context: implied answers ("no credit card" settles two) and record items said.
+    no_cards = {**example_answers(), "credit_cards": "none"}
+    no_cards.pop("card_repayment", None)
+    no_cards.pop("card_bills", None)
+    return [
+        profile_view(example_answers(), lang, {}),
+        profile_view(no_cards, lang, {"vehicle": False, "property": True}),
     ]
-    return [{"items": items, "answered": len(answers)}]
+
+
+@sample("bot_record_item.html.j2")
+def _record_item(lang: str) -> list[Context]:
+    return [
+        {"question_id": qid, "gain": gain, "left": left}
+        for qid, gain, left in zip(RECORD_ACTIONS, (14, 20, 3, 9, 5, 2), (5, 4, 3, 2, 1, 0), strict=False)
+    ]
+
+
+@sample("bot_record_done.html.j2")
+def _record_done(lang: str) -> list[Context]:
+    return [{}]
 
 
 @sample(

@@ -5,6 +5,7 @@ import json
 
 from advice.ranking import rank
 from bot.flows.advice import advisable
+from bot.storage import record_items
 from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
@@ -53,7 +54,8 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     filename, content, _ = calls[0].files["document"]
     assert filename == "sesame-advisor-data.json"
     data = json.loads(content)
-    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders"}
+    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders", "record_items"}
+    assert data["record_items"] == []
     assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
     assert data["reminders"][0]["due_at"].endswith("+00:00")
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
@@ -75,6 +77,8 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await user.send("/score")
     await set_first_reminder(user, storage)
     await set_first_reminder(other, storage)
+    await record_items.set_owned(storage, user.id, "vehicle", False)
+    await record_items.set_owned(storage, other.id, "vehicle", True)
     assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
     calls = await user.send("/forget")
     assert "1 reminder," in calls[0].text
@@ -89,6 +93,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
     assert everyone["answers"] == len(quick_answers()) and everyone["users"] == 1 and everyone["reminders"] == 1
+    assert everyone["record_items"] == 1
 
 
 async def test_forget_in_chinese(bot):

@@ -1,0 +1,180 @@
+"""Issue 7 in the bot: the dialog never asks what an earlier answer settles, and the profile stays consistent.
+
+Each test runs on SQLite and on PostgreSQL (the ``storage`` fixture behind ``bot``).
+"""
+
+import re
+
+from sqlalchemy import select
+
+from advice import ACTION_BY_ID
+from advice.ranking import rank
+from bot.flows.advice import advisable
+from bot.storage.tables import StoredAnswer
+from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import contradictions, implied_answers
+from tests.bot.telegram_testkit import answer_quick, plain, quick_answers
+
+CARD = load_scorecard()
+PROGRESS = re.compile(r"(Quick check|Full profile) · (\d+)/(\d+)")
+#: Actions that add or use credit cards: never for a person who has none and cannot take on credit.
+CARD_ACTIONS = {"card_on_time", "credit_cards_3_5", "import_card_bills"}
+
+
+def asked(calls):
+    """The questions a reply asks (with their progress line), from the answer buttons' data."""
+    found = []
+    for call in calls:
+        if call.method != "sendMessage":
+            continue
+        data = [d for row in call.buttons for _, d in row if d.startswith("a:")]
+        if data:
+            question = QUESTIONS[int(data[0].split(":")[1])]
+            match = PROGRESS.search(plain(call.text))
+            found.append((question.id, match.groups() if match else None))
+    return found
+
+
+async def play(user, pick, first):
+    """Answer every question asked, from the replies ``first``, with ``pick(question)``; returns what was asked."""
+    calls, seen = first, []
+    while questions := asked(calls):
+        question_id, progress = questions[-1]
+        seen.append((question_id, progress))
+        question = QUESTION_BY_ID[question_id]
+        calls = await user.tap(question.choices[pick(question)].en)
+    return seen
+
+
+async def test_no_cards_never_asks_card_repayment_or_card_bills_and_the_profile_shows_them_implied(bot, storage):
+    user = bot.user()
+    picks = {"credit_cards": QUESTION_BY_ID["credit_cards"].levels.index("none")}
+    seen = await play(user, lambda q: picks.get(q.id, 1), await user.send("/start"))
+    seen += await play(user, lambda q: picks.get(q.id, 1), await user.send("/full"))
+    ids = [qid for qid, _ in seen]
+    assert "card_repayment" not in ids and "card_bills" not in ids
+    assert len(ids) == len(set(ids)) == len(QUESTIONS) - 2
+    # The counts stay truthful: the quick check is one shorter, the full profile two, both end at n/n.
+    quick = [p for _, p in seen if p[0] == "Quick check"]
+    full = [p for _, p in seen if p[0] == "Full profile"]
+    # Until "no credit card" the check counts the card repayment question; from then on it does not.
+    cards = ids.index("credit_cards")
+    assert [int(p[1]) for p in quick] == list(range(1, len(QUICK_IDS)))
+    assert [int(p[2]) for p in quick] == [len(QUICK_IDS)] * (cards + 1) + [len(QUICK_IDS) - 1] * (
+        len(quick) - cards - 1
+    )
+    assert full[-1][1:] == (str(len(QUESTIONS) - 2), str(len(QUESTIONS) - 2))
+    stored = await storage.answers(user.id)
+    assert "card_repayment" not in stored and "card_bills" not in stored  # implied answers are derived, not stored
+    text = plain((await user.send("/profile"))[0].text)
+    repayment = QUESTION_BY_ID["card_repayment"]
+    bills = QUESTION_BY_ID["card_bills"]
+    assert f"{repayment.en} I have no cards (implied, from: No credit card yet)" in text
+    assert f"{bills.en} Not bound (implied, from: No credit card yet)" in text
+    assert f"({len(stored)} of {len(QUESTIONS)}, 2 implied by them)" in text
+
+
+async def test_no_living_bills_never_asks_the_bill_address(bot, storage):
+    user = bot.user()
+    await answer_quick(user, {"credit_cards": 2})
+    seen = await play(user, lambda q: 0 if q.id == "living_bills" else 1, await user.send("/full"))
+    ids = [qid for qid, _ in seen]
+    assert "living_bills" in ids and "bill_address" not in ids
+    assert (await storage.answers(user.id))["living_bills"] == 0
+    text = plain((await user.send("/profile"))[0].text)
+    assert "I pay no bills through Alipay (implied, from: No living bills paid through Alipay)" in text
+
+
+async def test_the_quick_check_in_chinese_counts_without_the_settled_question(bot, storage):
+    user = bot.user(language_code="zh")
+    calls = await answer_quick(user, lang="zh")  # the second choice: no credit card
+    assert "card_repayment" not in await storage.answers(user.id)
+    done = [plain(c.text) for c in calls if c.method == "editMessageText"][-1]
+    total = len(quick_answers())
+    assert f"{total}/{total}" in done
+
+
+async def test_changing_no_cards_to_one_or_two_drops_the_implied_answers_and_asks_them(bot, storage):
+    user = bot.user()
+    await answer_quick(user)  # no credit card
+    await user.send("/profile")
+    calls = await user.tap(str(QUICK_IDS.index("credit_cards") + 1))
+    assert "✓ None" in calls[-1].labels
+    calls = await user.tap("1-2")
+    # The answers "no cards" settled are open again: asked right away, the repayment record first.
+    assert asked(calls)[-1][0] == "card_repayment"
+    assert "✓ I have no cards" not in calls[-1].labels
+    answers = await storage.answers(user.id)
+    assert answers["credit_cards"] == "one_two" and not contradictions(answers)
+    assert "card_repayment" not in implied_answers(answers)
+    calls = await user.tap("Always on time")
+    assert asked(calls)[-1][0] == "card_bills"
+    calls = await user.tap("Bound, no statements")
+    assert "Estimated Sesame score" in calls[-2].text
+    answers = await storage.answers(user.id)
+    assert answers["card_repayment"] == "always_on_time" and answers["card_bills"] == "bound"
+    assert (await storage.dialog(user.id)).path is None
+
+
+async def test_changing_to_no_cards_drops_the_card_answers_it_contradicts_in_one_step(bot, storage):
+    user = bot.user()
+    await answer_quick(user, {"credit_cards": 2, "card_repayment": 3})
+    assert (await storage.answers(user.id))["card_repayment"] == "always_on_time"
+    await user.send("/profile")
+    await user.tap(str(QUICK_IDS.index("credit_cards") + 1))
+    calls = await user.tap("None")
+    assert "Estimated Sesame score" in calls[-2].text  # nothing else to ask
+    answers = await storage.answers(user.id)
+    assert answers["credit_cards"] == "none" and "card_repayment" not in answers
+    assert implied_answers(answers)["card_repayment"] == "no_cards"
+
+
+async def test_back_passes_over_a_settled_question(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    for qid in QUICK_IDS[: QUICK_IDS.index("credit_cards")]:
+        await user.tap(QUESTION_BY_ID[qid].choices[1].en)
+    calls = await user.tap("None")
+    assert asked(calls)[-1][0] == "shopping"  # card_repayment is settled, not asked
+    calls = await user.send("/back")
+    assert asked(calls)[-1][0] == "credit_cards"
+
+
+async def test_the_first_option_quick_check_never_advises_cards(bot, storage):
+    """Tapping the first option everywhere: no income, overdue now, 6+ cards often late; and the issue's
+    crafted profile, the same with no card. Neither is told to get a card; the one without cards is
+    told nothing about cards at all; clearing the overdue comes first."""
+    fewer = QUESTION_BY_ID["credit_cards"].levels  # six_plus, none, one_two, three_five
+    for picks in ({}, {"credit_cards": fewer.index("none")}):
+        user = bot.user(user_id=555100 + len(picks))
+        await answer_quick(user, {qid: picks.get(qid, 0) for qid in QUICK_IDS})
+        answers = await storage.answers(user.id)
+        assert not contradictions(answers)
+        plan = rank(CARD, advisable(answers))
+        assert plan.actions[0].id == "repay_overdue"
+        for ranked in plan.actions:
+            for change in ranked.changes:
+                if change.question_id == "credit_cards":  # only ever fewer cards (6+ -> 3-5)
+                    assert (change.before, change.after) == ("six_plus", "three_five")
+        text = plain((await user.send("/advice"))[0].text)
+        if answers["credit_cards"] == "none":
+            advised = {r.id for r in plan.actions}
+            assert not advised & CARD_ACTIONS, advised
+            for action_id in CARD_ACTIONS:
+                assert ACTION_BY_ID[action_id].title("en") not in text
+
+
+async def test_contradictory_answers_stored_before_the_structure_are_handled(bot, storage):
+    user = bot.user()
+    await user.send("/help")  # the user exists
+    async with storage.sessions.begin() as session:
+        for qid, value in {"credit_cards": "none", "card_repayment": "often_late", "huabei": "on_time"}.items():
+            session.add(StoredAnswer(user_id=user.id, question_id=qid, value=value, source="button"))
+    for command in ("/score", "/advice", "/whatif", "/profile"):
+        calls = await user.send(command)
+        assert calls and "went wrong" not in plain(calls[0].text).lower(), command
+    # Nothing the user said is lost until they change it.
+    async with storage.sessions() as session:
+        kept = set(await session.scalars(select(StoredAnswer.question_id).where(StoredAnswer.user_id == user.id)))
+    assert kept == {"credit_cards", "card_repayment", "huabei"}
