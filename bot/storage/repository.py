@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Insert, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -36,6 +37,15 @@ class Dialog:
         if self.path is None or not 0 <= self.position < len(self.queue):
             return None
         return self.queue[self.position]
+
+
+@dataclass(frozen=True)
+class UserRows:
+    """What most updates need of one user, read in one round trip: language, dialog, answers."""
+
+    language: str
+    dialog: Dialog | None
+    answers: dict[str, Answer]
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,14 @@ class Storage:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # One-statement reads need no transaction: on PostgreSQL that saves the BEGIN and the
+        # ROLLBACK round trips around every read.
+        self.reads = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+    def _insert(self, table: type[Base]) -> Insert:
+        """An ``INSERT`` that can say what to do on a conflict (both databases speak ``ON CONFLICT``)."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
 
     async def migrate(self) -> None:
         """Apply the Alembic migrations (done on every start)."""
@@ -110,24 +128,58 @@ class Storage:
         await self.engine.dispose()
 
     # ---- users ---------------------------------------------------------------------
+    async def load_user(self, user_id: int, language: str) -> UserRows:
+        """The user's language, dialog and answers in one statement; a first contact creates the user.
+
+        One row per answer (at least one row for a known user), the user's and the dialog's
+        columns repeated on each: a join is the one round trip both databases allow.
+        """
+        query = (
+            select(
+                User.language,
+                DialogState.path,
+                DialogState.queue,
+                DialogState.position,
+                DialogState.nonce,
+                DialogState.message_id,
+                StoredAnswer.question_id,
+                StoredAnswer.value,
+            )
+            .select_from(User)
+            .outerjoin(DialogState, DialogState.user_id == User.id)
+            .outerjoin(StoredAnswer, StoredAnswer.user_id == User.id)
+            .where(User.id == user_id)
+        )
+        async with self.reads() as session:
+            rows = (await session.execute(query)).all()
+        if not rows:
+            return UserRows(await self._create_user(user_id, language), None, {})
+        first = rows[0]
+        dialog = None
+        if first.nonce is not None:
+            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id)
+        answers = {row.question_id: row.value for row in rows if row.question_id is not None}
+        return UserRows(first.language, dialog, answers)
+
     async def ensure_user(self, user_id: int, language: str) -> str:
         """Create the user on first contact; returns the language the user talks in."""
-        async with self.sessions() as session:
-            user = await session.get(User, user_id)
-            if user is not None:
-                return user.language
-            session.add(User(id=user_id, language=language))
-            try:
-                await session.commit()
-            except IntegrityError:  # created meanwhile by another update or process
-                await session.rollback()
-                user = await session.get(User, user_id)
-                return user.language if user else language
+        known = await self.user_language(user_id)
+        if known is not None:
+            return known
+        return await self._create_user(user_id, language)
+
+    async def _create_user(self, user_id: int, language: str) -> str:
+        """Insert the user unless another update or process just did; the language that holds."""
+        create = self._insert(User).values(id=user_id, language=language).on_conflict_do_nothing(index_elements=["id"])
+        async with self.sessions.begin() as session:
+            created = await session.execute(create)
+        if created.rowcount == 1:
             return language
+        return await self.user_language(user_id) or language
 
     async def user_language(self, user_id: int) -> str | None:
         """The language of a known user; ``None`` (and nothing created) for anyone else."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             user = await session.get(User, user_id)
             return None if user is None else user.language
 
@@ -139,7 +191,7 @@ class Storage:
     # ---- answers -------------------------------------------------------------------
     async def answers(self, user_id: int) -> dict[str, Answer]:
         """Every stored answer of a user, question id -> value."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             rows = await session.execute(
                 select(StoredAnswer.question_id, StoredAnswer.value).where(StoredAnswer.user_id == user_id)
             )
@@ -148,7 +200,7 @@ class Storage:
     # ---- dialog --------------------------------------------------------------------
     async def dialog(self, user_id: int) -> Dialog | None:
         """The user's dialog state, if one was ever started."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(DialogState, user_id)
             if row is None:
                 return None
@@ -187,15 +239,13 @@ class Storage:
             if moved.rowcount != 1:
                 return False
             if answer is not None:
-                await session.merge(
-                    StoredAnswer(
-                        user_id=user_id,
-                        question_id=answer.question_id,
-                        value=answer.value,
-                        source=answer.source,
-                        answered_at=utcnow(),
-                    )
+                values = {"value": answer.value, "source": answer.source, "answered_at": utcnow()}
+                upsert = (
+                    self._insert(StoredAnswer)
+                    .values(user_id=user_id, question_id=answer.question_id, **values)
+                    .on_conflict_do_update(index_elements=["user_id", "question_id"], set_=values)
                 )
+                await session.execute(upsert)
             return True
 
     async def question_shown(self, user_id: int, nonce: str, message_id: int) -> None:
