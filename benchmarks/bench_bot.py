@@ -23,7 +23,8 @@ Figures:
 * memory: the process's resident memory after 100 users and after 10,000 users (``/start`` and one
   answer each), with the bot's per-user state (the processor's lock table) alongside.
 
-Not measured here: two webhook processes on one PostgreSQL (see benchmarks/README.md).
+* on PostgreSQL, the same open loop and ladder against two webhook worker processes
+  (``benchmarks/webhook_processes.py``), updates posted to each in turn over HTTP.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters  # noqa: E402
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
+from benchmarks.webhook_processes import farm  # noqa: E402
 from bot.advisor import Advisor  # noqa: E402
 from bot.application import build_application  # noqa: E402
 from bot.storage import Storage, open_storage  # noqa: E402
@@ -119,12 +122,13 @@ class OfflineBotApi(BaseRequest):
         self.calls += 1
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        result = self._answer(api_method, params)
+        result = self.answer(api_method, params)
         if isinstance(result, str):
             return 400, json.dumps({"ok": False, "error_code": 400, "description": result}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def _answer(self, method: str, p: dict[str, Any]) -> Any:
+    def answer(self, method: str, p: dict[str, Any]) -> Any:
+        """Telegram's result for a call, or the description of its error (a ``str``)."""
         if method == "getMe":
             return BOT_USER
         if method in {"answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook"}:
@@ -408,21 +412,20 @@ class OpenLoop:
         return percentile(self.latencies, 99)
 
 
-async def run_open_loop(storage: Storage, users: int, rate: float, seconds: float, first_user: int) -> OpenLoop:
+Send = Callable[[dict[str, Any]], Awaitable[float]]
+
+
+async def open_loop(
+    send: Send, api: OfflineBotApi, users: int, rate: float, seconds: float, first_user: int
+) -> tuple[list[float], int, list[int]]:
     """Updates due every ``1/rate`` s, each from the next user whose previous update is answered.
 
     Users who finish their flow are replaced by new ones (new ids), so the mix of update kinds
     stays that of the flow. When no user is ready at a due time the arrival waits for one, and
-    its latency still counts from the due time.
+    its latency still counts from the due time. Returns the latencies, the answer taps sent and
+    the users who played.
     """
-    application, driver, api = bot_application(storage)
     rng = random.Random(2)
-    errors: list[BaseException] = []
-
-    async def keep_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        errors.append(context.error)  # type: ignore[arg-type]
-
-    application.add_error_handler(keep_error)
     ready: asyncio.Queue[tuple[int, int]] = asyncio.Queue()  # (user id, position in the flow)
     next_user = first_user
     for _ in range(users):
@@ -436,8 +439,7 @@ async def run_open_loop(storage: Storage, users: int, rate: float, seconds: floa
     async def one(user_id: int, position: int, due: float) -> None:
         nonlocal next_user, taps
         kind = FLOW[position]
-        payload = payload_for(kind, api, user_id, rng)
-        done = await driver.send(payload)
+        done = await send(payload_for(kind, api, user_id, rng))
         latencies.append((done - due) * 1000)
         if kind == "tap":
             taps += 1
@@ -448,26 +450,50 @@ async def run_open_loop(storage: Storage, users: int, rate: float, seconds: floa
             ready.put_nowait((next_user, 0))
             next_user += 1
 
+    interval = 1 / rate
+    began = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        due = began + n * interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        user_id, position = await ready.get()
+        if position == 0:
+            used_ids.append(user_id)
+        task = asyncio.create_task(one(user_id, position, due))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    if in_flight:
+        await asyncio.gather(*in_flight)
+    return latencies, taps, used_ids
+
+
+async def run_open_loop(storage: Storage, users: int, rate: float, seconds: float, first_user: int) -> OpenLoop:
+    """The open loop against one in-process application (as polling or one webhook process feeds it)."""
+    application, driver, api = bot_application(storage)
+    errors: list[BaseException] = []
+
+    async def keep_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        errors.append(context.error)  # type: ignore[arg-type]
+
+    application.add_error_handler(keep_error)
     async with running(application):
-        interval = 1 / rate
         began = time.perf_counter()
-        count = int(rate * seconds)
-        for n in range(count):
-            due = began + n * interval
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            user_id, position = await ready.get()
-            if position == 0:
-                used_ids.append(user_id)
-            task = asyncio.create_task(one(user_id, position, due))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-        if in_flight:
-            await asyncio.gather(*in_flight)
+        latencies, taps, used_ids = await open_loop(driver.send, api, users, rate, seconds, first_user)
         elapsed = time.perf_counter() - began
     stored = await count_answers(storage, used_ids)
     return OpenLoop(rate, users, latencies, len(latencies), taps, stored, len(errors), elapsed)
+
+
+async def run_open_loop_webhooks(
+    storage: Storage, farm: Any, users: int, rate: float, seconds: float, first_user: int
+) -> OpenLoop:
+    """The open loop against the webhook worker processes, updates posted to each in turn."""
+    began = time.perf_counter()
+    latencies, taps, used_ids = await open_loop(farm.send, farm.api, users, rate, seconds, first_user)
+    elapsed = time.perf_counter() - began
+    stored = await count_answers(storage, used_ids)
+    return OpenLoop(rate, users, latencies, len(latencies), taps, stored, sum(farm.errors.values()), elapsed)
 
 
 async def count_answers(storage: Storage, user_ids: list[int]) -> int:
@@ -481,13 +507,13 @@ async def count_answers(storage: Storage, user_ids: list[int]) -> int:
 
 
 async def find_max_rate(
-    storage: Storage, users: int, rates: list[float], seconds: float, first_user: int
+    run_at: Callable[[float, int], Awaitable[OpenLoop]], rates: list[float], first_user: int
 ) -> tuple[float | None, list[OpenLoop]]:
     """Climb the ladder of rates until p99 passes the limit; the last rate under it is the answer."""
     best: float | None = None
     runs = []
     for step, rate in enumerate(rates):
-        run = await run_open_loop(storage, users, rate, seconds, first_user + step * 1_000_000)
+        run = await run_at(rate, first_user + step * 1_000_000)
         runs.append(run)
         if run.p99 >= P99_LIMIT_MS or run.errors:
             break
@@ -548,7 +574,7 @@ async def database(backend: str) -> Any:
         with tempfile.TemporaryDirectory(prefix="sesame-bench-") as folder:
             storage = await open_storage(f"sqlite+aiosqlite:///{folder}/sesame.sqlite3")
             try:
-                yield storage
+                yield storage, None
             finally:
                 await storage.close()
         return
@@ -557,7 +583,7 @@ async def database(backend: str) -> Any:
     try:
         storage = await open_storage(POSTGRES_URL, schema=schema)
         try:
-            yield storage
+            yield storage, schema
         finally:
             await storage.close()
     finally:
@@ -597,17 +623,53 @@ def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
-async def benchmark(size: Size, backends: list[str], with_memory: bool, out: Report) -> dict[str, Any]:
+async def run_webhooks(
+    storage: Storage, schema: str, processes: int, size: Size, first_user: int
+) -> tuple[OpenLoop, float | None, list[OpenLoop]]:
+    """The open loop and the rate ladder against ``processes`` webhook workers on this schema."""
+    async with farm(OfflineBotApi(), processes, schema, POSTGRES_URL, TOKEN) as workers:
+        for n in range(5):  # warm-up: each worker's first updates load templates and caches
+            user_id = first_user - 1 - n
+            await workers.send(text_payload(workers.api, user_id, "/start"))
+            await workers.send(tap_payload(workers.api, user_id, random.Random(n)))
+        at_rate = await run_open_loop_webhooks(
+            storage, workers, size.open_users, size.open_rate, size.open_seconds, first_user
+        )
+        best, ladder = await find_max_rate(
+            lambda rate, first: run_open_loop_webhooks(
+                storage, workers, size.open_users, rate, size.ladder_seconds, first
+            ),
+            size.ladder,
+            first_user + 1_000_000,
+        )
+    return at_rate, best, ladder
+
+
+def describe_open_loop(run: OpenLoop, seconds: float) -> str:
+    return (
+        f"{run.users} users at {run.rate:g} updates/s for {seconds:g} s: {run.sent} updates, "
+        f"p50 {ms(run.p50)} ms, p99 {ms(run.p99)} ms, answers stored {run.stored}/{run.taps}, errors {run.errors}"
+    )
+
+
+async def benchmark(size: Size, backends: list[str], with_memory: bool, processes: int, out: Report) -> dict[str, Any]:
     results: dict[str, Any] = {}
     echo = await run_echo(size.sequential_users)
     results["echo"] = echo
     out(f"echo baseline: {echo.rate:,.0f} updates/s, p50 {ms(percentile(echo.latencies['echo'], 50))} ms")
     for backend in backends:
-        async with database(backend) as storage:
+        webhooks: tuple[OpenLoop, float | None, list[OpenLoop]] | None = None
+        async with database(backend) as (storage, schema):
             seq = await run_sequential(storage, size.sequential_users, 1_000_000)
             open_run = await run_open_loop(storage, size.open_users, size.open_rate, size.open_seconds, 2_000_000)
-            best, ladder = await find_max_rate(storage, size.open_users, size.ladder, size.ladder_seconds, 10_000_000)
+            best, ladder = await find_max_rate(
+                lambda rate, first: run_open_loop(storage, size.open_users, rate, size.ladder_seconds, first),
+                size.ladder,
+                10_000_000,
+            )
             memory = await run_memory(storage, *size.memory, 50_000_000) if with_memory else None
+            if schema is not None and processes > 1:
+                webhooks = await run_webhooks(storage, schema, processes, size, 100_000_000)
         results[backend] = {"sequential": seq, "open": open_run, "max_rate": best, "ladder": ladder, "memory": memory}
         ratio = seq.rate / echo.rate
         statements, commits, checkouts = seq.per_tap
@@ -642,6 +704,13 @@ async def benchmark(size: Size, backends: list[str], with_memory: bool, out: Rep
             f"highest rate with p99 < {P99_LIMIT_MS:g} ms: {best_text} "
             f"({verdict(best is not None and best >= TARGETS['max_rate'])} against >= {TARGETS['max_rate']:g})"
         )
+        if webhooks is not None:
+            at_rate, best_hooks, ladder_hooks = webhooks
+            out(f"{processes} webhook processes, open loop, {describe_open_loop(at_rate, size.open_seconds)}")
+            ladder_text = ", ".join(f"{r.rate:g}/s p99 {ms(r.p99)} ms" for r in ladder_hooks)
+            out(f"{processes} webhook processes, rate ladder ({size.ladder_seconds:g} s each): {ladder_text}")
+            best_text = "none" if best_hooks is None else f"{best_hooks:g} updates/s"
+            out(f"{processes} webhook processes, highest rate with p99 < {P99_LIMIT_MS:g} ms: {best_text}")
         if memory is not None:
             small, large, in_flight = memory
             grown = large - small
@@ -660,6 +729,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--db", choices=("sqlite", "postgresql", "both"), default="both", help="which databases (default both)"
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the 100 vs 10,000 users memory run")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="webhook worker processes on PostgreSQL for the second open loop (default 2; 1 skips it)",
+    )
     return parser.parse_args(argv)
 
 
@@ -669,7 +744,7 @@ def main(argv: list[str] | None = None) -> Report:
     backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     out = Report()
     out(f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    asyncio.run(benchmark(size, backends, not args.no_memory, out))
+    asyncio.run(benchmark(size, backends, not args.no_memory, args.processes, out))
     return out
 
 
