@@ -163,7 +163,7 @@ class Storage:
 
     async def ensure_user(self, user_id: int, language: str) -> str:
         """Create the user on first contact; returns the language the user talks in."""
-        known = await self.user_language(user_id)
+        known = await self._language_of(user_id)
         if known is not None:
             return known
         return await self._create_user(user_id, language)
@@ -175,13 +175,15 @@ class Storage:
             created = await session.execute(create)
         if created.rowcount == 1:
             return language
-        return await self.user_language(user_id) or language
+        return await self._language_of(user_id) or language
+
+    async def _language_of(self, user_id: int) -> str | None:
+        async with self.reads() as session:
+            return await session.scalar(select(User.language).where(User.id == user_id))
 
     async def user_language(self, user_id: int) -> str | None:
         """The language of a known user; ``None`` (and nothing created) for anyone else."""
-        async with self.reads() as session:
-            user = await session.get(User, user_id)
-            return None if user is None else user.language
+        return await self._language_of(user_id)
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user picked."""

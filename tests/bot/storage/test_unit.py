@@ -94,7 +94,7 @@ async def test_the_unit_keeps_language_message_and_forget_in_step(storage):
     await unit.forget(1)
     assert await unit.answers(1) == {} and await unit.dialog(1) is None
     assert await storage.user_language(1) is None
-    # Another user's rows go straight to the storage.
+    # Another user's rows, and everything else, are the storage's own.
     await storage.ensure_user(2, "en")
     assert await unit.user_language(2) == "en"
     assert await unit.snapshots(1) == []
