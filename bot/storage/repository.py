@@ -210,13 +210,15 @@ class Storage:
 
     async def start_dialog(self, user_id: int, path: str, queue: tuple[str, ...], nonce: str) -> None:
         """Begin a path at its first question, replacing any earlier state."""
+        values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None}
+        values["updated_at"] = utcnow()
+        upsert = (
+            self._insert(DialogState)
+            .values(user_id=user_id, **values)
+            .on_conflict_do_update(index_elements=["user_id"], set_=values)
+        )
         async with self.sessions.begin() as session:
-            row = await session.get(DialogState, user_id)
-            if row is None:
-                row = DialogState(user_id=user_id)
-                session.add(row)
-            row.path, row.queue, row.position, row.nonce, row.message_id = path, list(queue), 0, nonce, None
-            row.updated_at = utcnow()
+            await session.execute(upsert)
 
     async def step(
         self,
