@@ -743,7 +743,11 @@ def main(argv: list[str] | None = None) -> Report:
     size = TINY if args.tiny else FULL
     backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     out = Report()
-    out(f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    out(
+        f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"load average before the run {load} (other work on the machine skews every figure)"
+    )
     asyncio.run(benchmark(size, backends, not args.no_memory, args.processes, out))
     return out
 
