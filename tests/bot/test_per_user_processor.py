@@ -12,13 +12,13 @@ from types import SimpleNamespace
 
 import pytest
 from telegram import Update
-from telegram_testkit import TOKEN, RecordingRequest, TelegramUser
 
 from bot.advisor import Advisor
 from bot.application import build_application
 from bot.config import DEFAULT_CONCURRENCY
 from bot.per_user_processor import PerUserUpdateProcessor
 from scoring.questions import QUICK_IDS
+from tests.bot.telegram_testkit import TOKEN, RecordingRequest, TelegramUser
 
 DEADLOCK_GUARD = 10  # seconds; only reached when updates that should overlap wait for each other
 

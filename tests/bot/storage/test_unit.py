@@ -1,10 +1,10 @@
 """One user's rows read once per update and written through, on SQLite and PostgreSQL."""
 
 import pytest
-from db_work import DbWork
 
 from bot.storage import NewAnswer
 from bot.storage.unit import UserUnit
+from tests.bot.db_work import DbWork
 
 
 @pytest.fixture
