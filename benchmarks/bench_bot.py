@@ -68,9 +68,11 @@ POSTGRES_URL = os.environ.get("SESAME_BENCH_POSTGRES_URL", "postgresql+asyncpg:/
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Sesame Advisor", "username": "SesameBenchBot"}
 EPOCH = 1_735_000_000
 P99_LIMIT_MS = 250.0
-KINDS = ("start", "tap", "score", "advice")
-FLOW: tuple[str, ...] = ("start", *("tap" for _ in QUICK_IDS), "score", "advice")
-"""One simulated user's updates: /start, the ten quick-check answers, /score, /advice."""
+KINDS = ("start", "tap", "last tap", "score", "advice")
+FLOW: tuple[str, ...] = ("start", *("tap" for _ in QUICK_IDS[1:]), "last tap", "score", "advice")
+"""One simulated user's updates: /start, the ten quick-check answers (the last one also shows the
+score and its chart), /score, /advice."""
+TAPS = {"tap", "last tap"}
 
 TARGETS = {
     "ratio": 0.05,  # sequential mixed flow, x echo, both databases
@@ -263,7 +265,7 @@ def tap_payload(api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[st
 
 
 def payload_for(kind: str, api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
-    if kind == "tap":
+    if kind in TAPS:
         return tap_payload(api, user_id, rng)
     return text_payload(api, user_id, f"/{kind}")
 
@@ -325,7 +327,8 @@ class Sequential:
     updates: int
     seconds: float
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    per_tap: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    work: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    """Per kind of update, on average: statements, commits, pool checkouts."""
 
     @property
     def rate(self) -> float:
@@ -369,8 +372,7 @@ async def run_sequential(storage: Storage, users: int, first_user: int) -> Seque
     async with running(application):
         await play_flow(driver, api, first_user - 1, rng, None)  # warm-up: templates, model, statement caches
         result = Sequential(0, 0.0)
-        taps = 0
-        tap_work = [0, 0, 0]
+        work: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         began = time.perf_counter()
         for user in range(users):
             user_id = first_user + user
@@ -381,14 +383,13 @@ async def run_sequential(storage: Storage, users: int, first_user: int) -> Seque
                 done = await driver.send(payload)
                 result.latencies[kind].append((done - sent) * 1000)
                 result.updates += 1
-                if kind == "tap":
-                    after = counter.snapshot()
-                    taps += 1
-                    for i in range(3):
-                        tap_work[i] += after[i] - before[i]
+                after = counter.snapshot()
+                for i in range(3):
+                    work[kind][i] += after[i] - before[i]
             api.keyboards.pop(user_id, None)
         result.seconds = time.perf_counter() - began
-        result.per_tap = tuple(w / max(taps, 1) for w in tap_work)  # type: ignore[assignment]
+        seen = {kind: len(values) for kind, values in result.latencies.items()}
+        result.work = {kind: (a / seen[kind], b / seen[kind], c / seen[kind]) for kind, (a, b, c) in work.items()}
     return result
 
 
@@ -441,7 +442,7 @@ async def open_loop(
         kind = FLOW[position]
         done = await send(payload_for(kind, api, user_id, rng))
         latencies.append((done - due) * 1000)
-        if kind == "tap":
+        if kind in TAPS:
             taps += 1
         if position + 1 < len(FLOW):
             ready.put_nowait((user_id, position + 1))
@@ -559,6 +560,15 @@ async def run_memory(storage: Storage, small: int, large: int, first_user: int) 
 
 
 # ---- the databases ---------------------------------------------------------------------------
+UNSYNCED = "postgresql, synchronous_commit off"
+
+
+def _commit_without_waiting(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET synchronous_commit TO off")
+    cursor.close()
+
+
 async def _admin(sql: str) -> None:
     connection = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://", 1), timeout=5)
     try:
@@ -582,6 +592,10 @@ async def database(backend: str) -> Any:
     await _admin(f'CREATE SCHEMA "{schema}"')
     try:
         storage = await open_storage(POSTGRES_URL, schema=schema)
+        if backend == UNSYNCED:
+            # Commits return before the WAL reaches the disk: what durability costs per commit.
+            event.listen(storage.engine.sync_engine, "connect", _commit_without_waiting)
+            await storage.engine.dispose()  # the migration's connections go; new ones get the setting
         try:
             yield storage, schema
         finally:
@@ -668,11 +682,10 @@ async def benchmark(size: Size, backends: list[str], with_memory: bool, processe
                 10_000_000,
             )
             memory = await run_memory(storage, *size.memory, 50_000_000) if with_memory else None
-            if schema is not None and processes > 1:
+            if backend == "postgresql" and processes > 1:
                 webhooks = await run_webhooks(storage, schema, processes, size, 100_000_000)
         results[backend] = {"sequential": seq, "open": open_run, "max_rate": best, "ladder": ladder, "memory": memory}
         ratio = seq.rate / echo.rate
-        statements, commits, checkouts = seq.per_tap
         out()
         out(f"== {backend} ==")
         met = verdict(ratio >= TARGETS["ratio"])
@@ -682,8 +695,12 @@ async def benchmark(size: Size, backends: list[str], with_memory: bool, processe
         for kind in KINDS:
             values = seq.latencies[kind]
             out(f"| {kind} | {len(values)} | {ms(percentile(values, 50))} | {ms(percentile(values, 99))} |")
-        out(f"per answer tap: {statements:.1f} statements, {commits:.1f} commits, {checkouts:.1f} pool checkouts")
-        if backend == "postgresql":
+        out("| update | statements | commits | pool checkouts |")
+        out("|---|---|---|---|")
+        for kind in KINDS:
+            statements, commits, checkouts = seq.work[kind]
+            out(f"| {kind} | {statements:.1f} | {commits:.1f} | {checkouts:.1f} |")
+        if backend != "sqlite":
             tap_p50 = percentile(seq.latencies["tap"], 50)
             out(f"answer tap p50 {ms(tap_p50)} ms ({verdict(tap_p50 <= TARGETS['tap_p50_pg'])} against <= 3 ms)")
         all_stored = open_run.stored == open_run.taps
@@ -693,7 +710,7 @@ async def benchmark(size: Size, backends: list[str], with_memory: bool, processe
             f"answers stored {open_run.stored}/{open_run.taps}, errors {open_run.errors}"
             + (
                 f" ({verdict(open_run.p99 < TARGETS['open_p99'] and all_stored)} against p99 < 150 ms, all stored)"
-                if backend == "postgresql"
+                if backend != "sqlite"
                 else ""
             )
         )
@@ -730,6 +747,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the 100 vs 10,000 users memory run")
     parser.add_argument(
+        "--unsynced",
+        action="store_true",
+        help="also run PostgreSQL with synchronous_commit off (not how the bot runs: shows what waiting "
+        "for the disk on each commit costs)",
+    )
+    parser.add_argument(
         "--processes",
         type=int,
         default=2,
@@ -742,6 +765,8 @@ def main(argv: list[str] | None = None) -> Report:
     args = parse_args(argv)
     size = TINY if args.tiny else FULL
     backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if args.unsynced:
+        backends.append(UNSYNCED)
     out = Report()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     out(
