@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, delete, func, select, update
+from sqlalchemy import Insert, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -88,6 +88,52 @@ class DueReminder:
     due_at: datetime
 
 
+# The statements of every tap, built once: building one and working out its cache key costs more
+# Python time than a round trip to a local database. Values are bound per call.
+_LOAD_USER = (
+    select(
+        User.language,
+        DialogState.path,
+        DialogState.queue,
+        DialogState.position,
+        DialogState.nonce,
+        DialogState.message_id,
+        StoredAnswer.question_id,
+        StoredAnswer.value,
+    )
+    .select_from(User)
+    .outerjoin(DialogState, DialogState.user_id == User.id)
+    .outerjoin(StoredAnswer, StoredAnswer.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+_STEP = (
+    update(DialogState)
+    .where(DialogState.user_id == bindparam("step_user"), DialogState.nonce == bindparam("step_expected"))
+    .values(
+        path=bindparam("step_path"),
+        position=bindparam("step_position"),
+        nonce=bindparam("step_nonce"),
+        message_id=None,
+        updated_at=bindparam("step_at"),
+    )
+)
+"""Move the dialog only if it still shows the expected nonce: the guard against stale and repeated taps."""
+
+
+def _upsert_answer(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
+    """Store an answer, replacing an earlier one to the same question."""
+    new = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "question_id"],
+        set_={"value": new.value, "source": new.source, "answered_at": new.answered_at},
+    )
+
+
+_UPSERT_ANSWER = {
+    "postgresql": _upsert_answer(postgresql.insert(StoredAnswer)),
+    "sqlite": _upsert_answer(sqlite.insert(StoredAnswer)),
+}
+
 DUE_BATCH = 100
 """Reminders read per delivery round; the rest wait for the next round."""
 
@@ -114,6 +160,17 @@ class Storage:
         # ROLLBACK round trips around every read.
         self.reads = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
+        insert = self._insert(StoredAnswer)
+        self._upsert_answer = insert.on_conflict_do_update(
+            index_elements=["user_id", "question_id"],
+            set_={
+                "value": insert.excluded.value,
+                "source": insert.excluded.source,
+                "answered_at": insert.excluded.answered_at,
+            },
+        )
+        """Store an answer, replacing an earlier one to the same question (values bound per call)."""
+
     def _insert(self, table: type[Base]) -> Insert:
         """An ``INSERT`` that can say what to do on a conflict (both databases speak ``ON CONFLICT``)."""
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
@@ -134,24 +191,8 @@ class Storage:
         One row per answer (at least one row for a known user), the user's and the dialog's
         columns repeated on each: a join is the one round trip both databases allow.
         """
-        query = (
-            select(
-                User.language,
-                DialogState.path,
-                DialogState.queue,
-                DialogState.position,
-                DialogState.nonce,
-                DialogState.message_id,
-                StoredAnswer.question_id,
-                StoredAnswer.value,
-            )
-            .select_from(User)
-            .outerjoin(DialogState, DialogState.user_id == User.id)
-            .outerjoin(StoredAnswer, StoredAnswer.user_id == User.id)
-            .where(User.id == user_id)
-        )
         async with self.reads() as session:
-            rows = (await session.execute(query)).all()
+            rows = (await session.execute(_LOAD_USER, {"user_id": user_id})).all()
         if not rows:
             return UserRows(await self._create_user(user_id, language), None, {})
         first = rows[0]
@@ -234,22 +275,32 @@ class Storage:
 
         Returns ``False`` and changes nothing when another update got there first.
         """
+        now = utcnow()
         async with self.sessions.begin() as session:
             moved = await session.execute(
-                update(DialogState)
-                .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
-                .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
+                _STEP,
+                {
+                    "step_user": user_id,
+                    "step_expected": expected_nonce,
+                    "step_path": path,
+                    "step_position": position,
+                    "step_nonce": nonce,
+                    "step_at": now,
+                },
             )
             if moved.rowcount != 1:
                 return False
             if answer is not None:
-                values = {"value": answer.value, "source": answer.source, "answered_at": utcnow()}
-                upsert = (
-                    self._insert(StoredAnswer)
-                    .values(user_id=user_id, question_id=answer.question_id, **values)
-                    .on_conflict_do_update(index_elements=["user_id", "question_id"], set_=values)
+                await session.execute(
+                    _UPSERT_ANSWER[self.engine.dialect.name],
+                    {
+                        "user_id": user_id,
+                        "question_id": answer.question_id,
+                        "value": answer.value,
+                        "source": answer.source,
+                        "answered_at": now,
+                    },
                 )
-                await session.execute(upsert)
             return True
 
     async def question_shown(self, user_id: int, nonce: str, message_id: int) -> None:
