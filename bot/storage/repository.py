@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Result, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -160,21 +160,11 @@ class Storage:
         # ROLLBACK round trips around every read.
         self.reads = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
-        insert = self._insert(StoredAnswer)
-        self._upsert_answer = insert.on_conflict_do_update(
-            index_elements=["user_id", "question_id"],
-            set_={
-                "value": insert.excluded.value,
-                "source": insert.excluded.source,
-                "answered_at": insert.excluded.answered_at,
-            },
-        )
-        """Store an answer, replacing an earlier one to the same question (values bound per call)."""
-
-    def _insert(self, table: type[Base]) -> Insert:
+    def _insert(self, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
         """An ``INSERT`` that can say what to do on a conflict (both databases speak ``ON CONFLICT``)."""
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     async def migrate(self) -> None:
         """Apply the Alembic migrations (done on every start)."""
@@ -214,7 +204,7 @@ class Storage:
         create = self._insert(User).values(id=user_id, language=language).on_conflict_do_nothing(index_elements=["id"])
         async with self.sessions.begin() as session:
             created = await session.execute(create)
-        if created.rowcount == 1:
+        if _changed(created) == 1:
             return language
         return await self._language_of(user_id) or language
 
@@ -288,7 +278,7 @@ class Storage:
                     "step_at": now,
                 },
             )
-            if moved.rowcount != 1:
+            if _changed(moved) != 1:
                 return False
             if answer is not None:
                 await session.execute(
@@ -363,7 +353,7 @@ class Storage:
                     Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.sent_at.is_(None)
                 )
             )
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     async def pending_reminders(self, user_id: int) -> list[PendingReminder]:
         """The user's reminders not sent yet, soonest first."""
@@ -397,7 +387,7 @@ class Storage:
             result = await session.execute(
                 update(Reminder).where(Reminder.id == reminder_id, Reminder.sent_at.is_(None)).values(sent_at=_utc(now))
             )
-            return result.rowcount == 1
+            return _changed(result) == 1
 
     async def release_reminder(self, reminder_id: int, claimed_at: datetime) -> None:
         """Undo a claim whose sending failed for a passing reason, so a later round tries again."""
@@ -412,7 +402,7 @@ class Storage:
         """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
-            return result.rowcount or 0
+            return _changed(result)
 
     # ---- the user's rights: see everything, delete everything ----------------------
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -482,7 +472,7 @@ class Storage:
             for table in USER_TABLES:
                 column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
                 result = await session.execute(delete(table).where(column == user_id))
-                deleted += result.rowcount or 0
+                deleted += _changed(result)
         return deleted
 
     async def count_rows(self, user_id: int | None = None) -> dict[str, int]:
@@ -500,3 +490,14 @@ class Storage:
                     query = query.where(column == user_id)
                 counts[table.name] = int(await session.scalar(query) or 0)
         return counts
+
+
+def _changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed.
+
+    ``AsyncSession.execute`` is typed to return a plain ``Result``; for a DML statement it is a
+    ``CursorResult``, the one that knows its ``rowcount``. Checked, not assumed.
+    """
+    if not isinstance(result, CursorResult):  # pragma: no cover - SQLAlchemy returns one for UPDATE/DELETE
+        raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
+    return result.rowcount or 0
