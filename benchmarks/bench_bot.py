@@ -24,7 +24,7 @@ Figures:
   answer each), with the bot's per-user state (the processor's lock table) alongside.
 
 * on PostgreSQL, the same open loop and ladder against two webhook worker processes
-  (``benchmarks/webhook_processes.py``), updates posted to each in turn over HTTP.
+  (``benchmarks/support/webhook_processes.py``), updates posted to each in turn over HTTP.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters  # noqa: E402
 from telegram.request import BaseRequest, RequestData  # noqa: E402
 
-from benchmarks.webhook_processes import farm  # noqa: E402
+from benchmarks.support.webhook_processes import farm  # noqa: E402
 from bot.advisor import Advisor  # noqa: E402
 from bot.application import build_application  # noqa: E402
 from bot.storage import Storage, open_storage  # noqa: E402
@@ -769,6 +769,8 @@ def main(argv: list[str] | None = None) -> Report:
         backends.append(UNSYNCED)
     out = Report()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    if args.tiny:
+        out("--tiny: a smoke run of every measurement; its figures mean nothing")
     out(
         f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"load average before the run {load} (other work on the machine skews every figure)"

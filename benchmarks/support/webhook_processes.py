@@ -8,7 +8,9 @@ load balancer would. A worker learns nothing of the benchmark except one extra B
 each update (``benchDone``, from a handler in the last group), which is how the benchmark knows
 the update is done.
 
-Run by ``bench_bot.py``; a worker is ``python benchmarks/webhook_processes.py PORT API_PORT SCHEMA``.
+Run by ``bench_bot.py`` (it lives in ``support/`` so the suite's run of every ``benchmarks/*.py``
+with ``--tiny`` leaves it alone); a worker is ``python benchmarks/support/webhook_processes.py PORT
+API_PORT SCHEMA POSTGRES_URL TOKEN``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
