@@ -15,6 +15,7 @@ users ever seen. Across processes the database's nonce checks keep a conversatio
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 from typing import Any
 
@@ -56,10 +57,19 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the user's earlier updates, then for a free slot, then run the update."""
         key = _user_key(update)
-        if key is None:  # no user to keep in order (none of the updates the bot asks for)
-            async with self._slots:
-                await coroutine
-            return
+        try:
+            if key is None:  # no user to keep in order (none of the updates the bot asks for)
+                async with self._slots:
+                    await coroutine
+                return
+            await self._in_turn(key, coroutine)
+        except asyncio.CancelledError:
+            # Stopped while waiting (the application shuts down): the update never ran.
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            raise
+
+    async def _in_turn(self, key: int, coroutine: Awaitable[Any]) -> None:
         turn = self._turns.get(key)
         if turn is None:
             turn = self._turns[key] = _UserTurn()

@@ -197,3 +197,28 @@ async def test_interleaved_users_through_the_update_queue_all_answers_stored(sto
     for user in users:
         assert len(await storage.answers(user.id)) == len(QUICK_IDS)
     assert application.update_processor.users_in_flight == 0
+
+
+async def test_an_update_cancelled_while_waiting_for_its_turn_leaves_nothing_behind():
+    processor = PerUserUpdateProcessor(1)
+    release = asyncio.Event()
+    ran = []
+
+    async def first():
+        await release.wait()
+
+    async def second():
+        ran.append("second")
+
+    running = submit(processor, text_update(1, 100), first())
+    waiting_coroutine = second()
+    waiting = submit(processor, text_update(2, 100), waiting_coroutine)
+    await asyncio.sleep(0)
+    waiting.cancel()
+    release.set()
+    await asyncio.wait_for(running, DEADLOCK_GUARD)
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert ran == []
+    assert waiting_coroutine.cr_frame is None  # closed, not left unawaited
+    assert processor.users_in_flight == 0
