@@ -35,6 +35,7 @@ import gc
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -775,6 +776,8 @@ def main(argv: list[str] | None = None) -> Report:
         f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"load average before the run {load} (other work on the machine skews every figure)"
     )
+    # Stopped with SIGTERM, the run still drops its PostgreSQL schema (as on Ctrl-C).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     asyncio.run(benchmark(size, backends, not args.no_memory, args.processes, out))
     return out
 
