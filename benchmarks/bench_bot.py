@@ -776,11 +776,11 @@ def main(argv: list[str] | None = None) -> Report:
         f"bench_bot: {'tiny' if args.tiny else 'full'} size, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"load average before the run {load} (other work on the machine skews every figure)"
     )
-    # Stopped with SIGTERM, the run still drops its PostgreSQL schema (as on Ctrl-C).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     asyncio.run(benchmark(size, backends, not args.no_memory, args.processes, out))
     return out
 
 
 if __name__ == "__main__":
+    # Stopped with SIGTERM, the run still drops its PostgreSQL schema (as on Ctrl-C).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     main()
