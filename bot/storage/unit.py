@@ -1,7 +1,7 @@
 """One user's rows for the length of one update: read once, written through, never read twice.
 
 A tap used to read the user, the dialog and the answers two or three times (each method asked
-the database again), 10 statements in 8 short transactions. ``UserUnit`` reads the three in one
+the database again): 10 statements over 8 pool checkouts. ``UserUnit`` reads the three in one
 round trip when the update starts (``Storage.load_user``) and answers every later read of them
 from what it holds; each write goes to the database at once (an answer with its next step in one
 transaction, guarded by the question's nonce) and updates what it holds. A step another update or
