@@ -11,7 +11,7 @@ from bot.replies import Button, EditMessage, Reply, Screen
 from bot.screens import button_label, no_answers_screen, owned_question_screen
 from bot.storage import record_items
 from scoring.questions import Answer
-from scoring.structure import contradictions
+from scoring.structure import complete, contradictions
 from templates import render
 
 ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
@@ -19,16 +19,18 @@ ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 
 
 def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
-    """Stored answers as the advice engines accept them (they refuse contradictory ones).
+    """Stored answers as the advice engines accept them (they refuse contradictory ones), completed.
 
     Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
     repayment record): the settling answer wins and the one it rules out is left out of the
-    advice only. Storage keeps every answer, so nothing the user said is lost.
+    advice only. Storage keeps every answer, so nothing the user said is lost. The answers the
+    given ones settle are added (``scoring.structure.complete``): the dialog never asks them, yet
+    an action that changes them ("hold 3-5 cards" also starts a repayment record) must see them.
     """
     profile = dict(answers)
     while found := contradictions(profile):
         profile.pop(found[0].second_id)
-    return profile
+    return complete(profile)
 
 
 async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:

@@ -1,8 +1,8 @@
 """Recorded conversations, one per language, that a reviewer can read.
 
 The scripted user plays the whole product through the real Application (quick check with a
-few mistakes, score, advice, a reminder, what-if, the full profile, profile edit, the reminder
-list, export, help, forget), on a fixed clock so the reminder's date stays the same;
+few mistakes, score, advice, a reminder, what-if, a record-if-true item, the full profile,
+profile edit, the reminder list, export, help, forget), on a fixed clock so the reminder's date stays the same;
 the transcript of what the user sent and what the bot showed, buttons included, must match
 ``tests/bot/transcripts/<lang>.txt``. Regenerate after an intended change with
 ``UPDATE_TRANSCRIPTS=1 python -m pytest tests/bot/test_transcripts.py``.
@@ -18,6 +18,7 @@ from advice.ranking import rank
 from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import settled
 from tests.bot.telegram_testkit import BotUnderTest
 
 FOLDER = Path(__file__).parent / "transcripts"
@@ -40,8 +41,15 @@ BUTTONS = {
         "back": "‹ Back to the list",
         "keep": "Keep my data",
         "remind": "⏰ Remind me",
+        "owned_yes": "Yes, I have it",
     },
-    "zh": {"advice": "💡 怎样提分", "back": "‹ 返回列表", "keep": "保留我的数据", "remind": "⏰ 提醒我"},
+    "zh": {
+        "advice": "💡 怎样提分",
+        "back": "‹ 返回列表",
+        "keep": "保留我的数据",
+        "remind": "⏰ 提醒我",
+        "owned_yes": "我有",
+    },
 }
 #: The moment the conversation happens: its reminder falls due on 6 March 2025, 10:00 China time.
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -64,7 +72,8 @@ async def play(storage, lang):
     await user.send("/skip")
     await user.send("/back")
     for qid in QUICK_IDS[1:]:
-        await user.tap(label(qid, PICKS[qid], lang))
+        if not settled(qid, await storage.answers(user.id)):  # "no cards" settles the repayment record
+            await user.tap(label(qid, PICKS[qid], lang))
     await user.tap(BUTTONS[lang]["advice"])
     plan = rank(load_scorecard(), advisable(await storage.answers(user.id)))
     await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
@@ -73,8 +82,11 @@ async def play(storage, lang):
     await user.send("/whatif")
     await user.tap(f"☐ {plan.actions[0].action.title(lang)}")
     await user.tap(f"☐ {plan.actions[1].action.title(lang)}")
+    await user.send("/advice")  # it asks once whether the provident fund (answered "not added") is there
+    await user.tap(BUTTONS[lang]["owned_yes"])
     await user.send("/full")
-    for question in [q for q in QUESTIONS if q.id not in QUICK_IDS][:3]:
+    answers = await storage.answers(user.id)
+    for question in [q for q in QUESTIONS if q.id not in QUICK_IDS and not settled(q.id, answers)][:3]:
         if question.kind == "number":
             await user.send("12")
             await user.send("3")
