@@ -62,7 +62,8 @@ from bot.advisor import Advisor  # noqa: E402
 from bot.application import build_application  # noqa: E402
 from bot.storage import Storage, open_storage  # noqa: E402
 from bot.storage.tables import StoredAnswer  # noqa: E402
-from scoring.questions import QUICK_IDS  # noqa: E402
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS  # noqa: E402
+from scoring.structure import LINKS  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-never-sent-anywhere"
 POSTGRES_URL = os.environ.get("SESAME_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -74,6 +75,13 @@ FLOW: tuple[str, ...] = ("start", *("tap" for _ in QUICK_IDS[1:]), "last tap", "
 """One simulated user's updates: /start, the ten quick-check answers (the last one also shows the
 score and its chart), /score, /advice."""
 TAPS = {"tap", "last tap"}
+SHORTENING: frozenset[str] = frozenset(
+    f"a:{[q.id for q in QUESTIONS].index(link.when_id)}:{QUESTION_BY_ID[link.when_id].levels.index(link.when_value)}:"
+    for link in LINKS
+    if link.when_id in QUICK_IDS and link.then_id in QUICK_IDS
+)
+"""Answer buttons that settle a later quick-check question ("no credit card"): never tapped, so every
+simulated user's quick check has the same ten questions."""
 
 TARGETS = {
     "ratio": 0.05,  # sequential mixed flow, x echo, both databases
@@ -262,7 +270,8 @@ def tap_payload(api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[st
     shown = api.keyboards[user_id]
     message = {k: v for k, v in shown.items() if k != "answers"}
     query = {"id": f"q{api.next_message_id()}", "from": _user(user_id), "message": message, "chat_instance": "1"}
-    return {"callback_query": {**query, "data": rng.choice(shown["answers"])}}
+    answers = [data for data in shown["answers"] if not any(data.startswith(prefix) for prefix in SHORTENING)]
+    return {"callback_query": {**query, "data": rng.choice(answers)}}
 
 
 def payload_for(kind: str, api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
