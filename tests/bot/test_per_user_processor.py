@@ -18,6 +18,7 @@ from bot.application import build_application
 from bot.config import DEFAULT_CONCURRENCY
 from bot.per_user_processor import PerUserUpdateProcessor
 from scoring.questions import QUICK_IDS
+from scoring.structure import complete
 from tests.bot.telegram_testkit import TOKEN, RecordingRequest, TelegramUser
 
 DEADLOCK_GUARD = 10  # seconds; only reached when updates that should overlap wait for each other
@@ -189,13 +190,14 @@ async def test_interleaved_users_through_the_update_queue_all_answers_stored(sto
                     if chat == user.id and (m.get("reply_markup") or {}).get("inline_keyboard")
                 )
                 data = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-                await put(tap_payload(user, message, data))
+                if data.startswith("a:"):  # a check an answer shortened ("no credit card") is done already
+                    await put(tap_payload(user, message, data))
             await asyncio.wait_for(application.update_queue.join(), DEADLOCK_GUARD)
     finally:
         await application.stop()
         await application.shutdown()
-    for user in users:
-        assert len(await storage.answers(user.id)) == len(QUICK_IDS)
+    for user in users:  # every quick question answered, or settled by an answer
+        assert set(complete(await storage.answers(user.id))) >= set(QUICK_IDS)
     assert application.update_processor.users_in_flight == 0
 
 

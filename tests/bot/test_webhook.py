@@ -23,6 +23,7 @@ from bot.config import async_url
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.questions import QUICK_IDS
+from scoring.structure import settled
 from tests.bot.bot_api_stand_in import BotApiStandIn
 from tests.bot.database_backends import POSTGRES_URL
 from tests.bot.test_end_to_end import QUESTION_CALLS, Question, bot_env, console_script, is_question
@@ -214,6 +215,8 @@ def test_a_conversation_alternating_between_the_processes_keeps_its_place(cluste
         assert f"{position}/{total}" in current.text, f"no progress {position}/{total} in:\n{current.text}"
         question = current.question
         index = min(position % 3, len(question.levels) - 1)
+        if any(settled(later, {question.id: question.levels[index]}) for later in QUICK_IDS):
+            index += 1  # "no credit card" would settle the next question: this test walks all ten
         answers[question.id] = question.levels[index]
         worker = next(turn)
         if question.kind == "number":
