@@ -178,3 +178,22 @@ async def test_contradictory_answers_stored_before_the_structure_are_handled(bot
     async with storage.sessions() as session:
         kept = set(await session.scalars(select(StoredAnswer.question_id).where(StoredAnswer.user_id == user.id)))
     assert kept == {"credit_cards", "card_repayment", "huabei"}
+
+
+async def test_changing_an_implied_answer_drops_the_answer_it_contradicts_and_asks_it_again(bot, storage):
+    user = bot.user()
+    await answer_quick(user)  # no credit card: the repayment record is implied
+    await user.send("/profile")
+    calls = await user.tap(str(QUICK_IDS.index("card_repayment") + 1))
+    assert "✓ I have no cards" in calls[-1].labels  # the implied answer shows as the current one
+    calls = await user.tap("Always on time")
+    # "No credit card" contradicts a repayment record: it is deleted with the same step and asked next.
+    assert asked(calls)[-1][0] == "credit_cards"
+    answers = await storage.answers(user.id)
+    assert answers["card_repayment"] == "always_on_time" and "credit_cards" not in answers
+    calls = await user.tap("1-2")
+    assert asked(calls)[-1][0] == "card_bills"  # "no credit card" had settled it too
+    calls = await user.tap("Not bound")
+    assert "Estimated Sesame score" in calls[-2].text
+    answers = await storage.answers(user.id)
+    assert answers["credit_cards"] == "one_two" and answers["card_bills"] == "none" and not contradictions(answers)

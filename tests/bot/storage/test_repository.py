@@ -110,3 +110,29 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         "score_snapshots": [],
         "reminders": [],
     }
+
+
+async def test_a_step_deletes_dropped_answers_and_replaces_the_queue_in_one_go(storage):
+    await storage.ensure_user(1, "en")
+    await storage.start_dialog(1, "edit", ("credit_cards",), "abcdef")
+    await storage.step(
+        1, "abcdef", path="edit", position=0, nonce="bcdefg", answer=NewAnswer("card_repayment", "often_late", "button")
+    )
+    moved = await storage.step(
+        1,
+        "bcdefg",
+        path="edit",
+        position=1,
+        nonce="cdefgh",
+        answer=NewAnswer("credit_cards", "one_two", "profile_edit"),
+        dropped=("card_repayment",),
+        queue=("credit_cards", "card_repayment", "card_bills"),
+    )
+    assert moved
+    assert await storage.answers(1) == {"credit_cards": "one_two"}
+    dialog = await storage.dialog(1)
+    assert dialog.queue == ("credit_cards", "card_repayment", "card_bills") and dialog.question_id == "card_repayment"
+    # A stale step changes nothing: neither the answers nor the queue.
+    assert not await storage.step(1, "abcdef", path=None, position=0, nonce="x", dropped=("credit_cards",), queue=())
+    assert await storage.answers(1) == {"credit_cards": "one_two"}
+    assert (await storage.dialog(1)).queue == ("credit_cards", "card_repayment", "card_bills")
