@@ -52,8 +52,13 @@ def layout(buttons: list[Button]) -> Keyboard:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def question_screen(ask: Ask, lang: Lang, problem: InputProblem | None = None) -> Screen:
-    """A question with its progress, its answers as buttons and, after bad input, what was wrong."""
+def question_screen(
+    ask: Ask, lang: Lang, problem: InputProblem | None = None, candidates: Sequence[int] = ()
+) -> Screen:
+    """A question with its progress, its answers as buttons and, after bad input, what was wrong.
+
+    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply.
+    """
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
     buttons = []
@@ -71,6 +76,7 @@ def question_screen(ask: Ask, lang: Lang, problem: InputProblem | None = None) -
         path=ask.path,
         current=current,
         problem=problem,
+        candidates=[view["choices"][index]["label"] for index in candidates],
         asking=True,
     )
     return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
@@ -162,9 +168,12 @@ def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
     return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score), (row,))
 
 
-def help_screen(lang: Lang, commands: Sequence[tuple[str, str]]) -> Screen:
-    """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it."""
-    return Screen(render(lang, "bot_help.html.j2", commands=commands))
+def help_screen(lang: Lang, commands: Sequence[tuple[str, str]], puzzled: bool = False) -> Screen:
+    """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it.
+
+    ``puzzled`` opens it with "I didn't catch that" (typed text that is neither an answer nor a question I know).
+    """
+    return Screen(render(lang, "bot_help.html.j2", commands=commands, puzzled=puzzled))
 
 
 def no_answers_screen(lang: Lang) -> Screen:

@@ -81,7 +81,7 @@ async def forged(session: Session) -> list[Reply]:
 def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
     """The question just answered, with its answer and without buttons."""
     assert step.stored is not None and before.path is not None
-    position, total = progress(before.path, len(before.queue), before.position)
+    position, total = progress(before.path, before.queue, before.position)
     return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, session.lang)
 
 
@@ -96,4 +96,4 @@ async def after(session: Session, step: Step) -> list[Reply]:
         return [text_screen(session.lang, "bot_cancelled.html.j2", answered=step.answered)]
     if step.ask is None:
         return [problem_screen(step.reason, session.lang)]
-    return [question_screen(step.ask, session.lang, step.reason)]
+    return [question_screen(step.ask, session.lang, step.reason, step.candidates)]

@@ -87,7 +87,7 @@ def test_chinese_and_undecodable_input(tmp_path):
     out = io.StringIO()
     run_chat(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}", tmp_path / "chat", "zh", None, stdin=stdin, out=out)
     text = out.getvalue()
-    assert "芝麻分助手" in text and "请点下面的按钮作答" in text and "/score" in text
+    assert "芝麻分助手" in text and "请输入选项前的编号" in text and "/score" in text
 
 
 def test_the_console_script_with_piped_input(tmp_path):

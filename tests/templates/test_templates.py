@@ -122,7 +122,7 @@ def test_every_template_renders_in_its_language(lang, name):
     samples = contexts(name, lang)
     assert samples, f"{name}: the sample returned no context"
     disclaimer = render(lang, "_disclaimer.txt.j2")
-    for context in samples:
+    for context in [{**c, "tappable": tappable} for c in samples for tappable in (True, False)]:
         text = render(lang, name, **context)
         assert text.strip(), f"{lang}/{name} rendered empty"
         if lang == "zh":
