@@ -14,7 +14,7 @@ async def show(session: Session, commands: Sequence[tuple[str, str]], puzzled: b
 
     ``puzzled``: shown for typed text the bot could not place, so it first says it did not understand.
     """
-    return [help_screen(session.lang, commands, puzzled)]
+    return [help_screen(session.lang, commands, puzzled, await session.has_seen_an_estimate())]
 
 
 async def unknown_command(session: Session) -> list[Reply]:

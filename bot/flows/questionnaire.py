@@ -11,7 +11,15 @@ from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
 from bot.flows import score
 from bot.flows.session import Session
 from bot.replies import EditMessage, Notice, Reply, Screen
-from bot.screens import answered_screen, notice, problem_screen, question_screen, text_screen, welcome_screen
+from bot.screens import (
+    DisclaimerForm,
+    answered_screen,
+    notice,
+    problem_screen,
+    question_screen,
+    text_screen,
+    welcome_screen,
+)
 from bot.storage import Dialog
 
 
@@ -19,7 +27,13 @@ async def start(session: Session) -> list[Reply]:
     """Welcome the user and begin (or continue) the quick check."""
     returning = bool(await session.storage.answers(session.user_id))
     step = await session.engine.begin(session.user_id, "quick")
-    return [welcome_screen(session.lang, returning), *await after(session, step)]
+    # One disclaimer per burst: a finished check is followed by the score, which carries it.
+    disclaimer: DisclaimerForm = "full"
+    if isinstance(step, Finished):
+        disclaimer = "none"
+    elif await session.has_seen_an_estimate():
+        disclaimer = "short"
+    return [welcome_screen(session.lang, returning, disclaimer), *await after(session, step)]
 
 
 async def full(session: Session) -> list[Reply]:

@@ -28,9 +28,12 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         return [no_answers_screen(session.lang)]
     lang = session.lang
     result = session.card.score(answers)
+    brief = await session.has_seen_an_estimate()  # before this estimate is kept
     change, previous = await _progress(session, result)
     view = score_view(result, lang)
-    text = render(lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading)
+    text = render(
+        lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading, brief_disclaimer=brief
+    )
     names = [DIMENSION_NAMES[d.id][lang] for d in result.dimensions]
     grades = [d.grade for d in result.dimensions]
     title = render(lang, "bot_chart_title.txt.j2", score=result.score)

@@ -35,7 +35,11 @@ def candidates(lang: str) -> list[str]:
 
 @sample("bot_welcome.html.j2")
 def _welcome(lang: str) -> list[Context]:
-    return [{"returning": returning, "quick_total": len(QUICK_IDS)} for returning in (False, True)]
+    return [
+        {"returning": returning, "quick_total": len(QUICK_IDS), "show_disclaimer": shown, "brief_disclaimer": brief}
+        for returning in (False, True)
+        for shown, brief in ((True, False), (True, True), (False, False))
+    ]
 
 
 @sample("bot_invalid.html.j2")

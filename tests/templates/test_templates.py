@@ -146,6 +146,15 @@ def test_every_template_renders_in_its_language(lang, name):
             assert shown in text, f"{lang}/{name} lacks the estimate disclaimer"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_disclaimer_has_a_short_form_for_later_replies(lang):
+    full, short = render(lang, "_disclaimer.txt.j2"), render(lang, "_disclaimer.txt.j2", brief_disclaimer=True)
+    assert len(short) < len(full) / 2
+    for name in ("advice.html.j2", "whatif.html.j2", "bot_score.html.j2"):
+        text = render(lang, name, **contexts(name, lang)[0], brief_disclaimer=True)
+        assert str(escape(short)) in text and str(escape(full)) not in text
+
+
 def test_the_samples_cover_the_branches_that_matter():
     views = [c["action"] for c in contexts("action_steps.txt.j2", "en")]
     assert {v["id"] for v in views} == {a.id for a in ACTIONS}

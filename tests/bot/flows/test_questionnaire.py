@@ -443,3 +443,21 @@ async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
     calls = await user.send("/start")
     assert "Welcome back" in calls[0].text
     assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text
+
+
+async def test_the_disclaimer_comes_once_per_burst_and_short_after_the_first_time(bot):
+    user = bot.user()
+    full, short = render("en", "_disclaimer.txt.j2"), render("en", "_disclaimer.txt.j2", brief_disclaimer=True)
+    first = await user.send("/start")
+    assert full in plain(first[0].text)  # a newcomer reads it in full
+    await user.send("/skip")
+    for question in QUICK[1:]:
+        finished = await user.tap(question.choices[0].en)
+    assert full in plain(finished[-2].text)  # the first estimate: in full
+    again = await user.send("/start")  # the skipped question is asked again
+    assert plain(again[0].text).count(short) == 1 and full not in plain(again[0].text)
+    done = await user.tap(QUICK[0].choices[0].en)
+    assert short in plain(done[-2].text)
+    resumed = await user.send("/start")  # nothing left: the welcome and the score, one disclaimer in all
+    texts = [plain(c.text) for c in resumed if c.method == "sendMessage"]
+    assert "Welcome back" in texts[0] and sum(t.count(short) + t.count(full) for t in texts) == 1
