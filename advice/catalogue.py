@@ -24,9 +24,9 @@ Effort = Literal["low", "medium", "high"]
 EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
 
 EFFORT_NAMES: dict[str, dict[str, str]] = {
-    "low": {"zh": "容易", "en": "low"},
+    "low": {"zh": "低", "en": "low"},
     "medium": {"zh": "中等", "en": "medium"},
-    "high": {"zh": "较难", "en": "high"},
+    "high": {"zh": "较高", "en": "high"},
 }
 
 #: When a change shows in the score. Sesame recomputes monthly, on the 6th (since July 2015);
@@ -38,11 +38,15 @@ TIMINGS: dict[str, dict[str, str]] = {
     },
     "months_1_3": {
         "zh": "坚持1-3个月，按月更新（每月6日）",
-        "en": "after 1-3 months of use (updates on the 6th)",
+        "en": "after 1-3 months of keeping it up (updates on the 6th)",
     },
     "months_3_6": {
         "zh": "需要3-6个月的按时记录",
         "en": "after 3-6 months of on-time records",
+    },
+    "months_social": {
+        "zh": "慢慢积累：好友关系和互动需要几个月才能体现",
+        "en": "slowly: friendships and their activity take months to show",
     },
     "months_few": {
         "zh": "几个月内（注销或新办的卡需要数月才能体现）",
@@ -325,7 +329,7 @@ ACTIONS: tuple[Action, ...] = (
         "Make friends with good credit",
         (_to("friends_credit", "high"),),
         "high",
-        "months_3_6",
+        "months_social",
         "000#8",
         ("no_tricks",),
     ),

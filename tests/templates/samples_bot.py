@@ -261,7 +261,11 @@ def _whatif_pick(lang: str) -> list[Context]:
 
 @sample("chat_choose.txt.j2")
 def _choose(lang: str) -> list[Context]:
-    return [{"typed": True, "buttons": 7}, {"typed": False, "buttons": 4}, {"typed": False, "buttons": 1}]
+    return [
+        {"typed": typed, "buttons": buttons, "question": question}
+        for typed, buttons in ((True, 7), (False, 4), (False, 1))
+        for question in (False, True)
+    ]
 
 
 @sample("chat_no_choice.txt.j2")
