@@ -74,9 +74,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "Ant cross-checks the data.",
     },
     "true_data": {
-        "zh": "只填写真实信息：伪造的资料没有用，蚂蚁会与其他来源交叉核验；只添加你确实拥有的项目。",
-        "en": "Add only true information: fake data does not work, Ant cross-checks it with other "
-        "sources; add only what you really have.",
+        "zh": "只填写真实信息，只添加你确实拥有的项目：蚂蚁会与其他来源交叉核验，伪造的资料没有用。",
+        "en": "Add only true information, and only what you really have: Ant cross-checks it with other "
+        "sources, so fake data does not work.",
     },
     "credit_report": {
         "zh": "花呗自2021年起接入央行征信：逾期也会出现在你的个人征信报告里。",
