@@ -61,9 +61,13 @@ async def typed(session: Session, text: str) -> list[Reply]:
     before = await session.storage.dialog(session.user_id)
     step = await session.engine.answer_text(session.user_id, text, session.source("typed"))
     replies: list[Reply] = []
-    if isinstance(step, Ask | Finished) and step.stored and before and before.message_id is not None:
-        # Take the buttons off the question that was just answered by typing.
-        replies.append(EditMessage(answered(before, step, session), before.message_id))
+    if isinstance(step, Ask | Finished) and step.stored and before:
+        if before.message_id is not None:
+            # Take the buttons off the question that was just answered by typing.
+            replies.append(EditMessage(answered(before, step, session), before.message_id))
+        elif session.channel == "chat":
+            # The terminal has no message to edit: confirm the typed answer as a tapped one is.
+            replies.append(answered(before, step, session))
     return replies + await after(session, step)
 
 
