@@ -17,6 +17,8 @@ from scoring.questions import Question
 
 EDGE_PUNCTUATION = " \t.,;:!?。，；：！？…~～\"'“”‘’「」『』()（）"
 """What a typed answer may carry around it without changing what it means ("Yes!", "是。")."""
+MIN_INSIDE = 2
+"""Characters typed text needs before it is looked for inside labels (one letter is in too many)."""
 YES_NO: dict[bool, frozenset[str]] = {
     True: frozenset({"yes", "y", "yep", "是", "是的", "对", "有"}),
     False: frozenset({"no", "n", "nope", "否", "不是", "没有", "无"}),
@@ -34,7 +36,8 @@ def matching_choices(question: Question, text: str) -> tuple[int, ...]:
     """The choice indexes (into ``question.choices``) ``text`` may mean, in the order shown.
 
     An exact label wins over starts of labels ("逾期过" is one answer even though it also starts
-    "逾期过一次"); a number means the button in that place; otherwise every label the text starts.
+    "逾期过一次"); a number means the button in that place; otherwise every label the text starts,
+    or failing that every label it is part of ("no cards" for "I have no cards").
     """
     typed = fold(text)
     if not typed:
@@ -50,7 +53,10 @@ def matching_choices(question: Question, text: str) -> tuple[int, ...]:
     exact = tuple(index for index in shown if typed in labels[index])
     if exact:
         return exact
-    return tuple(index for index in shown if any(label.startswith(typed) for label in labels[index]))
+    starts = tuple(index for index in shown if any(label.startswith(typed) for label in labels[index]))
+    if starts or len(typed) < MIN_INSIDE:
+        return starts
+    return tuple(index for index in shown if any(typed in label for label in labels[index]))
 
 
 def may_answer(question: Question, text: str) -> bool:

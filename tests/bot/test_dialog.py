@@ -103,6 +103,7 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
         ("  OVER 10 YEARS ", "gt10"),  # case and spaces do not matter
         ("ｕｎｄｅｒ", "lt1"),  # a unique start, typed full-width
         ("不到", "lt1"),
+        ("年以上", "gt10"),  # words inside a label
         ("3", "3to5"),  # the third button
         ("３", "3to5"),  # full-width digit
     ],
