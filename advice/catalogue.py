@@ -45,15 +45,15 @@ TIMINGS: dict[str, dict[str, str]] = {
         "en": "after 3-6 months of on-time records",
     },
     "months_social": {
-        "zh": "慢慢积累：好友关系和互动需要几个月才能体现",
-        "en": "slowly: friendships and their activity take months to show",
+        "zh": "需要几个月，好友关系和互动慢慢积累",
+        "en": "over months, as friendships and their activity build up",
     },
     "months_few": {
         "zh": "几个月内（注销或新办的卡需要数月才能体现）",
         "en": "within a few months (closed or new cards take months to show)",
     },
     "one_year": {
-        "zh": "下次更新起见效，号码使用满1年后再加分",
+        "zh": "下次月度更新；号码用满1年后还会再加分",
         "en": "from the next update; the number's age counts once it is a year old",
     },
 }
