@@ -112,7 +112,7 @@ class TerminalChat:
                 edited = reply.screen
                 self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
-                path = self.save(reply.filename, reply.png)
+                path = self.save(reply.filename, reply.png if isinstance(reply.png, bytes) else reply.png.render())
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
                 self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
             elif isinstance(reply, Document):
