@@ -155,6 +155,28 @@ def test_the_disclaimer_has_a_short_form_for_later_replies(lang):
         assert str(escape(short)) in text and str(escape(full)) not in text
 
 
+#: Texts only Telegram shows (a toast, a sticker's reply, an old or unreadable button): they may say "tap".
+TELEGRAM_ONLY = ("bot_notice.txt.j2", "bot_unsupported.html.j2", "bot_button.txt.j2")
+#: Tapping in the bot; tapping a named control in Alipay (tap "My", 点击“我的”) is an instruction, not ours.
+TAP = re.compile(r"\b[Tt]ap\b(?!\s*(?:[\"“]|&#34;))|点按钮|点编号|点选|点“|点下面|点一次")
+
+
+@pytest.mark.parametrize(("lang", "name"), ALL, ids=[f"{lang}/{name}" for lang, name in ALL])
+def test_without_buttons_no_text_says_tap(lang, name):
+    if name in TELEGRAM_ONLY:
+        return
+    for context in contexts(name, lang):
+        if context.get("problem") in ("stale", "forged"):
+            continue  # a tapped button's problem: only Telegram has buttons to tap
+        text = render(lang, name, **{**context, "tappable": False})
+        assert not TAP.search(text), f"{lang}/{name} says tap where there is nothing to tap:\n{text}"
+
+
+def test_the_tap_check_can_fail():
+    assert TAP.search(render("zh", "bot_profile.html.j2", **contexts("bot_profile.html.j2", "zh")[0]))
+    assert TAP.search(render("en", "bot_profile.html.j2", **contexts("bot_profile.html.j2", "en")[0]))
+
+
 def test_the_samples_cover_the_branches_that_matter():
     views = [c["action"] for c in contexts("action_steps.txt.j2", "en")]
     assert {v["id"] for v in views} == {a.id for a in ACTIONS}
