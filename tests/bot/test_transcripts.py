@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import BotUnderTest
@@ -73,7 +74,7 @@ async def play(storage, lang):
     await user.send("/start")  # welcome back: the skipped question, at its own place
     await user.tap(label(second, PICKS[second], lang))
     await user.send(FREE_QUESTION[lang])  # a question in the user's words leads to the advice
-    plan = rank(load_scorecard(), await storage.answers(user.id))
+    plan = rank(load_scorecard(), advisable(await storage.answers(user.id)))
     await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
     await user.tap(BUTTONS[lang]["remind"])
     await user.tap(BUTTONS[lang]["back"])
