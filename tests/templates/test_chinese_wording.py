@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from advice.catalogue import ACTIONS, EFFORT_NAMES, TIMINGS, WARNINGS
+from advice.feasibility import GATES, NOTHING_TO_DO, STOPPED
 from scoring.questions import DIMENSION_NAMES, QUESTIONS
 from templates import FOLDER
 
@@ -43,15 +44,18 @@ def template_texts() -> dict[str, str]:
 
 
 def data_texts() -> dict[str, str]:
-    """Every zh string of the questionnaire and the action catalogue."""
+    """Every zh string of the questionnaire, the action catalogue and the advice's safety notes."""
     texts = {f"dimension {k}": v["zh"] for k, v in DIMENSION_NAMES.items()}
     for q in QUESTIONS:
         texts[f"question {q.id}"] = q.zh
         texts[f"question {q.id} help"] = q.help_zh
         texts.update({f"question {q.id} choice {c.value}": c.zh for c in q.choices})
     texts.update({f"action {a.id}": a.zh for a in ACTIONS})
-    for table_name, table in (("effort", EFFORT_NAMES), ("timing", TIMINGS), ("warning", WARNINGS)):
+    tables = (("effort", EFFORT_NAMES), ("timing", TIMINGS), ("warning", WARNINGS))
+    tables += (("nothing to do", NOTHING_TO_DO), ("stopped", STOPPED))
+    for table_name, table in tables:
         texts.update({f"{table_name} {key}": value["zh"] for key, value in table.items()})
+    texts.update({f"gate {g.id}": g.zh for g in GATES})
     return texts
 
 
