@@ -65,8 +65,10 @@ async def typed(session: Session, text: str) -> list[Reply]:
         if before.message_id is not None:
             # Take the buttons off the question that was just answered by typing.
             replies.append(EditMessage(answered(before, step, session), before.message_id))
-        elif session.channel == "chat":
-            # The terminal has no message to edit: confirm the typed answer as a tapped one is.
+        else:
+            # Where the question was shown is kept only for number questions (a write per question
+            # saved) and the terminal has no message at all: confirm the typed answer in a new one.
+            # The old buttons stay, and a tap on one is told it has expired.
             replies.append(answered(before, step, session))
     return replies + await after(session, step)
 
