@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Literal, TypeGuard, get_args
 
+from bot.answer_matching import matching_choices
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 from scoring.structure import complete, consistent_after_change, implied_answers, settled
@@ -25,6 +26,7 @@ Path = Literal["quick", "full", "edit"]
 message is ``replies.EditMessage``.)"""
 InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
+    "ambiguous",  # typed text that starts several answers' labels
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
     "too_long",  # far more text than any answer needs
@@ -66,10 +68,14 @@ class Finished:
 
 @dataclass(frozen=True)
 class Rejected:
-    """The input changed nothing; ``ask`` is the question to ask again, if one is running."""
+    """The input changed nothing; ``ask`` is the question to ask again, if one is running.
+
+    ``candidates`` are the choice indexes an ambiguous typed answer could mean.
+    """
 
     reason: InputProblem
     ask: Ask | None
+    candidates: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,16 +105,18 @@ def _path_ids(path: str) -> tuple[str, ...]:
 
 
 def progress(path: str, queue: tuple[str, ...], index: int, answers: dict[str, Answer]) -> tuple[int, int]:
-    """Position and total over the whole path, so a resumed check shows "7/10", not "1/4".
+    """The asked question's own place on the whole path: a resumed check shows "7/10", not "1/4".
 
-    The queue holds only what was open when the path started; the questions answered before
-    count as done. A question an answer settles is never asked, so it counts nowhere: after
-    "no credit card" the quick check is 9 questions long, not 10.
+    The queue holds only what was unanswered when the path started, so its order is the path's
+    order with gaps: a question skipped earlier and asked again after ``/start`` is "2/10"
+    (where it stands), never "10/10" because nine others were answered meanwhile. A question an
+    answer settles is never asked, so it counts nowhere: after "no credit card" the quick check
+    is 9 questions long, not 10.
     """
     ids = queue if path == "edit" else _path_ids(path)
-    total = sum(1 for qid in ids if not settled(qid, answers))
-    remaining = sum(1 for qid in queue[index + 1 :] if not settled(qid, answers))
-    return total - remaining, total
+    place = index if path == "edit" else ids.index(queue[index])
+    position = sum(1 for qid in ids[: place + 1] if not settled(qid, answers))
+    return position, sum(1 for qid in ids if not settled(qid, answers))
 
 
 def _open_position(queue: tuple[str, ...], position: int, step: int, answers: dict[str, Answer]) -> int:
@@ -206,7 +214,11 @@ class DialogEngine:
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
-        """A typed answer: only number questions take one; anything odd is rejected."""
+        """A typed answer: a number, or a button's label, start of one or place (``bot.answer_matching``).
+
+        Anything else is rejected and changes nothing; text that starts several labels comes
+        back with them as ``candidates``, so the reply can ask which one was meant.
+        """
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
             return Rejected("no_question", None)
@@ -216,7 +228,10 @@ class DialogEngine:
             return Rejected("too_long", ask)
         question = ask.question
         if question.kind != "number":
-            return Rejected("use_buttons", ask)
+            found = matching_choices(question, text)
+            if len(found) != 1:
+                return Rejected("ambiguous" if found else "use_buttons", ask, found)
+            return await self._store(user_id, dialog, ask, question.levels[found[0]], source)
         try:
             value = question.parse(text)
         except InvalidAnswer:

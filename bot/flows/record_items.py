@@ -32,4 +32,7 @@ async def tapped(session: Session, tap: OwnedTap) -> list[Reply]:
     following = owned_question(plan, session)
     if following is not None:
         return [EditMessage(following)]
-    return [EditMessage(text_screen(session.lang, "bot_record_done.html.j2")), advice_screen(plan, session)]
+    return [
+        EditMessage(text_screen(session.lang, "bot_record_done.html.j2")),
+        advice_screen(plan, session, await session.has_seen_an_estimate()),
+    ]
