@@ -25,6 +25,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import log_privacy
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
@@ -79,6 +80,7 @@ def build_application(
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
+    log_privacy.install([token])  # before PTB logs "Set Bot API URL" with the token in it
 
     async def post_init(application: Application) -> None:
         if ADVISOR not in application.bot_data:

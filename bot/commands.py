@@ -24,8 +24,15 @@ def _client_language() -> str | None:
     return os.environ.get("LC_ALL") or os.environ.get("LANG")
 
 
-def configure_logging() -> None:
-    """INFO for the bot, WARNING for httpx: its INFO lines carry URLs with the bot token."""
+def configure_logging(secrets: list[str]) -> None:
+    """INFO for the bot, WARNING for httpx; every record is cleaned of ``secrets`` and user content.
+
+    httpx's INFO lines carry URLs with the bot token; ``bot.log_privacy`` masks it anyway, at
+    every level, so an operator who turns on DEBUG sees no token, message text or answer either.
+    """
+    from bot import log_privacy
+
+    log_privacy.install(secrets)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -54,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             variable=exc.variable,
         )
         raise CliError(text) from None
-    configure_logging()
+    configure_logging([token, webhook.secret if webhook else ""])
     from telegram import Update
 
     from bot.application import build_application
