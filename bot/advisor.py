@@ -85,6 +85,8 @@ class Advisor:
         lang = await self.language(who)
         returning = bool(await self.storage.answers(who.id))
         step = await self.engine.begin(who.id, "quick")
+        if isinstance(step, Rejected) and step.reason == "raced":
+            return []  # a /start of the same user a moment earlier welcomes them and asks
         return [welcome_screen(lang, returning), *await self._after(who.id, lang, step)]
 
     async def full(self, who: Who) -> list[Reply]:
@@ -143,6 +145,8 @@ class Advisor:
             return await self._score(user_id, lang, heading)
         if isinstance(step, Cancelled):
             return [text_screen(lang, "bot_cancelled.html.j2", answered=step.answered)]
+        if step.reason == "raced":
+            return []  # the concurrent update that won replies for both
         if step.ask is None:
             return [problem_screen(step.reason, lang)]
         return [question_screen(step.ask, lang, step.reason)]
@@ -382,7 +386,8 @@ class Advisor:
             assert before is not None
             return [Edit(self._answered(before, step, lang)), *await self._after(who.id, lang, step)]
         if isinstance(tap, callbacks.EditTap):
-            return [question_screen(await self.engine.edit(who.id, tap.question_id), lang)]
+            edit = await self.engine.edit(who.id, tap.question_id)
+            return await self._after(who.id, lang, edit)
         if isinstance(tap, callbacks.LanguageTap):
             await self.storage.set_language(who.id, tap.language)
             new: Lang = tap.language  # type: ignore[assignment]

@@ -22,8 +22,8 @@ import logging
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults, ExtBot
+from telegram.request import BaseRequest
 
 from bot import log_privacy
 from bot.advisor import Advisor
@@ -31,7 +31,8 @@ from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
 from bot.handlers.reminders import telegram_sender
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
-from bot.storage import open_storage
+from bot.storage import Timeouts, open_storage
+from bot.telegram_limits import TrackedRequest
 
 ADVISOR = "advisor"
 DELIVERY_TASK = "reminder_delivery"
@@ -69,6 +70,8 @@ def build_application(
     updates_request: BaseRequest | None = None,
     remind_every: float | None = DELIVERY_INTERVAL,
     registers_webhook: bool = True,
+    rate_limiter: BaseRateLimiter | None = None,
+    database_timeouts: Timeouts | None = None,
 ) -> Application:
     """An application with every handler; the database is opened (and migrated) on start.
 
@@ -76,7 +79,9 @@ def build_application(
     loop) or a ready ``advisor``. ``remind_every`` is the pause between reminder rounds;
     ``None`` runs no delivery task (the tests call ``deliver_due`` themselves).
     ``registers_webhook=False`` makes a webhook worker that never calls ``setWebhook`` or
-    ``deleteWebhook`` (see ``NonRegisteringBot``).
+    ``deleteWebhook`` (see ``NonRegisteringBot``). ``rate_limiter`` keeps Telegram's limits
+    (``bot.telegram_limits.rate_limiter`` picks the shared Redis one or PTB's in-process one);
+    without it nothing is limited, which only the offline tests want.
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
@@ -85,7 +90,7 @@ def build_application(
     async def post_init(application: Application) -> None:
         if ADVISOR not in application.bot_data:
             assert database_url is not None
-            application.bot_data[ADVISOR] = Advisor(await open_storage(database_url))
+            application.bot_data[ADVISOR] = Advisor(await open_storage(database_url, timeouts=database_timeouts))
             application.bot_data["owns_storage"] = True
         await publish_commands(application.bot)
         if remind_every is not None:
@@ -112,8 +117,9 @@ def build_application(
         bot = NonRegisteringBot(
             token,
             defaults=defaults,
-            request=request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            request=request or TrackedRequest(connection_pool_size=CONNECTION_POOL_SIZE),
             get_updates_request=updates_request,
+            rate_limiter=rate_limiter,
             **urls,
         )
         builder = builder.bot(bot)
@@ -121,8 +127,9 @@ def build_application(
         builder = builder.token(token).defaults(defaults)
         if api is not None:
             builder = builder.base_url(api.base_url).base_file_url(api.base_file_url)
-        if request is not None:
-            builder = builder.request(request)
+        builder = builder.request(request or TrackedRequest(connection_pool_size=CONNECTION_POOL_SIZE))
+        if rate_limiter is not None:
+            builder = builder.rate_limiter(rate_limiter)
         if updates_request is not None:
             builder = builder.get_updates_request(updates_request)
     application = builder.build()

@@ -27,6 +27,7 @@ Reason = Literal[
     "forged",  # callback data no button of ours carries
     "first_question",  # /back on the first question
     "no_question",  # an answer, /back, /skip or /cancel while no questionnaire runs
+    "raced",  # another update of the same user started the questionnaire first: it replies
 ]
 
 MAX_TEXT = 32
@@ -132,26 +133,33 @@ class DialogEngine:
         )
 
     # ---- starting --------------------------------------------------------------------
-    async def begin(self, user_id: int, path: Path) -> Ask | Finished:
+    async def begin(self, user_id: int, path: Path) -> Ask | Finished | Rejected:
         """Start a path at its first unanswered question, or carry on the one running.
 
         ``/start`` during any running questionnaire continues it; ``/full`` during the quick
-        check widens it to every question still unanswered.
+        check widens it to every question still unanswered. Starting is guarded like every
+        step: ``Rejected("raced")`` when another update started or moved the dialog meanwhile.
         """
-        running = await self.current(user_id)
+        dialog = await self.storage.dialog(user_id)
+        running = None if dialog is None or dialog.question_id is None else await self._ask(user_id, dialog)
         if running is not None and (path == "quick" or running.path == path):
             return running
         queue = path_questions(path, await self.storage.answers(user_id))
         if not queue:
             return Finished(path)
         nonce = new_nonce()
-        await self.storage.start_dialog(user_id, path, queue, nonce)
+        expected = None if dialog is None else dialog.nonce
+        if not await self.storage.start_dialog(user_id, path, queue, nonce, expected_nonce=expected):
+            return Rejected("raced", None)  # a concurrent /start won: one first question, not two
         return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
 
-    async def edit(self, user_id: int, question_id: str) -> Ask:
+    async def edit(self, user_id: int, question_id: str) -> Ask | Rejected:
         """Ask one question again so its answer can be changed (from the profile)."""
+        dialog = await self.storage.dialog(user_id)
         nonce = new_nonce()
-        await self.storage.start_dialog(user_id, "edit", (question_id,), nonce)
+        expected = None if dialog is None else dialog.nonce
+        if not await self.storage.start_dialog(user_id, "edit", (question_id,), nonce, expected_nonce=expected):
+            return Rejected("raced", None)
         answers = await self.storage.answers(user_id)
         return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, answers.get(question_id))
 

@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
+from bot.outbound import request_started
 from bot.reminders import Clock
 from bot.storage import Storage
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
@@ -103,6 +104,7 @@ class RecordingRequest(BaseRequest):
         connect_timeout=None,
         pool_timeout=None,
     ) -> tuple[int, bytes]:
+        request_started()  # as the real network layer does (bot.telegram_limits.TrackedRequest)
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = {}

@@ -5,7 +5,7 @@ from telegram_testkit import TOKEN, BotUnderTest, RecordingRequest
 
 from bot.application import build_application
 from bot.config import api_urls
-from bot.storage.tables import Base
+from bot.storage.tables import user_data_table_names
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
@@ -69,7 +69,7 @@ async def test_the_database_is_opened_and_migrated_in_post_init(tmp_path):
     await application.initialize()
     await application.post_init(application)
     storage = application.bot_data["advisor"].storage
-    assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 0)
+    assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 0)
     assert application.bot_data["reminder_delivery"].get_name() == "reminder_delivery"  # the delivery runs
     await application.post_shutdown(application)
     assert "reminder_delivery" not in application.bot_data  # cancelled before the database closed

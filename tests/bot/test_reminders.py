@@ -23,6 +23,7 @@ from bot.handlers.reminders import telegram_sender
 from bot.reminder_delivery import GIVE_UP_AFTER, KEEP_SENT, deliver_due
 from bot.reminders import SESAME_TIMEZONE, next_recompute
 from bot.storage import Snapshot
+from bot.storage.repository import CLAIM_LEASE
 from bot.storage.tables import Reminder
 from scoring.questions import QUICK_IDS
 from templates import render
@@ -83,6 +84,7 @@ async def test_one_pending_reminder_per_action_and_cancelling_it(storage):
     # Once sent, it is no longer pending: the same action may be reminded of again.
     [due] = await storage.due_reminders(UTC_6TH_MARCH)
     assert await storage.claim_reminder(due.id, UTC_6TH_MARCH)
+    assert await storage.finish_reminder(due.id, UTC_6TH_MARCH, "sent", UTC_6TH_MARCH)
     assert not await storage.cancel_reminder(1, FIRST)  # a sent reminder is not "cancelled"
     assert await storage.set_reminder(1, FIRST, UTC_6TH_MARCH + timedelta(days=31))
     assert (await storage.count_rows(1))["reminders"] == 2
@@ -108,7 +110,8 @@ async def test_a_claim_succeeds_once_across_two_engines(database, storage):
     try:
         assert await other.claim_reminder(due.id, UTC_6TH_MARCH)
         assert not await storage.claim_reminder(due.id, UTC_6TH_MARCH)
-        assert await storage.due_reminders(UTC_6TH_MARCH + timedelta(days=1)) == []
+        soon = UTC_6TH_MARCH + CLAIM_LEASE / 2
+        assert await storage.due_reminders(soon) == [] and not await storage.claim_reminder(due.id, soon)
     finally:
         await other.close()
 
@@ -119,6 +122,7 @@ async def test_sent_reminders_are_pruned_after_a_while(storage):
     await storage.set_reminder(1, SECOND, UTC_6TH_MARCH + timedelta(days=31))
     [due] = await storage.due_reminders(UTC_6TH_MARCH)
     await storage.claim_reminder(due.id, UTC_6TH_MARCH)
+    await storage.finish_reminder(due.id, UTC_6TH_MARCH, "sent", UTC_6TH_MARCH)
     assert await storage.prune_reminders(UTC_6TH_MARCH) == 0
     assert await storage.prune_reminders(UTC_6TH_MARCH + timedelta(seconds=1)) == 1
     assert [p.action_id for p in await storage.pending_reminders(1)] == [SECOND]  # pending ones stay
