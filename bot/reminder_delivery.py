@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from bot.advisor import Advisor
 from bot.outbound import REQUEST_STARTED
 from bot.replies import Screen
-from bot.storage.repository import CLAIM_LEASE, DROPPED, MAYBE_SENT, SENT
+from bot.storage.repository import CLAIM_LEASE, DROPPED, MAYBE_SENT, SENT, DueReminder
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class NotSent(Exception):  # noqa: N818 - reads as the outcome it reports
     """A send that certainly did not reach the user (refused, or failed before the request)."""
 
 
+CONCURRENT_SENDS = 32
+"""Reminders being sent at once by one round (a little over Telegram's 30 a second)."""
 DELIVERY_INTERVAL = 60.0
 """Seconds between rounds: a reminder due at 10:00 goes out within a minute."""
 GIVE_UP_AFTER = timedelta(days=3)
@@ -74,72 +76,91 @@ async def deliver_due(
     *,
     user_id: int | None = None,
     lease: timedelta = CLAIM_LEASE,
+    concurrency: int = CONCURRENT_SENDS,
 ) -> Delivery:
-    """Send every reminder due by ``now`` (of one user, or of every Telegram user) at most once."""
+    """Send every reminder due by ``now`` (of one user, or of every Telegram user) at most once.
+
+    Up to ``concurrency`` sends are under way at once: with one message per chat per second,
+    sending one after the other would give a user with five reminders five seconds of everyone's
+    round; the rate limiter spaces the sends, not this loop.
+    """
     storage = advisor.storage
     delivery = Delivery()
-    for due in await storage.due_reminders(now, user_id=user_id, lease=lease):
-        if not await storage.claim_reminder(due.id, now, lease=lease):
-            delivery.taken += 1
-            continue
-        REQUEST_STARTED.set(False)
-        try:
-            screen = await advisor.reminder_message(due.user_id, due.action_id)
-            if screen is None:
-                logger.warning(
-                    "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
-                )
-                await storage.finish_reminder(due.id, now, DROPPED, now)
-                delivery.dropped += 1
-                continue
-            reached = await send(due.user_id, screen)
-        except asyncio.CancelledError:
-            # Stopped mid-send: give the claim back unless a request may already have gone out.
-            went_out = REQUEST_STARTED.get()
-            if went_out:
-                await asyncio.shield(storage.finish_reminder(due.id, now, MAYBE_SENT, now))
-            else:
-                await asyncio.shield(storage.release_reminder(due.id, now))
-            logger.info("reminder %s %s at shutdown", due.id, "may have been sent" if went_out else "released")
-            raise
-        except Exception as exc:  # noqa: BLE001 - one reminder's failure must not stop the others
-            # Only the class name: an HTTP error's text can carry the request URL, and with it the token.
-            if REQUEST_STARTED.get() and not isinstance(exc, NotSent):
-                logger.warning(
-                    "reminder %s for user %s may have been sent (%s): recorded, not repeated",
-                    due.id,
-                    due.user_id,
-                    type(exc).__name__,
-                )
-                await storage.finish_reminder(due.id, now, MAYBE_SENT, now)
-                delivery.maybe_sent += 1
-                continue
-            if now - due.due_at >= GIVE_UP_AFTER:
-                logger.warning(
-                    "reminder %s for user %s dropped after failing since %s (%s)",
-                    due.id,
-                    due.user_id,
-                    due.due_at.isoformat(),
-                    type(exc).__name__,
-                )
-                await storage.finish_reminder(due.id, now, DROPPED, now)
-                delivery.dropped += 1
-                continue
-            logger.warning(
-                "reminder %s for user %s not sent (%s); next round tries again", due.id, due.user_id, type(exc).__name__
-            )
-            await storage.release_reminder(due.id, now)
-            delivery.failed += 1
-            continue
-        if reached:
-            await storage.finish_reminder(due.id, now, SENT, now)
-            delivery.sent += 1
-        else:
-            stopped = await storage.mark_blocked(due.user_id, now)
-            logger.info("reminder %s: user %s blocked the bot; %d reminder(s) stopped", due.id, due.user_id, stopped)
-            delivery.unreachable += 1
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(due: DueReminder) -> None:
+        async with gate:
+            await _deliver_one(advisor, send, now, due, lease, delivery)
+
+    await asyncio.gather(*(one(due) for due in await storage.due_reminders(now, user_id=user_id, lease=lease)))
     await storage.prune_reminders(now - KEEP_SENT)
     return delivery
+
+
+async def _deliver_one(
+    advisor: Advisor, send: Send, now: datetime, due: DueReminder, lease: timedelta, delivery: Delivery
+) -> None:
+    """Claim one reminder, send it, and record how that ended (see the module docstring)."""
+    storage = advisor.storage
+    if not await storage.claim_reminder(due.id, now, lease=lease):
+        delivery.taken += 1
+        return
+    REQUEST_STARTED.set(False)  # this task's own context: concurrent sends do not see each other's mark
+    try:
+        screen = await advisor.reminder_message(due.user_id, due.action_id)
+        if screen is None:
+            logger.warning(
+                "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
+            )
+            await storage.finish_reminder(due.id, now, DROPPED, now)
+            delivery.dropped += 1
+            return
+        reached = await send(due.user_id, screen)
+    except asyncio.CancelledError:
+        # Stopped mid-send: give the claim back unless a request may already have gone out.
+        went_out = REQUEST_STARTED.get()
+        if went_out:
+            await asyncio.shield(storage.finish_reminder(due.id, now, MAYBE_SENT, now))
+        else:
+            await asyncio.shield(storage.release_reminder(due.id, now))
+        logger.info("reminder %s %s at shutdown", due.id, "may have been sent" if went_out else "released")
+        raise
+    except Exception as exc:  # noqa: BLE001 - one reminder's failure must not stop the others
+        # Only the class name: an HTTP error's text can carry the request URL, and with it the token.
+        if REQUEST_STARTED.get() and not isinstance(exc, NotSent):
+            logger.warning(
+                "reminder %s for user %s may have been sent (%s): recorded, not repeated",
+                due.id,
+                due.user_id,
+                type(exc).__name__,
+            )
+            await storage.finish_reminder(due.id, now, MAYBE_SENT, now)
+            delivery.maybe_sent += 1
+            return
+        if now - due.due_at >= GIVE_UP_AFTER:
+            logger.warning(
+                "reminder %s for user %s dropped after failing since %s (%s)",
+                due.id,
+                due.user_id,
+                due.due_at.isoformat(),
+                type(exc).__name__,
+            )
+            await storage.finish_reminder(due.id, now, DROPPED, now)
+            delivery.dropped += 1
+            return
+        logger.warning(
+            "reminder %s for user %s not sent (%s); next round tries again", due.id, due.user_id, type(exc).__name__
+        )
+        await storage.release_reminder(due.id, now)
+        delivery.failed += 1
+        return
+    if reached:
+        await storage.finish_reminder(due.id, now, SENT, now)
+        delivery.sent += 1
+    else:
+        stopped = await storage.mark_blocked(due.user_id, now)
+        logger.info("reminder %s: user %s blocked the bot; %d reminder(s) stopped", due.id, due.user_id, stopped)
+        delivery.unreachable += 1
 
 
 async def run_delivery(
