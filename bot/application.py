@@ -95,8 +95,10 @@ def build_application(
         await publish_commands(application.bot)
         if remind_every is not None:
             sender = telegram_sender(application.bot)
+            metrics = application.bot_data.get("metrics")  # set by the webhook app, when it serves
+            on_round = metrics.count_delivery if metrics is not None else None
             application.bot_data[DELIVERY_TASK] = asyncio.create_task(
-                run_delivery(application.bot_data[ADVISOR], sender, remind_every), name=DELIVERY_TASK
+                run_delivery(application.bot_data[ADVISOR], sender, remind_every, on_round), name=DELIVERY_TASK
             )
 
     async def post_stop(application: Application) -> None:

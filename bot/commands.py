@@ -62,9 +62,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         raise CliError(text) from None
     configure_logging([token, webhook.secret if webhook else ""])
+    import asyncio
+
     from telegram import Update
 
     from bot.application import build_application
+    from bot.storage import timeouts_from
+    from bot.telegram_limits import rate_limiter
 
     allowed_updates = [Update.MESSAGE, Update.CALLBACK_QUERY]
     application = build_application(
@@ -72,10 +76,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         database_url=config.database_url(),
         api=config.api_urls(),
         registers_webhook=webhook is None or webhook.register,
+        rate_limiter=rate_limiter(token),
+        database_timeouts=timeouts_from(),
     )
     if webhook is None:
-        application.run_polling(allowed_updates=allowed_updates)
+        from bot.polling import poll
+
+        asyncio.run(poll(application, allowed_updates=allowed_updates))
         return 0
+    from bot.webhook_app import serve
+
     # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
     logging.getLogger(__name__).info(
         "webhook mode: listening on %s:%d (%s)",
@@ -83,13 +93,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         webhook.port,
         "registers the webhook" if webhook.register else "webhook registered by another process",
     )
-    application.run_webhook(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=webhook.url_path,
-        webhook_url=webhook.url,
-        secret_token=webhook.secret,
-        allowed_updates=allowed_updates,
+    asyncio.run(
+        serve(
+            application,
+            listen=webhook.listen,
+            port=webhook.port,
+            path=webhook.url_path,
+            secret=webhook.secret,
+            url=webhook.url,
+            allowed_updates=allowed_updates,
+        )
     )
     return 0
 
