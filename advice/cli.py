@@ -15,7 +15,7 @@ from advice.presentation import action_view, plan_view, projection_view, steps_t
 from advice.ranking import Plan, Projection, rank, simulate
 from scoring.card import load_scorecard
 from scoring.cli import CliError, add_common, add_profile_input, emit_json, read_answers
-from scoring.questions import Lang
+from scoring.i18n import Lang
 from templates import render
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS, Action, Change, get_action
 from advice.ranking import Plan, Projection, RankedAction
+from scoring.i18n import Lang
 from scoring.presentation import answer_label, score_view
-from scoring.questions import QUESTION_BY_ID, Lang
+from scoring.questions import QUESTION_BY_ID
 from templates import render
 
 #: How many "tell me more" questions a plan message shows.

@@ -29,7 +29,7 @@ from bot import log_privacy
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
-from bot.handlers.reminders import telegram_sender
+from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import Timeouts, open_storage
 from bot.telegram_limits import TrackedRequest
@@ -93,12 +93,13 @@ def build_application(
             application.bot_data[ADVISOR] = Advisor(await open_storage(database_url, timeouts=database_timeouts))
             application.bot_data["owns_storage"] = True
         await publish_commands(application.bot)
+        serving: Advisor = application.bot_data[ADVISOR]
         if remind_every is not None:
             sender = telegram_sender(application.bot)
             metrics = application.bot_data.get("metrics")  # set by the webhook app, when it serves
             on_round = metrics.count_delivery if metrics is not None else None
             application.bot_data[DELIVERY_TASK] = asyncio.create_task(
-                run_delivery(application.bot_data[ADVISOR], sender, remind_every, on_round), name=DELIVERY_TASK
+                run_delivery(serving.storage, serving.clock, sender, remind_every, on_round), name=DELIVERY_TASK
             )
 
     async def post_stop(application: Application) -> None:

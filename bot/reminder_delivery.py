@@ -18,7 +18,8 @@ process whose claim changed the row sends it. How the send ends decides what hap
 
 "Has a request gone out?" is answered by the network layer: it calls ``request_started()`` just
 before it writes a request, and the round reads ``REQUEST_STARTED`` after the send. Nothing here
-knows Telegram: the adapter hands in ``send``, the terminal chat its own.
+knows Telegram: the adapter hands in ``send``, the terminal chat its own. A round needs only the
+storage and the reminder message (``bot.flows.reminders.due_message``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.advisor import Advisor
+from bot.flows.reminders import due_message
 from bot.outbound import REQUEST_STARTED
+from bot.reminder_schedule import Clock
 from bot.replies import Screen
+from bot.storage import Storage
 from bot.storage.repository import CLAIM_LEASE, DROPPED, MAYBE_SENT, SENT, DueReminder
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ class Delivery:
 
 
 async def deliver_due(
-    advisor: Advisor,
+    storage: Storage,
     send: Send,
     now: datetime,
     *,
@@ -84,13 +87,12 @@ async def deliver_due(
     sending one after the other would give a user with five reminders five seconds of everyone's
     round; the rate limiter spaces the sends, not this loop.
     """
-    storage = advisor.storage
     delivery = Delivery()
     gate = asyncio.Semaphore(concurrency)
 
     async def one(due: DueReminder) -> None:
         async with gate:
-            await _deliver_one(advisor, send, now, due, lease, delivery)
+            await _deliver_one(storage, send, now, due, lease, delivery)
 
     await asyncio.gather(*(one(due) for due in await storage.due_reminders(now, user_id=user_id, lease=lease)))
     await storage.prune_reminders(now - KEEP_SENT)
@@ -98,16 +100,15 @@ async def deliver_due(
 
 
 async def _deliver_one(
-    advisor: Advisor, send: Send, now: datetime, due: DueReminder, lease: timedelta, delivery: Delivery
+    storage: Storage, send: Send, now: datetime, due: DueReminder, lease: timedelta, delivery: Delivery
 ) -> None:
     """Claim one reminder, send it, and record how that ended (see the module docstring)."""
-    storage = advisor.storage
     if not await storage.claim_reminder(due.id, now, lease=lease):
         delivery.taken += 1
         return
     REQUEST_STARTED.set(False)  # this task's own context: concurrent sends do not see each other's mark
     try:
-        screen = await advisor.reminder_message(due.user_id, due.action_id)
+        screen = await due_message(storage, due.user_id, due.action_id)
         if screen is None:
             logger.warning(
                 "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
@@ -164,7 +165,8 @@ async def _deliver_one(
 
 
 async def run_delivery(
-    advisor: Advisor,
+    storage: Storage,
+    clock: Clock,
     send: Send,
     every: float = DELIVERY_INTERVAL,
     on_round: Callable[[Delivery], None] | None = None,
@@ -172,7 +174,7 @@ async def run_delivery(
     """Deliver due reminders every ``every`` seconds until cancelled (the bot's background task)."""
     while True:
         try:
-            delivery = await deliver_due(advisor, send, advisor.clock())
+            delivery = await deliver_due(storage, send, clock())
             if delivery:
                 logger.info("reminders: %s", delivery)
             if on_round is not None:

@@ -2,11 +2,13 @@
 
 Telegram allows a bot about 30 messages a second overall and about one a second per chat, and
 answers more with 429 ``RetryAfter``. Several webhook processes serving one bot must share one
-budget, so ``RedisRateLimiter`` keeps it in Redis: an atomic script hands out send times from two
-schedules, the bot's (``overall_per_second``) and each chat's (``chat_interval``). A request first
-waits until its chat may receive again, then takes the bot's next free slot, and its chat's next
-slot counts from that very moment; so a busy chat never holds up the others. Telegram's
-``RetryAfter`` pushes the bot's schedule back for every process by the time Telegram asks.
+budget, so ``RedisRateLimiter`` keeps it in Redis: an atomic script hands out send times from the
+bot's schedule (``overall_per_second``) and holds each chat while a message to it is in flight.
+A request first waits until its chat is free, then takes the bot's next free slot; the chat is
+free again ``chat_interval`` after that send *ended* (Telegram has the message by then), so two
+messages arrive at least that far apart however late either left, and a busy chat never holds
+up the others. Telegram's ``RetryAfter`` pushes the bot's schedule back for every process by the
+time Telegram asks.
 
 Redis was chosen over one elected sender per bot (a PostgreSQL advisory lock with PTB's in-process
 ``AIORateLimiter``): every process keeps answering its own updates directly, no election or
@@ -20,9 +22,9 @@ could be made, or none was free in the pool), or the method is idempotent (``edi
 ``answerCallbackQuery``, reads and settings). A ``sendMessage`` whose answer timed out may have
 arrived; repeating it could show the user the same message twice, so it is not repeated.
 
-The budgets leave a margin under Telegram's figures (25/s, one per 1.2 s): the slots are exact in
-Redis, but a request reaches Telegram a little after its slot, by however long the process and the
-network take, and the margin keeps the *arrivals* within the limits.
+The bot's budget leaves a margin under Telegram's figure (25/s): the slots are exact in Redis,
+but a request reaches Telegram a little after its slot, by however long the process and the
+network take, and the margin keeps the *arrivals* within 30 in any second.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ REDIS_URL_VARIABLE = "REDIS_URL"
 OVERALL_VARIABLE = "TELEGRAM_MESSAGES_PER_SECOND"
 CHAT_INTERVAL_VARIABLE = "TELEGRAM_CHAT_INTERVAL"
 OVERALL_PER_SECOND = 25.0
-CHAT_INTERVAL = 1.2
+CHAT_INTERVAL = 1.0
+IN_FLIGHT_MS = 30_000
+"""How long a chat stays held by a send that never reports back (its process died)."""
 MAX_RETRIES = 3
 BACKOFF = (0.5, 1.0, 2.0, 4.0)
 """Seconds before each network retry; Telegram's own ``retry_after`` is used for 429s."""
@@ -141,23 +145,32 @@ class TrackedRequest(HTTPXRequest):
         )
 
 
-# KEYS[1]: the bot's next free slot; KEYS[2]: the chat's (or absent). ARGV: slot spacings in ms.
-# Returns {0, wait} while the chat may not receive yet, {1, wait} for a slot taken `wait` ms from now.
+# KEYS[1]: the bot's next free slot; KEYS[2]: the chat's (or absent). ARGV: the bot's slot spacing
+# and how long a chat stays held by a send in flight (ms). Returns {0, wait} while the chat may not
+# receive yet, {1, wait} for a slot taken `wait` ms from now; the chat is then held until `_DONE`.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 if #KEYS == 2 then
   local chat_next = tonumber(redis.call('GET', KEYS[2]) or '0')
   if chat_next > now then
-    return {0, tostring(chat_next - now)}
+    return {0, tostring(math.min(chat_next - now, 250))}
   end
 end
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], tostring(at + tonumber(ARGV[1])), 'PX', math.ceil(at - now + 60000))
 if #KEYS == 2 then
-  redis.call('SET', KEYS[2], tostring(at + tonumber(ARGV[2])), 'PX', math.ceil(at - now + 60000))
+  redis.call('SET', KEYS[2], tostring(at + tonumber(ARGV[2])), 'PX', math.ceil(at - now + tonumber(ARGV[2])))
 end
 return {1, tostring(at - now)}
+"""
+# KEYS[1]: a chat whose send is over; ARGV[1]: its spacing (ms). The next send to it may start
+# that long after this one *ended*, so messages arrive at least that far apart.
+_DONE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'PX', math.ceil(tonumber(ARGV[1]) + 1000))
+return 1
 """
 # KEYS[1]: a schedule to push back; ARGV[1]: by this many ms from now (never brought forward).
 _PAUSE = """
@@ -196,6 +209,7 @@ class RedisRateLimiter(BaseRateLimiter[int]):
         self._chat_ms = chat_interval * 1000.0
         self._max_retries = max_retries
         self._reserve = self._redis.register_script(_RESERVE)
+        self._done = self._redis.register_script(_DONE)
         self._pause = self._redis.register_script(_PAUSE)
 
     async def initialize(self) -> None:
@@ -213,17 +227,25 @@ class RedisRateLimiter(BaseRateLimiter[int]):
             return [overall]  # edits and button answers count towards the bot's budget only
         return [overall, f"{self._prefix}:chat:{chat_id}"]
 
-    async def wait_for_slot(self, endpoint: str, data: dict[str, Any]) -> None:
-        """Sleep until this call may go out under both limits (shared with every process)."""
+    async def wait_for_slot(self, endpoint: str, data: dict[str, Any]) -> list[str]:
+        """Sleep until this call may go out under both limits (shared with every process).
+
+        Returns the keys taken; the caller hands them to ``sent`` once the call is over.
+        """
         keys = self._keys(endpoint, data)
         while True:
-            granted, wait_ms = await self._reserve(keys=keys, args=[self._overall_ms, self._chat_ms])
+            granted, wait_ms = await self._reserve(keys=keys, args=[self._overall_ms, IN_FLIGHT_MS])
             wait = max(0.0, float(wait_ms) / 1000.0)
             if int(granted):
                 if wait:
                     await asyncio.sleep(wait)
-                return
+                return keys
             await asyncio.sleep(wait)
+
+    async def sent(self, keys: list[str]) -> None:
+        """The call is over: its chat may receive again ``chat_interval`` from now."""
+        if len(keys) == 2:
+            await self._done(keys=[keys[1]], args=[self._chat_ms])
 
     async def pause_all(self, seconds: float) -> None:
         """Hold every process's messages back for ``seconds`` (Telegram said 429)."""
@@ -242,8 +264,7 @@ class RedisRateLimiter(BaseRateLimiter[int]):
         retries = self._max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         while True:
-            if endpoint not in UNLIMITED:
-                await self.wait_for_slot(endpoint, data)
+            keys = await self.wait_for_slot(endpoint, data) if endpoint not in UNLIMITED else []
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -257,6 +278,9 @@ class RedisRateLimiter(BaseRateLimiter[int]):
                     raise
                 logger.info("%s failed (%s); retrying", endpoint, type(exc).__name__)
                 await asyncio.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            finally:
+                if keys:
+                    await asyncio.shield(self.sent(keys))
             attempt += 1
 
 

@@ -13,8 +13,7 @@ from datetime import datetime
 
 from telegram.ext import ExtBot
 
-from bot.advisor import Advisor
-from bot.handlers.reminders import telegram_sender
+from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import Delivery, deliver_due
 from bot.storage import open_storage
 from bot.telegram_limits import RedisRateLimiter, TrackedRequest
@@ -28,10 +27,9 @@ async def main(base_url, token, database_url, schema, redis_url, now_iso):
     total = Delivery()
     try:
         await bot.initialize()
-        advisor = Advisor(storage, clock=lambda: now)
         send = telegram_sender(bot)
         while await storage.due_reminders(now):
-            round_ = await deliver_due(advisor, send, now)
+            round_ = await deliver_due(storage, send, now)
             for field, value in asdict(round_).items():
                 setattr(total, field, getattr(total, field) + value)
             if not round_.sent and not round_.failed:

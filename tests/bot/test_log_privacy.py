@@ -10,10 +10,10 @@ import logging
 
 import pytest
 from telegram.error import TelegramError
-from telegram_testkit import TOKEN, BotUnderTest, RecordingRequest, answer_quick
 
 from bot import log_privacy
 from bot.log_privacy import MASK, RedactingFilter
+from tests.bot.telegram_testkit import TOKEN, BotUnderTest, RecordingRequest, answer_quick
 
 SECRET_HALF = TOKEN.split(":", 1)[1]
 TYPED = "my-private-words-Zq9"

@@ -10,14 +10,13 @@ from datetime import timedelta
 
 import httpx
 from telegram.error import NetworkError, TimedOut
-from telegram_testkit import BotUnderTest, RecordingRequest
-from test_reminders import SECOND, UTC_6TH_MARCH, users_with_due_reminders
 
-from bot.advisor import Advisor
-from bot.handlers.reminders import telegram_sender
+from bot.handlers.reminder_sender import telegram_sender
 from bot.outbound import request_started
 from bot.reminder_delivery import deliver_due
 from bot.storage.repository import CLAIM_LEASE
+from tests.bot.telegram_testkit import BotUnderTest, RecordingRequest
+from tests.bot.test_reminders import SECOND, UTC_6TH_MARCH, users_with_due_reminders
 
 USERS = list(range(100, 120))  # 20 users, as in the review
 
@@ -65,11 +64,11 @@ async def test_a_timeout_after_the_request_went_out_is_maybe_sent_and_never_repe
     try:
         await users_with_due_reminders(storage, USERS)
         send = telegram_sender(bot.application.bot)
-        first = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH)
+        first = await deliver_due(storage, send, UTC_6TH_MARCH)
         assert (first.maybe_sent, first.sent, first.failed) == (len(USERS), 0, 0)
         recorder.failing = False
         for minutes in (1, 2, 60 * 24):
-            later = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + timedelta(minutes=minutes))
+            later = await deliver_due(storage, send, UTC_6TH_MARCH + timedelta(minutes=minutes))
             assert not later, later
         assert sends(recorder) == []  # not one reminder went out a second time
         assert await outcomes(storage, USERS) == ["maybe_sent"] * len(USERS)
@@ -83,10 +82,10 @@ async def test_a_refused_connection_is_released_and_sent_by_the_next_round(stora
     try:
         await users_with_due_reminders(storage, USERS[:5])
         send = telegram_sender(bot.application.bot)
-        first = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH)
+        first = await deliver_due(storage, send, UTC_6TH_MARCH)
         assert (first.failed, first.maybe_sent) == (5, 0)
         recorder.failing = False
-        second = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + timedelta(minutes=1))
+        second = await deliver_due(storage, send, UTC_6TH_MARCH + timedelta(minutes=1))
         assert second.sent == 5
         assert sorted(int(c.params["chat_id"]) for c in sends(recorder)) == USERS[:5]
         assert await outcomes(storage, USERS[:5]) == ["sent"] * 5
@@ -106,9 +105,9 @@ async def test_a_claim_of_a_process_that_died_is_taken_again_after_the_lease(dat
         sent.append(user_id)
         return True
 
-    within = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + CLAIM_LEASE / 2)
+    within = await deliver_due(storage, send, UTC_6TH_MARCH + CLAIM_LEASE / 2)
     assert not within and sent == []  # its holder might still be sending: left alone
-    after = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + CLAIM_LEASE + timedelta(seconds=1))
+    after = await deliver_due(storage, send, UTC_6TH_MARCH + CLAIM_LEASE + timedelta(seconds=1))
     assert after.sent == 1 and sent == [7]
     assert await outcomes(storage, [7]) == ["sent"]
 
@@ -124,7 +123,7 @@ async def cancelled_mid_send(storage, *, request_out):
         await asyncio.sleep(3600)
         return True
 
-    task = asyncio.create_task(deliver_due(Advisor(storage), send, UTC_6TH_MARCH))
+    task = asyncio.create_task(deliver_due(storage, send, UTC_6TH_MARCH))
     await asyncio.wait_for(hanging.wait(), 10)
     task.cancel()
     try:
@@ -143,7 +142,7 @@ async def test_a_reminder_stopped_at_shutdown_before_its_request_is_released(sto
         sent.append(user_id)
         return True
 
-    assert (await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + timedelta(minutes=1))).sent == 1
+    assert (await deliver_due(storage, send, UTC_6TH_MARCH + timedelta(minutes=1))).sent == 1
     assert sent == [8]
 
 
@@ -161,12 +160,12 @@ async def test_forbidden_marks_the_user_blocked_and_stops_all_their_reminders(st
         assert await storage.set_reminder(42, SECOND, UTC_6TH_MARCH + timedelta(days=31))
         bot.recorder.blocked.add(42)
         send = telegram_sender(bot.application.bot)
-        delivery = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH)
+        delivery = await deliver_due(storage, send, UTC_6TH_MARCH)
         assert (delivery.sent, delivery.unreachable) == (1, 1)
         assert await storage.blocked_at(42) == UTC_6TH_MARCH
         assert await storage.pending_reminders(42) == []  # the one due next month stopped too
         assert sorted(await outcomes(storage, [42])) == ["unreachable", "unreachable"]
-        later = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + timedelta(days=40))
+        later = await deliver_due(storage, send, UTC_6TH_MARCH + timedelta(days=40))
         assert not later
         assert [int(c.params["chat_id"]) for c in sends(bot.recorder)] == [41, 42]
         # The user unblocks the bot and writes again: no longer marked.

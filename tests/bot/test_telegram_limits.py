@@ -19,14 +19,14 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from bot_api_stand_in import BotApiStandIn
-from database_backends import POSTGRES_URL
 from telegram.error import NetworkError, RetryAfter, TimedOut
-from telegram_testkit import TOKEN, RecordingRequest
 
 from advice import ACTIONS
 from bot.storage import open_storage
 from bot.telegram_limits import IDEMPOTENT, RedisRateLimiter, may_have_arrived, rate_limiter
+from tests.bot.bot_api_stand_in import BotApiStandIn
+from tests.bot.database_backends import POSTGRES_URL
+from tests.bot.telegram_testkit import TOKEN, RecordingRequest
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WORKER = Path(__file__).with_name("limiter_worker.py")

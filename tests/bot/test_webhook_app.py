@@ -11,10 +11,10 @@ import json
 
 import httpx
 import pytest
-from telegram_testkit import BotUnderTest
 
 from bot.storage import Storage, Timeouts, make_engine
 from bot.webhook_app import MAX_BODY, WebhookApp
+from tests.bot.telegram_testkit import BotUnderTest
 
 SECRET = "s3cret_webhook-token"
 PATH = "/telegram/updates"

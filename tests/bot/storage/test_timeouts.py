@@ -11,13 +11,13 @@ import sqlite3
 import time
 
 import pytest
-from database_backends import POSTGRES_URL
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from tcp_proxy import TcpProxy
 
 from bot.storage import Timeouts, open_storage, timeouts_from
+from tests.bot.database_backends import POSTGRES_URL
+from tests.bot.tcp_proxy import TcpProxy
 
 LIMIT = 1.0
 LIMITS = Timeouts(connect=LIMIT, pool=LIMIT, statement=LIMIT)

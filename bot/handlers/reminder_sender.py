@@ -1,31 +1,14 @@
-"""``/reminders`` and the reminder buttons; the sender the delivery task uses for Telegram."""
+"""The sender the reminder delivery task uses for Telegram (``bot.reminder_delivery`` knows no Telegram)."""
 
 from __future__ import annotations
 
-import logging
-
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import ContextTypes
 
-from bot.handlers.common import advisor_of, deliver, markup, who_of
+from bot.handlers.common import markup
 from bot.reminder_delivery import NotSent, Send
 from bot.replies import Screen
 from bot.telegram_limits import may_have_arrived
-
-logger = logging.getLogger(__name__)
-
-
-async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the pending reminders, each with a cancel button."""
-    await deliver(update, context, await advisor_of(context).reminders(who_of(update)))
-
-
-async def reminder_tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Set or cancel a reminder from an action's steps, or cancel one from the list."""
-    assert update.callback_query is not None
-    replies = await advisor_of(context).tap(who_of(update), update.callback_query.data)
-    await deliver(update, context, replies)
 
 
 def telegram_sender(bot: Bot) -> Send:
