@@ -12,7 +12,8 @@ from bot import commands
 from bot.flows import guide, questionnaire
 from bot.flows.session import Channel, Session, Who
 from bot.reminder_schedule import Clock
-from bot.replies import Reply
+from bot.replies import Notice, Reply
+from bot.screens import notice
 from bot.storage import Storage
 from bot.storage.tables import utcnow
 from scoring.card import Scorecard, load_scorecard
@@ -46,7 +47,13 @@ class Advisor:
         return await commands.run_command(await self.session(who), name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
-        """A tapped inline button. The data is checked, never trusted."""
+        """A tapped inline button. The data is checked, never trusted.
+
+        Buttons exist only on messages sent to a known user; a tap from someone the bot does not
+        know (their data was deleted with ``/forget`` since) is answered and creates nothing.
+        """
+        if await self.storage.user_language(who.id) is None:
+            return [Notice(notice(language_of(who.language_code), "no_user"))]
         return await commands.press(await self.session(who), data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
