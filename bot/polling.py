@@ -19,13 +19,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+import warnings
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 logger = logging.getLogger(__name__)
+# Raw updates are what this module is for (see the docstring); PTB would rather we used get_updates.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 POLL_TIMEOUT = 10
 """Seconds Telegram holds a getUpdates open when there is nothing new."""
