@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.storage import Dialog, NewAnswer, Storage
@@ -139,7 +140,9 @@ class DialogEngine:
         )
 
     # ---- starting --------------------------------------------------------------------
-    async def begin(self, user_id: int, path: Path) -> Ask | Finished | Rejected:
+    async def begin(
+        self, user_id: int, path: Path, *, being_shown: timedelta | None = None, now: datetime | None = None
+    ) -> Ask | Finished | Rejected:
         """Start a path at its first unanswered question, or carry on the one running.
 
         ``/start`` during any running questionnaire continues it; ``/full`` during the quick
@@ -149,6 +152,9 @@ class DialogEngine:
         dialog = await self.storage.dialog(user_id)
         running = None if dialog is None or dialog.question_id is None else await self._ask(user_id, dialog)
         if running is not None and (path == "quick" or running.path == path):
+            assert dialog is not None
+            if being_shown is not None and _being_shown(dialog, being_shown, now):
+                return Rejected("raced", None)  # a concurrent /start began it and is showing it now
             return running
         queue = path_questions(path, await self.storage.answers(user_id))
         if not queue:
@@ -252,6 +258,17 @@ class DialogEngine:
         if not moved:
             return Rejected("stale", await self.current(user_id))
         return Cancelled(len(await self.storage.answers(user_id)))
+
+
+def _being_shown(dialog: Dialog, window: timedelta, now: datetime | None) -> bool:
+    """Whether another update of this user is showing the first question right now.
+
+    It was asked a moment ago and its message is not sent yet, so this update must not show it
+    a second time.
+    """
+    if dialog.message_id is not None or dialog.position != 0 or dialog.updated_at is None:
+        return False
+    return (now or datetime.now(UTC)) - dialog.updated_at < window
 
 
 def _number_problem(text: str) -> InputProblem:

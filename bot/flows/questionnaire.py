@@ -6,6 +6,8 @@ steps into screens. A finished path shows the score (``bot.flows.score``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.callbacks import AnswerTap
 from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
 from bot.flows import score
@@ -14,11 +16,18 @@ from bot.replies import EditMessage, Notice, Reply, Screen
 from bot.screens import answered_screen, notice, problem_screen, question_screen, text_screen, welcome_screen
 from bot.storage import Dialog
 
+BEING_SHOWN = timedelta(seconds=10)
+"""A first question asked this recently and not yet sent is being shown by a concurrent update."""
+
 
 async def start(session: Session) -> list[Reply]:
     """Welcome the user and begin (or continue) the quick check."""
     returning = bool(await session.storage.answers(session.user_id))
-    step = await session.engine.begin(session.user_id, "quick")
+    # On Telegram the question's message is remembered once sent; until then another /start of
+    # the same user (a second process, a double tap) would show it again. The terminal chat
+    # remembers no messages and has no concurrent updates.
+    window = BEING_SHOWN if session.channel == "telegram" else None
+    step = await session.engine.begin(session.user_id, "quick", being_shown=window)
     if isinstance(step, Rejected) and step.reason == "raced":
         return []  # a /start of the same user a moment earlier welcomes them and asks
     return [welcome_screen(session.lang, returning), *await after(session, step)]

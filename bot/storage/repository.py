@@ -41,6 +41,7 @@ class Dialog:
     position: int
     nonce: str
     message_id: int | None
+    updated_at: datetime | None = None
 
     @property
     def question_id(self) -> str | None:
@@ -189,7 +190,7 @@ class Storage:
             row = await session.get(DialogState, user_id)
             if row is None:
                 return None
-            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id)
+            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, _utc(row.updated_at))
 
     async def start_dialog(
         self, user_id: int, path: str, queue: tuple[str, ...], nonce: str, *, expected_nonce: str | None

@@ -1,12 +1,14 @@
 """The questionnaire through Telegram: ``/start`` (welcome, disclaimer, the quick check), both paths,
 /back, /skip, /cancel, and every kind of bad input."""
 
+import asyncio
+
 import pytest
 
 from bot.callbacks import AnswerTap
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from templates import render
-from tests.bot.telegram_testkit import plain
+from tests.bot.telegram_testkit import BotUnderTest, plain
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
 NUMBER_QUESTION = next(q for q in QUESTIONS if q.kind == "number")
@@ -366,3 +368,22 @@ async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
     calls = await user.send("/start")
     assert "Welcome back" in calls[0].text
     assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text
+
+
+async def test_two_start_at_once_from_two_processes_ask_one_first_question(database, storage):
+    """Issue 10, item 5: several webhook processes make two /start of a new user at once likely."""
+    other = await database.open()
+    first, second = await BotUnderTest.start(storage), await BotUnderTest.start(other)
+    try:
+        for round_ in range(6):
+            user_id = 330000 + round_
+            calls = await asyncio.gather(first.user(user_id).send("/start"), second.user(user_id).send("/start"))
+            questions = [c for batch in calls for c in batch if c.method == "sendMessage" and c.buttons]
+            assert len(questions) == 1, f"round {round_}: {len(questions)} first questions"
+            dialog = await storage.dialog(user_id)
+            assert dialog.nonce in questions[0].buttons[0][0][1]  # its buttons are the live ones
+        assert not first.errors and not second.errors
+    finally:
+        await first.stop()
+        await second.stop()
+        await other.close()
