@@ -22,10 +22,8 @@ import redis
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from advice import ACTIONS
-from bot.storage import open_storage
 from bot.telegram_limits import IDEMPOTENT, RedisRateLimiter, may_have_arrived, rate_limiter
 from tests.bot.bot_api_stand_in import BotApiStandIn
-from tests.bot.database_backends import POSTGRES_URL
 from tests.bot.telegram_testkit import TOKEN, RecordingRequest
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -60,14 +58,20 @@ def closest_pair(times):
     return min((b - a for a, b in zip(times, times[1:], strict=False)), default=float("inf"))
 
 
-def test_two_processes_500_reminders_within_telegram_limits(postgres_schema, tmp_path):
+USERS_PER_BACKEND = {"postgresql": 100, "sqlite": 30}
+"""Five reminders each: 500 on PostgreSQL (the database of a multi-process deployment), 150 on a
+shared SQLite file (the same limits, a shorter run)."""
+
+
+def test_two_processes_500_reminders_within_telegram_limits(database, tmp_path):
     redis_or_skip()
     token = unique_token()
-    users = list(range(700001, 700101))
+    users = list(range(700001, 700001 + USERS_PER_BACKEND[database.backend]))
+    total = 5 * len(users)
     actions = [a.id for a in ACTIONS[:5]]
 
     async def prepare():
-        storage = await open_storage(POSTGRES_URL, schema=postgres_schema)
+        storage = await database.open()
         try:
             for user in users:
                 await storage.ensure_user(user, "en")
@@ -79,7 +83,7 @@ def test_two_processes_500_reminders_within_telegram_limits(postgres_schema, tmp
     asyncio.run(prepare())
     with BotApiStandIn(token) as api:
         api.known_chats.update(users)
-        args = [api.base_url, token, POSTGRES_URL, postgres_schema, REDIS_URL, DUE.isoformat()]
+        args = [api.base_url, token, database.url, database.schema or "", REDIS_URL, DUE.isoformat()]
         workers = [
             subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(2)
@@ -90,17 +94,17 @@ def test_two_processes_500_reminders_within_telegram_limits(postgres_schema, tmp
         assert worker.returncode == 0, err.decode()[-3000:]
     rounds = [json.loads(out.decode().strip().splitlines()[-1]) for out, _ in outputs]
     assert all(r["sent"] > 0 for r in rounds), f"one process sent nothing, nothing was shared: {rounds}"
-    assert sum(r["sent"] for r in rounds) == 500 and all(c.ok for c in sends)
-    # Exactly once: 500 messages, five to each user.
+    assert sum(r["sent"] for r in rounds) == total and all(c.ok for c in sends)
+    # Exactly once: five messages to each user.
     per_chat = {}
     for call in sends:
         per_chat.setdefault(int(call.params["chat_id"]), []).append(call.at)
-    assert len(sends) == 500 and sorted(per_chat) == users and {len(t) for t in per_chat.values()} == {5}
+    assert len(sends) == total and sorted(per_chat) == users and {len(t) for t in per_chat.values()} == {5}
     peak = most_in_any_second([c.at for c in sends])
     assert peak <= 30, f"{peak} messages arrived within one second"
     closest = min(closest_pair(times) for times in per_chat.values())
     assert closest >= 1.0, f"two messages reached one chat {closest:.3f} s apart"
-    print(f"500 reminders by 2 processes: peak {peak}/s, closest per chat {closest:.2f} s")
+    print(f"{total} reminders by 2 processes ({database.backend}): peak {peak}/s, closest per chat {closest:.2f} s")
 
 
 class Flooded(RecordingRequest):
