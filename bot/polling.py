@@ -24,8 +24,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
+
+from bot.handlers.common import TelegramApplication
 
 logger = logging.getLogger(__name__)
 # Raw updates are what this module is for (see the docstring); PTB would rather we used get_updates.
@@ -36,7 +37,7 @@ POLL_TIMEOUT = 10
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
-def read_updates(raw: list[dict[str, Any]], application: Application) -> tuple[list[Update], int | None]:
+def read_updates(raw: list[dict[str, Any]], application: TelegramApplication) -> tuple[list[Update], int | None]:
     """The updates PTB can read, and the highest update id seen (read or not), for the offset."""
     updates: list[Update] = []
     highest: int | None = None
@@ -55,7 +56,7 @@ def read_updates(raw: list[dict[str, Any]], application: Application) -> tuple[l
 
 
 async def poll(
-    application: Application,
+    application: TelegramApplication,
     *,
     allowed_updates: list[str],
     stop: asyncio.Event | None = None,
@@ -83,7 +84,9 @@ async def poll(
         await application.post_shutdown(application)
 
 
-async def _loop(application: Application, allowed_updates: list[str], stop: asyncio.Event, poll_timeout: int) -> None:
+async def _loop(
+    application: TelegramApplication, allowed_updates: list[str], stop: asyncio.Event, poll_timeout: int
+) -> None:
     offset: int | None = None
     failures = 0
     while not stop.is_set():

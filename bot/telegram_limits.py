@@ -253,13 +253,13 @@ class RedisRateLimiter(BaseRateLimiter[int]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]] | None]],
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]] | None:
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for a slot, make the call, retry where that is safe (see the module docstring)."""
         retries = self._max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
@@ -284,7 +284,7 @@ class RedisRateLimiter(BaseRateLimiter[int]):
             attempt += 1
 
 
-def rate_limiter(token: str, env: Mapping[str, str] = os.environ) -> BaseRateLimiter:
+def rate_limiter(token: str, env: Mapping[str, str] = os.environ) -> BaseRateLimiter[Any]:
     """The Redis limiter when ``REDIS_URL`` is set, else PTB's in-process ``AIORateLimiter``."""
     overall = _positive(env.get(OVERALL_VARIABLE), OVERALL_PER_SECOND)
     url = (env.get(REDIS_URL_VARIABLE) or "").strip()

@@ -40,8 +40,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
-from telegram.ext import Application
 
+from bot.advisor import Advisor
+from bot.handlers.common import ADVISOR, TelegramApplication
 from bot.metrics import CONTENT_TYPE, Metrics, update_kind
 from bot.storage import Storage
 from bot.storage.tables import utcnow
@@ -82,7 +83,9 @@ def _is_json(content_type: str | None) -> bool:
 class WebhookApp:
     """The ASGI app of one bot process: the webhook path, ``/healthz`` and ``/metrics``."""
 
-    def __init__(self, application: Application, *, path: str, secret: str, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self, application: TelegramApplication, *, path: str, secret: str, metrics: Metrics | None = None
+    ) -> None:
         self.application = application
         self.secret = secret.encode()
         self.metrics = metrics or Metrics()
@@ -98,7 +101,8 @@ class WebhookApp:
     @property
     def storage(self) -> Storage:
         """The application's storage (opened in its ``post_init``)."""
-        return self.application.bot_data["advisor"].storage
+        advisor: Advisor = self.application.bot_data[ADVISOR]
+        return advisor.storage
 
     def _refuse(self, status: int, reason: str) -> Response:
         self.metrics.rejected.labels(reason).inc()
@@ -195,7 +199,7 @@ class _Server(uvicorn.Server):
 
 
 async def serve(
-    application: Application,
+    application: TelegramApplication,
     *,
     listen: str,
     port: int,

@@ -92,7 +92,7 @@ def compile_card(trainer: ScorecardTrainer, training: dict[str, Any], metrics: d
         "model_error_points": assumptions.MODEL_ERROR_POINTS,
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
-    card = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
+    card: dict[str, Any] = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
     card["assumptions"] = assumptions_summary()
     card["metrics"]["dimension_shares"] = {k: round(v, 4) for k, v in Scorecard(card).dimension_shares().items()}
     return card
@@ -186,7 +186,10 @@ def load_estimator(path: str | Path) -> ScorecardTrainer:
             f"{path}: refusing to load a model file that uses types this project does not trust: "
             f"{', '.join(unexpected)} (only {', '.join(TRUSTED_TYPES)} are expected)"
         )
-    return sio.loads(data, trusted=list(TRUSTED_TYPES))
+    trainer = sio.loads(data, trusted=list(TRUSTED_TYPES))
+    if not isinstance(trainer, ScorecardTrainer):
+        raise ValueError(f"{path}: holds a {type(trainer).__name__}, not a ScorecardTrainer")
+    return trainer
 
 
 def write(result: TrainingResult, folder: str | Path) -> tuple[Path, Path]:

@@ -10,17 +10,18 @@ conversation stands is in the database, so any process can carry it on.
 from __future__ import annotations
 
 from telegram import Bot, BotCommand, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.commands import COMMANDS
 from bot.handlers import errors, guard, updates
+from bot.handlers.common import TelegramApplication
 from scoring.i18n import FALLBACK, LANGUAGES
 
 # Private chats only, and new messages only: editing an old message must not answer again.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
-def setup(application: Application) -> None:
+def setup(application: TelegramApplication) -> None:
     """Register the guard, every command, the button handler, the message handlers and the error handler."""
     application.add_handler(TypeHandler(Update, guard.guard), group=guard.GUARD_GROUP)
     for command in COMMANDS:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -112,9 +112,9 @@ async def _insert_ignore(session: AsyncSession, table: type[Base], values: dict[
     The race-free way to create a row two processes may create at once; reading first and
     inserting after leaves a window in which both read "absent" and one fails.
     """
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     result = await session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
-    return (result.rowcount or 0) == 1
+    return _changed(result) == 1
 
 
 def _utc(moment: datetime) -> datetime:
@@ -212,7 +212,7 @@ class Storage:
                 .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
                 .values(**values, updated_at=utcnow())
             )
-            return moved.rowcount == 1
+            return _changed(moved) == 1
 
     async def step(
         self,
@@ -234,7 +234,7 @@ class Storage:
                 .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
                 .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
             )
-            if moved.rowcount != 1:
+            if _changed(moved) != 1:
                 return False
             if answer is not None:
                 await session.merge(
@@ -308,7 +308,7 @@ class Storage:
                     Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.sent_at.is_(None)
                 )
             )
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     async def pending_reminders(self, user_id: int) -> list[PendingReminder]:
         """The user's reminders not sent yet, soonest first."""
@@ -354,7 +354,7 @@ class Storage:
                 )
                 .values(claimed_at=_utc(now))
             )
-            return result.rowcount == 1
+            return _changed(result) == 1
 
     async def finish_reminder(self, reminder_id: int, claimed_at: datetime, outcome: str, now: datetime) -> bool:
         """Record how the send of a claimed reminder ended; it is never sent again after this."""
@@ -364,7 +364,7 @@ class Storage:
                 .where(Reminder.id == reminder_id, Reminder.claimed_at == _utc(claimed_at))
                 .values(sent_at=_utc(now), outcome=outcome, claimed_at=None)
             )
-            return result.rowcount == 1
+            return _changed(result) == 1
 
     async def release_reminder(self, reminder_id: int, claimed_at: datetime) -> None:
         """Give a claim back: nothing reached Telegram, so a later round may send it."""
@@ -384,7 +384,7 @@ class Storage:
                 .where(Reminder.user_id == user_id, Reminder.sent_at.is_(None))
                 .values(sent_at=_utc(now), outcome=UNREACHABLE, claimed_at=None)
             )
-            return result.rowcount or 0
+            return _changed(result)
 
     async def blocked_at(self, user_id: int) -> datetime | None:
         """When the user blocked the bot, if they did (and have not written since)."""
@@ -396,7 +396,7 @@ class Storage:
         """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
-            return result.rowcount or 0
+            return _changed(result)
 
     # ---- update ids: each update handled once ----------------------------------------
     async def take_update(self, update_id: int, now: datetime, *, lease: timedelta = UPDATE_LEASE) -> bool:
@@ -417,7 +417,7 @@ class Storage:
                 )
                 .values(taken_at=_utc(now))
             )
-            return retaken.rowcount == 1
+            return _changed(retaken) == 1
 
     async def update_done(self, update_id: int, now: datetime) -> bool:
         """Mark an update handled; ``False`` for an update id this storage never took."""
@@ -425,7 +425,7 @@ class Storage:
             result = await session.execute(
                 update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(done_at=_utc(now))
             )
-            return result.rowcount == 1
+            return _changed(result) == 1
 
     async def update_state(self, update_id: int) -> str | None:
         """``None`` (never seen), ``"taken"`` (being handled) or ``"done"``."""
@@ -446,7 +446,7 @@ class Storage:
         """Delete update ids older than ``taken_before`` (Telegram never resends them that late)."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.taken_at < _utc(taken_before)))
-            return result.rowcount or 0
+            return _changed(result)
 
     # ---- the user's rights: see everything, delete everything ----------------------
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -518,7 +518,7 @@ class Storage:
             for table in USER_TABLES:
                 column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
                 result = await session.execute(delete(table).where(column == user_id))
-                deleted += result.rowcount or 0
+                deleted += _changed(result)
         return deleted
 
     async def count_rows(self, user_id: int | None = None) -> dict[str, int]:
@@ -540,3 +540,14 @@ class Storage:
                     query = query.where(column == user_id)
                 counts[table.name] = int(await session.scalar(query) or 0)
         return counts
+
+
+def _changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed.
+
+    ``AsyncSession.execute`` is typed to return a plain ``Result``; for a DML statement it is a
+    ``CursorResult``, the one that knows its ``rowcount``. Checked, not assumed.
+    """
+    if not isinstance(result, CursorResult):  # pragma: no cover - SQLAlchemy returns one for UPDATE/DELETE
+        raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
+    return _changed(result)
