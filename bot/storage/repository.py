@@ -550,4 +550,4 @@ def _changed(result: Result[Any]) -> int:
     """
     if not isinstance(result, CursorResult):  # pragma: no cover - SQLAlchemy returns one for UPDATE/DELETE
         raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
-    return _changed(result)
+    return result.rowcount or 0
