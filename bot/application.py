@@ -8,9 +8,9 @@ APScheduler, one more dependency for one periodic call). Every process runs that
 polling and in webhook mode: each reminder is claimed in the database before it is sent, so
 several processes never send one twice, and reminders keep going out while any process lives.
 
-In webhook mode several processes serve one bot, but only one may register the webhook. PTB's
-``run_webhook`` always calls ``setWebhook`` (with ``webhook_url=None`` it registers an address
-made from the *local* listen address), so a worker that must not register gets a bot whose
+In webhook mode several processes serve one bot, but only one may register the webhook. The
+webhook server (``bot.webhook_app.serve``) calls ``setWebhook`` on every start, and long polling
+(``bot.polling``) ``deleteWebhook``, so a worker that must not register gets a bot whose
 ``set_webhook``/``delete_webhook`` leave Telegram alone (``registers_webhook=False``).
 """
 
@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 class NonRegisteringBot(ExtBot[None]):
     """A bot for a webhook worker that serves updates but leaves the webhook to another process.
 
-    ``run_webhook`` sets the webhook on every start; from a second process that would only repeat
+    The webhook server sets the webhook on every start; from a second process that would only repeat
     (or, with a wrong setting, break) the registering process's call, and a delete would cut off
     every process. Everything else is the ordinary ``ExtBot``.
     """

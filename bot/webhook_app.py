@@ -1,6 +1,6 @@
 """Webhook mode on an ASGI app (Starlette, served by uvicorn): python-telegram-bot's custom-webhook pattern.
 
-PTB's own webhook server (tornado) answered malformed JSON with a 500 and a traceback, refused
+PTB's own webhook server (tornado, used before) answered malformed JSON with a 500 and a traceback, refused
 ``application/json; charset=utf-8``, accepted 100 MB bodies, had no health endpoint and handled a
 retried update twice. This app is small enough to read in one go:
 

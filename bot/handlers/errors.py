@@ -8,15 +8,17 @@ half-written, and the next update works as soon as the database answers again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import advisor_of, send_screen, who_of
 from bot.replies import Screen
 from bot.screens import notice
+from bot.storage.tables import utcnow
 from scoring.i18n import language_of
 from templates import render
 
@@ -26,6 +28,13 @@ logger = logging.getLogger(__name__)
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the exception with the update id only, answer a pending button, apologise."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden) and isinstance(update, Update) and update.effective_user is not None:
+        # The user blocked the bot while it was answering: nobody to apologise to. Remember it,
+        # so their reminders stop, as when a reminder meets the block.
+        logger.info("update %s: the user blocked the bot", update_id)
+        with contextlib.suppress(Exception):
+            await advisor_of(context).storage.mark_blocked(update.effective_user.id, utcnow())
+        return
     logger.error("handling update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_user is None or update.effective_chat is None:
         return
