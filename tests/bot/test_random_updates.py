@@ -168,9 +168,9 @@ async def run_sequence(bot, storage, sequence):
     await check_database(storage)
 
 
-EXAMPLES = {"sqlite": 45, "postgresql": 8}
-"""Sequences of 20-60 updates: about 1,800 on SQLite (a memory-backed file, so the suite stays
-fast on a slow disk) and 300 on the machine's PostgreSQL, whose commits cost what they cost."""
+EXAMPLES = {"sqlite": 35, "postgresql": 6}
+"""Sequences of 20-60 updates: about 1,400 on SQLite (a memory-backed file, so the suite stays
+fast on a slow disk) and 240 on the machine's PostgreSQL, whose commits cost what they cost."""
 
 
 def test_random_updates_never_break_the_bot(database, tmp_path):
