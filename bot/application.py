@@ -25,12 +25,13 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults, ExtBot
 from telegram.request import BaseRequest
 
-from bot import log_privacy
+from bot import config, log_privacy
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
 from bot.handlers.common import ADVISOR, TelegramApplication
 from bot.handlers.reminder_sender import telegram_sender
+from bot.per_user_processor import PerUserUpdateProcessor
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import Timeouts, open_storage
 from bot.telegram_limits import TrackedRequest
@@ -72,6 +73,7 @@ def build_application(
     registers_webhook: bool = True,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     database_timeouts: Timeouts | None = None,
+    concurrency: int | None = None,
 ) -> TelegramApplication:
     """An application with every handler; the database is opened (and migrated) on start.
 
@@ -81,7 +83,9 @@ def build_application(
     ``registers_webhook=False`` makes a webhook worker that never calls ``setWebhook`` or
     ``deleteWebhook`` (see ``NonRegisteringBot``). ``rate_limiter`` keeps Telegram's limits
     (``bot.telegram_limits.rate_limiter`` picks the shared Redis one or PTB's in-process one);
-    without it nothing is limited, which only the offline tests want.
+    without it nothing is limited, which only the offline tests want. ``concurrency`` is how many
+    updates run at once (default ``SESAME_CONCURRENCY``), one user's always in order (see
+    ``PerUserUpdateProcessor``).
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
@@ -135,7 +139,8 @@ def build_application(
             builder = builder.rate_limiter(rate_limiter)
         if updates_request is not None:
             builder = builder.get_updates_request(updates_request)
-    application = builder.build()
+    limit = config.concurrency() if concurrency is None else concurrency
+    application = builder.concurrent_updates(PerUserUpdateProcessor(limit)).build()
     if advisor is not None:
         application.bot_data[ADVISOR] = advisor
     setup(application)

@@ -61,6 +61,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             variable=exc.variable,
         )
         raise CliError(text) from None
+    try:
+        concurrency = config.concurrency()
+        config.pool_settings()  # read again when the database opens; checked here to fail before starting
+    except config.SettingError as exc:
+        text = render(
+            language_of(_client_language()),
+            "cli_setting_invalid.txt.j2",
+            variable=exc.variable,
+            low=exc.low,
+            high=exc.high,
+        )
+        raise CliError(text) from None
     configure_logging([token, webhook.secret if webhook else ""])
     import asyncio
 
@@ -78,6 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         registers_webhook=webhook is None or webhook.register,
         rate_limiter=rate_limiter(token),
         database_timeouts=timeouts_from(),
+        concurrency=concurrency,
     )
     if webhook is None:
         from bot.polling import poll
@@ -124,7 +137,10 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "TELEGRAM_API_URL (a self-hosted Bot API server), DATABASE_URL (PostgreSQL; default SQLite in "
         "SESAME_DATA_DIR, ./data); webhook mode: TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET (required), "
         f"TELEGRAM_WEBHOOK_LISTEN ({config.DEFAULT_WEBHOOK_LISTEN}), TELEGRAM_WEBHOOK_PORT "
-        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process).",
+        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process); tuning: "
+        f"SESAME_CONCURRENCY ({config.DEFAULT_CONCURRENCY} updates at once), SESAME_DB_POOL_SIZE "
+        f"({config.DEFAULT_POOL_SIZE}), SESAME_DB_MAX_OVERFLOW ({config.DEFAULT_MAX_OVERFLOW}), "
+        f"SESAME_DB_POOL_RECYCLE ({config.DEFAULT_POOL_RECYCLE} s).",
     )
     p.add_argument(
         "--webhook-url",

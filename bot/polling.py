@@ -10,7 +10,8 @@ recognised as stale rather than stored again.
 
 Updates are fetched raw (``do_api_request``) and read one by one: an update python-telegram-bot
 cannot parse is logged by its id and skipped, instead of failing the whole batch for ever.
-Updates are handled one after the other, in order, as PTB's ``Application`` does by default.
+A batch is handled through the application's update processor, as PTB's own fetcher would hand
+it over: one user's updates in order, different users' side by side.
 """
 
 from __future__ import annotations
@@ -118,7 +119,9 @@ async def _loop(
             continue
         failures = 0
         updates, highest = read_updates(raw if isinstance(raw, list) else [], application)
-        for update in updates:
-            await application.process_update(update)  # errors go to the error handlers, not here
+        # All of the batch through the update processor (one user's in order, others alongside);
+        # errors go to the error handlers, not here.
+        processor = application.update_processor
+        await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in updates))
         if highest is not None:
             offset = highest + 1  # the next getUpdates acknowledges them: only now, once handled

@@ -150,7 +150,8 @@ class WebhookApp:
             return PlainTextResponse("being handled elsewhere", status_code=503)
         started = time.perf_counter()
         try:
-            await self.application.process_update(update)
+            # Through the application's update processor: one user's updates in order, others alongside.
+            await self.application.update_processor.process_update(update, self.application.process_update(update))
         finally:
             self.metrics.latency.observe(time.perf_counter() - started)
             self.metrics.updates.labels(update_kind(update)).inc()

@@ -29,6 +29,8 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.config import PoolSettings, pool_settings
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK = 0x5E5A3E
 """The PostgreSQL advisory lock key held while migrating (any constant no other program uses)."""
@@ -43,7 +45,6 @@ class Timeouts:
     statement: float | None = 5.0
 
 
-NO_STATEMENT_LIMIT = "0"
 TIMEOUT_VARIABLES = {
     "connect": "DATABASE_CONNECT_TIMEOUT",
     "pool": "DATABASE_POOL_TIMEOUT",
@@ -67,15 +68,27 @@ def timeouts_from(env: Mapping[str, str] = os.environ) -> Timeouts:
     return Timeouts(**values)
 
 
-def make_engine(url: str, *, schema: str | None = None, timeouts: Timeouts | None = None) -> AsyncEngine:
-    """An async engine for ``url``; ``schema`` sets PostgreSQL's ``search_path``."""
+def make_engine(
+    url: str, *, schema: str | None = None, pool: PoolSettings | None = None, timeouts: Timeouts | None = None
+) -> AsyncEngine:
+    """An async engine for ``url``; ``schema`` sets PostgreSQL's ``search_path``.
+
+    The pool (``pool``, else the ``SESAME_DB_POOL_*`` settings) recycles connections by age
+    instead of pinging the server on every checkout: a ping is a round trip per update.
+    """
     limits = timeouts or Timeouts()
     parsed = make_url(url)
+    pool = pool or pool_settings()
     connect_args: dict[str, Any] = {}
+    pooling: dict[str, Any] = {"pool_size": pool.size, "max_overflow": pool.max_overflow, "pool_recycle": pool.recycle}
+    if limits.pool:
+        pooling["pool_timeout"] = limits.pool
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            pooling = {}  # one in-memory database lives in one connection: SQLAlchemy's static pool
         connect_args["timeout"] = limits.statement or 30.0
     else:
         server_settings: dict[str, str] = {}
@@ -88,13 +101,7 @@ def make_engine(url: str, *, schema: str | None = None, timeouts: Timeouts | Non
             connect_args["timeout"] = limits.connect
         if server_settings:
             connect_args["server_settings"] = server_settings
-    engine = create_async_engine(
-        url,
-        connect_args=connect_args,
-        pool_pre_ping=True,
-        pool_timeout=limits.pool if limits.pool else 3600.0,
-        hide_parameters=True,
-    )
+    engine = create_async_engine(url, connect_args=connect_args, pool_pre_ping=False, hide_parameters=True, **pooling)
     if sqlite:
         busy_ms = int((limits.statement or 30.0) * 1000)
         event.listen(engine.sync_engine, "connect", lambda connection, record: _sqlite_pragmas(connection, busy_ms))
