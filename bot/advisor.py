@@ -57,9 +57,11 @@ class Advisor:
         Buttons exist only on messages sent to a known user; a tap from someone the bot does not
         know (their data was deleted with ``/forget`` since) is answered and creates nothing.
         """
-        if await self.storage.user_language(who.id) is None:
+        unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
+        if unit is None:
             return [Notice(notice(language_of(who.language_code), "no_user"))]
-        return await commands.press(await self.session(who), data)
+        session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+        return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
         """Typed text: an answer to a number question, or bad input for anything else."""

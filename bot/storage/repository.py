@@ -7,7 +7,7 @@ the question's nonce in the ``UPDATE``) cannot store anything twice, even across
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,7 +41,8 @@ class Dialog:
     position: int
     nonce: str
     message_id: int | None
-    updated_at: datetime | None = None
+    # When the dialog last moved (not part of what it *is*: two views of one state compare equal).
+    updated_at: datetime | None = field(default=None, compare=False)
 
     @property
     def question_id(self) -> str | None:
@@ -212,7 +213,12 @@ class Storage:
 
     # ---- users ---------------------------------------------------------------------
     async def load_user(self, user_id: int, language: str) -> UserRows:
-        """The user's language, dialog and answers in one statement; a first contact creates the user.
+        """The user's rows, creating a first-time user (see ``find_user``)."""
+        rows = await self.find_user(user_id)
+        return rows if rows is not None else UserRows(await self._create_user(user_id, language), None, {})
+
+    async def find_user(self, user_id: int) -> UserRows | None:
+        """The user's language, dialog and answers in one statement; ``None`` for a user not known.
 
         One row per answer (at least one row for a known user), the user's and the dialog's
         columns repeated on each: a join is the one round trip both databases allow.
@@ -220,7 +226,7 @@ class Storage:
         async with self.reads() as session:
             rows = (await session.execute(_LOAD_USER, {"user_id": user_id})).all()
         if not rows:
-            return UserRows(await self._create_user(user_id, language), None, {})
+            return None
         first = rows[0]
         if first.blocked_at is not None:
             await self._unblock(user_id)

@@ -39,6 +39,12 @@ class UserUnit(Storage):
         """Read the user's rows (creating a first-time user in ``language``)."""
         return cls(storage, user_id, await storage.load_user(user_id, language))
 
+    @classmethod
+    async def find(cls, storage: Storage, user_id: int) -> UserUnit | None:
+        """Read the rows of a known user; ``None`` (and nothing created) for anyone else."""
+        rows = await storage.find_user(user_id)
+        return None if rows is None else cls(storage, user_id, rows)
+
     @property
     def language(self) -> str:
         """The user's language as this update started (or as set during it)."""
