@@ -8,6 +8,8 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from bot import commands
 from bot.flows import guide, questionnaire
 from bot.flows.session import Channel, Session, Who
@@ -19,6 +21,7 @@ from bot.storage.tables import utcnow
 from bot.storage.unit import UserUnit
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
+from templates import without_buttons
 
 __all__ = ["Advisor", "Who"]
 
@@ -47,9 +50,14 @@ class Advisor:
         unit = await UserUnit.load(self.storage, who.id, language_of(who.language_code))
         return Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
 
+    def texts(self) -> AbstractContextManager[None]:
+        """How replies are worded for this channel: the terminal chat has no buttons to tap."""
+        return nullcontext() if self.channel == "telegram" else without_buttons()
+
     async def command(self, who: Who, name: str | None) -> list[Reply]:
         """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
-        return await commands.run_command(await self.session(who), name)
+        with self.texts():
+            return await commands.run_command(await self.session(who), name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted.
@@ -57,23 +65,27 @@ class Advisor:
         Buttons exist only on messages sent to a known user; a tap from someone the bot does not
         know (their data was deleted with ``/forget`` since) is answered and creates nothing.
         """
-        unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
-        if unit is None:
-            return [Notice(notice(language_of(who.language_code), "no_user"))]
-        session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
-        return await commands.press(session, data)
+        with self.texts():
+            unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
+            if unit is None:
+                return [Notice(notice(language_of(who.language_code), "no_user"))]
+            session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+            return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
-        """Typed text: an answer to a number question, or bad input for anything else."""
-        return await questionnaire.typed(await self.session(who), text)
+        """Typed text: an answer (a number, a label, a place), a free question, or the help."""
+        with self.texts():
+            return await commands.typed(await self.session(who), text)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""
-        return await questionnaire.unsupported(await self.session(who))
+        with self.texts():
+            return await questionnaire.unsupported(await self.session(who))
 
     async def error(self, who: Who) -> list[Reply]:
         """What the user sees when handling an update failed."""
-        return await guide.failed(await self.session(who))
+        with self.texts():
+            return await guide.failed(await self.session(who))
 
     async def question_shown(self, who: Who, nonce: str, message_id: int) -> None:
         """Remember the message a question was shown in (its buttons go once answered)."""

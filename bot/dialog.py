@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
+from bot.answer_matching import matching_choices
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 
@@ -25,6 +26,7 @@ Path = Literal["quick", "full", "edit"]
 message is ``replies.EditMessage``.)"""
 InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
+    "ambiguous",  # typed text that starts several answers' labels
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
     "too_long",  # far more text than any answer needs
@@ -67,10 +69,14 @@ class Finished:
 
 @dataclass(frozen=True)
 class Rejected:
-    """The input changed nothing; ``ask`` is the question to ask again, if one is running."""
+    """The input changed nothing; ``ask`` is the question to ask again, if one is running.
+
+    ``candidates`` are the choice indexes an ambiguous typed answer could mean.
+    """
 
     reason: InputProblem
     ask: Ask | None
+    candidates: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,16 +105,17 @@ def _path_ids(path: str) -> tuple[str, ...]:
     return QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
 
 
-def progress(path: str, queue_length: int, index: int) -> tuple[int, int]:
-    """Position and total over the whole path, so a resumed check shows "7/10", not "1/4".
+def progress(path: str, queue: tuple[str, ...], index: int) -> tuple[int, int]:
+    """The asked question's own place on the whole path: a resumed check shows "7/10", not "1/4".
 
-    The queue holds only what was unanswered when the path started; the questions answered
-    before count as done.
+    The queue holds only what was unanswered when the path started, so its order is the path's
+    order with gaps: a question skipped earlier and asked again after ``/start`` is "2/10"
+    (where it stands), never "10/10" because nine others were answered meanwhile.
     """
     if path == "edit":
-        return index + 1, queue_length
-    total = len(_path_ids(path))
-    return total - queue_length + index + 1, total
+        return index + 1, len(queue)
+    ids = _path_ids(path)
+    return ids.index(queue[index]) + 1, len(ids)
 
 
 class DialogEngine:
@@ -129,7 +136,7 @@ class DialogEngine:
         question_id = dialog.question_id
         assert question_id is not None and dialog.path is not None
         answers = await self.storage.answers(user_id)
-        position, total = progress(dialog.path, len(dialog.queue), dialog.position)
+        position, total = progress(dialog.path, dialog.queue, dialog.position)
         return Ask(
             question=QUESTION_BY_ID[question_id],
             position=position,
@@ -163,7 +170,7 @@ class DialogEngine:
         expected = None if dialog is None else dialog.nonce
         if not await self.storage.start_dialog(user_id, path, queue, nonce, expected_nonce=expected):
             return Rejected("raced", None)  # a concurrent /start won: one first question, not two
-        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
+        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, queue, 0), path, nonce)
 
     async def change_answer(self, user_id: int, question_id: str) -> Ask | Rejected:
         """Ask one question again so its answer can be changed (from the profile)."""
@@ -177,7 +184,11 @@ class DialogEngine:
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
-        """A typed answer: only number questions take one; anything odd is rejected."""
+        """A typed answer: a number, or a button's label, start of one or place (``bot.answer_matching``).
+
+        Anything else is rejected and changes nothing; text that starts several labels comes
+        back with them as ``candidates``, so the reply can ask which one was meant.
+        """
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
             return Rejected("no_question", None)
@@ -187,7 +198,10 @@ class DialogEngine:
             return Rejected("too_long", ask)
         question = ask.question
         if question.kind != "number":
-            return Rejected("use_buttons", ask)
+            found = matching_choices(question, text)
+            if len(found) != 1:
+                return Rejected("ambiguous" if found else "use_buttons", ask, found)
+            return await self._store(user_id, dialog, ask, question.levels[found[0]], source)
         try:
             value = question.parse(text)
         except InvalidAnswer:
