@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.storage.database import make_engine, migrate
+from bot.storage.progress import ScheduleDue, StoredGoal, StoredReport, StoredSchedule
 from bot.storage.repository import Dialog, DueReminder, NewAnswer, PendingReminder, Snapshot, Storage
 
 __all__ = [
@@ -10,8 +11,12 @@ __all__ = [
     "DueReminder",
     "NewAnswer",
     "PendingReminder",
+    "ScheduleDue",
     "Snapshot",
     "Storage",
+    "StoredGoal",
+    "StoredReport",
+    "StoredSchedule",
     "make_engine",
     "migrate",
     "open_storage",

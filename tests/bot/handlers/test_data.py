@@ -1,10 +1,12 @@
 """``/export`` (every stored row, as JSON) and ``/forget`` (every row gone after a confirmation)."""
 
 import json
+from datetime import UTC, datetime
 
 from telegram_testkit import answer_quick
 
 from advice.ranking import rank
+from bot.storage import StoredGoal, StoredReport
 from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUICK_IDS
@@ -19,6 +21,14 @@ async def set_first_reminder(user, storage):
     return top.id
 
 
+async def follow_up_rows(user_id, storage):
+    """A report, a goal and a schedule, stored as the progress commands store them."""
+    now = datetime.now(UTC)
+    await storage.add_report(user_id, StoredReport(650, 620.0, 560, 700, 0.9, "command", now))
+    await storage.set_goal(user_id, StoredGoal(700, 620, True, ("huabei_on_time",), (), 2, now))
+    await storage.set_schedule(user_id, "checkin", 0, 7, 600)
+
+
 async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     user = bot.user(first_name="Xiaoming")
     await answer_quick(user)
@@ -29,7 +39,16 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     filename, content, _ = calls[0].files["document"]
     assert filename == "sesame-advisor-data.json"
     data = json.loads(content)
-    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders"}
+    assert set(data) == {
+        "user",
+        "answers",
+        "dialog",
+        "score_snapshots",
+        "reminders",
+        "score_reports",
+        "goal",
+        "schedules",
+    }
     assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
     assert data["reminders"][0]["due_at"].endswith("+00:00")
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
@@ -51,6 +70,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await user.send("/score")
     await set_first_reminder(user, storage)
     await set_first_reminder(other, storage)
+    await follow_up_rows(user.id, storage)
     assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
     calls = await user.send("/forget")
     assert "1 reminder," in calls[0].text
