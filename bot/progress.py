@@ -1,0 +1,200 @@
+"""The follow-up over months, without Telegram.
+
+Estimates kept with why they moved, real-score reports and the calibration they give, and the
+next occurrence of every check-in and reminder. The flows (the Telegram adapter, the terminal
+chat) call these and render the results; the math lives in ``scoring.changes``,
+``scoring.calibration`` and ``bot.scheduling``, the rows in ``bot.storage``. Nothing here sends
+a message: a schedule's next occurrence is a reminder row, claimed and sent by the one delivery
+every reminder goes through.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.scheduling import (
+    CHECKIN_MAX_LATE,
+    REPAYMENT_MAX_LATE,
+    Every,
+    Monthly,
+    ScheduleError,
+    catch_up,
+)
+from bot.storage import Snapshot, Storage, StoredReport, StoredSchedule
+from bot.storage.progress import parse_schedule_key
+from scoring import assumptions
+from scoring.calibration import Calibrated, Offset, Report, calibrate, check_report, learn_offset
+from scoring.card import Scorecard, ScoreResult
+from scoring.changes import ScoreChange, explain
+from scoring.questions import Answer
+
+logger = logging.getLogger(__name__)
+
+MAX_LATE: dict[str, timedelta] = {
+    "checkin": CHECKIN_MAX_LATE,
+    "goal": timedelta(days=7),
+    "huabei": REPAYMENT_MAX_LATE,
+    "card": REPAYMENT_MAX_LATE,
+}
+"""How late each kind of occurrence may still be sent (see ``bot.scheduling.catch_up``)."""
+
+
+def coverage_of(result: ScoreResult) -> float:
+    """The coverage the result's range states (an older result without one: the default)."""
+    return float(getattr(result, "range_coverage", None) or assumptions.DEFAULT_RANGE_COVERAGE)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a score reply says about the estimate's move and its calibration.
+
+    ``change`` is set only when this estimate is new (it differs from the last one shown), so a
+    repeated ``/score`` says nothing about a move it already explained. ``unexplained`` is the
+    move from a previous estimate stored before answers were kept with estimates.
+    """
+
+    change: ScoreChange | None
+    unexplained: tuple[int, int] | None
+    calibrated: Calibrated | None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A report stored: the calibration before and after it, for the reply."""
+
+    real: int
+    before: Offset
+    after: Offset
+    calibrated: Calibrated
+
+
+def _same(a: Snapshot, b: Snapshot) -> bool:
+    return (
+        (a.score, a.low, a.high, a.model_version, a.calibrated)
+        == (b.score, b.low, b.high, b.model_version, b.calibrated)
+        and a.dimensions == b.dimensions
+        and (a.answers is None or b.answers is None or a.answers == b.answers)
+    )
+
+
+def _report(stored: StoredReport) -> Report:
+    return Report(stored.score, stored.estimate, stored.low, stored.high, stored.coverage, stored.reported_at)
+
+
+class Progress:
+    """The progress features of one bot: a storage, a scorecard and a clock."""
+
+    def __init__(self, storage: Storage, card: Scorecard, clock: object) -> None:
+        self.storage = storage
+        self.card = card
+        self.clock = clock  # a bot.reminders.Clock: returns an aware "now"
+
+    def _now(self) -> datetime:
+        return self.clock()  # type: ignore[operator, no-any-return]
+
+    # ---- calibration ---------------------------------------------------------------
+    async def offset(self, user_id: int) -> Offset:
+        """The user's calibration from every report kept."""
+        reports = [_report(r) for r in await self.storage.reports(user_id)]
+        return learn_offset(reports, self._now())
+
+    async def calibrated(self, user_id: int, result: ScoreResult) -> Calibrated | None:
+        """The estimate calibrated by the user's reports; ``None`` before the first report."""
+        offset = await self.offset(user_id)
+        if offset.reports == 0:
+            return None
+        return calibrate(result.score, result.range[0], result.range[1], offset, coverage_of(result))
+
+    async def report(self, user_id: int, real: int, answers: dict[str, Answer], source: str) -> Reported:
+        """Keep a real score the user reported; ``InvalidReport`` (nothing stored) when it cannot be one."""
+        now = self._now()
+        check_report(real, now, now)
+        result = self.card.score(answers)
+        before = await self.offset(user_id)
+        await self.storage.add_report(
+            user_id,
+            StoredReport(real, float(result.score), result.range[0], result.range[1], coverage_of(result), source, now),
+        )
+        after = await self.offset(user_id)
+        calibrated = calibrate(result.score, result.range[0], result.range[1], after, coverage_of(result))
+        return Reported(real, before, after, calibrated)
+
+    # ---- estimates kept with why they moved ---------------------------------------
+    async def shown(self, user_id: int, answers: dict[str, Answer], result: ScoreResult) -> Shown:
+        """Keep this estimate if it is new, with why it moved from the last one shown."""
+        calibrated = await self.calibrated(user_id, result)
+        now = Snapshot(
+            score=result.score,
+            band=result.band.id,
+            low=result.range[0],
+            high=result.range[1],
+            dimensions={d.id: d.grade for d in result.dimensions},
+            model_version=self.card.version,
+            created_at=self._now(),
+            coverage=coverage_of(result),
+            answers=dict(answers),
+            calibrated=None if calibrated is None else (calibrated.score, *calibrated.range),
+        )
+        recent = await self.storage.snapshots(user_id, limit=1)
+        previous = recent[0] if recent else None
+        if previous is not None and _same(previous, now):
+            return Shown(None, None, calibrated)
+        unexplained = None
+        if previous is None:
+            change: ScoreChange | None = explain(self.card, None, answers)
+        elif previous.answers is None:
+            change, unexplained = None, (previous.score, result.score)
+        else:
+            change = explain(
+                self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
+            )
+        explanation = None if change is None else change.as_dict()
+        await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
+        return Shown(change, unexplained, calibrated)
+
+    # ---- schedules: the next occurrence of each --------------------------------------
+    @staticmethod
+    def schedule_of(schedule: StoredSchedule, timezone: str) -> Monthly | Every:
+        """The calendar rule of a stored schedule in the user's zone."""
+        if schedule.kind == "goal":
+            return Every(schedule.created_at, at=schedule.at, timezone=timezone)
+        return Monthly(schedule.day or 1, schedule.at, timezone)
+
+    async def plan_schedules(self, now: datetime, *, user_id: int | None = None) -> int:
+        """Give every running schedule without a waiting occurrence its next one; how many were planned.
+
+        Idempotent and safe across processes: at most one occurrence per schedule waits (the
+        reminders' unique index), so two processes planning at once plan it once.
+        """
+        planned = 0
+        for due in await self.storage.schedules_to_plan(user_id=user_id):
+            try:
+                rule = self.schedule_of(due.schedule, due.timezone)
+            except ScheduleError:  # a zone that vanished from the system's tz database
+                rule = self.schedule_of(due.schedule, "Asia/Shanghai")
+            if await self.storage.set_reminder(due.user_id, due.schedule.key, rule.next_after(now)):
+                planned += 1
+        return planned
+
+    async def fresh(self, user_id: int, action_id: str, due_at: datetime, now: datetime) -> bool:
+        """Whether a schedule's occurrence found due at ``now`` is still worth sending.
+
+        Action reminders are always fresh here. A schedule's occurrence is not when it is older
+        than its kind allows (a repayment day already gone), or when the schedule was paused or
+        stopped meanwhile; the next occurrence is planned after ``now`` either way, so a bot that
+        was down sends at most one, never a burst.
+        """
+        key = parse_schedule_key(action_id)
+        if key is None:
+            return True
+        kind, _ = key
+        schedule = next((s for s in await self.storage.schedules(user_id) if (s.kind, s.number) == key), None)
+        if schedule is None or schedule.paused:
+            return False
+        rule = self.schedule_of(schedule, await self.storage.timezone(user_id))
+        decision = catch_up(rule, due_at, now, MAX_LATE[kind])
+        if decision.skipped:
+            logger.info("schedule %s of user %s: %d stale occurrence(s) skipped", kind, user_id, decision.skipped)
+        return decision.send is not None
