@@ -1,0 +1,170 @@
+"""The answer structure: which answers settle others, as data, in one place.
+
+Some answers imply others: a person with no credit card has no card repayment record and no
+card bound to Alipay; a person who pays no living bills through Alipay has no bill address to
+compare. The dialog, the synthetic population, the advice and the command line all read these
+links from here, so none of them can ask, generate, advise or accept an impossible profile.
+
+A link is one row: "when ``when_id`` is ``when_value``, ``then_id`` must be ``then_value``".
+An equivalence is two rows. ``LINKS`` is closed under chaining (a test checks it), so one pass
+over the rows finds every implied answer and every contradiction, and each contradiction names
+two answers the person actually gave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.questions import QUESTION_BY_ID, Answer, InvalidAnswer, Lang
+
+
+@dataclass(frozen=True)
+class Link:
+    """When question ``when_id`` is answered ``when_value``, question ``then_id`` is ``then_value``."""
+
+    when_id: str
+    when_value: Answer
+    then_id: str
+    then_value: Answer
+
+
+LINKS: tuple[Link, ...] = (
+    # No credit card <=> no card repayment record; either way no card can be bound to Alipay.
+    Link("credit_cards", "none", "card_repayment", "no_cards"),
+    Link("card_repayment", "no_cards", "credit_cards", "none"),
+    Link("credit_cards", "none", "card_bills", "none"),
+    Link("card_repayment", "no_cards", "card_bills", "none"),
+    # No living bills paid through Alipay <=> no bill address to compare with the delivery one.
+    Link("living_bills", 0, "bill_address", "no_bills"),
+    Link("bill_address", "no_bills", "living_bills", 0),
+)
+
+
+def _same(a: Answer, b: Answer) -> bool:
+    """Answers compare by type as well as value, so ``0`` never equals ``False``."""
+    return type(a) is type(b) and a == b
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Two given answers that cannot both be true (the first settles the second otherwise)."""
+
+    first_id: str
+    first_value: Answer
+    second_id: str
+    second_value: Answer
+
+    def message(self, lang: Lang) -> str:
+        """One line naming both answers, with the questions' own words, in ``lang``."""
+        first = QUESTION_BY_ID[self.first_id]
+        second = QUESTION_BY_ID[self.second_id]
+        first_label = first.label(self.first_value, lang)
+        second_label = second.label(self.second_value, lang)
+        if lang == "zh":
+            return f"“{first.prompt(lang)}”答“{first_label}”与“{second.prompt(lang)}”答“{second_label}”互相矛盾"
+        return (
+            f"{self.first_id}={self.first_value!r} ({first_label}) contradicts "
+            f"{self.second_id}={self.second_value!r} ({second_label})"
+        )
+
+
+class ContradictoryAnswers(InvalidAnswer):
+    """A profile holding two answers that cannot both be true."""
+
+    def __init__(self, contradiction: Contradiction) -> None:
+        self.contradiction = contradiction
+        expected = next(
+            link.then_value
+            for link in LINKS
+            if link.when_id == contradiction.first_id
+            and _same(link.when_value, contradiction.first_value)
+            and link.then_id == contradiction.second_id
+        )
+        super().__init__(
+            contradiction.first_id,
+            contradiction.first_value,
+            f"contradicts {contradiction.second_id}={contradiction.second_value!r} "
+            f"(with {contradiction.first_id}={contradiction.first_value!r}, "
+            f"{contradiction.second_id} can only be {expected!r}); fix one of the two",
+        )
+
+
+def _fired(answers: dict[str, Answer]) -> list[Link]:
+    """The links whose condition the given answers meet."""
+    return [link for link in LINKS if link.when_id in answers and _same(answers[link.when_id], link.when_value)]
+
+
+def implied_answers(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """Answers the given ones settle, for questions not answered yet."""
+    implied: dict[str, Answer] = {}
+    for link in _fired(answers):
+        if link.then_id not in answers:
+            implied[link.then_id] = link.then_value
+    return implied
+
+
+def complete(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """The given answers plus the ones they imply."""
+    return {**answers, **implied_answers(answers)}
+
+
+def settled(question_id: str, answers: dict[str, Answer]) -> bool:
+    """Whether an earlier answer already settles ``question_id`` (the dialog then never asks it)."""
+    return question_id in implied_answers(answers)
+
+
+def contradictions(answers: dict[str, Answer]) -> list[Contradiction]:
+    """Every pair of given answers that cannot both be true, each pair reported once."""
+    found: list[Contradiction] = []
+    seen: set[frozenset[str]] = set()
+    for link in _fired(answers):
+        if link.then_id not in answers or _same(answers[link.then_id], link.then_value):
+            continue
+        pair = frozenset((link.when_id, link.then_id))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        found.append(Contradiction(link.when_id, answers[link.when_id], link.then_id, answers[link.then_id]))
+    return found
+
+
+def check(answers: dict[str, Answer]) -> None:
+    """Raise ``ContradictoryAnswers`` naming the first contradiction, if there is one."""
+    found = contradictions(answers)
+    if found:
+        raise ContradictoryAnswers(found[0])
+
+
+def _drop_with_dependants(profile: dict[str, Answer], question_id: str) -> None:
+    """Remove an answer and the answers it alone settled (they were never asked for)."""
+    value = profile.pop(question_id, None)
+    if value is None:
+        return
+    for link in LINKS:
+        if link.when_id == question_id and _same(link.when_value, value):
+            held = profile.get(link.then_id)
+            if held is not None and _same(held, link.then_value):
+                _drop_with_dependants(profile, link.then_id)
+
+
+def consistent_after_change(answers: dict[str, Answer], question_id: str, value: Answer) -> dict[str, Answer]:
+    """The profile after changing one answer, kept consistent.
+
+    The new answer wins: answers the old one settled are dropped (they were never asked), any
+    answer that contradicts the new one is dropped (the dialog asks it again), and the answers
+    the result implies are set. Answers are never lost otherwise.
+    """
+    profile = dict(answers)
+    old = profile.get(question_id)
+    if old is not None and not _same(old, value):
+        _drop_with_dependants(profile, question_id)
+    profile[question_id] = value
+    while True:
+        found = contradictions(profile)
+        if not found:
+            break
+        first = found[0]
+        other = first.second_id if first.first_id == question_id else first.first_id
+        _drop_with_dependants(profile, other)
+        profile[question_id] = value
+    return complete(profile)
