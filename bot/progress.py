@@ -14,6 +14,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from advice import GoalPlan, get_action
+from advice import plan as plan_goal
+from advice.feasibility import feasible_changes
 from bot.scheduling import (
     CHECKIN_MAX_LATE,
     REPAYMENT_MAX_LATE,
@@ -22,13 +25,14 @@ from bot.scheduling import (
     ScheduleError,
     catch_up,
 )
-from bot.storage import Snapshot, Storage, StoredReport, StoredSchedule
+from bot.storage import Snapshot, Storage, StoredGoal, StoredReport, StoredSchedule
 from bot.storage.progress import parse_schedule_key
 from scoring import assumptions
 from scoring.calibration import Calibrated, Offset, Report, calibrate, check_report, learn_offset
-from scoring.card import Scorecard, ScoreResult
+from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
 from scoring.questions import Answer
+from scoring.structure import consistent_after_change
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,29 @@ class Reported:
     before: Offset
     after: Offset
     calibrated: Calibrated
+
+
+@dataclass(frozen=True)
+class GoalOutcome:
+    """A goal set: the plan, and the scores as the user sees them (calibrated when reports exist)."""
+
+    target: int
+    score: int
+    calibrated: bool
+    plan: GoalPlan
+    score_after: int
+    best: int
+    next_band: tuple[Band, int] | None
+    """The next band up and the points left to it, ``None`` in the top band."""
+
+
+def next_band(score: int) -> tuple[Band, int] | None:
+    """The band above ``score`` and the points left to reach it."""
+    index = BANDS.index(band_of(score))
+    if index + 1 >= len(BANDS):
+        return None
+    above = BANDS[index + 1]
+    return above, above.low - score
 
 
 def _same(a: Snapshot, b: Snapshot) -> bool:
@@ -153,6 +180,66 @@ class Progress:
         explanation = None if change is None else change.as_dict()
         await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
         return Shown(change, unexplained, calibrated)
+
+    # ---- goals -----------------------------------------------------------------------
+    async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
+        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
+
+        With real scores reported the plan starts from the calibrated estimate: the offset is
+        added to every projected score (the gains are the model's, unchanged), so the model's
+        own target is ``target`` minus the offset. ``ValueError`` for a target off the scale.
+        """
+        minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
+        if isinstance(target, bool) or not minimum <= target <= maximum:
+            raise ValueError(f"a goal is a score {minimum}-{maximum}")
+        result = self.card.score(answers)
+        calibrated = await self.calibrated(user_id, result)
+        shift = 0 if calibrated is None else calibrated.score - result.score
+        model_target = min(max(target - shift, minimum), maximum)
+        plan = plan_goal(self.card, answers, model_target)
+
+        def shown(score: int) -> int:
+            return min(max(score + shift, minimum), maximum)
+
+        score = shown(result.score)
+        await self.storage.set_goal(
+            user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
+        )
+        if plan.action_ids and score < target:
+            await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60)
+        return GoalOutcome(
+            target,
+            score,
+            calibrated is not None,
+            plan,
+            shown(plan.score_after),
+            shown(plan.best_score),
+            next_band(score),
+        )
+
+    async def goal_done(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:
+        """Record a planned action as done: its answers change (kept consistent), the goal notes it.
+
+        Returns the answers before and after (to re-score with the explained change); ``None``
+        when the action is not (or no longer) planned, or already recorded.
+        """
+        before = await self.storage.answers(user_id)
+        if not await self.storage.goal_done(user_id, action_id):
+            return None
+        after = dict(before)
+        for change in feasible_changes(get_action(action_id), before):
+            after = consistent_after_change(after, change.question_id, change.after)
+        if after != before:
+            await self.storage.replace_answers(user_id, after, "goal")
+        goal = await self.storage.goal(user_id)
+        if goal is not None and set(goal.done) >= set(goal.actions):
+            await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
+        return before, after
+
+    async def drop_goal(self, user_id: int) -> bool:
+        """Remove the goal and its check-ins."""
+        await self.storage.stop_schedule(user_id, "goal", 0)
+        return await self.storage.drop_goal(user_id)
 
     # ---- schedules: the next occurrence of each --------------------------------------
     @staticmethod

@@ -17,7 +17,7 @@ from sqlalchemy import String, and_, cast, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, User, utcnow
+from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utcnow
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SCHEDULE_KINDS = ("checkin", "goal", "huabei", "card")
@@ -119,6 +119,33 @@ class ProgressStore:
         """Keep the user's zone (validated by the caller, ``bot.scheduling.zone``)."""
         async with self.sessions.begin() as session:
             await session.execute(update(User).where(User.id == user_id).values(timezone=name, updated_at=utcnow()))
+
+    # ---- answers changed by recording progress --------------------------------------
+    async def replace_answers(self, user_id: int, answers: dict[str, Any], source: str) -> None:
+        """Make the stored answers exactly ``answers`` (one transaction): changed rows rewritten, dropped ones deleted.
+
+        Used when a planned action is recorded as done: the caller passes the whole profile, kept
+        consistent by ``scoring.structure.consistent_after_change``.
+        """
+        async with self.sessions.begin() as session:
+            rows = {
+                row.question_id: row
+                for row in await session.scalars(
+                    select(StoredAnswer).where(StoredAnswer.user_id == user_id).with_for_update()
+                )
+            }
+            for question_id, row in rows.items():
+                if question_id not in answers:
+                    await session.delete(row)
+            for question_id, value in answers.items():
+                row = rows.get(question_id)
+                if row is not None and row.value == value and type(row.value) is type(value):
+                    continue
+                await session.merge(
+                    StoredAnswer(
+                        user_id=user_id, question_id=question_id, value=value, source=source, answered_at=utcnow()
+                    )
+                )
 
     # ---- real-score reports --------------------------------------------------------
     async def add_report(self, user_id: int, report: StoredReport) -> None:

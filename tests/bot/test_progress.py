@@ -156,3 +156,52 @@ async def test_stale_or_paused_occurrences_are_not_sent(progress, storage):
     await storage.pause_schedule(1, "huabei", 0, True)
     assert not await progress.fresh(1, "huabei:0", due, due)
     assert await progress.fresh(1, "repay_overdue", due, due + timedelta(days=300))  # not a schedule
+
+
+async def test_a_goal_plans_the_least_effort_and_done_updates_the_answers(progress, storage):
+    await storage.replace_answers(1, QUICK, "button")
+    start = CARD.score(QUICK).score
+    outcome = await progress.set_goal(1, QUICK, start + 20)
+    assert outcome.plan.reachable and outcome.plan.action_ids
+    assert outcome.score == start and outcome.score_after >= start + 20 and not outcome.calibrated
+    goal = await storage.goal(1)
+    assert goal.target == start + 20 and goal.actions == outcome.plan.action_ids
+    assert [s.key for s in await storage.schedules(1)] == ["goal:0"]
+    await show(progress, QUICK)
+    first = outcome.plan.action_ids[0]
+    before, after = await progress.goal_done(1, first)
+    assert before == QUICK and after != before
+    assert await storage.answers(1) == after
+    assert await progress.goal_done(1, first) is None  # recorded once
+    assert await progress.goal_done(1, "no_such_action") is None
+    moved = await show(progress, after)
+    assert moved.change.kind in ("changed", "changed_and_more_precise") and moved.change.delta > 0
+    for action_id in outcome.plan.action_ids[1:]:
+        await progress.goal_done(1, action_id)
+    assert await storage.schedules(1) == []  # every planned action done: no more goal check-ins
+
+
+async def test_a_goal_starts_from_the_calibrated_estimate(progress, storage):
+    start = CARD.score(QUICK).score
+    await progress.report(1, start + 40, QUICK, "command")
+    outcome = await progress.set_goal(1, QUICK, start + 40)
+    assert outcome.calibrated and outcome.score > start
+    assert outcome.score_after - outcome.score == outcome.plan.score_after - outcome.plan.before.score
+
+
+async def test_an_out_of_reach_goal_says_the_best_and_a_goal_off_the_scale_is_refused(progress, storage):
+    outcome = await progress.set_goal(1, QUICK, 950)
+    assert not outcome.plan.reachable and outcome.best < 950
+    for bad in (349, 951, True):
+        with pytest.raises(ValueError):
+            await progress.set_goal(1, QUICK, bad)
+    assert await progress.drop_goal(1) and await storage.goal(1) is None
+
+
+async def test_replacing_answers_rewrites_only_what_changed(storage):
+    await storage.ensure_user(1, "en")
+    await storage.replace_answers(1, {"income": "stable", "insurance": False, "living_bills": 3}, "button")
+    await storage.replace_answers(1, {"income": "high_stable", "insurance": False}, "goal")
+    assert await storage.answers(1) == {"income": "high_stable", "insurance": False}
+    sources = {a["question_id"]: a["source"] for a in (await storage.export(1))["answers"]}
+    assert sources == {"income": "goal", "insurance": "button"}
