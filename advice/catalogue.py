@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scoring.questions import QUESTION_BY_ID, Answer, Lang
+from scoring.i18n import Lang
+from scoring.questions import QUESTION_BY_ID, Answer
 
 Effort = Literal["low", "medium", "high"]
 

@@ -19,7 +19,8 @@ from advice.presentation import action_view, goal_view, plan_view, projection_vi
 from advice.ranking import Plan, Projection, rank, simulate
 from scoring.card import load_scorecard
 from scoring.cli import CliError, add_common, add_profile_input, emit_json, read_answers
-from scoring.questions import InvalidAnswer, Lang
+from scoring.i18n import Lang
+from scoring.questions import InvalidAnswer
 from templates import render
 
 T = TypeVar("T")

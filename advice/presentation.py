@@ -13,8 +13,9 @@ from advice.catalogue import EFFORT_NAMES, EFFORT_WEIGHTS, TIMING_MONTHS, TIMING
 from advice.feasibility import STOPPED, nothing_to_do_note
 from advice.planner import GoalPlan
 from advice.ranking import Plan, Projection, RankedAction
+from scoring.i18n import Lang
 from scoring.presentation import answer_label, score_view
-from scoring.questions import QUESTION_BY_ID, Lang
+from scoring.questions import QUESTION_BY_ID
 from templates import render
 
 #: How many "tell me more" questions a plan message shows.

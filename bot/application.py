@@ -28,7 +28,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
-from bot.handlers.reminders import telegram_sender
+from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import open_storage
 
@@ -86,10 +86,11 @@ def build_application(
             application.bot_data[ADVISOR] = Advisor(await open_storage(database_url))
             application.bot_data["owns_storage"] = True
         await publish_commands(application.bot)
+        serving: Advisor = application.bot_data[ADVISOR]
         if remind_every is not None:
             sender = telegram_sender(application.bot)
             application.bot_data[DELIVERY_TASK] = asyncio.create_task(
-                run_delivery(application.bot_data[ADVISOR], sender, remind_every), name=DELIVERY_TASK
+                run_delivery(serving.storage, serving.clock, sender, remind_every), name=DELIVERY_TASK
             )
 
     async def post_stop(application: Application) -> None:

@@ -1,24 +1,28 @@
 """Callback data of inline buttons: compact to write, strict to read.
 
 Telegram gives a button at most 64 bytes and hands back whatever a client sends, so nothing
-read here is trusted: each kind of button has one exact pattern, every index is checked
-against the data it points into, and anything else is ``ForgedData``. Answer buttons also
-carry the nonce of the question they were made for, which is how the dialog engine tells a
-button of an old message (stale) from the current one.
+read here is trusted. Each kind of button is one class below: its one-letter ``PREFIX`` and the
+exact ``PATTERN`` of what follows the colon are declared there and nowhere else, ``data()``
+writes it and ``read`` checks every index against the data it points into. Anything that is
+not exactly what one of these classes writes is ``ForgedData``. Answer buttons also carry the
+nonce of the question they were made for, which is how the dialog engine tells a button of an
+old message (stale) from the current one.
+
+Which flow a tapped button runs is the registry's business (``bot.commands.BUTTONS``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import ClassVar
 
+from scoring.i18n import LANGUAGES, Lang, is_language
 from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
 MAX_BYTES = 64
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
-COMMANDS: tuple[str, ...] = ("start", "score", "advice", "whatif", "profile", "full", "help")
-"""Commands a button may run (the buttons under a score, for instance)."""
-LANGUAGES: tuple[str, ...] = ("zh", "en")
 
 
 class ForgedData(ValueError):
@@ -26,55 +30,165 @@ class ForgedData(ValueError):
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """What decoded data may point at: the size of the action catalogue, the commands a button may run."""
+
+    actions: int
+    commands: Collection[str]
+
+
+@dataclass(frozen=True)
 class AnswerTap:
     """An answer button: question, index of the answer on its scale, nonce of the asking."""
+
+    PREFIX: ClassVar[str] = "a"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([0-9]{1,3}):([A-Za-z0-9_-]{6})")
 
     question_id: str
     index: int
     nonce: str
 
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{QUESTION_IDS.index(self.question_id)}:{self.index}:{self.nonce}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> AnswerTap:
+        """The tap the checked data stands for."""
+        question = _question(match.group(1))
+        index = int(match.group(2))
+        if index >= len(QUESTION_BY_ID[question].levels):
+            raise ForgedData("answer index out of range")
+        return cls(question, index, match.group(3))
+
 
 @dataclass(frozen=True)
-class EditTap:
-    """A profile button: change the answer to this question."""
+class ChangeAnswerTap:
+    """A profile button: ask this question again so its answer can be changed."""
+
+    PREFIX: ClassVar[str] = "p"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3})")
 
     question_id: str
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{QUESTION_IDS.index(self.question_id)}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> ChangeAnswerTap:
+        """The tap the checked data stands for."""
+        return cls(_question(match.group(1)))
 
 
 @dataclass(frozen=True)
 class LanguageTap:
     """A language button."""
 
-    language: str
+    PREFIX: ClassVar[str] = "l"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile("|".join(LANGUAGES))
+
+    language: Lang
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{self.language}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> LanguageTap:
+        """The tap the checked data stands for."""
+        code = match.group(0)
+        if not is_language(code):  # pragma: no cover - the pattern admits only our languages
+            raise ForgedData("unknown language")
+        return cls(code)
 
 
 @dataclass(frozen=True)
 class ForgetTap:
     """The ``/forget`` confirmation: delete everything, or keep it."""
 
+    PREFIX: ClassVar[str] = "f"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"[yn]")
+
     confirmed: bool
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{'y' if self.confirmed else 'n'}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> ForgetTap:
+        """The tap the checked data stands for."""
+        return cls(match.group(0) == "y")
 
 
 @dataclass(frozen=True)
 class CommandTap:
-    """A button that does what a command does."""
+    """A button that does what a command does (only the commands the registry lets a button run)."""
+
+    PREFIX: ClassVar[str] = "c"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"[a-z]{1,12}")
 
     command: str
+
+    def data(self) -> str:
+        """The button's callback data."""
+        if not self.PATTERN.fullmatch(self.command):
+            raise ValueError(self.command)
+        return _checked(f"{self.PREFIX}:{self.command}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> CommandTap:
+        """The tap the checked data stands for."""
+        if match.group(0) not in bounds.commands:
+            raise ForgedData("no button runs this command")
+        return cls(match.group(0))
 
 
 @dataclass(frozen=True)
 class StepsTap:
     """Show (or hide) the how-to steps of one ranked action."""
 
+    PREFIX: ClassVar[str] = "s"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([01])")
+
     action_index: int
     open: bool
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{self.action_index}:{int(self.open)}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> StepsTap:
+        """The tap the checked data stands for."""
+        return cls(_action(match.group(1), bounds), match.group(2) == "1")
 
 
 @dataclass(frozen=True)
 class WhatIfTap:
-    """The set of actions picked in ``/whatif``, as indexes into the action catalogue."""
+    """The set of actions picked in ``/whatif``, as indexes into the action catalogue.
+
+    The data is the whole selection the tap leads to (a base-36 bit mask), not a toggle.
+    """
+
+    PREFIX: ClassVar[str] = "w"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"[0-9a-z]{1,20}")
 
     picked: frozenset[int]
+
+    def data(self) -> str:
+        """The button's callback data."""
+        mask = sum(1 << i for i in self.picked)
+        return _checked(f"{self.PREFIX}:{_base36(mask)}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> WhatIfTap:
+        """The tap the checked data stands for."""
+        mask = int(match.group(0), 36)
+        if mask >> bounds.actions:
+            raise ForgedData("what-if selection out of range")
+        return cls(frozenset(i for i in range(bounds.actions) if mask >> i & 1))
 
 
 @dataclass(frozen=True)
@@ -82,69 +196,55 @@ class ReminderTap:
     """Set (``on``) or cancel a reminder for one action, from its steps or from ``/reminders``.
 
     The wanted state is in the data, not a toggle: a button tapped twice, or on an old
-    message, asks for the same thing again and changes nothing more.
+    message, asks for the same thing again and changes nothing more. The list only cancels.
     """
+
+    PREFIX: ClassVar[str] = "r"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([01x])")
 
     action_index: int
     on: bool
     listed: bool = False
 
+    def __post_init__(self) -> None:
+        if self.on and self.listed:
+            raise ValueError("the reminder list only cancels")
 
-Tap = AnswerTap | EditTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{self.action_index}:{'x' if self.listed else int(self.on)}")
 
-_ANSWER = re.compile(r"a:([0-9]{1,3}):([0-9]{1,3}):([A-Za-z0-9_-]{6})")
-_EDIT = re.compile(r"p:([0-9]{1,3})")
-_LANGUAGE = re.compile(r"l:(zh|en)")
-_FORGET = re.compile(r"f:([yn])")
-_COMMAND = re.compile(r"c:([a-z]{1,12})")
-_STEPS = re.compile(r"s:([0-9]{1,3}):([01])")
-_WHATIF = re.compile(r"w:([0-9a-z]{1,20})")
-_REMINDER = re.compile(r"r:([0-9]{1,3}):([01x])")
-
-
-def answer(question_id: str, index: int, nonce: str) -> str:
-    """Data of an answer button."""
-    return _checked(f"a:{QUESTION_IDS.index(question_id)}:{index}:{nonce}")
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> ReminderTap:
+        """The tap the checked data stands for."""
+        return cls(_action(match.group(1), bounds), match.group(2) == "1", match.group(2) == "x")
 
 
-def edit(question_id: str) -> str:
-    """Data of a profile "change this answer" button."""
-    return _checked(f"p:{QUESTION_IDS.index(question_id)}")
+Tap = AnswerTap | ChangeAnswerTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap
+TAP_KINDS: tuple[type[Tap], ...] = (
+    AnswerTap,
+    ChangeAnswerTap,
+    LanguageTap,
+    ForgetTap,
+    CommandTap,
+    StepsTap,
+    WhatIfTap,
+    ReminderTap,
+)
+"""Every kind of button; a new kind is a class above and a line here (and its flow in the registry)."""
+KIND_BY_PREFIX: dict[str, type[Tap]] = {kind.PREFIX: kind for kind in TAP_KINDS}
 
 
-def language(lang: str) -> str:
-    """Data of a language button."""
-    return _checked(f"l:{lang}")
-
-
-def forget(confirmed: bool) -> str:
-    """Data of the two ``/forget`` confirmation buttons."""
-    return _checked(f"f:{'y' if confirmed else 'n'}")
-
-
-def command(name: str) -> str:
-    """Data of a button that runs a command."""
-    if name not in COMMANDS:
-        raise ValueError(name)
-    return _checked(f"c:{name}")
-
-
-def steps(action_index: int, open_: bool) -> str:
-    """Data of a button that shows or hides an action's how-to steps."""
-    return _checked(f"s:{action_index}:{int(open_)}")
-
-
-def what_if(picked: frozenset[int]) -> str:
-    """Data of a ``/whatif`` toggle: the whole selection it leads to, as a base-36 bit mask."""
-    mask = sum(1 << i for i in picked)
-    return _checked(f"w:{_base36(mask)}")
-
-
-def reminder(action_index: int, on: bool, listed: bool = False) -> str:
-    """Data of a reminder button: set or cancel on an action's steps, cancel in ``/reminders``."""
-    if on and listed:
-        raise ValueError("the reminder list only cancels")
-    return _checked(f"r:{action_index}:{'x' if listed else int(on)}")
+def decode(data: object, bounds: Bounds) -> Tap:
+    """Read callback data; anything but data our own buttons carry raises ``ForgedData``."""
+    if not isinstance(data, str) or not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        raise ForgedData("not callback data of ours")
+    prefix, colon, rest = data.partition(":")
+    kind = KIND_BY_PREFIX.get(prefix)
+    match = kind.PATTERN.fullmatch(rest) if kind is not None and colon else None
+    if kind is None or match is None:
+        raise ForgedData("not callback data of ours")
+    return kind.read(match, bounds)
 
 
 def _base36(number: int) -> str:
@@ -163,47 +263,15 @@ def _checked(data: str) -> str:
     return data
 
 
-def decode(data: object, actions: int = 0) -> Tap:
-    """Read callback data; anything but data our own buttons carry raises ``ForgedData``.
-
-    ``actions`` is the size of the action catalogue, which bounds steps, what-if and reminder indexes.
-    """
-    if not isinstance(data, str) or not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
-        raise ForgedData("not callback data of ours")
-    if m := _ANSWER.fullmatch(data):
-        question = _question(m.group(1))
-        index = int(m.group(2))
-        if index >= len(QUESTION_BY_ID[question].levels):
-            raise ForgedData("answer index out of range")
-        return AnswerTap(question, index, m.group(3))
-    if m := _EDIT.fullmatch(data):
-        return EditTap(_question(m.group(1)))
-    if m := _LANGUAGE.fullmatch(data):
-        return LanguageTap(m.group(1))
-    if m := _FORGET.fullmatch(data):
-        return ForgetTap(m.group(1) == "y")
-    if (m := _COMMAND.fullmatch(data)) and m.group(1) in COMMANDS:
-        return CommandTap(m.group(1))
-    if m := _STEPS.fullmatch(data):
-        index = int(m.group(1))
-        if index >= actions:
-            raise ForgedData("action index out of range")
-        return StepsTap(index, m.group(2) == "1")
-    if m := _WHATIF.fullmatch(data):
-        mask = int(m.group(1), 36)
-        if mask >> actions:
-            raise ForgedData("what-if selection out of range")
-        return WhatIfTap(frozenset(i for i in range(actions) if mask >> i & 1))
-    if m := _REMINDER.fullmatch(data):
-        index = int(m.group(1))
-        if index >= actions:
-            raise ForgedData("action index out of range")
-        return ReminderTap(index, m.group(2) == "1", m.group(2) == "x")
-    raise ForgedData("not callback data of ours")
-
-
 def _question(index_text: str) -> str:
     index = int(index_text)
     if index >= len(QUESTION_IDS):
         raise ForgedData("question index out of range")
     return QUESTION_IDS[index]
+
+
+def _action(index_text: str, bounds: Bounds) -> int:
+    index = int(index_text)
+    if index >= bounds.actions:
+        raise ForgedData("action index out of range")
+    return index

@@ -15,16 +15,19 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
-from bot import callbacks
-from bot.advisor import EXPORT_FILE, Advisor, Who
+from bot.advisor import Advisor
+from bot.callbacks import ForgetTap
+from bot.commands import command_name
+from bot.flows.account import EXPORT_FILE
+from bot.flows.session import Who
 from bot.reminder_delivery import deliver_due
-from bot.replies import CHART_FILE, Button, Document, Edit, Keyboard, Photo, Reply, Screen
+from bot.replies import CHART_FILE, Button, Document, EditMessage, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
-from scoring.questions import Lang
+from scoring.i18n import Lang
 from templates import render
 
 CHAT_USER_ID = 0
@@ -51,22 +54,6 @@ class TerminalChat:
         self.buttons: list[Button] = []
         self.typed = False
         self.last_screen = ""  # the last message with choices, shown again after a choice that is not there
-        self.commands: dict[str, Callable[[Who], Coroutine[Any, Any, list[Reply]]]] = {
-            "start": advisor.start,
-            "score": advisor.score,
-            "advice": advisor.advice,
-            "whatif": advisor.whatif,
-            "reminders": advisor.reminders,
-            "profile": advisor.profile,
-            "full": advisor.full,
-            "back": advisor.back,
-            "skip": advisor.skip,
-            "cancel": advisor.cancel,
-            "language": advisor.choose_language,
-            "export": advisor.export,
-            "forget": advisor.forget,
-            "help": advisor.help,
-        }
 
     async def language(self) -> Lang:
         """The user's current language (it can change during the chat)."""
@@ -75,8 +62,8 @@ class TerminalChat:
     async def begin(self) -> None:
         """Introduce the chat, print the reminders due meanwhile and run ``/start``, as Telegram's Start does."""
         self.say(render(await self.language(), "chat_intro.txt.j2"))
-        await deliver_due(self.advisor, self.remind, self.advisor.clock(), user_id=self.who.id)
-        self.show(await self.advisor.start(self.who), await self.language())
+        await deliver_due(self.advisor.storage, self.remind, self.advisor.clock(), user_id=self.who.id)
+        self.show(await self.advisor.command(self.who, "start"), await self.language())
 
     async def remind(self, user_id: int, screen: Screen) -> bool:
         """A due reminder, as text: its buttons would be replaced by the question right after it."""
@@ -90,10 +77,8 @@ class TerminalChat:
             return True
         if text.lower() in QUIT:
             return False
-        if text.startswith("/"):
-            name = text[1:].split()[0].split("@")[0].lower() if len(text) > 1 else ""
-            command = self.commands.get(name, self.advisor.unknown_command)
-            replies = await command(self.who)
+        if (name := command_name(text)) is not None:
+            replies = await self.advisor.command(self.who, name)
         elif not self.typed and self.buttons and (number := choice_number(text)) is not None:
             if not 1 <= number <= len(self.buttons):
                 lang = await self.language()
@@ -102,7 +87,7 @@ class TerminalChat:
                 return True
             data = self.buttons[number - 1].data
             replies = await self.advisor.tap(self.who, data)
-            if data == callbacks.forget(True):
+            if data == ForgetTap(True).data():
                 self.forget_files()
         else:
             replies = await self.advisor.text(self.who, text)
@@ -123,7 +108,7 @@ class TerminalChat:
         for reply in replies:
             if isinstance(reply, Screen):
                 self.screen(reply.text, reply.keyboard, reply.typed, lang)
-            elif isinstance(reply, Edit) and reply.message_id is None:
+            elif isinstance(reply, EditMessage) and reply.message_id is None:
                 self.screen(reply.screen.text, reply.screen.keyboard, reply.screen.typed, lang)
             elif isinstance(reply, Photo):
                 path = self.save(reply.filename, reply.png)
@@ -132,7 +117,7 @@ class TerminalChat:
             elif isinstance(reply, Document):
                 path = self.save(EXPORT_FILE, reply.content)
                 self.say(plain(f"{reply.caption}\n{render(lang, 'chat_file.txt.j2', kind='file', path=str(path))}"))
-            # An Edit of an older message only tidies Telegram's history, and a Notice is a
+            # An EditMessage of an older message only tidies Telegram's history, and a Notice is a
             # toast repeating what the screen after it says: neither adds anything here.
 
     def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang) -> None:

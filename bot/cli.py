@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from advice.cli import add_commands as add_advice_commands
-from bot.commands import add_commands as add_bot_commands
+from bot.cli_commands import add_commands as add_bot_commands
 from scoring.cli import CliError
 from scoring.cli import add_commands as add_scoring_commands
 

@@ -1,140 +1,135 @@
-"""The bot's subcommands of ``sesame-advisor``: ``run`` (Telegram) and ``chat`` (terminal).
+"""The registry: every command and every kind of button, and the flow each one runs.
 
-``run`` long-polls, or serves a webhook when a public URL is configured: polling allows one
-process per token, a webhook behind a load balancer lets several share the load (the
-conversation state is in the database, none in a process).
+This is the one list the rest reads. The Telegram adapter registers a ``CommandHandler`` per
+entry and publishes ``setMyCommands`` from it; ``/help`` lists it; the terminal chat runs
+commands through it; one callback handler decodes every button and dispatches it through
+``BUTTONS``. A command's description lives in ``templates/<lang>/bot_commands.txt.j2``.
 
-Telegram, SQLAlchemy and matplotlib are imported only when a command runs, so the scoring
-commands start as fast as they did before the bot existed.
+Adding a command: one ``Command`` line below, its flow function (``bot/flows/``), and its
+description in both languages. Adding a kind of button: its class in ``bot.callbacks`` and
+one line in ``BUTTONS``.
 """
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from bot import config
-from scoring.cli import CliError
-from templates import render
+from advice import ACTIONS
+from bot.callbacks import (
+    AnswerTap,
+    Bounds,
+    ChangeAnswerTap,
+    CommandTap,
+    ForgedData,
+    ForgetTap,
+    LanguageTap,
+    ReminderTap,
+    StepsTap,
+    Tap,
+    WhatIfTap,
+    decode,
+)
+from bot.flows import account, advice, guide, profile, questionnaire, reminders, score, whatif
+from bot.flows.session import Session
+from bot.replies import Reply
+from bot.screens import command_description
+from scoring.i18n import Lang
+
+CommandFlow = Callable[[Session], Awaitable[list[Reply]]]
+"""A flow a command runs: the session in, the replies out."""
+ButtonFlow = Callable[[Session, Any], Awaitable[list[Reply]]]
+"""A flow a button runs: the session and the decoded tap (of the kind it is registered for) in."""
 
 
-def _client_language() -> str | None:
-    """The terminal's language, standing in for a Telegram client's ``language_code``."""
-    return os.environ.get("LC_ALL") or os.environ.get("LANG")
+@dataclass(frozen=True)
+class Command:
+    """One ``/command``: its name, the flow it runs, and whether a button may run it too."""
+
+    name: str
+    run: CommandFlow
+    button: bool = False
+
+    def description(self, lang: Lang) -> str:
+        """What it does, in a few words (``setMyCommands`` and ``/help``)."""
+        return command_description(lang, self.name)
 
 
-def configure_logging() -> None:
-    """INFO for the bot, WARNING for httpx: its INFO lines carry URLs with the bot token."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin on every start
+async def _help(session: Session) -> list[Reply]:
+    """``/help`` lists this very registry, so it is handed the list here."""
+    return await guide.show(session, descriptions(session.lang))
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Run the Telegram bot until interrupted: long polling, or webhook mode when a public URL is set."""
-    token = config.bot_token()
-    if token is None:
-        from bot.advisor import default_language
+COMMANDS: tuple[Command, ...] = (
+    Command("start", questionnaire.start, button=True),
+    Command("score", score.show, button=True),
+    Command("advice", advice.show, button=True),
+    Command("whatif", whatif.show, button=True),
+    Command("reminders", reminders.show),
+    Command("profile", profile.show, button=True),
+    Command("full", questionnaire.full, button=True),
+    Command("back", questionnaire.back),
+    Command("skip", questionnaire.skip),
+    Command("cancel", questionnaire.cancel),
+    Command("language", account.choose_language),
+    Command("export", account.export),
+    Command("forget", account.forget),
+    Command("help", _help, button=True),
+)
+"""Every command, in the order the command menu and ``/help`` show them."""
+COMMAND_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
+BUTTON_BOUNDS = Bounds(actions=len(ACTIONS), commands=frozenset(c.name for c in COMMANDS if c.button))
+"""What button data may point at: the catalogue's actions, the commands a button may run."""
 
-        raise CliError(render(default_language(_client_language()), "cli_no_token.txt.j2"))
+
+async def _command_tapped(session: Session, tap: CommandTap) -> list[Reply]:
+    """A button that does what a command does (the buttons under a score, in a reminder)."""
+    return await COMMAND_BY_NAME[tap.command].run(session)
+
+
+BUTTONS: dict[type[Tap], ButtonFlow] = {
+    AnswerTap: questionnaire.answer_tapped,
+    ChangeAnswerTap: profile.change_answer,
+    LanguageTap: account.language_picked,
+    ForgetTap: account.forget_confirmed,
+    CommandTap: _command_tapped,
+    StepsTap: advice.steps_tapped,
+    WhatIfTap: whatif.toggled,
+    ReminderTap: reminders.tapped,
+}
+"""Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
+
+
+def descriptions(lang: Lang) -> list[tuple[str, str]]:
+    """Every command with its description in ``lang``."""
+    return [(c.name, c.description(lang)) for c in COMMANDS]
+
+
+def command_name(text: str) -> str | None:
+    """The command a message starts with (``/Score@SesameBot now`` -> ``score``), ``None`` for other text.
+
+    Telegram's ``CommandHandler`` reads commands the same way: case does not matter, a bot
+    username after ``@`` is dropped, and ``/`` alone is a command with no name.
+    """
+    if not text.startswith("/"):
+        return None
+    word = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
+    return word.split("@")[0].lower()
+
+
+async def run_command(session: Session, name: str | None) -> list[Reply]:
+    """Run the command ``name``; a command the bot does not have (or ``None``) points to ``/help``."""
+    command = None if name is None else COMMAND_BY_NAME.get(name)
+    if command is None:
+        return await guide.unknown_command(session)
+    return await command.run(session)
+
+
+async def press(session: Session, data: object) -> list[Reply]:
+    """A tapped inline button: its data is checked, never trusted, then its flow runs."""
     try:
-        webhook = config.webhook(
-            url=args.webhook_url, listen=args.listen, port=args.port, register=False if args.no_register else None
-        )
-    except config.WebhookSettingError as exc:
-        from bot.advisor import default_language
-
-        text = render(
-            default_language(_client_language()),
-            "cli_webhook_invalid.txt.j2",
-            problem=exc.problem,
-            variable=exc.variable,
-        )
-        raise CliError(text) from None
-    configure_logging()
-    from telegram import Update
-
-    from bot.application import build_application
-
-    allowed_updates = [Update.MESSAGE, Update.CALLBACK_QUERY]
-    application = build_application(
-        token,
-        database_url=config.database_url(),
-        api=config.api_urls(),
-        registers_webhook=webhook is None or webhook.register,
-    )
-    if webhook is None:
-        application.run_polling(allowed_updates=allowed_updates)
-        return 0
-    # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
-    logging.getLogger(__name__).info(
-        "webhook mode: listening on %s:%d (%s)",
-        webhook.listen,
-        webhook.port,
-        "registers the webhook" if webhook.register else "webhook registered by another process",
-    )
-    application.run_webhook(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=webhook.url_path,
-        webhook_url=webhook.url,
-        secret_token=webhook.secret,
-        allowed_updates=allowed_updates,
-    )
-    return 0
-
-
-def cmd_chat(args: argparse.Namespace) -> int:
-    """Hold the bot's conversation in the terminal."""
-    from bot.chat import run_chat
-
-    return run_chat(config.database_url(), config.data_dir() / "chat", args.lang, _client_language())
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register ``run`` and ``chat``."""
-    p = sub.add_parser(
-        "run",
-        help="run the Telegram bot (long polling or webhook; needs TELEGRAM_BOT_TOKEN)",
-        description="Run the Telegram bot with long polling, or in webhook mode when TELEGRAM_WEBHOOK_URL is "
-        "set (then several processes can serve one bot). Environment: TELEGRAM_BOT_TOKEN (required), "
-        "TELEGRAM_API_URL (a self-hosted Bot API server), DATABASE_URL (PostgreSQL; default SQLite in "
-        "SESAME_DATA_DIR, ./data); webhook mode: TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET (required), "
-        f"TELEGRAM_WEBHOOK_LISTEN ({config.DEFAULT_WEBHOOK_LISTEN}), TELEGRAM_WEBHOOK_PORT "
-        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process).",
-    )
-    p.add_argument(
-        "--webhook-url",
-        metavar="URL",
-        help="public https:// URL Telegram posts updates to (webhook mode; $TELEGRAM_WEBHOOK_URL)",
-    )
-    p.add_argument(
-        "--listen",
-        metavar="ADDRESS",
-        help=f"address the webhook server listens on ($TELEGRAM_WEBHOOK_LISTEN, "
-        f"default {config.DEFAULT_WEBHOOK_LISTEN})",
-    )
-    p.add_argument(
-        "--port",
-        type=int,
-        metavar="PORT",
-        help=f"port of the webhook server ($TELEGRAM_WEBHOOK_PORT, default {config.DEFAULT_WEBHOOK_PORT})",
-    )
-    p.add_argument(
-        "--no-register",
-        action="store_true",
-        help="serve updates but leave setWebhook to another process ($TELEGRAM_WEBHOOK_REGISTER=0)",
-    )
-    p.set_defaults(handler=cmd_run)
-
-    p = sub.add_parser(
-        "chat",
-        help="the bot's dialog in this terminal, offline",
-        description="Talk to the bot in the terminal: the same questions, storage and texts as on Telegram. "
-        "Type the number of a choice or a command such as /score; /quit leaves.",
-    )
-    p.add_argument("--lang", choices=("zh", "en"), help="language (default: the one used last, else $LANG)")
-    p.set_defaults(handler=cmd_chat)
+        tap = decode(data, BUTTON_BOUNDS)
+    except ForgedData:
+        return await questionnaire.forged(session)
+    return await BUTTONS[type(tap)](session, tap)

@@ -18,7 +18,11 @@ from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 
 Path = Literal["quick", "full", "edit"]
-Reason = Literal[
+"""The quick check, the full profile, or ``edit``: one question asked again to change its answer.
+
+(``edit`` is a stored value; in code, changing an answer is ``change_answer`` and editing a
+message is ``replies.EditMessage``.)"""
+InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
@@ -63,7 +67,7 @@ class Finished:
 class Rejected:
     """The input changed nothing; ``ask`` is the question to ask again, if one is running."""
 
-    reason: Reason
+    reason: InputProblem
     ask: Ask | None
 
 
@@ -74,7 +78,9 @@ class Cancelled:
     answered: int
 
 
-Step = Ask | Finished | Rejected | Cancelled
+Moved = Ask | Finished | Rejected
+"""What answering or moving through the questionnaire leads to (only ``cancel`` stops it)."""
+Step = Moved | Cancelled
 
 
 def new_nonce() -> str:
@@ -148,7 +154,7 @@ class DialogEngine:
         await self.storage.start_dialog(user_id, path, queue, nonce)
         return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
 
-    async def edit(self, user_id: int, question_id: str) -> Ask:
+    async def change_answer(self, user_id: int, question_id: str) -> Ask:
         """Ask one question again so its answer can be changed (from the profile)."""
         nonce = new_nonce()
         await self.storage.start_dialog(user_id, "edit", (question_id,), nonce)
@@ -156,7 +162,7 @@ class DialogEngine:
         return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, answers.get(question_id))
 
     # ---- answering -------------------------------------------------------------------
-    async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Step:
+    async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
         """A typed answer: only number questions take one; anything odd is rejected."""
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
@@ -176,7 +182,7 @@ class DialogEngine:
 
     async def answer_choice(
         self, user_id: int, question_id: str, index: int, nonce: str, source: str = "button"
-    ) -> Step:
+    ) -> Moved:
         """A tapped answer button: it must belong to the question asked right now."""
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
@@ -188,13 +194,13 @@ class DialogEngine:
             return Rejected("forged", ask)
         return await self._store(user_id, dialog, ask, ask.question.levels[index], source)
 
-    async def _store(self, user_id: int, dialog: Dialog, ask: Ask, value: Answer, source: str) -> Step:
+    async def _store(self, user_id: int, dialog: Dialog, ask: Ask, value: Answer, source: str) -> Moved:
         if dialog.path == "edit":
             source = "profile_edit"
         answer = NewAnswer(ask.question.id, value, source)
         return await self._move(user_id, dialog, dialog.position + 1, answer)
 
-    async def _move(self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None) -> Step:
+    async def _move(self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None) -> Moved:
         finished = position >= len(dialog.queue)
         moved = await self.storage.step(
             user_id,
@@ -213,7 +219,7 @@ class DialogEngine:
         return replace(await self._ask(user_id, fresh), stored=answer)
 
     # ---- moving around ---------------------------------------------------------------
-    async def back(self, user_id: int) -> Step:
+    async def back(self, user_id: int) -> Moved:
         """One question back (its stored answer is shown and can be kept or changed)."""
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
@@ -222,7 +228,7 @@ class DialogEngine:
             return Rejected("first_question", await self._ask(user_id, dialog))
         return await self._move(user_id, dialog, dialog.position - 1)
 
-    async def skip(self, user_id: int) -> Step:
+    async def skip(self, user_id: int) -> Moved:
         """Leave the question as it is (unanswered, or its earlier answer) and go on."""
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
@@ -240,7 +246,7 @@ class DialogEngine:
         return Cancelled(len(await self.storage.answers(user_id)))
 
 
-def _number_problem(text: str) -> Reason:
+def _number_problem(text: str) -> InputProblem:
     """Tell "no number at all" from "a number this question does not allow"."""
     try:
         number = float(text)

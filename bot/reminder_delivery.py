@@ -7,7 +7,8 @@ it, so a reminder goes out at most once however the rounds of several processes 
 A failure that may pass (the network, a flood limit) releases the claim for a later round; a
 user who blocked the bot cannot be reached again, so that reminder counts as handled.
 
-Nothing here knows Telegram: the adapter hands in ``send``, the terminal chat its own.
+Nothing here knows Telegram: the adapter hands in ``send``, the terminal chat its own. A round
+needs only the storage and the reminder message (``bot.flows.reminders.due_message``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.advisor import Advisor
+from bot.flows.reminders import due_message
+from bot.reminder_schedule import Clock
 from bot.replies import Screen
+from bot.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +51,15 @@ class Delivery:
         return any((self.sent, self.unreachable, self.taken, self.failed, self.dropped))
 
 
-async def deliver_due(advisor: Advisor, send: Send, now: datetime, *, user_id: int | None = None) -> Delivery:
+async def deliver_due(storage: Storage, send: Send, now: datetime, *, user_id: int | None = None) -> Delivery:
     """Send every reminder due by ``now`` (of one user, or of every Telegram user) exactly once."""
-    storage = advisor.storage
     delivery = Delivery()
     for due in await storage.due_reminders(now, user_id=user_id):
         if not await storage.claim_reminder(due.id, now):
             delivery.taken += 1
             continue
         try:
-            screen = await advisor.reminder_message(due.user_id, due.action_id)
+            screen = await due_message(storage, due.user_id, due.action_id)
             if screen is None:
                 logger.warning(
                     "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
@@ -92,11 +94,11 @@ async def deliver_due(advisor: Advisor, send: Send, now: datetime, *, user_id: i
     return delivery
 
 
-async def run_delivery(advisor: Advisor, send: Send, every: float = DELIVERY_INTERVAL) -> None:
+async def run_delivery(storage: Storage, clock: Clock, send: Send, every: float = DELIVERY_INTERVAL) -> None:
     """Deliver due reminders every ``every`` seconds until cancelled (the bot's background task)."""
     while True:
         try:
-            delivery = await deliver_due(advisor, send, advisor.clock())
+            delivery = await deliver_due(storage, send, clock())
             if delivery:
                 logger.info("reminders: %s", delivery)
         except Exception:  # noqa: BLE001 - a failed round (say, the database restarting) must not end the loop

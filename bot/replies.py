@@ -38,7 +38,7 @@ class Screen:
 
 
 @dataclass(frozen=True)
-class Edit:
+class EditMessage:
     """Replace a message shown earlier: the tapped one (``message_id`` None) or a given one."""
 
     screen: Screen
@@ -71,4 +71,4 @@ class Notice:
     text: str
 
 
-Reply = Screen | Edit | Photo | Document | Notice
+Reply = Screen | EditMessage | Photo | Document | Notice

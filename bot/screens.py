@@ -12,19 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from advice import ACTIONS
-from bot import callbacks
-from bot.dialog import Ask, Reason
-from bot.reminders import due_view
+from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, ReminderTap
+from bot.dialog import Ask, InputProblem
+from bot.reminder_schedule import due_view
 from bot.replies import Button, Keyboard, Screen
+from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
-from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, Lang
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
 from templates import render
 
 PROFILE_ROW = 6
 """Numbered profile buttons per row: 27 questions fit in five rows."""
-
-LANGUAGE_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
-"""Each language by its own name (an autonym reads the same whatever language is active)."""
 
 
 def button_label(lang: Lang, name: str, **context: Any) -> str:
@@ -37,17 +35,9 @@ def notice(lang: Lang, name: str) -> str:
     return render(lang, "bot_notice.txt.j2", notice=name)
 
 
-def command_descriptions(lang: Lang) -> list[tuple[str, str]]:
-    """The bot's commands with their descriptions, from ``bot_commands.txt.j2``.
-
-    The same list feeds ``setMyCommands`` and ``/help``, so the two never disagree.
-    """
-    text = render(lang, "bot_commands.txt.j2", quick_total=len(QUICK_IDS))
-    pairs = []
-    for line in text.splitlines():
-        name, _, description = line.partition(" - ")
-        pairs.append((name.strip(), description.strip()))
-    return pairs
+def command_description(lang: Lang, name: str) -> str:
+    """What a command does, in a few words, from ``bot_commands.txt.j2`` (``setMyCommands`` and ``/help``)."""
+    return render(lang, "bot_commands.txt.j2", command=name, quick_total=len(QUICK_IDS))
 
 
 def _width(label: str) -> int:
@@ -62,7 +52,7 @@ def layout(buttons: list[Button]) -> Keyboard:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def question_screen(ask: Ask, lang: Lang, problem: Reason | None = None) -> Screen:
+def question_screen(ask: Ask, lang: Lang, problem: InputProblem | None = None) -> Screen:
     """A question with its progress, its answers as buttons and, after bad input, what was wrong."""
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
@@ -71,7 +61,7 @@ def question_screen(ask: Ask, lang: Lang, problem: Reason | None = None) -> Scre
         label = view["choices"][index]["label"]
         if ask.current is not None and ask.question.levels[index] == ask.current:
             label = button_label(lang, "current", label=label)
-        buttons.append(Button(label, callbacks.answer(ask.question.id, index, ask.nonce)))
+        buttons.append(Button(label, AnswerTap(ask.question.id, index, ask.nonce).data()))
     text = render(
         lang,
         "bot_question.html.j2",
@@ -86,7 +76,7 @@ def question_screen(ask: Ask, lang: Lang, problem: Reason | None = None) -> Scre
     return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
 
 
-def problem_screen(reason: Reason, lang: Lang) -> Screen:
+def problem_screen(reason: InputProblem, lang: Lang) -> Screen:
     """Bad input while no question is open."""
     return Screen(render(lang, "bot_invalid.html.j2", problem=reason, asking=False))
 
@@ -113,11 +103,11 @@ def welcome_screen(lang: Lang, returning: bool) -> Screen:
 
 def score_keyboard(lang: Lang, answered: int) -> Keyboard:
     """What to do after seeing a score: the advice, a what-if, the rest of the profile."""
-    first = [Button(button_label(lang, "advice"), callbacks.command("advice"))]
-    first.append(Button(button_label(lang, "whatif"), callbacks.command("whatif")))
-    second = [Button(button_label(lang, "profile"), callbacks.command("profile"))]
+    first = [Button(button_label(lang, "advice"), CommandTap("advice").data())]
+    first.append(Button(button_label(lang, "whatif"), CommandTap("whatif").data()))
+    second = [Button(button_label(lang, "profile"), CommandTap("profile").data())]
     if answered < len(QUESTIONS):
-        second.append(Button(button_label(lang, "full"), callbacks.command("full")))
+        second.append(Button(button_label(lang, "full"), CommandTap("full").data()))
     return (tuple(first), tuple(second))
 
 
@@ -131,22 +121,22 @@ def profile_screen(answers: Mapping[str, Answer], lang: Lang) -> Screen:
         }
         for number, q in enumerate(QUESTIONS, start=1)
     ]
-    buttons = [Button(str(number), callbacks.edit(q.id)) for number, q in enumerate(QUESTIONS, start=1)]
+    buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
     keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
     return Screen(render(lang, "bot_profile.html.j2", items=items, answered=len(answers)), keyboard)
 
 
 def language_screen(lang: Lang) -> Screen:
     """The language picker."""
-    row = tuple(Button(name, callbacks.language(code)) for code, name in LANGUAGE_NAMES.items())
+    row = tuple(Button(name, LanguageTap(code).data()) for code, name in LANGUAGE_NAMES.items())
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
 def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int) -> Screen:
     """The confirmation ``/forget`` asks for before deleting anything."""
     row = (
-        Button(button_label(lang, "forget_yes"), callbacks.forget(True)),
-        Button(button_label(lang, "forget_no"), callbacks.forget(False)),
+        Button(button_label(lang, "forget_yes"), ForgetTap(True).data()),
+        Button(button_label(lang, "forget_no"), ForgetTap(False).data()),
     )
     text = render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots, reminders=reminders)
     return Screen(text, (row,))
@@ -159,22 +149,27 @@ def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Scr
         title = ACTIONS[index].title(lang)
         items.append({"number": number, "title": title, "due": due_view(due)})
         label = button_label(lang, "unremind_listed", number=number, title=title)
-        rows.append((Button(label, callbacks.reminder(index, False, listed=True)),))
+        rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
     return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
 def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
     """A due reminder: the action, a nudge to ``/score`` (the last estimate, if any) and two buttons."""
     row = (
-        Button(button_label(lang, "score"), callbacks.command("score")),
-        Button(button_label(lang, "advice"), callbacks.command("advice")),
+        Button(button_label(lang, "score"), CommandTap("score").data()),
+        Button(button_label(lang, "advice"), CommandTap("advice").data()),
     )
     return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score), (row,))
 
 
-def help_screen(lang: Lang) -> Screen:
-    """What the bot can do: the command list of ``setMyCommands`` with a few words around it."""
-    return Screen(render(lang, "bot_help.html.j2", commands=command_descriptions(lang)))
+def help_screen(lang: Lang, commands: Sequence[tuple[str, str]]) -> Screen:
+    """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it."""
+    return Screen(render(lang, "bot_help.html.j2", commands=commands))
+
+
+def no_answers_screen(lang: Lang) -> Screen:
+    """What score, advice and what-if say before any question is answered."""
+    return text_screen(lang, "bot_no_answers.html.j2", quick_total=len(QUICK_IDS))
 
 
 def text_screen(lang: Lang, name: str, keyboard: Iterable[tuple[Button, ...]] = (), **context: Any) -> Screen:

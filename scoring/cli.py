@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring import assumptions
 from scoring.card import load_scorecard
+from scoring.i18n import CLI_DEFAULT, LANGUAGES
 from scoring.presentation import question_view, score_view
 from scoring.questions import DIMENSION_NAMES, QUESTIONS, Answer, InvalidAnswer, parse_answers, shorten
 from templates import render
@@ -154,7 +155,7 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     """``--json`` and ``--lang``, shared by every read-only command."""
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
+    parser.add_argument("--lang", choices=LANGUAGES, default=CLI_DEFAULT, help="language of the text output")
 
 
 def add_profile_input(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.card import ScoreResult
-from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer, Lang
+from scoring.i18n import Lang
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer
 
 
 def answer_label(question_id: str, value: Answer, lang: Lang) -> str:

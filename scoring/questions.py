@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from scoring.i18n import Lang as Lang  # the language type lives in scoring.i18n; kept importable here
+
 Kind = Literal["choice", "bool", "number"]
-Lang = Literal["zh", "en"]
 Answer = str | int | bool
 
 DIMENSIONS: tuple[str, ...] = (

@@ -13,8 +13,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-LANGUAGES: tuple[str, ...] = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+from scoring.i18n import LANGUAGES, Lang, language_of
+
+__all__ = ["LANGUAGES", "environment", "render", "template_names"]
+
 FOLDER = Path(__file__).resolve().parent
 
 
@@ -33,22 +35,17 @@ def environment() -> Environment:
     return env
 
 
-def normalise_language(lang: str | None) -> str:
-    """Map a Telegram/CLI language code (``zh-hans``, ``en-US``...) to one we have."""
-    if lang and lang.lower().startswith("zh"):
-        return "zh"
-    if lang and lang.lower().startswith("en"):
-        return "en"
-    return DEFAULT_LANGUAGE
+def render(lang: Lang, name: str, **context: Any) -> str:
+    """Render ``templates/<lang>/<name>`` with ``context`` (``lang`` is passed in too).
 
-
-def render(lang: str, name: str, **context: Any) -> str:
-    """Render ``templates/<lang>/<name>`` with ``context`` (``lang`` is passed in too)."""
-    lang = normalise_language(lang)
+    A code that is not one of ours (a caller's slip) falls back by the one rule of ``scoring.i18n``
+    rather than reaching into an arbitrary folder.
+    """
+    lang = language_of(lang)
     template = environment().get_template(f"{lang}/{name}")
     return template.render(lang=lang, **context).strip()
 
 
-def template_names(lang: str) -> list[str]:
+def template_names(lang: Lang) -> list[str]:
     """Every template of a language, for the test that renders them all."""
     return sorted(p.name for p in (FOLDER / lang).glob("*.j2"))

@@ -1,9 +1,10 @@
-"""The Telegram adapter: every handler and command registered in one place.
+"""The Telegram adapter: every handler registered in one place, from the registry.
 
-One module per feature (``start``, ``questionnaire``, ``score``, ``advice``, ``whatif``,
-``reminders``, ``profile``, ``language``, ``data``, ``help``, ``errors``), in the style of
-python-telegram-bot's examples. No ``ConversationHandler``: where a conversation stands is
-in the database, so any process can carry it on.
+Handlers only translate: an update becomes a call on the ``Advisor`` (``bot.advisor``), whose
+replies ``common.deliver`` turns into Bot API calls. Each command of the registry
+(``bot.commands.COMMANDS``) gets a ``CommandHandler``; one ``CallbackQueryHandler`` takes
+every button (the registry decodes and dispatches it). No ``ConversationHandler``: where a
+conversation stands is in the database, so any process can carry it on.
 """
 
 from __future__ import annotations
@@ -11,66 +12,27 @@ from __future__ import annotations
 from telegram import Bot, BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import (
-    advice,
-    data,
-    errors,
-    help,
-    language,
-    profile,
-    questionnaire,
-    reminders,
-    score,
-    start,
-    whatif,
-)
-from bot.screens import command_descriptions
+from bot.commands import COMMANDS
+from bot.handlers import errors, updates
+from scoring.i18n import FALLBACK, LANGUAGES
 
 # Private chats only, and new messages only: editing an old message must not answer again.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
-COMMANDS = {
-    "start": start.start,
-    "score": score.score,
-    "advice": advice.advice,
-    "whatif": whatif.whatif,
-    "reminders": reminders.reminders,
-    "profile": profile.profile,
-    "full": questionnaire.full,
-    "back": questionnaire.back,
-    "skip": questionnaire.skip,
-    "cancel": questionnaire.cancel,
-    "language": language.language,
-    "export": data.export,
-    "forget": data.forget,
-    "help": help.help_command,
-}
-
 
 def setup(application: Application) -> None:
-    """Register every command, button and message handler, and the error handler."""
-    for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, help.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & PRIVATE, questionnaire.answer_typed))
-    application.add_handler(MessageHandler(~filters.TEXT & PRIVATE, questionnaire.other_message))
-
-    application.add_handler(CallbackQueryHandler(questionnaire.answer_tapped, pattern=r"^a:"))
-    application.add_handler(CallbackQueryHandler(profile.question_picked, pattern=r"^p:"))
-    application.add_handler(CallbackQueryHandler(language.language_picked, pattern=r"^l:"))
-    application.add_handler(CallbackQueryHandler(data.forget_confirmed, pattern=r"^f:"))
-    application.add_handler(CallbackQueryHandler(advice.steps_tapped, pattern=r"^s:"))
-    application.add_handler(CallbackQueryHandler(whatif.action_toggled, pattern=r"^w:"))
-    application.add_handler(CallbackQueryHandler(reminders.reminder_tapped, pattern=r"^r:"))
-    application.add_handler(CallbackQueryHandler(help.command_tapped, pattern=r"^c:"))
-    application.add_handler(CallbackQueryHandler(help.unknown_button))
-
+    """Register every command, the button handler, the message handlers and the error handler."""
+    for command in COMMANDS:
+        application.add_handler(CommandHandler(command.name, updates.command(command.name), filters=PRIVATE))
+    application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, updates.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT & PRIVATE, updates.text))
+    application.add_handler(MessageHandler(~filters.TEXT & PRIVATE, updates.other_message))
+    application.add_handler(CallbackQueryHandler(updates.button))
     application.add_error_handler(errors.report_error)
 
 
 async def publish_commands(bot: Bot) -> None:
-    """``setMyCommands`` in Chinese and English, and English for every other language."""
-    for lang in ("zh", "en"):
-        commands = [BotCommand(name, description) for name, description in command_descriptions(lang)]
-        await bot.set_my_commands(commands, language_code=lang)
-    await bot.set_my_commands([BotCommand(n, d) for n, d in command_descriptions("en")])
+    """``setMyCommands`` in every language, and the fallback language for every other client."""
+    for lang in LANGUAGES:
+        await bot.set_my_commands([BotCommand(c.name, c.description(lang)) for c in COMMANDS], language_code=lang)
+    await bot.set_my_commands([BotCommand(c.name, c.description(FALLBACK)) for c in COMMANDS])

@@ -13,8 +13,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.advisor import Advisor, Who
-from bot.replies import Document, Edit, Keyboard, Notice, Photo, Reply, Screen
+from bot.advisor import Advisor
+from bot.flows.session import Who
+from bot.replies import Document, EditMessage, Keyboard, Notice, Photo, Reply, Screen
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
     for reply in replies:
         if isinstance(reply, Screen):
             await send_screen(update, context, chat.id, reply)
-        elif isinstance(reply, Edit):
+        elif isinstance(reply, EditMessage):
             await edit_screen(update, context, chat.id, reply)
         elif isinstance(reply, Photo):
             await context.bot.send_photo(
@@ -68,7 +69,7 @@ async def send_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_i
         await advisor_of(context).question_shown(who_of(update), screen.nonce, message.message_id)
 
 
-async def edit_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, edit: Edit) -> None:
+async def edit_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, edit: EditMessage) -> None:
     """Replace a message's text and buttons; a message Telegram will not edit gets a new one."""
     message_id = edit.message_id
     if message_id is None and update.callback_query is not None and update.callback_query.message is not None:

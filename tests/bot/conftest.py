@@ -1,5 +1,7 @@
 import pytest
-from bot_api_stand_in import BotApiStandIn
+
+from tests.bot.bot_api_stand_in import BotApiStandIn
+from tests.bot.telegram_testkit import BotUnderTest
 
 
 @pytest.fixture
@@ -9,5 +11,14 @@ def bot_api():
         yield api
 
 
+@pytest.fixture
+async def bot(storage):  # noqa: F811 - the fixture imported below
+    """The real Application on the test's database; no handler may fail unnoticed."""
+    started = await BotUnderTest.start(storage)
+    yield started
+    await started.stop()
+    assert not started.errors, started.errors
+
+
 # The database backends (SQLite and PostgreSQL) of the dialog, storage and Telegram suites.
-from database_backends import database, postgres_schema, storage  # noqa: E402, F401
+from tests.bot.database_backends import database, postgres_schema, storage  # noqa: E402, F401

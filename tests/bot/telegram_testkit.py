@@ -22,7 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
-from bot.reminders import Clock
+from bot.reminder_schedule import Clock
 from bot.storage import Storage
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
 

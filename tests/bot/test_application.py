@@ -1,12 +1,12 @@
 """The Application as ``sesame-advisor run`` builds it: defaults, restarts, the API URL."""
 
 from telegram.constants import ParseMode
-from telegram_testkit import TOKEN, BotUnderTest, RecordingRequest
 
 from bot.application import build_application
 from bot.config import api_urls
 from bot.storage.tables import Base
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.telegram_testkit import TOKEN, BotUnderTest, RecordingRequest
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
 

@@ -10,7 +10,12 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from bot_api_stand_in import (
+from telegram import Bot as TelegramBot
+from telegram import BotCommand, BotCommandScopeDefault, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
+from telegram.error import BadRequest, Conflict, InvalidToken
+
+from bot.charts import radar_png
+from tests.bot.bot_api_stand_in import (
     BOT_USERNAME,
     DEFAULT_TOKEN,
     SECRET_HEADER,
@@ -18,11 +23,6 @@ from bot_api_stand_in import (
     BotApiStandIn,
     parse_html,
 )
-from telegram import Bot as TelegramBot
-from telegram import BotCommand, BotCommandScopeDefault, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
-from telegram.error import BadRequest, Conflict, InvalidToken
-
-from bot.charts import radar_png
 
 
 @pytest.fixture

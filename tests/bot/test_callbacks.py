@@ -5,11 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advice import ACTIONS
-from bot import callbacks
 from bot.callbacks import (
+    TAP_KINDS,
     AnswerTap,
+    Bounds,
+    ChangeAnswerTap,
     CommandTap,
-    EditTap,
     ForgedData,
     ForgetTap,
     LanguageTap,
@@ -18,35 +19,52 @@ from bot.callbacks import (
     WhatIfTap,
     decode,
 )
+from bot.commands import BUTTON_BOUNDS
 from scoring.questions import QUESTIONS
 
 N = len(ACTIONS)
+BOUNDS = BUTTON_BOUNDS
 
 
 def test_every_answer_button_round_trips_within_64_bytes():
     for question in QUESTIONS:
         for index in range(len(question.levels)):
-            data = callbacks.answer(question.id, index, "Ab-_9z")
+            data = AnswerTap(question.id, index, "Ab-_9z").data()
             assert len(data.encode()) <= 64
-            assert decode(data, N) == AnswerTap(question.id, index, "Ab-_9z")
+            assert decode(data, BOUNDS) == AnswerTap(question.id, index, "Ab-_9z")
 
 
 def test_the_other_buttons_round_trip():
-    assert decode(callbacks.edit(QUESTIONS[-1].id), N) == EditTap(QUESTIONS[-1].id)
-    assert decode(callbacks.language("zh"), N) == LanguageTap("zh")
-    assert decode(callbacks.forget(True), N) == ForgetTap(True)
-    assert decode(callbacks.forget(False), N) == ForgetTap(False)
-    assert decode(callbacks.command("advice"), N) == CommandTap("advice")
-    assert decode(callbacks.steps(N - 1, True), N) == StepsTap(N - 1, True)
     everything = frozenset(range(N))
-    assert decode(callbacks.what_if(everything), N) == WhatIfTap(everything)
-    assert decode(callbacks.what_if(frozenset()), N) == WhatIfTap(frozenset())
-    assert len(callbacks.what_if(everything).encode()) <= 64
-    assert decode(callbacks.reminder(N - 1, True), N) == ReminderTap(N - 1, True)
-    assert decode(callbacks.reminder(0, False), N) == ReminderTap(0, False)
-    assert decode(callbacks.reminder(3, False, listed=True), N) == ReminderTap(3, False, listed=True)
+    taps = [
+        ChangeAnswerTap(QUESTIONS[-1].id),
+        LanguageTap("zh"),
+        ForgetTap(True),
+        ForgetTap(False),
+        CommandTap("advice"),
+        StepsTap(N - 1, True),
+        WhatIfTap(everything),
+        WhatIfTap(frozenset()),
+        ReminderTap(N - 1, True),
+        ReminderTap(0, False),
+        ReminderTap(3, False, listed=True),
+    ]
+    for tap in taps:
+        assert decode(tap.data(), BOUNDS) == tap
+    assert len(WhatIfTap(everything).data().encode()) <= 64
     with pytest.raises(ValueError):
-        callbacks.reminder(3, True, listed=True)  # the list only cancels
+        ReminderTap(3, True, listed=True)  # the list only cancels
+
+
+def test_every_kind_of_button_has_its_own_prefix():
+    prefixes = [kind.PREFIX for kind in TAP_KINDS]
+    assert len(prefixes) == len(set(prefixes)) and all(len(p) == 1 for p in prefixes)
+
+
+def test_a_command_button_reads_only_for_a_command_a_button_may_run():
+    assert decode("c:advice", Bounds(N, frozenset({"advice"}))) == CommandTap("advice")
+    with pytest.raises(ForgedData):
+        decode("c:advice", Bounds(N, frozenset({"score"})))
 
 
 @pytest.mark.parametrize(
@@ -92,25 +110,15 @@ def test_the_other_buttons_round_trip():
 )
 def test_forged_data_is_rejected(data):
     with pytest.raises(ForgedData):
-        decode(data, N)
+        decode(data, BOUNDS)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_no_string_crashes_the_decoder(data):
     try:
-        tap = decode(data, N)
+        tap = decode(data, BOUNDS)
     except ForgedData:
         return
     # Whatever decodes must re-encode to itself: the decoder accepts only what we write.
-    encoded = {
-        AnswerTap: lambda t: callbacks.answer(t.question_id, t.index, t.nonce),
-        EditTap: lambda t: callbacks.edit(t.question_id),
-        LanguageTap: lambda t: callbacks.language(t.language),
-        ForgetTap: lambda t: callbacks.forget(t.confirmed),
-        CommandTap: lambda t: callbacks.command(t.command),
-        StepsTap: lambda t: callbacks.steps(t.action_index, t.open),
-        WhatIfTap: lambda t: callbacks.what_if(t.picked),
-        ReminderTap: lambda t: callbacks.reminder(t.action_index, t.on, t.listed),
-    }[type(tap)](tap)
-    assert decode(encoded, N) == tap
+    assert decode(tap.data(), BOUNDS) == tap

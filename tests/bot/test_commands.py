@@ -1,66 +1,52 @@
-"""``sesame-advisor run`` and ``chat`` as commands: the missing token, lazy imports, logging."""
+"""The registry: every command and kind of button listed once, each with its flow and descriptions."""
 
-import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
+import pytest
 
-from bot.cli import build_parser, main
-from bot.commands import configure_logging
-
-SCRIPT = str(Path(sys.executable).with_name("sesame-advisor"))
+from bot.callbacks import TAP_KINDS
+from bot.commands import BUTTON_BOUNDS, BUTTONS, COMMAND_BY_NAME, COMMANDS, command_name, descriptions
+from scoring.i18n import LANGUAGES
 
 
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SESAME_")) and k != "DATABASE_URL"}
-    return {**env, **extra}
+def test_nothing_is_listed_twice():
+    names = [c.name for c in COMMANDS]
+    assert len(names) == len(set(names)) == len(COMMAND_BY_NAME)
+    flows = [c.run for c in COMMANDS]
+    assert len(flows) == len(set(flows)), "two commands run the same flow"
+    button_flows = list(BUTTONS.values())
+    assert len(button_flows) == len(set(button_flows)), "two kinds of button run the same flow"
 
 
-def test_run_without_a_token_says_how_to_get_one_in_one_line(tmp_path):
-    result = subprocess.run(
-        [SCRIPT, "run"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=clean_env(SESAME_DATA_DIR=str(tmp_path), LANG="en_US.UTF-8"),
-    )
-    assert result.returncode == 2 and result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "TELEGRAM_BOT_TOKEN" in lines[0] and "@BotFather" in lines[0] and "sesame-advisor chat" in lines[0]
-    assert not any(tmp_path.iterdir())  # nothing was created
+def test_every_kind_of_button_has_exactly_one_flow():
+    assert list(BUTTONS) == list(TAP_KINDS)
 
 
-def test_run_without_a_token_in_process(monkeypatch, capsys):
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert main(["run"]) == 2
-    assert "@BotFather" in capsys.readouterr().err
+def test_buttons_may_run_only_the_commands_marked_so():
+    assert set(BUTTON_BOUNDS.commands) == {c.name for c in COMMANDS if c.button}
+    assert {"forget", "export", "back", "skip", "cancel"}.isdisjoint(BUTTON_BOUNDS.commands)
 
 
-def test_the_cli_does_not_import_telegram_or_the_database_until_a_bot_command_runs():
-    code = (
-        "import sys, bot.cli; bot.cli.build_parser(); print(sorted(m for m in ('telegram', 'sqlalchemy', "
-        "'matplotlib') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_command_is_described_in_every_language(lang):
+    described = descriptions(lang)
+    assert [name for name, _ in described] == [c.name for c in COMMANDS]
+    for name, description in described:
+        # Telegram: 1-32 lowercase letters, digits and underscores; a description of 1-256 characters.
+        assert name.isascii() and name.islower() and 1 <= len(name) <= 32
+        assert 3 <= len(description) <= 256 and "\n" not in description, (name, description)
+    assert len({d for _, d in described}) == len(described), "two commands share a description"
 
 
-def test_chat_and_run_are_registered():
-    parser = build_parser()
-    assert parser.parse_args(["chat", "--lang", "zh"]).lang == "zh"
-    assert parser.parse_args(["run"]).handler.__name__ == "cmd_run"
-
-
-def test_httpx_is_kept_below_info_so_the_token_in_its_urls_is_never_logged():
-    root, httpx = logging.getLogger(), logging.getLogger("httpx")
-    levels = root.level, httpx.level
-    try:
-        configure_logging()
-        assert httpx.getEffectiveLevel() >= logging.WARNING
-        assert logging.getLogger("bot").getEffectiveLevel() <= logging.INFO
-    finally:
-        root.setLevel(levels[0])
-        httpx.setLevel(levels[1])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("/score", "score"),
+        ("/Score now", "score"),
+        ("/score@SesameAdvisorBot", "score"),
+        ("/", ""),
+        ("/frobnicate 3", "frobnicate"),
+        ("score", None),
+        ("3", None),
+    ],
+)
+def test_a_command_is_read_the_way_telegram_reads_it(text, name):
+    assert command_name(text) == name

@@ -71,7 +71,7 @@ async def test_nothing_left_to_ask_finishes_at_once(engine, storage):
 
 async def test_typed_numbers(engine, storage):
     await setup_user(storage)
-    ask = await engine.edit(USER, NUMBER.id)
+    ask = await engine.change_answer(USER, NUMBER.id)
     for bad, reason in [
         ("7", "out_of_range"),
         ("1.5", "out_of_range"),
@@ -125,7 +125,7 @@ async def test_back_skip_cancel(engine, storage):
 
 async def test_an_edit_stores_a_profile_edit(engine, storage):
     await setup_user(storage)
-    ask = await engine.edit(USER, "income")
+    ask = await engine.change_answer(USER, "income")
     assert ask.path == "edit" and ask.total == 1
     step = await tap(engine, ask, 3)
     assert step == Finished("edit", step.stored) and step.stored.source == "profile_edit"

@@ -13,19 +13,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
-from telegram_testkit import TOKEN, BotUnderTest, RecordingRequest, plain
 
 from advice import ACTIONS
-from bot.advisor import Advisor, Who
+from bot.advisor import Advisor
 from bot.application import DELIVERY_TASK, build_application
 from bot.chat import CHAT_USER_ID, TerminalChat
-from bot.handlers.reminders import telegram_sender
+from bot.flows.reminders import due_message
+from bot.flows.session import Who
+from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import GIVE_UP_AFTER, KEEP_SENT, deliver_due
-from bot.reminders import SESAME_TIMEZONE, next_recompute
+from bot.reminder_schedule import SESAME_TIMEZONE, next_recompute
 from bot.storage import Snapshot
 from bot.storage.tables import Reminder
 from scoring.questions import QUICK_IDS
 from templates import render
+from tests.bot.telegram_testkit import TOKEN, BotUnderTest, RecordingRequest, plain
 
 UTC_6TH_MARCH = datetime(2025, 3, 6, 2, tzinfo=UTC)  # 6 March 2025, 10:00 in Shanghai
 TITLE = {a.id: a.title for a in ACTIONS}
@@ -156,13 +158,13 @@ async def test_two_processes_delivering_at_once_send_each_reminder_exactly_once(
         b_sent = asyncio.Event()
         a, b = Outbox(gate=b_sent), Outbox(opens=b_sent)
         now = UTC_6TH_MARCH + timedelta(minutes=1)
-        first, second = await asyncio.gather(deliver_due(Advisor(storage), a, now), deliver_due(Advisor(other), b, now))
+        first, second = await asyncio.gather(deliver_due(storage, a, now), deliver_due(other, b, now))
         recipients = [user for user, _ in a.sent + b.sent]
         assert sorted(recipients) == users  # everyone once, nobody twice
         assert a.sent and b.sent and first.taken + second.taken > 0  # both rounds saw the reminders
         assert first.sent + second.sent == len(users)
         again = Outbox()
-        assert not await deliver_due(Advisor(other), again, now + timedelta(hours=1)) and again.sent == []
+        assert not await deliver_due(other, again, now + timedelta(hours=1)) and again.sent == []
     finally:
         await other.close()
 
@@ -172,7 +174,7 @@ async def test_the_message_names_the_action_and_shows_the_last_estimate_with_the
     await users_with_due_reminders(storage, [2], language="en")
     await storage.add_snapshot(2, Snapshot(612, "good", 560, 660, {"credit_history": 60}, "v1", UTC_6TH_MARCH))
     outbox = Outbox()
-    delivery = await deliver_due(Advisor(storage), outbox, UTC_6TH_MARCH)
+    delivery = await deliver_due(storage, outbox, UTC_6TH_MARCH)
     assert delivery.sent == 2
     texts = dict(outbox.sent)
     assert TITLE[FIRST]("zh") in texts[1] and "/score" in texts[1]
@@ -187,14 +189,14 @@ async def test_a_user_who_blocked_the_bot_is_handled_and_the_others_still_get_th
         await users_with_due_reminders(storage, [41, 42, 43])
         bot.recorder.blocked.add(42)
         send = telegram_sender(bot.application.bot)
-        delivery = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH)
+        delivery = await deliver_due(storage, send, UTC_6TH_MARCH)
         assert (delivery.sent, delivery.unreachable, delivery.failed) == (2, 1, 0)
         messages = [c for c in bot.recorder.calls if c.method == "sendMessage"]
         assert [(int(c.params["chat_id"]), c.ok) for c in messages] == [(41, True), (42, False), (43, True)]
         assert TITLE[FIRST]("en") in plain(messages[0].text)
         assert messages[0].labels == ["📊 My score", "💡 How to raise it"]
         # The blocked user's reminder counts as handled: the next round sends nothing.
-        later = await deliver_due(Advisor(storage), send, UTC_6TH_MARCH + timedelta(minutes=1))
+        later = await deliver_due(storage, send, UTC_6TH_MARCH + timedelta(minutes=1))
         assert not later and len([c for c in bot.recorder.calls if c.method == "sendMessage"]) == 3
         # A tap on the reminder's buttons works like the commands.
         score = await bot.user(41).tap("📊 My score")
@@ -210,16 +212,16 @@ async def test_a_passing_failure_is_tried_again_and_given_up_once_stale(storage,
     async def broken(user_id, screen):
         raise ConnectionError("https://api.telegram.org/bot123:SECRET/sendMessage unreachable")
 
-    delivery = await deliver_due(Advisor(storage), broken, UTC_6TH_MARCH)
+    delivery = await deliver_due(storage, broken, UTC_6TH_MARCH)
     assert delivery.failed == 1 and len(await storage.due_reminders(UTC_6TH_MARCH)) == 1  # released
     assert "SECRET" not in caplog.text and "ConnectionError" in caplog.text
     outbox = Outbox()
-    assert (await deliver_due(Advisor(storage), outbox, UTC_6TH_MARCH + timedelta(minutes=1))).sent == 1
+    assert (await deliver_due(storage, outbox, UTC_6TH_MARCH + timedelta(minutes=1))).sent == 1
     assert [user for user, _ in outbox.sent] == [7]
 
     await storage.set_reminder(7, SECOND, UTC_6TH_MARCH)
     late = UTC_6TH_MARCH + GIVE_UP_AFTER
-    assert (await deliver_due(Advisor(storage), broken, late)).dropped == 1
+    assert (await deliver_due(storage, broken, late)).dropped == 1
     assert await storage.due_reminders(late) == []
 
 
@@ -228,13 +230,13 @@ async def test_an_action_gone_from_the_catalogue_is_dropped_and_old_sent_ones_pr
     async with storage.sessions.begin() as session:
         await session.execute(update(Reminder).where(Reminder.user_id == 8).values(action_id="retired_action"))
     outbox = Outbox()
-    delivery = await deliver_due(Advisor(storage), outbox, UTC_6TH_MARCH)
+    delivery = await deliver_due(storage, outbox, UTC_6TH_MARCH)
     assert (delivery.sent, delivery.dropped) == (1, 1) and [u for u, _ in outbox.sent] == [9]
     assert (await storage.count_rows())["reminders"] == 2
     # A user deleted between the claim and the message (a /forget elsewhere) is not brought back.
-    assert await Advisor(storage).reminder_message(404, FIRST) is None
+    assert await due_message(storage, 404, FIRST) is None
     assert (await storage.count_rows(404))["users"] == 0
-    await deliver_due(Advisor(storage), outbox, UTC_6TH_MARCH + KEEP_SENT + timedelta(seconds=1))
+    await deliver_due(storage, outbox, UTC_6TH_MARCH + KEEP_SENT + timedelta(seconds=1))
     assert (await storage.count_rows())["reminders"] == 0
 
 

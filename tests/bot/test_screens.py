@@ -1,8 +1,9 @@
 """Screens: button layout, question screens, the command list shared by /help and setMyCommands."""
 
+from bot.commands import descriptions
 from bot.dialog import Ask
 from bot.replies import Button
-from bot.screens import command_descriptions, layout, profile_screen, question_screen
+from bot.screens import layout, profile_screen, question_screen
 from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
 
@@ -40,6 +41,6 @@ def test_prompts_are_escaped_for_telegram_html():
 
 
 def test_the_command_list_is_the_same_in_both_languages():
-    zh, en = command_descriptions("zh"), command_descriptions("en")
+    zh, en = descriptions("zh"), descriptions("en")
     assert [n for n, _ in zh] == [n for n, _ in en]
     assert all(3 <= len(d) <= 256 and n.islower() for n, d in zh + en)

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from telegram_testkit import BotUnderTest
 
 from advice.ranking import rank
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.telegram_testkit import BotUnderTest
 
 FOLDER = Path(__file__).parent / "transcripts"
 #: The quick-check answers: a profile with something to fix (a late Huabei payment, no cards).

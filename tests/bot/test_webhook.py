@@ -18,14 +18,14 @@ import warnings
 
 import asyncpg
 import pytest
-from bot_api_stand_in import BotApiStandIn
-from database_backends import POSTGRES_URL
-from test_end_to_end import QUESTION_CALLS, Question, bot_env, console_script, is_question
 
 from bot.config import async_url
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.questions import QUICK_IDS
+from tests.bot.bot_api_stand_in import BotApiStandIn
+from tests.bot.database_backends import POSTGRES_URL
+from tests.bot.test_end_to_end import QUESTION_CALLS, Question, bot_env, console_script, is_question
 
 TOKEN = "555666777:WEBHOOK-stand-in-secret-token"
 SECRET = "webhook-secret_0123456789abcdef"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from advice.catalogue import ACTIONS
-from bot.dialog import Reason
-from bot.reminders import due_view, next_recompute
-from bot.screens import command_descriptions
+from bot.commands import COMMANDS, descriptions
+from bot.dialog import InputProblem
+from bot.reminder_schedule import due_view, next_recompute
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTIONS, QUICK_IDS
 
 from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
 
-REASONS_WITH_A_QUESTION: tuple[Reason, ...] = (
+REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
     "use_buttons",
     "not_a_number",
     "out_of_range",
@@ -22,7 +22,7 @@ REASONS_WITH_A_QUESTION: tuple[Reason, ...] = (
     "forged",
     "first_question",
 )
-REASONS_WITHOUT: tuple[Reason, ...] = ("stale", "forged", "no_question")
+REASONS_WITHOUT: tuple[InputProblem, ...] = ("stale", "forged", "no_question")
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
 
 
@@ -99,9 +99,14 @@ def _score(lang: str) -> list[Context]:
     return contexts
 
 
-@sample("bot_no_answers.html.j2", "bot_commands.txt.j2")
+@sample("bot_no_answers.html.j2")
 def _quick_total(lang: str) -> list[Context]:
     return [{"quick_total": len(QUICK_IDS)}]
+
+
+@sample("bot_commands.txt.j2")
+def _commands(lang: str) -> list[Context]:
+    return [{"command": command.name, "quick_total": len(QUICK_IDS)} for command in COMMANDS]
 
 
 @sample("bot_cancelled.html.j2")
@@ -191,7 +196,7 @@ def _reminder(lang: str) -> list[Context]:
 
 @sample("bot_help.html.j2")
 def _help(lang: str) -> list[Context]:
-    return [{"commands": command_descriptions(lang)}]
+    return [{"commands": descriptions(lang)}]
 
 
 @sample("bot_notice.txt.j2")

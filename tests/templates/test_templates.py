@@ -9,7 +9,7 @@ from markupsafe import escape
 from advice.catalogue import ACTIONS, TIMINGS, WARNINGS
 from advice.presentation import action_view, plan_view
 from advice.ranking import rank
-from bot.screens import command_descriptions
+from bot.commands import descriptions
 from scoring.card import BANDS
 from scoring.questions import DIMENSIONS, QUESTIONS
 from templates import LANGUAGES, render, template_names
@@ -36,7 +36,7 @@ IDENTIFIERS = (
 #: Latin words a Chinese text may contain: metric names, product and command names.
 LATIN_IN_ZH = {"AUC", "KS", "advise", "sesame-advisor", "Sesame", "Advisor", "Telegram", "Bot", "ID", "JSON"}
 #: The bot's commands (/start, /score... as typed in Telegram and the terminal chat) and @BotFather's.
-LATIN_IN_ZH |= {name for name, _ in command_descriptions("en")} | {"quit", "chat", "run", "BotFather", "newbot"}
+LATIN_IN_ZH |= {name for name, _ in descriptions("en")} | {"quit", "chat", "run", "BotFather", "newbot"}
 #: Chinese proper nouns an English text may quote (the product names users search for).
 CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
 #: The tags Telegram's HTML parse mode accepts.

@@ -3,7 +3,8 @@
 import logging
 
 import pytest
-from telegram_testkit import BotUnderTest
+
+from tests.bot.telegram_testkit import BotUnderTest
 
 
 async def test_a_failure_is_reported_kindly_and_logged_without_the_message(storage, caplog, monkeypatch):
@@ -11,11 +12,11 @@ async def test_a_failure_is_reported_kindly_and_logged_without_the_message(stora
     user = bot.user()
     await user.send("/start")
 
-    async def broken(who):
+    async def broken(who, name_or_data):
         raise RuntimeError("database on fire")
 
     advisor = bot.application.bot_data["advisor"]
-    monkeypatch.setattr(advisor, "help", broken)
+    monkeypatch.setattr(advisor, "command", broken)
     with caplog.at_level(logging.INFO):
         calls = await user.send("/help secret words")
     assert [c.method for c in calls] == ["sendMessage"] and "went wrong" in calls[0].text
@@ -33,10 +34,10 @@ async def test_a_failure_is_reported_kindly_and_logged_without_the_message(stora
 async def test_the_apology_speaks_the_users_language(storage, monkeypatch, code):
     bot = await BotUnderTest.start(storage)
 
-    async def broken(who):
+    async def broken(who, name):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(bot.application.bot_data["advisor"], "score", broken)
+    monkeypatch.setattr(bot.application.bot_data["advisor"], "command", broken)
     calls = await bot.user(language_code=code).send("/score")
     assert "出了点问题" in calls[0].text
     await bot.stop()

@@ -7,12 +7,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from database_backends import POSTGRES_URL, _admin
 from sqlalchemy import inspect
 
 from bot.storage import make_engine, migrate, open_storage
 from bot.storage.database import alembic_config
 from bot.storage.tables import Base
+from tests.bot.database_backends import POSTGRES_URL, _admin
 
 
 def schema_differences(connection):

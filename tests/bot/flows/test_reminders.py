@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
-from telegram_testkit import BotUnderTest, answer_quick, plain
 
 from advice import ACTIONS
 from advice.ranking import rank
-from bot import callbacks
-from bot.advisor import ACTION_INDEX
+from bot.callbacks import ReminderTap
+from bot.flows.advice import ACTION_INDEX
 from scoring.card import load_scorecard
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
 
 CARD = load_scorecard()
 NOW = datetime(2025, 12, 20, 8, tzinfo=UTC)  # the next recompute is in January 2026
@@ -64,14 +64,14 @@ async def test_an_old_remind_button_changes_nothing_and_says_it_expired(bot, sto
     user = bot.user()
     top, steps = await open_top_action(user, storage)
     message_id = steps.result["message_id"]
-    set_data = callbacks.reminder(ACTION_INDEX[top.id], True)
+    set_data = ReminderTap(ACTION_INDEX[top.id], True).data()
     await user.press(message_id, set_data)
     before = await pending(storage, user)
     calls = await user.press(message_id, set_data)  # the same "Remind me" again (an old message, a double tap)
     assert calls[0].params["text"] == "This button has expired."
     assert await pending(storage, user) == before and len(before) == 1
     await user.tap("🔕 Cancel the reminder")
-    calls = await user.press(message_id, callbacks.reminder(ACTION_INDEX[top.id], False))
+    calls = await user.press(message_id, ReminderTap(ACTION_INDEX[top.id], False).data())
     assert calls[0].params["text"] == "This button has expired." and await pending(storage, user) == []
 
 
@@ -80,7 +80,7 @@ async def test_the_reminder_list_cancels_one_and_an_old_cancel_button_is_stale(b
     top, steps = await open_top_action(user, storage)
     await user.tap("⏰ Remind me")
     other = next(a for a in ACTIONS if a.id != top.id)
-    await user.press(steps.result["message_id"], callbacks.reminder(ACTION_INDEX[other.id], True))
+    await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[other.id], True).data())
     listing = await user.send("/reminders")
     text = plain(listing[0].text)
     assert f"1. {top.action.title('en')}: 6 January 2026, 10:00 (China time)" in text
@@ -117,7 +117,7 @@ async def test_a_remind_button_after_forget_sets_nothing(bot, storage):
     top, steps = await open_top_action(user, storage)
     await user.send("/forget")
     await user.tap("🗑 Yes, delete everything")
-    calls = await user.press(steps.result["message_id"], callbacks.reminder(ACTION_INDEX[top.id], True))
+    calls = await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[top.id], True).data())
     assert "/start" in calls[-1].text and await pending(storage, user) == []
 
 

@@ -1,10 +1,12 @@
-"""Answering through Telegram: both paths, /back, /skip, /cancel, and every kind of bad input."""
+"""The questionnaire through Telegram: ``/start`` (welcome, disclaimer, the quick check), both paths,
+/back, /skip, /cancel, and every kind of bad input."""
 
 import pytest
-from telegram_testkit import plain
 
-from bot import callbacks
+from bot.callbacks import AnswerTap
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from templates import render
+from tests.bot.telegram_testkit import plain
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
 NUMBER_QUESTION = next(q for q in QUESTIONS if q.kind == "number")
@@ -290,7 +292,7 @@ async def test_a_forged_answer_for_another_question_with_a_guessed_nonce_is_stal
     start = await user.send("/start")
     nonce = start[-1].buttons[0][0][1].rsplit(":", 1)[1]
     before = await state(storage, user.id)
-    calls = await user.press(start[-1].result["message_id"], callbacks.answer(QUICK[5].id, 0, nonce))
+    calls = await user.press(start[-1].result["message_id"], AnswerTap(QUICK[5].id, 0, nonce).data())
     assert calls[0].params["text"] == "This button has expired."
     await unchanged(storage, user.id, before)
 
@@ -330,3 +332,37 @@ async def test_card_counts_are_shown_in_natural_order_and_stored_by_value(bot, s
     assert [c.en for c in cards.choices][0] == "6 or more"  # data keeps the score order
     await user.tap("6 or more")
     assert (await storage.answers(user.id))["credit_cards"] == "six_plus"
+
+
+async def test_start_welcomes_with_the_disclaimer_then_asks_the_first_quick_question(bot):
+    calls = await bot.user(language_code="en").send("/start")
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    welcome, question = calls
+    assert "Welcome to Sesame Advisor" in welcome.text
+    assert plain(render("en", "_disclaimer.txt.j2")) in plain(welcome.text)
+    first = QUESTION_BY_ID[QUICK_IDS[0]]
+    assert first.en in question.text and f"1/{len(QUICK_IDS)}" in question.text
+    assert question.labels == [c.en for c in first.choices]
+    assert question.params["parse_mode"] == "HTML"
+
+
+async def test_start_speaks_chinese_to_a_chinese_client(bot):
+    calls = await bot.user(language_code="zh-hans").send("/start")
+    assert "欢迎使用芝麻分助手" in calls[0].text
+    assert QUESTION_BY_ID[QUICK_IDS[0]].zh in calls[1].text
+    assert calls[1].labels[0] == QUESTION_BY_ID[QUICK_IDS[0]].choices[0].zh
+
+
+@pytest.mark.parametrize("code", ["de", None, "ru"])
+async def test_other_client_languages_get_english(bot, code):
+    calls = await bot.user(language_code=code).send("/start")
+    assert "Welcome to Sesame Advisor" in calls[0].text
+
+
+async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
+    user = bot.user()
+    await user.send("/start")
+    await user.tap(QUESTION_BY_ID[QUICK_IDS[0]].choices[1].en)
+    calls = await user.send("/start")
+    assert "Welcome back" in calls[0].text
+    assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text

@@ -1,8 +1,7 @@
 """``/profile``: every answer, and changing any one of them."""
 
-from telegram_testkit import answer_quick, plain
-
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.telegram_testkit import answer_quick, plain
 
 
 async def test_profile_lists_every_question_with_its_answer_and_a_button(bot, storage):

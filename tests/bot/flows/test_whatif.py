@@ -1,9 +1,8 @@
 """``/whatif``: toggle actions, the projected score from ``advice.simulate``, the message edited."""
 
-from telegram_testkit import answer_quick, plain
-
 from advice.ranking import rank, simulate
 from scoring.card import load_scorecard
+from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
 

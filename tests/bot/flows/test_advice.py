@@ -1,11 +1,10 @@
 """``/advice``: the ranked actions from the advice engine, each opening its how-to steps in place."""
 
-from telegram_testkit import answer_quick, plain
-
 from advice.presentation import action_view
 from advice.ranking import rank
 from scoring.card import load_scorecard
 from templates import render
+from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
 

@@ -2,12 +2,11 @@
 
 import struct
 
-from telegram_testkit import answer_quick, plain
-
 from advice.ranking import rank
-from bot.screens import LANGUAGE_NAMES
 from scoring.card import load_scorecard
+from scoring.i18n import LANGUAGE_NAMES
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
 PNG = b"\x89PNG\r\n\x1a\n"

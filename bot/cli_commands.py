@@ -1,0 +1,139 @@
+"""The bot's command-line subcommands of ``sesame-advisor``: ``run`` (Telegram) and ``chat`` (terminal).
+
+(Not the bot's ``/commands``: those are the registry, ``bot.commands``.)
+
+``run`` long-polls, or serves a webhook when a public URL is configured: polling allows one
+process per token, a webhook behind a load balancer lets several share the load (the
+conversation state is in the database, none in a process).
+
+Telegram, SQLAlchemy and matplotlib are imported only when a command runs, so the scoring
+commands start as fast as they did before the bot existed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from bot import config
+from scoring.cli import CliError
+from scoring.i18n import LANGUAGES, language_of
+from templates import render
+
+
+def _client_language() -> str | None:
+    """The terminal's language, standing in for a Telegram client's ``language_code``."""
+    return os.environ.get("LC_ALL") or os.environ.get("LANG")
+
+
+def configure_logging() -> None:
+    """INFO for the bot, WARNING for httpx: its INFO lines carry URLs with the bot token."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin on every start
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the Telegram bot until interrupted: long polling, or webhook mode when a public URL is set."""
+    token = config.bot_token()
+    if token is None:
+        raise CliError(render(language_of(_client_language()), "cli_no_token.txt.j2"))
+    try:
+        webhook = config.webhook(
+            url=args.webhook_url, listen=args.listen, port=args.port, register=False if args.no_register else None
+        )
+    except config.WebhookSettingError as exc:
+        text = render(
+            language_of(_client_language()),
+            "cli_webhook_invalid.txt.j2",
+            problem=exc.problem,
+            variable=exc.variable,
+        )
+        raise CliError(text) from None
+    configure_logging()
+    from telegram import Update
+
+    from bot.application import build_application
+
+    allowed_updates = [Update.MESSAGE, Update.CALLBACK_QUERY]
+    application = build_application(
+        token,
+        database_url=config.database_url(),
+        api=config.api_urls(),
+        registers_webhook=webhook is None or webhook.register,
+    )
+    if webhook is None:
+        application.run_polling(allowed_updates=allowed_updates)
+        return 0
+    # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
+    logging.getLogger(__name__).info(
+        "webhook mode: listening on %s:%d (%s)",
+        webhook.listen,
+        webhook.port,
+        "registers the webhook" if webhook.register else "webhook registered by another process",
+    )
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.url_path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret,
+        allowed_updates=allowed_updates,
+    )
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Hold the bot's conversation in the terminal."""
+    from bot.chat import run_chat
+
+    return run_chat(config.database_url(), config.data_dir() / "chat", args.lang, _client_language())
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``run`` and ``chat``."""
+    p = sub.add_parser(
+        "run",
+        help="run the Telegram bot (long polling or webhook; needs TELEGRAM_BOT_TOKEN)",
+        description="Run the Telegram bot with long polling, or in webhook mode when TELEGRAM_WEBHOOK_URL is "
+        "set (then several processes can serve one bot). Environment: TELEGRAM_BOT_TOKEN (required), "
+        "TELEGRAM_API_URL (a self-hosted Bot API server), DATABASE_URL (PostgreSQL; default SQLite in "
+        "SESAME_DATA_DIR, ./data); webhook mode: TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET (required), "
+        f"TELEGRAM_WEBHOOK_LISTEN ({config.DEFAULT_WEBHOOK_LISTEN}), TELEGRAM_WEBHOOK_PORT "
+        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process).",
+    )
+    p.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="public https:// URL Telegram posts updates to (webhook mode; $TELEGRAM_WEBHOOK_URL)",
+    )
+    p.add_argument(
+        "--listen",
+        metavar="ADDRESS",
+        help=f"address the webhook server listens on ($TELEGRAM_WEBHOOK_LISTEN, "
+        f"default {config.DEFAULT_WEBHOOK_LISTEN})",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        metavar="PORT",
+        help=f"port of the webhook server ($TELEGRAM_WEBHOOK_PORT, default {config.DEFAULT_WEBHOOK_PORT})",
+    )
+    p.add_argument(
+        "--no-register",
+        action="store_true",
+        help="serve updates but leave setWebhook to another process ($TELEGRAM_WEBHOOK_REGISTER=0)",
+    )
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "chat",
+        help="the bot's dialog in this terminal, offline",
+        description="Talk to the bot in the terminal: the same questions, storage and texts as on Telegram. "
+        "Type the number of a choice or a command such as /score; /quit leaves.",
+    )
+    p.add_argument("--lang", choices=LANGUAGES, help="language (default: the one used last, else $LANG)")
+    p.set_defaults(handler=cmd_chat)

@@ -1,0 +1,55 @@
+"""The user's settings and data rights: ``/language``, ``/export`` everything stored, ``/forget`` all of it."""
+
+from __future__ import annotations
+
+import json
+
+from bot.callbacks import ForgetTap, LanguageTap
+from bot.flows.session import Session
+from bot.replies import Document, EditMessage, Reply
+from bot.screens import forget_screen, language_screen, question_screen, text_screen
+from templates import render
+
+EXPORT_FILE = "sesame-advisor-data.json"
+
+
+async def choose_language(session: Session) -> list[Reply]:
+    """The language picker."""
+    return [language_screen(session.lang)]
+
+
+async def language_picked(session: Session, tap: LanguageTap) -> list[Reply]:
+    """Use the picked language from now on; an open question is asked again in it."""
+    await session.storage.set_language(session.user_id, tap.language)
+    replies: list[Reply] = [EditMessage(text_screen(tap.language, "bot_language_set.html.j2"))]
+    running = await session.engine.current(session.user_id)
+    return replies + ([question_screen(running, tap.language)] if running else [])
+
+
+async def export(session: Session) -> list[Reply]:
+    """Everything stored about the user, as a JSON file."""
+    data = await session.storage.export(session.user_id)
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    caption = render(
+        session.lang,
+        "bot_export.html.j2",
+        answers=len(data["answers"]),
+        snapshots=len(data["score_snapshots"]),
+        reminders=len(data["reminders"]),
+    )
+    return [Document(content, EXPORT_FILE, caption)]
+
+
+async def forget(session: Session) -> list[Reply]:
+    """Ask before deleting everything."""
+    data = await session.storage.export(session.user_id)
+    counts = len(data["answers"]), len(data["score_snapshots"]), len(data["reminders"])
+    return [forget_screen(session.lang, *counts)]
+
+
+async def forget_confirmed(session: Session, tap: ForgetTap) -> list[Reply]:
+    """Delete everything about the user, or keep it if they changed their mind."""
+    if not tap.confirmed:
+        return [EditMessage(text_screen(session.lang, "bot_forget_kept.html.j2"))]
+    await session.storage.forget(session.user_id)
+    return [EditMessage(text_screen(session.lang, "bot_forgotten.html.j2"))]

@@ -1,0 +1,74 @@
+"""``/advice``: the ranked actions, each opening its how-to steps in place (with its reminder button)."""
+
+from __future__ import annotations
+
+from advice import ACTIONS, Plan, rank
+from advice.presentation import action_view, plan_view
+from bot.callbacks import ReminderTap, StepsTap
+from bot.flows.session import Session
+from bot.reminder_schedule import due_view
+from bot.replies import Button, EditMessage, Reply, Screen
+from bot.screens import button_label, no_answers_screen
+from scoring.questions import Answer
+from templates import render
+
+ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
+"""Action id -> its index in the catalogue, which is what buttons carry."""
+
+
+async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:
+    """The user's answers and the actions ranked for them; ``None`` before any answer."""
+    answers = await session.storage.answers(session.user_id)
+    if not answers:
+        return None
+    return answers, rank(session.card, answers)
+
+
+async def show(session: Session) -> list[Reply]:
+    """The ranked actions, each with a button that opens its how-to steps."""
+    planned = await plan_for(session)
+    if planned is None:
+        return [no_answers_screen(session.lang)]
+    return [advice_screen(planned[1], session)]
+
+
+async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
+    """Show an action's steps in the advice message, or go back to the list."""
+    planned = await plan_for(session)
+    if planned is None:
+        return [EditMessage(no_answers_screen(session.lang))]
+    plan = planned[1]
+    if not tap.open:
+        return [EditMessage(advice_screen(plan, session))]
+    return [EditMessage(await steps_screen(session, plan, tap.action_index))]
+
+
+def advice_screen(plan: Plan, session: Session) -> Screen:
+    """The plan's text, and one button per ranked action."""
+    lang = session.lang
+    keyboard = tuple(
+        (
+            Button(
+                button_label(lang, "steps", number=n, title=r.action.title(lang)),
+                StepsTap(ACTION_INDEX[r.id], True).data(),
+            ),
+        )
+        for n, r in enumerate(plan.actions, start=1)
+    )
+    return Screen(render(lang, "advice.html.j2", **plan_view(plan, lang)), keyboard)
+
+
+async def steps_screen(session: Session, plan: Plan, action_index: int) -> Screen:
+    """An action's how-to steps, with its reminder (set or not) and the way back to the list."""
+    lang = session.lang
+    ranked = {r.id: r for r in plan.actions}
+    action = ACTIONS[action_index]
+    view = action_view(ranked.get(action.id, action), lang)
+    pending = await session.storage.pending_reminders(session.user_id)
+    due = next((p.due_at for p in pending if p.action_id == action.id), None)
+    remind = Button(
+        button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_index, due is None).data()
+    )
+    back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
+    text = render(lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due))
+    return Screen(text, ((remind,), (back,)))

@@ -1,0 +1,99 @@
+"""The questionnaire: ``/start``, ``/full``, ``/back``, ``/skip``, ``/cancel``, answers tapped or typed.
+
+The dialog engine (``bot.dialog``) keeps where the questionnaire stands; this module turns its
+steps into screens. A finished path shows the score (``bot.flows.score``).
+"""
+
+from __future__ import annotations
+
+from bot.callbacks import AnswerTap
+from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
+from bot.flows import score
+from bot.flows.session import Session
+from bot.replies import EditMessage, Notice, Reply, Screen
+from bot.screens import answered_screen, notice, problem_screen, question_screen, text_screen, welcome_screen
+from bot.storage import Dialog
+
+
+async def start(session: Session) -> list[Reply]:
+    """Welcome the user and begin (or continue) the quick check."""
+    returning = bool(await session.storage.answers(session.user_id))
+    step = await session.engine.begin(session.user_id, "quick")
+    return [welcome_screen(session.lang, returning), *await after(session, step)]
+
+
+async def full(session: Session) -> list[Reply]:
+    """Continue to the full profile: every question not answered yet."""
+    return await after(session, await session.engine.begin(session.user_id, "full"))
+
+
+async def back(session: Session) -> list[Reply]:
+    """One question back."""
+    return await after(session, await session.engine.back(session.user_id))
+
+
+async def skip(session: Session) -> list[Reply]:
+    """Leave this question unanswered and go on."""
+    return await after(session, await session.engine.skip(session.user_id))
+
+
+async def cancel(session: Session) -> list[Reply]:
+    """Stop the questionnaire, keeping the answers."""
+    return await after(session, await session.engine.cancel(session.user_id))
+
+
+async def typed(session: Session, text: str) -> list[Reply]:
+    """Typed text: an answer to a number question, or bad input for anything else."""
+    before = await session.storage.dialog(session.user_id)
+    step = await session.engine.answer_text(session.user_id, text, session.source("typed"))
+    replies: list[Reply] = []
+    if isinstance(step, Ask | Finished) and step.stored and before and before.message_id is not None:
+        # Take the buttons off the question that was just answered by typing.
+        replies.append(EditMessage(answered(before, step, session), before.message_id))
+    return replies + await after(session, step)
+
+
+async def unsupported(session: Session) -> list[Reply]:
+    """A sticker, photo or voice message: no answer, the open question (if any) again."""
+    if await session.engine.current(session.user_id) is None:
+        return [text_screen(session.lang, "bot_unsupported.html.j2")]
+    return await after(session, await session.engine.answer_text(session.user_id, ""))
+
+
+async def answer_tapped(session: Session, tap: AnswerTap) -> list[Reply]:
+    """An answer button: stored if it belongs to the open question, else the question again."""
+    before = await session.storage.dialog(session.user_id)
+    step = await session.engine.answer_choice(
+        session.user_id, tap.question_id, tap.index, tap.nonce, session.source("button")
+    )
+    if isinstance(step, Rejected):
+        return [Notice(notice(session.lang, step.reason)), *await after(session, step)]
+    assert before is not None
+    return [EditMessage(answered(before, step, session)), *await after(session, step)]
+
+
+async def forged(session: Session) -> list[Reply]:
+    """Button data none of our buttons carries: say so, and show the open question again."""
+    again = Rejected("forged", await session.engine.current(session.user_id))
+    return [Notice(notice(session.lang, "forged")), *await after(session, again)]
+
+
+def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
+    """The question just answered, with its answer and without buttons."""
+    assert step.stored is not None and before.path is not None
+    position, total = progress(before.path, len(before.queue), before.position)
+    return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, session.lang)
+
+
+async def after(session: Session, step: Step) -> list[Reply]:
+    """The replies to a dialog step: the next question, the score, or what was wrong."""
+    if isinstance(step, Ask):
+        return [question_screen(step, session.lang)]
+    if isinstance(step, Finished):
+        heading = None if step.path == "edit" else "finished" if step.stored else "complete"
+        return await score.replies(session, heading)
+    if isinstance(step, Cancelled):
+        return [text_screen(session.lang, "bot_cancelled.html.j2", answered=step.answered)]
+    if step.ask is None:
+        return [problem_screen(step.reason, session.lang)]
+    return [question_screen(step.ask, session.lang, step.reason)]

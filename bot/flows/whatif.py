@@ -1,0 +1,48 @@
+"""``/whatif``: toggle actions and watch the projected score change in the same message."""
+
+from __future__ import annotations
+
+from advice import ACTIONS, simulate
+from advice.presentation import projection_view
+from bot.callbacks import WhatIfTap
+from bot.flows.advice import ACTION_INDEX, plan_for
+from bot.flows.session import Session
+from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
+from bot.screens import button_label, no_answers_screen
+from templates import render
+
+
+async def show(session: Session) -> list[Reply]:
+    """Toggle buttons for the ranked actions; the message shows the projected score."""
+    return [await whatif_screen(session, frozenset())]
+
+
+async def toggled(session: Session, tap: WhatIfTap) -> list[Reply]:
+    """Recompute the projection for the new selection and edit the message."""
+    return [EditMessage(await whatif_screen(session, tap.picked))]
+
+
+async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
+    """The projection of the picked actions (or the invitation to pick), one toggle per action."""
+    lang = session.lang
+    planned = await plan_for(session)
+    if planned is None:
+        return no_answers_screen(lang)
+    answers, plan = planned
+    offered = [ACTION_INDEX[r.id] for r in plan.actions]
+    # Picks no longer in the plan (answers changed since) still count, after the others.
+    order = offered + sorted(picked - set(offered))
+    keyboard: Keyboard = tuple(
+        (
+            Button(
+                button_label(lang, "toggle", on=i in picked, title=ACTIONS[i].title(lang)),
+                WhatIfTap(picked ^ {i}).data(),
+            ),
+        )
+        for i in order
+    )
+    chosen = [ACTIONS[i].id for i in order if i in picked]
+    if not chosen:
+        return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
+    projection = simulate(session.card, answers, chosen)
+    return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang)), keyboard)
