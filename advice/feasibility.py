@@ -186,7 +186,7 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "en": "A number only ages with time: keep the one you have.",
     },
     "wealth": {
-        "zh": "余额宝里的钱越多越好，但只放你暂时用不到的钱：不要为了分数去存钱，这里没有别的建议。",
+        "zh": "余额宝里存得多一些会加分，但只放你暂时用不到的钱；不需要为了分数专门去存钱。",
         "en": "More in Yu'e Bao counts for more, but keep there only money you can spare: do not save "
         "for the score; there is nothing else to do.",
     },

@@ -3,6 +3,7 @@
 import struct
 
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGE_NAMES
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
@@ -73,7 +74,7 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     user = bot.user()
     await answer_quick(user)
     calls = await user.tap("💡 How to raise it")
-    plan = rank(CARD, await storage.answers(user.id))
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
     assert calls[0].method == "answerCallbackQuery"
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
