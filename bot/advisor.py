@@ -8,6 +8,8 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import commands
 from bot.flows import guide, questionnaire
 from bot.flows.session import Channel, Session, Who
@@ -41,9 +43,10 @@ class Advisor:
         lang = await self.language(who)
         return Session(self.storage, self.card, self.clock, self.channel, who.id, lang)
 
-    async def command(self, who: Who, name: str | None) -> list[Reply]:
-        """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
-        return await commands.run_command(await self.session(who), name)
+    async def command(self, who: Who, name: str | None, arguments: str = "") -> list[Reply]:
+        """A ``/command``, by name, with what followed it; one the bot does not have points to ``/help``."""
+        session = replace(await self.session(who), arguments=arguments.strip())
+        return await commands.run_command(session, name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted."""

@@ -21,17 +21,20 @@ from bot.callbacks import (
     AnswerTap,
     Bounds,
     ChangeAnswerTap,
+    CheckinTap,
     CommandTap,
     ForgedData,
     ForgetTap,
+    GoalTap,
     LanguageTap,
     ReminderTap,
+    ScheduleTap,
     StepsTap,
     Tap,
     WhatIfTap,
     decode,
 )
-from bot.flows import account, advice, guide, profile, questionnaire, reminders, score, whatif
+from bot.flows import account, advice, guide, profile, progress, questionnaire, reminders, score, whatif
 from bot.flows.session import Session
 from bot.replies import Reply
 from bot.screens import command_description
@@ -72,6 +75,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("back", questionnaire.back),
     Command("skip", questionnaire.skip),
     Command("cancel", questionnaire.cancel),
+    Command("myscore", progress.myscore),
+    Command("goal", progress.goal),
+    Command("history", progress.history, button=True),
+    Command("remind", progress.remind),
+    Command("timezone", progress.timezone),
     Command("language", account.choose_language),
     Command("export", account.export),
     Command("forget", account.forget),
@@ -97,6 +105,9 @@ BUTTONS: dict[type[Tap], ButtonFlow] = {
     StepsTap: advice.steps_tapped,
     WhatIfTap: whatif.toggled,
     ReminderTap: reminders.tapped,
+    CheckinTap: progress.checkin_tapped,
+    GoalTap: progress.goal_tapped,
+    ScheduleTap: progress.schedule_tapped,
 }
 """Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
 

@@ -242,46 +242,56 @@ class Progress:
         return await self.storage.drop_goal(user_id)
 
     # ---- schedules: the next occurrence of each --------------------------------------
-    @staticmethod
-    def schedule_of(schedule: StoredSchedule, timezone: str) -> Monthly | Every:
-        """The calendar rule of a stored schedule in the user's zone."""
-        if schedule.kind == "goal":
-            return Every(schedule.created_at, at=schedule.at, timezone=timezone)
-        return Monthly(schedule.day or 1, schedule.at, timezone)
-
     async def plan_schedules(self, now: datetime, *, user_id: int | None = None) -> int:
-        """Give every running schedule without a waiting occurrence its next one; how many were planned.
-
-        Idempotent and safe across processes: at most one occurrence per schedule waits (the
-        reminders' unique index), so two processes planning at once plan it once.
-        """
-        planned = 0
-        for due in await self.storage.schedules_to_plan(user_id=user_id):
-            try:
-                rule = self.schedule_of(due.schedule, due.timezone)
-            except ScheduleError:  # a zone that vanished from the system's tz database
-                rule = self.schedule_of(due.schedule, "Asia/Shanghai")
-            if await self.storage.set_reminder(due.user_id, due.schedule.key, rule.next_after(now)):
-                planned += 1
-        return planned
+        """See ``plan_schedules``."""
+        return await plan_schedules(self.storage, now, user_id=user_id)
 
     async def fresh(self, user_id: int, action_id: str, due_at: datetime, now: datetime) -> bool:
-        """Whether a schedule's occurrence found due at ``now`` is still worth sending.
+        """See ``fresh``."""
+        return await fresh(self.storage, user_id, action_id, due_at, now)
 
-        Action reminders are always fresh here. A schedule's occurrence is not when it is older
-        than its kind allows (a repayment day already gone), or when the schedule was paused or
-        stopped meanwhile; the next occurrence is planned after ``now`` either way, so a bot that
-        was down sends at most one, never a burst.
-        """
-        key = parse_schedule_key(action_id)
-        if key is None:
-            return True
-        kind, _ = key
-        schedule = next((s for s in await self.storage.schedules(user_id) if (s.kind, s.number) == key), None)
-        if schedule is None or schedule.paused:
-            return False
-        rule = self.schedule_of(schedule, await self.storage.timezone(user_id))
-        decision = catch_up(rule, due_at, now, MAX_LATE[kind])
-        if decision.skipped:
-            logger.info("schedule %s of user %s: %d stale occurrence(s) skipped", kind, user_id, decision.skipped)
-        return decision.send is not None
+
+def schedule_of(schedule: StoredSchedule, timezone: str) -> Monthly | Every:
+    """The calendar rule of a stored schedule in the user's zone."""
+    if schedule.kind == "goal":
+        return Every(schedule.created_at, at=schedule.at, timezone=timezone)
+    return Monthly(schedule.day or 1, schedule.at, timezone)
+
+
+async def plan_schedules(storage: Storage, now: datetime, *, user_id: int | None = None) -> int:
+    """Give every running schedule without a waiting occurrence its next one; how many were planned.
+
+    Idempotent and safe across processes: at most one occurrence per schedule waits (the
+    reminders' unique index), so two processes planning at once plan it once.
+    """
+    planned = 0
+    for due in await storage.schedules_to_plan(user_id=user_id):
+        try:
+            rule = schedule_of(due.schedule, due.timezone)
+        except ScheduleError:  # a zone that vanished from the system's tz database
+            rule = schedule_of(due.schedule, "Asia/Shanghai")
+        if await storage.set_reminder(due.user_id, due.schedule.key, rule.next_after(now)):
+            planned += 1
+    return planned
+
+
+async def fresh(storage: Storage, user_id: int, action_id: str, due_at: datetime, now: datetime) -> bool:
+    """Whether a schedule's occurrence found due at ``now`` is still worth sending.
+
+    Action reminders are always fresh here. A schedule's occurrence is not when it is older
+    than its kind allows (a repayment day already gone), or when the schedule was paused or
+    stopped meanwhile; the next occurrence is planned after ``now`` either way, so a bot that
+    was down sends at most one, never a burst.
+    """
+    key = parse_schedule_key(action_id)
+    if key is None:
+        return True
+    kind, _ = key
+    schedule = next((s for s in await storage.schedules(user_id) if (s.kind, s.number) == key), None)
+    if schedule is None or schedule.paused:
+        return False
+    rule = schedule_of(schedule, await storage.timezone(user_id))
+    decision = catch_up(rule, due_at, now, MAX_LATE[kind])
+    if decision.skipped:
+        logger.info("schedule %s of user %s: %d stale occurrence(s) skipped", kind, user_id, decision.skipped)
+    return decision.send is not None

@@ -19,7 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.flows import progress as progress_flows
 from bot.flows.reminders import due_message
+from bot.progress import fresh, plan_schedules
 from bot.reminder_schedule import Clock
 from bot.replies import Screen
 from bot.storage import Storage
@@ -54,12 +56,14 @@ class Delivery:
 async def deliver_due(storage: Storage, send: Send, now: datetime, *, user_id: int | None = None) -> Delivery:
     """Send every reminder due by ``now`` (of one user, or of every Telegram user) exactly once."""
     delivery = Delivery()
+    # Check-ins and repayment reminders: each running schedule's next occurrence waits as a row.
+    await plan_schedules(storage, now, user_id=user_id)
     for due in await storage.due_reminders(now, user_id=user_id):
         if not await storage.claim_reminder(due.id, now):
             delivery.taken += 1
             continue
         try:
-            screen = await due_message(storage, due.user_id, due.action_id)
+            screen = await occurrence_message(storage, due.user_id, due.action_id, due.due_at, now)
             if screen is None:
                 logger.warning(
                     "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
@@ -91,7 +95,25 @@ async def deliver_due(storage: Storage, send: Send, now: datetime, *, user_id: i
             logger.info("reminder %s: user %s cannot be reached (blocked the bot)", due.id, due.user_id)
             delivery.unreachable += 1
     await storage.prune_reminders(now - KEEP_SENT)
+    await plan_schedules(storage, now, user_id=user_id)  # the next occurrence of those just sent
     return delivery
+
+
+async def occurrence_message(
+    storage: Storage, user_id: int, action_id: str, due_at: datetime, now: datetime
+) -> Screen | None:
+    """What a due row sends: an action's reminder, or a check-in's or repayment day's message.
+
+    ``None`` (the row is dropped) when its reason no longer holds: the action no longer raises
+    the user's estimate (say, the overdue was cleared), a schedule was paused or stopped, or
+    its occurrence is stale (a repayment day already gone while no process ran).
+    """
+    if not await fresh(storage, user_id, action_id, due_at, now):
+        return None
+    screen = await progress_flows.due_message(storage, user_id, action_id)
+    if screen is not None:
+        return screen
+    return await due_message(storage, user_id, action_id)
 
 
 async def run_delivery(storage: Storage, clock: Clock, send: Send, every: float = DELIVERY_INTERVAL) -> None:

@@ -43,8 +43,14 @@ async def cancel(session: Session) -> list[Reply]:
 
 
 async def typed(session: Session, text: str) -> list[Reply]:
-    """Typed text: an answer to a number question, or bad input for anything else."""
+    """Typed text: an answer to a number question, a real score (no question open), or bad input."""
     before = await session.storage.dialog(session.user_id)
+    if before is None or before.question_id is None:
+        from bot.flows import progress  # the follow-up flows use the questionnaire's score replies
+
+        reported = await progress.typed_number(session, text)
+        if reported is not None:
+            return reported
     step = await session.engine.answer_text(session.user_id, text, session.source("typed"))
     replies: list[Reply] = []
     if isinstance(step, Ask | Finished) and step.stored and before and before.message_id is not None:

@@ -6,11 +6,11 @@ import asyncio
 
 from bot.charts import radar_png
 from bot.flows.session import Session
+from bot.progress import Progress
+from bot.progress_views import calibrated_view, change_view
 from bot.replies import Photo, Reply, Screen
+from bot.scheduling import CHECKIN_DAY, DEFAULT_TIME
 from bot.screens import no_answers_screen, score_keyboard
-from bot.storage import Snapshot
-from bot.storage.tables import utcnow
-from scoring.card import ScoreResult
 from scoring.presentation import score_view
 from scoring.questions import DIMENSION_NAMES
 from templates import render
@@ -28,9 +28,18 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         return [no_answers_screen(session.lang)]
     lang = session.lang
     result = session.card.score(answers)
-    change, previous = await _progress(session, result)
+    shown = await Progress(session.storage, session.card, session.clock).shown(session.user_id, answers, result)
+    if shown.change is not None and shown.change.kind == "first":
+        await _start_checkins(session)
     view = score_view(result, lang)
-    text = render(lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading)
+    text = render(
+        lang,
+        "bot_score.html.j2",
+        **view,
+        change=change_view(shown.change, shown.unexplained, lang),
+        calibrated=calibrated_view(shown.calibrated),
+        heading=heading,
+    )
     names = [DIMENSION_NAMES[d.id][lang] for d in result.dimensions]
     grades = [d.grade for d in result.dimensions]
     title = render(lang, "bot_chart_title.txt.j2", score=result.score)
@@ -39,37 +48,8 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     return [Screen(text), Photo(png, caption, score_keyboard(lang, result.answered))]
 
 
-async def _progress(session: Session, result: ScoreResult) -> tuple[int | None, int | None]:
-    """Change against the previous distinct estimate; a new estimate is kept as a snapshot.
-
-    Showing the same result twice stores nothing new and keeps comparing with the one
-    before, so ``/score`` repeated still tells how the last change moved the score.
-    """
-    now = Snapshot(
-        score=result.score,
-        band=result.band.id,
-        low=result.range[0],
-        high=result.range[1],
-        dimensions={d.id: d.grade for d in result.dimensions},
-        model_version=session.card.version,
-        created_at=utcnow(),
-    )
-    recent = await session.storage.snapshots(session.user_id, limit=2)
-    if recent and _same(recent[0], now):
-        baseline = recent[1] if len(recent) > 1 else None
-    else:
-        baseline = recent[0] if recent else None
-        await session.storage.add_snapshot(session.user_id, now)
-    if baseline is None:
-        return None, None
-    return now.score - baseline.score, baseline.score
-
-
-def _same(a: Snapshot, b: Snapshot) -> bool:
-    return (a.score, a.low, a.high, a.dimensions, a.model_version) == (
-        b.score,
-        b.low,
-        b.high,
-        b.dimensions,
-        b.model_version,
-    )
+async def _start_checkins(session: Session) -> None:
+    """After the first estimate: the monthly check-in on the 7th (each one can stop them)."""
+    if not any(s.kind == "checkin" for s in await session.storage.schedules(session.user_id)):
+        minute = DEFAULT_TIME.hour * 60 + DEFAULT_TIME.minute
+        await session.storage.set_schedule(session.user_id, "checkin", 0, CHECKIN_DAY, minute)

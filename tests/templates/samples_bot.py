@@ -12,6 +12,7 @@ from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTIONS, QUICK_IDS
 
 from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
+from .samples_progress import _calibrated, _changes
 
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
     "use_buttons",
@@ -89,13 +90,11 @@ def _score(lang: str) -> list[Context]:
     contexts = []
     for profile in PROFILES[:3]:
         view = score_view(card().score(profile()), lang)
-        for heading, change, previous in (
-            (None, None, None),
-            ("finished", 12, 601),
-            ("complete", -7, 650),
-            (None, 0, 640),
-        ):
-            contexts.append({**view, "heading": heading, "change": change, "previous": previous})
+        changes = _changes(lang)
+        calibrations = _calibrated()
+        for n, heading in enumerate((None, "finished", "complete", None)):
+            change, calibrated = changes[n * 2 % len(changes)], calibrations[n % len(calibrations)]
+            contexts.append({**view, "heading": heading, "change": change, "calibrated": calibrated})
     return contexts
 
 

@@ -212,3 +212,11 @@ def _buttons(lang: str) -> list[Context]:
         *({"button": b, "what": "花呗" if lang == "zh" else "Huabei"} for b in ("pause", "resume", "stop")),
         *names,
     ]
+
+
+@sample("bot_remind_problem.txt.j2")
+def _remind_problem(lang: str) -> list[Context]:
+    return [
+        {"problem": p, "text": "信用社" if lang == "zh" else "bank"}
+        for p in ("kind", "day", "day_missing", "time", "extra", "cards", "other")
+    ]
