@@ -206,7 +206,7 @@ class Progress:
             user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
         )
         if plan.action_ids and score < target:
-            await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60)
+            await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60, start=self._now())
         return GoalOutcome(
             target,
             score,

@@ -227,10 +227,13 @@ class ProgressStore:
             return (result.rowcount or 0) > 0
 
     # ---- schedules -----------------------------------------------------------------
-    async def set_schedule(self, user_id: int, kind: str, number: int, day: int | None, minute: int) -> StoredSchedule:
+    async def set_schedule(
+        self, user_id: int, kind: str, number: int, day: int | None, minute: int, *, start: datetime | None = None
+    ) -> StoredSchedule:
         """Create or change a schedule (running, not paused); its waiting occurrence is taken away.
 
-        The delivery's next round schedules the occurrence from the new settings.
+        The delivery's next round schedules the occurrence from the new settings. ``start``
+        (default: now) is where an every-two-weeks schedule counts from; kept when changed without it.
         """
         if kind not in SCHEDULE_KINDS:
             raise ValueError(f"unknown schedule kind {kind!r}")
@@ -244,6 +247,8 @@ class ProgressStore:
                 if row is None:
                     row = Schedule(user_id=user_id, kind=kind, number=number, created_at=utcnow())
                     session.add(row)
+                if start is not None:
+                    row.created_at = _utc(start)
                 row.day, row.minute, row.paused = day, minute, False
                 await session.execute(_pending(user_id, schedule_key(kind, number)))
                 try:
