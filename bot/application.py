@@ -28,11 +28,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
+from bot.handlers.common import ADVISOR, TelegramApplication
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import open_storage
 
-ADVISOR = "advisor"
 DELIVERY_TASK = "reminder_delivery"
 CONNECTION_POOL_SIZE = 256
 """Connections of a bot built here: what PTB's builder gives the bot it builds itself."""
@@ -40,7 +40,7 @@ CONNECTION_POOL_SIZE = 256
 logger = logging.getLogger(__name__)
 
 
-class NonRegisteringBot(ExtBot):
+class NonRegisteringBot(ExtBot[None]):
     """A bot for a webhook worker that serves updates but leaves the webhook to another process.
 
     ``run_webhook`` sets the webhook on every start; from a second process that would only repeat
@@ -68,7 +68,7 @@ def build_application(
     updates_request: BaseRequest | None = None,
     remind_every: float | None = DELIVERY_INTERVAL,
     registers_webhook: bool = True,
-) -> Application:
+) -> TelegramApplication:
     """An application with every handler; the database is opened (and migrated) on start.
 
     Give either ``database_url`` (opened in ``post_init``, inside the application's own event
@@ -80,7 +80,7 @@ def build_application(
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: TelegramApplication) -> None:
         if ADVISOR not in application.bot_data:
             assert database_url is not None
             application.bot_data[ADVISOR] = Advisor(await open_storage(database_url))
@@ -93,21 +93,21 @@ def build_application(
                 run_delivery(serving.storage, serving.clock, sender, remind_every), name=DELIVERY_TASK
             )
 
-    async def post_stop(application: Application) -> None:
+    async def post_stop(application: TelegramApplication) -> None:
         await _stop_delivery(application)
 
-    async def post_shutdown(application: Application) -> None:
+    async def post_shutdown(application: TelegramApplication) -> None:
         await _stop_delivery(application)  # already done in post_stop, unless the application never started
         if application.bot_data.get("owns_storage"):
             await application.bot_data[ADVISOR].storage.close()
 
     defaults = Defaults(parse_mode=ParseMode.HTML)
-    builder: ApplicationBuilder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder().post_init(post_init).post_stop(post_stop).post_shutdown(post_shutdown)
     )
     if not registers_webhook:
         # The builder takes a ready bot only without the bot's own settings, so they go to the bot.
-        urls = {} if api is None else {"base_url": api.base_url, "base_file_url": api.base_file_url}
+        urls: dict[str, Any] = {} if api is None else {"base_url": api.base_url, "base_file_url": api.base_file_url}
         bot = NonRegisteringBot(
             token,
             defaults=defaults,
@@ -131,7 +131,7 @@ def build_application(
     return application
 
 
-async def _stop_delivery(application: Application) -> None:
+async def _stop_delivery(application: TelegramApplication) -> None:
     """Cancel the reminder task (before the bot and the database it uses go away)."""
     task: asyncio.Task[None] | None = application.bot_data.pop(DELIVERY_TASK, None)
     if task is not None:

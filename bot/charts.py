@@ -21,6 +21,7 @@ from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.projections.polar import PolarAxes
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -78,7 +79,8 @@ def _font(size: float) -> FontProperties:
     return FontProperties(family=list(_font_family()), size=size)
 
 
-def _validate(labels: Sequence[str], grades: Sequence[int]) -> list[int]:
+def _validate(labels: Sequence[str], grades: Sequence[object]) -> list[int]:
+    """The grades as ints, checked: callers' types are not trusted at run time."""
     if len(labels) != len(grades):
         raise ValueError(f"radar chart needs one grade per label: {len(labels)} labels, {len(grades)} grades")
     if len(labels) < 3:
@@ -87,9 +89,10 @@ def _validate(labels: Sequence[str], grades: Sequence[int]) -> list[int]:
     for label, grade in zip(labels, grades, strict=True):
         if isinstance(grade, bool) or not isinstance(grade, Integral):
             raise ValueError(f"grade for {label!r} must be an integer 0-100, got {grade!r}")
-        if not 0 <= grade <= 100:
+        value = int(grade)
+        if not 0 <= value <= 100:
             raise ValueError(f"grade for {label!r} must be within 0-100, got {grade}")
-        checked.append(int(grade))
+        checked.append(value)
     return checked
 
 
@@ -209,6 +212,7 @@ def radar_png(labels: Sequence[str], grades: Sequence[int], title: str) -> bytes
             ),
             projection="polar",
         )
+        assert isinstance(ax, PolarAxes)
         ax.set_theta_offset(math.pi / 2)
         ax.set_theta_direction(-1)
         ax.set_ylim(0, 100)

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from advice.cli import add_commands as add_advice_commands
 from bot.cli_commands import add_commands as add_bot_commands
+from scoring.alipay_bill.cli import add_commands as add_bill_commands
 from scoring.cli import CliError
 from scoring.cli import add_commands as add_scoring_commands
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_scoring_commands(sub)
     add_advice_commands(sub)
+    add_bill_commands(sub)
     add_bot_commands(sub)
     return parser
 

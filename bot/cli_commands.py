@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from typing import Any
 
 from bot import config
 from scoring.cli import CliError
@@ -93,7 +94,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(config.database_url(), config.data_dir() / "chat", args.lang, _client_language())
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register ``run`` and ``chat``."""
     p = sub.add_parser(
         "run",

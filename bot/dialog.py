@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
@@ -132,7 +132,7 @@ class DialogEngine:
             question=QUESTION_BY_ID[question_id],
             position=position,
             total=total,
-            path=dialog.path,  # type: ignore[arg-type]
+            path=_stored_path(dialog.path),
             nonce=dialog.nonce,
             current=answers.get(question_id),
         )
@@ -213,7 +213,7 @@ class DialogEngine:
         if not moved:  # another update moved the dialog first: this input is out of date
             return Rejected("stale", await self.current(user_id))
         if finished:
-            return Finished(dialog.path, answer)  # type: ignore[arg-type]
+            return Finished(_stored_path(dialog.path), answer)
         fresh = await self.storage.dialog(user_id)
         assert fresh is not None
         return replace(await self._ask(user_id, fresh), stored=answer)
@@ -244,6 +244,18 @@ class DialogEngine:
         if not moved:
             return Rejected("stale", await self.current(user_id))
         return Cancelled(len(await self.storage.answers(user_id)))
+
+
+def is_path(value: object) -> TypeGuard[Path]:
+    """Whether ``value`` names one of the questionnaire's paths."""
+    return value in get_args(Path)
+
+
+def _stored_path(value: str | None) -> Path:
+    """A path as read back from the database (a string column): checked, so a bad row fails loudly."""
+    if not is_path(value):
+        raise ValueError(f"no questionnaire path is called {value!r}")
+    return value
 
 
 def _number_problem(text: str) -> InputProblem:

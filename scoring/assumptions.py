@@ -191,3 +191,32 @@ DEFAULT_RANGE_COVERAGE: float = 0.9
 #: packaged model bit for bit.
 TRAIN_ROWS: int = 200_000
 TRAIN_SEED: int = 20261124
+
+
+@dataclass(frozen=True)
+class BillReading:
+    """How an Alipay transaction export (``scoring.alipay_bill``) is turned into answers.
+
+    The export shows what a person paid, not balances, due dates or addresses, so every figure
+    here is our judgement of when rows are evidence enough. An absence (no donation, no bill
+    payment) only counts once the file covers ``absence_months``: a shorter file cannot tell.
+    """
+
+    #: Months a file must cover before "no such rows" becomes an answer (never, none, 0).
+    absence_months: float = 6.0
+    #: Months a file must cover before monthly spending is estimated from it.
+    spend_months: float = 1.0
+    #: Donations in at least this share of the months covered read as "regularly".
+    charity_regular_share: float = 0.5
+    #: Red envelopes and transfers with people per month that read as "often".
+    friends_often_per_month: float = 4.0
+    #: Online shopping rows per month below which "where do you shop" is not answered.
+    shopping_min_per_month: float = 1.0
+    #: Net money moved into Yu'e Bao and funds over the file that proves the top wealth band
+    #: (a balance is at least what went in; smaller sums leave the band open).
+    wealth_large_yuan: float = 100_000.0
+    #: Distinct credit cards repaid that prove the "6 or more" answer (fewer leave it open).
+    cards_six_plus: int = 6
+
+
+BILL_READING = BillReading()

@@ -22,23 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
+from scoring.card import Scorecard
 from scoring.questions import Answer
 
 Kind = Literal["first", "same", "more_precise", "changed", "changed_and_more_precise"]
-
-
-class _ScoreLike(Protocol):
-    score: int
-    log_odds: float
-
-
-class _CardLike(Protocol):
-    offset: float
-    factor: float
-
-    def score(self, answers: dict[str, Answer]) -> Any: ...  # noqa: D102 - a structural type
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +96,14 @@ class ScoreChange:
         )
 
 
-def _raw(card: _CardLike, answers: dict[str, Answer]) -> float:
+def _raw(card: Scorecard, answers: dict[str, Answer]) -> float:
     """The unclipped score of a profile, so effects near 350 or 950 are not hidden by the clip."""
     result = card.score(answers)
     return card.offset + card.factor * result.log_odds
 
 
 def explain(
-    card: _CardLike,
+    card: Scorecard,
     before: Mapping[str, Answer] | None,
     after: Mapping[str, Answer],
     *,

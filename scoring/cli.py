@@ -49,7 +49,8 @@ def _read_stdin() -> str:
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # already text (an embedding program or a test replaced it)
         return sys.stdin.read()
-    return buffer.read().decode("utf-8-sig")
+    text: str = buffer.read().decode("utf-8-sig")
+    return text
 
 
 def read_answers(source: str) -> dict[str, Answer]:
@@ -164,7 +165,7 @@ def add_profile_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help=argparse.SUPPRESS)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scoring subcommands."""
     p = sub.add_parser("questions", help="list the questionnaire")
     add_common(p)

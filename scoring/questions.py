@@ -73,8 +73,9 @@ class Question:
 
     def __post_init__(self) -> None:
         if self.kind == "bool":
-            levels: tuple[Answer, ...] = (False, True)
-            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in levels)
+            flags = (False, True)
+            levels: tuple[Answer, ...] = flags
+            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in flags)
             object.__setattr__(self, "choices", choices)
         elif self.kind == "number":
             levels = tuple(range(self.minimum, self.maximum + 1))

@@ -92,7 +92,7 @@ def compile_card(trainer: ScorecardTrainer, training: dict[str, Any], metrics: d
         "model_error_points": assumptions.MODEL_ERROR_POINTS,
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
-    card = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
+    card: dict[str, Any] = {"version": f"synthetic-{digest}", **body, "training": training, "metrics": metrics}
     card["assumptions"] = assumptions_summary()
     card["metrics"]["dimension_shares"] = {k: round(v, 4) for k, v in Scorecard(card).dimension_shares().items()}
     return card
@@ -168,7 +168,10 @@ def load_estimator(path: str | Path) -> ScorecardTrainer:
     unexpected = sorted(set(untrusted) - set(allowed))
     if unexpected:
         raise ValueError(f"{path}: refusing unexpected types {unexpected}")
-    return sio.loads(data, trusted=allowed)
+    trainer = sio.loads(data, trusted=allowed)
+    if not isinstance(trainer, ScorecardTrainer):
+        raise ValueError(f"{path}: holds a {type(trainer).__name__}, not a ScorecardTrainer")
+    return trainer
 
 
 def write(result: TrainingResult, folder: str | Path) -> tuple[Path, Path]:

@@ -10,17 +10,18 @@ conversation stands is in the database, so any process can carry it on.
 from __future__ import annotations
 
 from telegram import Bot, BotCommand
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.commands import COMMANDS
 from bot.handlers import errors, updates
+from bot.handlers.common import TelegramApplication
 from scoring.i18n import FALLBACK, LANGUAGES
 
 # Private chats only, and new messages only: editing an old message must not answer again.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
-def setup(application: Application) -> None:
+def setup(application: TelegramApplication) -> None:
     """Register every command, the button handler, the message handlers and the error handler."""
     for command in COMMANDS:
         application.add_handler(CommandHandler(command.name, updates.command(command.name), filters=PRIVATE))

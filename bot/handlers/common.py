@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.advisor import Advisor
 from bot.flows.session import Who
@@ -19,10 +20,16 @@ from bot.replies import Document, EditMessage, Keyboard, Notice, Photo, Reply, S
 
 logger = logging.getLogger(__name__)
 
+ADVISOR = "advisor"
+"""Where the application keeps its ``Advisor`` in ``bot_data``."""
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
+"""PTB's ``Application`` as this bot builds it (its context and data types are PTB's defaults)."""
+
 
 def advisor_of(context: ContextTypes.DEFAULT_TYPE) -> Advisor:
     """The application's advisor (created on start, kept in ``bot_data``)."""
-    return context.application.bot_data["advisor"]
+    advisor: Advisor = context.application.bot_data[ADVISOR]
+    return advisor
 
 
 def who_of(update: Update) -> Who:

@@ -5,14 +5,15 @@ None holds behaviour: which flow answers is the advisor's and the registry's bus
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import advisor_of, deliver, who_of
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def command(name: str) -> Handler:

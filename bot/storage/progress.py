@@ -14,8 +14,9 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import String, and_, cast, delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utcnow
 
@@ -106,7 +107,7 @@ def _schedule(row: Schedule) -> StoredSchedule:
 class ProgressStore:
     """The progress queries; ``Storage`` inherits them and provides ``sessions``."""
 
-    sessions: async_sessionmaker[Any]
+    sessions: async_sessionmaker[AsyncSession]
 
     # ---- time zone -----------------------------------------------------------------
     async def timezone(self, user_id: int) -> str:
@@ -138,8 +139,8 @@ class ProgressStore:
                 if question_id not in answers:
                     await session.delete(row)
             for question_id, value in answers.items():
-                row = rows.get(question_id)
-                if row is not None and row.value == value and type(row.value) is type(value):
+                held = rows.get(question_id)
+                if held is not None and held.value == value and type(held.value) is type(value):
                     continue
                 await session.merge(
                     StoredAnswer(
@@ -224,7 +225,7 @@ class ProgressStore:
         """Remove the user's goal; ``False`` when there was none."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(Goal).where(Goal.user_id == user_id))
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     # ---- schedules -----------------------------------------------------------------
     async def set_schedule(
@@ -276,7 +277,7 @@ class ProgressStore:
             )
             if paused:
                 await session.execute(_pending(user_id, schedule_key(kind, number)))
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     async def stop_schedule(self, user_id: int, kind: str, number: int) -> bool:
         """Delete a schedule and its waiting occurrence; ``False`` when there was none."""
@@ -285,7 +286,7 @@ class ProgressStore:
                 delete(Schedule).where(Schedule.user_id == user_id, Schedule.kind == kind, Schedule.number == number)
             )
             await session.execute(_pending(user_id, schedule_key(kind, number)))
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     async def schedules_to_plan(self, *, user_id: int | None = None, limit: int = 100) -> list[ScheduleDue]:
         """Running schedules with no occurrence waiting (of one user, or of every Telegram user)."""
@@ -309,6 +310,13 @@ class ProgressStore:
         async with self.sessions() as session:
             rows = await session.execute(query)
             return [ScheduleDue(row.user_id, zone or DEFAULT_TIMEZONE, _schedule(row)) for row, zone in rows]
+
+
+def _changed(result: Any) -> int:
+    """The rows an UPDATE or DELETE changed (a ``CursorResult``'s ``rowcount``)."""
+    if not isinstance(result, CursorResult):  # pragma: no cover - SQLAlchemy returns one for UPDATE/DELETE
+        raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
+    return result.rowcount or 0
 
 
 def _key_expression() -> Any:

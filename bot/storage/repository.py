@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, Result, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -229,7 +229,7 @@ class Storage(ProgressStore):
                 .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
                 .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
             )
-            if moved.rowcount != 1:
+            if _changed(moved) != 1:
                 return False
             if answer is not None:
                 await session.merge(
@@ -306,7 +306,7 @@ class Storage(ProgressStore):
                     Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.sent_at.is_(None)
                 )
             )
-            return (result.rowcount or 0) > 0
+            return _changed(result) > 0
 
     async def pending_reminders(self, user_id: int) -> list[PendingReminder]:
         """The user's reminders not sent yet, soonest first."""
@@ -340,7 +340,7 @@ class Storage(ProgressStore):
             result = await session.execute(
                 update(Reminder).where(Reminder.id == reminder_id, Reminder.sent_at.is_(None)).values(sent_at=_utc(now))
             )
-            return result.rowcount == 1
+            return _changed(result) == 1
 
     async def release_reminder(self, reminder_id: int, claimed_at: datetime) -> None:
         """Undo a claim whose sending failed for a passing reason, so a later round tries again."""
@@ -355,7 +355,7 @@ class Storage(ProgressStore):
         """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
-            return result.rowcount or 0
+            return _changed(result)
 
     # ---- the user's rights: see everything, delete everything ----------------------
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -470,7 +470,7 @@ class Storage(ProgressStore):
             for table in USER_TABLES:
                 column = table.id if table is User else table.user_id  # type: ignore[attr-defined]
                 result = await session.execute(delete(table).where(column == user_id))
-                deleted += result.rowcount or 0
+                deleted += _changed(result)
         return deleted
 
     async def count_rows(self, user_id: int | None = None) -> dict[str, int]:
@@ -488,3 +488,14 @@ class Storage(ProgressStore):
                     query = query.where(column == user_id)
                 counts[table.name] = int(await session.scalar(query) or 0)
         return counts
+
+
+def _changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed.
+
+    ``AsyncSession.execute`` is typed to return a plain ``Result``; for a DML statement it is a
+    ``CursorResult``, the one that knows its ``rowcount``. Checked, not assumed.
+    """
+    if not isinstance(result, CursorResult):  # pragma: no cover - SQLAlchemy returns one for UPDATE/DELETE
+        raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
+    return result.rowcount or 0

@@ -160,3 +160,14 @@ def test_numbered_advice_buttons_are_not_numbered_twice(tmp_path):
     assert code == 0
     advice = out[out.rindex("/advice") :]
     assert "  1. " in advice and "1) 1. " not in advice
+
+
+def test_the_chat_knows_every_command_of_the_registry(tmp_path):
+    from bot.commands import COMMANDS
+
+    # /forget last: it asks first, and "/quit" leaves before anything is deleted.
+    names = sorted((c.name for c in COMMANDS), key=lambda name: name == "forget")
+    code, out = chat(tmp_path, [f"/{name}" for name in names] + ["/quit"])
+    assert code == 0
+    assert "I don't know that command" not in out
+    assert out.count("›") >= len(names)

@@ -37,6 +37,9 @@ IDENTIFIERS = (
 LATIN_IN_ZH = {"AUC", "KS", "advise", "sesame-advisor", "Sesame", "Advisor", "Telegram", "Bot", "ID", "JSON"}
 #: The bot's commands (/start, /score... as typed in Telegram and the terminal chat) and @BotFather's.
 LATIN_IN_ZH |= {name for name, _ in descriptions("en")} | {"quit", "chat", "run", "BotFather", "newbot"}
+#: File formats a Chinese text names as they are written (the bill import: CSV 文件, ZIP 压缩包), and its
+#: command-line option ``--password``.
+LATIN_IN_ZH |= {"CSV", "ZIP", "password"}
 #: Chinese proper nouns an English text may quote (the product names users search for).
 CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
 #: The tags Telegram's HTML parse mode accepts.

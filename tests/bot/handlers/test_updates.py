@@ -60,3 +60,22 @@ async def test_an_edited_message_does_not_answer_again(bot, storage):
     await user.send("/full")
     calls = await bot.feed({"edited_message": {**user.message_dict("3"), "edit_date": 1}}, "edit")
     assert calls == [] and await storage.answers(user.id) == {}
+
+
+def test_no_handler_or_flow_repeats_another_ones_body():
+    import ast
+    from pathlib import Path
+
+    import bot
+
+    bodies: dict[str, str] = {}
+    package = Path(bot.__file__).parent
+    for path in sorted([*package.glob("handlers/*.py"), *package.glob("flows/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                key = "\n".join(ast.dump(statement) for statement in body)
+                where = f"{path.parent.name}/{path.name}:{node.name}"
+                assert key not in bodies, f"{where} repeats {bodies[key]}"
+                bodies[key] = where
+    assert len(bodies) > 30
