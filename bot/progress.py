@@ -207,6 +207,7 @@ class Progress:
         )
         if plan.action_ids and score < target:
             await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60, start=self._now())
+            await plan_schedules(self.storage, self._now(), user_id=user_id)
         return GoalOutcome(
             target,
             score,

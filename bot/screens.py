@@ -132,13 +132,14 @@ def language_screen(lang: Lang) -> Screen:
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
-def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int) -> Screen:
+def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int, reports: int = 0, goal: int = 0) -> Screen:
     """The confirmation ``/forget`` asks for before deleting anything."""
     row = (
         Button(button_label(lang, "forget_yes"), ForgetTap(True).data()),
         Button(button_label(lang, "forget_no"), ForgetTap(False).data()),
     )
-    text = render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots, reminders=reminders)
+    counts = {"answers": answers, "snapshots": snapshots, "reminders": reminders, "reports": reports, "goal": goal}
+    text = render(lang, "bot_forget_confirm.html.j2", **counts)
     return Screen(text, (row,))
 
 

@@ -20,7 +20,7 @@ from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.flows import score
 from bot.flows.advice import ACTION_INDEX, advisable
 from bot.flows.session import Session
-from bot.progress import Progress
+from bot.progress import Progress, plan_schedules
 from bot.progress_views import calibrated_view, history_view, schedule_view
 from bot.replies import Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
@@ -317,6 +317,7 @@ async def remind(session: Session) -> list[Reply]:
         if number > MAX_CARDS:
             return [await _remind_screen(session, "invalid", _problem(session.lang, "cards", ""))]
     await session.storage.set_schedule(session.user_id, kind, number, day, at.hour * 60 + at.minute)
+    await plan_schedules(session.storage, session.clock(), user_id=session.user_id)
     return [await _remind_screen(session, "saved")]
 
 
@@ -341,6 +342,7 @@ async def schedule_tapped(session: Session, tap: ScheduleTap) -> list[Reply]:
         changed = current is not None and current.paused != wanted
         if changed:
             await storage.pause_schedule(user_id, tap.kind, tap.number, wanted)
+    await plan_schedules(storage, session.clock(), user_id=user_id)  # an added or resumed one's next occurrence
     expired: list[Reply] = [] if changed else [Notice(notice(session.lang, "stale"))]
     return [*expired, EditMessage(await _remind_screen(session, "list"))]
 

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.charts import radar_png
 from bot.flows.session import Session
-from bot.progress import Progress
+from bot.progress import Progress, plan_schedules
 from bot.progress_views import calibrated_view, change_view
 from bot.replies import Photo, Reply, Screen
 from bot.scheduling import CHECKIN_DAY, DEFAULT_TIME
@@ -53,3 +53,4 @@ async def _start_checkins(session: Session) -> None:
     if not any(s.kind == "checkin" for s in await session.storage.schedules(session.user_id)):
         minute = DEFAULT_TIME.hour * 60 + DEFAULT_TIME.minute
         await session.storage.set_schedule(session.user_id, "checkin", 0, CHECKIN_DAY, minute)
+        await plan_schedules(session.storage, session.clock(), user_id=session.user_id)

@@ -155,9 +155,9 @@ def _webhook_invalid(lang: str) -> list[Context]:
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
     return [
-        {"answers": 12, "snapshots": 3, "reminders": 2},
-        {"answers": 0, "snapshots": 0, "reminders": 0},
-        {"answers": 1, "snapshots": 1, "reminders": 1},
+        {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 3, "goal": 1},
+        {"answers": 0, "snapshots": 0, "reminders": 0, "reports": 0, "goal": 0},
+        {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0},
     ]
 
 

@@ -73,8 +73,10 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
         "goal",
         "schedules",
     }
-    assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
-    assert data["reminders"][0]["due_at"].endswith("+00:00")
+    # The action's reminder, and the monthly check-in's next occurrence (check-ins start with the first estimate).
+    assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [("checkin:0", None), (action_id, None)]
+    assert all(r["due_at"].endswith("+00:00") for r in data["reminders"])
+    assert [(s["kind"], s["day"], s["time"]) for s in data["schedules"]] == [("checkin", 7, "10:00")]
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
     assert {a["question_id"] for a in data["answers"]} == set(QUICK_IDS)
     assert all(a["source"] == "button" and a["answered_at"] for a in data["answers"])
@@ -83,7 +85,7 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     text = content.decode()
     for private in ("Xiaoming", "li_private", "first_name", "username", "/score", "/start"):
         assert private not in text
-    assert f"{len(QUICK_IDS)} answers" in calls[0].text and "1 reminder," in calls[0].text
+    assert f"{len(QUICK_IDS)} answers" in calls[0].text and "2 reminders," in calls[0].text  # the action, the check-in
 
 
 async def test_forget_asks_first_then_deletes_every_row(bot, storage):
@@ -97,7 +99,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await follow_up_rows(user.id, storage)
     assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
     calls = await user.send("/forget")
-    assert "1 reminder," in calls[0].text
+    assert "2 reminders, 1 real score you reported, your goal," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
     await user.tap("Keep my data")
     assert (await storage.count_rows(user.id))["answers"] == len(QUICK_IDS)
@@ -108,7 +110,9 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     assert await storage.count_rows(user.id) == dict.fromkeys(Base.metadata.tables, 0)
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
-    assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1 and everyone["reminders"] == 1
+    assert (
+        everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1 and everyone["reminders"] == 2
+    )  # its action reminder and its check-in
 
 
 async def test_forget_in_chinese(bot):
