@@ -156,7 +156,8 @@ async def history(session: Session) -> list[Reply]:
     text = render(session.lang, "bot_history.html.j2", rows=rows, chart=png is not None)
     if png is None:
         return [Screen(text)]
-    return [Screen(text), Photo(png, "", filename=HISTORY_FILE)]
+    caption = render(session.lang, "bot_history_caption.html.j2")
+    return [Screen(text), Photo(png, caption, filename=HISTORY_FILE)]
 
 
 # ---- /goal and its check-in ------------------------------------------------------------------

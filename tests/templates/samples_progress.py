@@ -214,6 +214,11 @@ def _buttons(lang: str) -> list[Context]:
     ]
 
 
+@sample("bot_history_caption.html.j2")
+def _history_caption(lang: str) -> list[Context]:
+    return [{}]
+
+
 @sample("bot_remind_problem.txt.j2")
 def _remind_problem(lang: str) -> list[Context]:
     return [
