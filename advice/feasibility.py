@@ -80,7 +80,10 @@ class Gate:
 
     def holds(self, answers: Mapping[str, Answer]) -> bool:
         """Whether the answers trigger this gate."""
-        return any(question_id in answers and answers[question_id] in values for question_id, values in self.when)
+        for question_id, values in self.when:
+            if answers.get(question_id) in values:
+                return True
+        return False
 
     def text(self, lang: Lang) -> str:
         """Why the gate holds and what it means, in ``lang``."""
@@ -140,13 +143,17 @@ def assess(
     ``new_credit`` is ``False`` when a gate holds for these answers (``active_gates``); callers
     that assess many actions for one profile compute it once.
     """
+    changes = action.changes_for(answers)
+    if not changes:
+        return (), None
     if action.record:
         status = (owned or {}).get(action.questions[0])
-        if status is not True and action.changes_for(answers):
+        if status is not True:
             return (), "retired" if status is False else "not_owned"
-    changes = action.changes_for(answers, new_credit=new_credit)
-    if not changes and not new_credit and action.changes_for(answers):
-        return (), "gated"
+    if not new_credit and action.adds_credit:
+        changes = action.changes_for(answers, new_credit=False)
+        if not changes:
+            return (), "gated"
     return changes, None
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
-from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, raw_score
+from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, raw_score, shown
 from scoring.card import Scorecard, ScoreResult
 from scoring.questions import Answer
 from scoring.structure import check
@@ -75,9 +75,11 @@ class Option:
     questions: frozenset[str]
 
 
-def options_for(card: Scorecard, answers: dict[str, Answer], owned: Owned | None = None) -> list[RankedAction]:
+def options_for(
+    card: Scorecard, answers: dict[str, Answer], owned: Owned | None = None, before: ScoreResult | None = None
+) -> list[RankedAction]:
     """Every feasible action that gains points for this profile (catalogue order), measured once."""
-    before = card.score(answers)
+    before = card.score(answers) if before is None else before
     new_credit = not active_gates(answers)
     found = []
     for action in ACTIONS:
@@ -99,7 +101,7 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         raise ValueError(f"target must be a whole number {card.minimum}-{card.maximum}")
     before = card.score(answers)
     check(answers)
-    candidates = options_for(card, answers, owned)
+    candidates = options_for(card, answers, owned, before)
     options = [
         Option(
             EFFORT_WEIGHTS[r.effort],
@@ -110,17 +112,12 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         for r in candidates
     ]
     start = raw_score(card, before)
-
-    def shown(points: float) -> int:
-        return min(card.maximum, max(card.minimum, round(start + points)))
-
-    best_points = max_points(options)
-    best_score = shown(best_points)
+    best_score = shown(card, start + max_points(options))
     reachable = best_score >= target
     goal = target if reachable else best_score
     # Clearing a current overdue is never optional: it is in every plan, whatever the target.
     required = tuple(i for i, r in enumerate(candidates) if r.action.first)
-    chosen = solve(options, lambda points: shown(points) >= goal, required)
+    chosen = solve(options, lambda points: shown(card, start + points) >= goal, required)
     picked = sorted((candidates[i] for i in chosen or ()), key=_do_order)
     projection = _project(card, answers, before, [r.action for r in picked], owned) if picked else None
     return GoalPlan(target, reachable, before, tuple(picked), projection, best_score)

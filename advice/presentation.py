@@ -97,7 +97,8 @@ def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
         "changes": [change_view(c, lang) for c in projection.changes],
         "stopped": [
-            {**_title(action_id, lang), "why": why, "note": STOPPED[why][lang]} for action_id, why in projection.stopped
+            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, why, lang)}
+            for action_id, why in projection.stopped
         ],
         "clipped": projection.clipped,
     }
@@ -152,6 +153,13 @@ def goal_view(goal: GoalPlan, lang: Lang) -> dict[str, Any]:
         "months": goal.months,
         "projection": projection,
     }
+
+
+def _stopped_note(projection: Projection, why: str, lang: Lang) -> str:
+    """Why a what-if left an action out; for a safety gate, the gate's own words."""
+    if why == "gated" and projection.gates:
+        return " ".join(gate.text(lang) for gate in projection.gates)
+    return STOPPED[why][lang]
 
 
 def _title(action_id: str, lang: Lang) -> dict[str, str]:

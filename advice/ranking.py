@@ -1,9 +1,12 @@
 """Counterfactual ranking: what each catalogue action would add to one user's estimated score.
 
-Every gain is measured, never written down: the action's answer changes are applied to a copy
-of the profile and the copy is scored by the same ``Scorecard.score`` the ``score`` command
-uses. ``rank`` and ``simulate`` share ``_project``'s way of applying changes, so a single action's
-``score_after`` in a plan is exactly the score ``simulate`` (and the ``whatif`` command) shows.
+Every gain is measured, never written down: it is what the scorecard's own points tables give
+the answers an action changes (``Scorecard.points``), in log-odds on the points scale. Doing
+something changes those answers and nothing else: what the estimate assumes about questions not
+answered yet (``scoring.estimate``) is held as it is today, so a projection is today's unclipped
+score plus the gains, with today's interval width around it. That makes gains add up exactly and
+keeps ``rank``, ``simulate`` and ``plan`` in agreement: a single action's ``score_after`` in a
+plan is exactly the score ``simulate`` (and the ``whatif`` command) shows.
 
 Rules, in one place:
 
@@ -18,24 +21,28 @@ Rules, in one place:
   near the 950 ceiling) still sees every action that helps, in the right order; the scores shown
   stay on the 350-950 scale. Actions gaining less than half a point are left out.
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
-  gain points; the rest go by gain, biggest first, ties to lower effort, then catalogue order.
+  gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
+  exact points and catalogue order.
 - The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
   gain is the sum of theirs (they change different answers, and points add up in log-odds).
+- "Tell me more" lists the open questions by how much, on average, their answer would narrow
+  the range (``Scorecard.expected_narrowing``), biggest first.
 - Every answer that costs points either has an action (or a record-if-true item) behind it, or
   the plan says why nothing is to be done about it (``nothing_to_do``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, assess
-from scoring.card import BANDS, Band, Scorecard, ScoreResult
+from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.questions import QUESTIONS, Answer
-from scoring.structure import check, implied_answers
+from scoring.structure import check
 
 #: How many of the top actions the combined plan ("do the top 3") applies together.
 COMBINED_TOP = 3
@@ -45,10 +52,14 @@ ACTIONS_BY_QUESTION: dict[str, tuple[str, ...]] = {
     q.id: tuple(a.id for a in ACTIONS if q.id in a.questions) for q in QUESTIONS
 }
 
+#: Questionnaire position of each question: the tie-break among equally costly answers.
+QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
+
 #: Catalogue position of each action: the last tie-break, so a ranking is always the same.
 ACTION_ORDER: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 
-_SPANS: WeakKeyDictionary[Scorecard, tuple[tuple[str, int], ...]] = WeakKeyDictionary()
+#: Per scorecard: (question, answer) -> points it loses against the best answer, when a point or more.
+_COSTLY: WeakKeyDictionary[Scorecard, dict[tuple[str, Answer], float]] = WeakKeyDictionary()
 
 
 def raw_score(card: Scorecard, result: ScoreResult) -> float:
@@ -56,9 +67,25 @@ def raw_score(card: Scorecard, result: ScoreResult) -> float:
     return card.offset + card.factor * result.log_odds
 
 
-def points_between(card: Scorecard, before: ScoreResult, after: ScoreResult) -> float:
-    """Unclipped points from ``before`` to ``after``: the log-odds difference on the points scale."""
-    return card.factor * (after.log_odds - before.log_odds)
+def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
+    """Unclipped points the changes add: the points tables' difference, answer by answer."""
+    return sum(card.points(c.question_id, c.after) - card.points(c.question_id, c.before) for c in changes)
+
+
+def half_width(card: Scorecard, result: ScoreResult) -> float:
+    """The prediction interval's half-width in points, as ``Scorecard.score`` builds it.
+
+    A projection keeps today's estimate of the unanswered questions, so its interval is as wide
+    as today's (a test checks this reproduces ``ScoreResult.range``).
+    """
+    posterior = result.details.posterior
+    variance = card.estimate.moments(posterior)[1] if posterior is not None else 0.0
+    return card.z * math.sqrt(card.factor * card.factor * variance + card.model_error_sd * card.model_error_sd)
+
+
+def shown(card: Scorecard, raw: float) -> int:
+    """A raw score as users see it: rounded and held to 350-950."""
+    return min(card.maximum, max(card.minimum, round(raw)))
 
 
 def next_band(score: int) -> tuple[Band | None, int | None]:
@@ -107,27 +134,15 @@ class Projection:
     action_ids: tuple[str, ...]
     changes: tuple[Change, ...]
     before: ScoreResult
-    after: ScoreResult
+    score: int
+    band: Band
+    range: tuple[int, int]
     not_applicable: tuple[str, ...]
     unanswered: tuple[str, ...]
     points: float
     stopped: tuple[tuple[str, Infeasible], ...] = ()
     clipped: bool = False
-
-    @property
-    def score(self) -> int:
-        """The projected score."""
-        return self.after.score
-
-    @property
-    def band(self) -> Band:
-        """The projected band."""
-        return self.after.band
-
-    @property
-    def range(self) -> tuple[int, int]:
-        """The projected likely range."""
-        return self.after.range
+    gates: tuple[Gate, ...] = ()
 
     @property
     def gain(self) -> int:
@@ -137,12 +152,12 @@ class Projection:
     @property
     def next_band(self) -> Band | None:
         """The band above the projected score, if any."""
-        return next_band(self.after.score)[0]
+        return next_band(self.score)[0]
 
     @property
     def points_to_next_band(self) -> int | None:
         """Points still missing to the next band after these actions."""
-        return next_band(self.after.score)[1]
+        return next_band(self.score)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +230,7 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
         if why == "not_owned":
-            offer = _measure(card, answers, before, action, action.changes_for(answers))
+            offer = _offer(card, answers, before, action)
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
@@ -237,7 +252,7 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
         gates,
         tuple(offers),
         _nothing_to_do(card, answers, covered, stopped),
-        _outside_scale(card, before),
+        _outside_scale(card, raw_score(card, before)),
     )
 
 
@@ -264,31 +279,27 @@ def simulate(
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
     """Unanswered questions, those that would narrow the range most first.
 
-    Answering a question removes its whole points span from the range's width, so the span
-    is the narrowing; ``action_ids`` are the actions the answer could add to the advice. A
-    question an earlier answer already settles (``scoring.structure``) is never asked.
+    The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
+    is a prediction interval, so an answer narrows it by what it tells beyond what the other
+    answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
     """
-    settled = implied_answers(answers)
     items = [
-        TellMeMore(question_id, span, ACTIONS_BY_QUESTION[question_id])
-        for question_id, span in _question_spans(card)
-        if question_id not in answers and question_id not in settled
+        TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
+        for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
     items.sort(key=lambda item: -item.narrows_by)
     return tuple(items)
 
 
-def _question_spans(card: Scorecard) -> tuple[tuple[str, int], ...]:
-    """Each question's points span (best answer over worst), computed once per scorecard."""
-    spans = _SPANS.get(card)
-    if spans is None:
-        spans = tuple((q.id, round(max(card.points(q.id, value) for value in q.levels))) for q in QUESTIONS)
-        _SPANS[card] = spans
-    return spans
-
-
-def _rank_key(item: RankedAction) -> tuple[bool, float, int, int]:
-    return (not item.action.first, -item.points, EFFORTS.index(item.action.effort), ACTION_ORDER[item.id])
+def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
+    """A current overdue first, then the gain shown (ties to the lower effort), then exact points."""
+    return (
+        not item.action.first,
+        -item.gain,
+        EFFORTS.index(item.action.effort),
+        -item.points,
+        ACTION_ORDER[item.id],
+    )
 
 
 def _measure(
@@ -299,39 +310,46 @@ def _measure(
     changes: tuple[Change, ...],
     above: float = 0.5,
 ) -> RankedAction | None:
-    """The action scored through the card, or ``None`` when it gains ``above`` points or less.
+    """The action's gain from the points tables, or ``None`` when it gains ``above`` points or less.
 
     By default half a point: what would show as +0.
     """
-    # A change between two answers worth the same points cannot move the score: skip
-    # the scoring call (the result would be identical to ``before``).
-    if all(card.points(c.question_id, c.before) == card.points(c.question_id, c.after) for c in changes):
-        return None
-    after = card.score(_apply(answers, changes))
-    points = points_between(card, before, after)
+    points = points_of(card, changes)
     if points <= above:
         return None
-    return RankedAction(action, round(points), after.score, after.band, changes, points)
+    score = shown(card, raw_score(card, before) + points)
+    return RankedAction(action, round(points), score, band_of(score), changes, points)
 
 
-def _outside_scale(card: Scorecard, *results: ScoreResult) -> bool:
-    """Whether any of the results lies beyond 350-950 before clipping (the shown score is capped)."""
-    return any(not card.minimum <= raw_score(card, r) <= card.maximum for r in results)
+def _offer(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, action: Action) -> RankedAction | None:
+    """A record-if-true item with the points it would add if true (``None`` under half a point)."""
+    return _measure(card, answers, before, action, action.changes_for(answers))
+
+
+def _outside_scale(card: Scorecard, *raws: float) -> bool:
+    """Whether any raw score lies beyond 350-950 (the shown score is capped there)."""
+    return any(not card.minimum <= raw <= card.maximum for raw in raws)
 
 
 def _nothing_to_do(
     card: Scorecard, answers: dict[str, Answer], covered: set[str], stopped: dict[str, Infeasible]
 ) -> tuple[NothingToDo, ...]:
     """Answers that cost a point or more with no action or record item behind them, costliest first."""
+    costly = _COSTLY.get(card)
+    if costly is None:
+        costly = {}
+        for q in QUESTIONS:
+            top = max(card.points(q.id, v) for v in q.levels)
+            for v in q.levels:
+                if round(top - card.points(q.id, v)) >= 1:
+                    costly[q.id, v] = top - card.points(q.id, v)
+        _COSTLY[card] = costly
     items = []
-    for question in QUESTIONS:
-        value = answers.get(question.id)
-        if value is None or question.id in covered:
-            continue
-        lost = max(card.points(question.id, v) for v in question.levels) - card.points(question.id, value)
-        if round(lost) >= 1:
-            items.append(NothingToDo(question.id, value, lost, stopped.get(question.id)))
-    items.sort(key=lambda item: -item.points_lost)
+    for question_id, value in answers.items():
+        lost = costly.get((question_id, value))
+        if lost is not None and question_id not in covered:
+            items.append(NothingToDo(question_id, value, lost, stopped.get(question_id)))
+    items.sort(key=lambda item: (-item.points_lost, QUESTION_ORDER[item.question_id]))
     return tuple(items)
 
 
@@ -354,7 +372,8 @@ def _project(
     The safety gates are those of the profile as it is now: a plan that starts by repaying an
     overdue still adds no new credit.
     """
-    new_credit = not active_gates(answers)
+    gates = active_gates(answers)
+    new_credit = not gates
     current = dict(answers)
     original: dict[str, Answer] = {}
     not_applicable = []
@@ -369,16 +388,22 @@ def _project(
             original.setdefault(change.question_id, change.before)
         current = _apply(current, changes)
     merged = tuple(Change(qid, value, current[qid]) for qid, value in original.items())
-    after = card.score(current) if merged else before
+    points = points_of(card, merged)
+    raw = raw_score(card, before) + points
+    half = half_width(card, before)
+    score = shown(card, raw)
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
         merged,
         before,
-        after,
+        score,
+        band_of(score),
+        (shown(card, raw - half), shown(card, raw + half)),
         tuple(not_applicable),
         unanswered,
-        points_between(card, before, after),
+        points,
         tuple(stopped),
-        _outside_scale(card, before, after),
+        _outside_scale(card, raw_score(card, before), raw),
+        gates,
     )

@@ -104,6 +104,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="a quick run (the test suite's smoke test)")
     args = parser.parse_args()
+    if args.tiny:
+        print("--tiny: a smoke run (2 random profiles, 3 rounds); do not quote these figures")
     results = measure(profiles=2, rounds=3) if args.tiny else measure()
     worst = max(results, key=lambda r: r.plan_ms)
     for r in results[:2]:

@@ -31,7 +31,7 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
 
 
 async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:
-    """The user's answers (as the advice reads them) and the actions ranked for them; ``None`` before any answer."""
+    """The user's answers as the advice reads them, and the actions ranked; ``None`` before any answer."""
     answers = await session.storage.answers(session.user_id)
     if not answers:
         return None

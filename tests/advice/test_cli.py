@@ -252,3 +252,35 @@ def test_the_real_cli_plans_from_stdin():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["target"] == 700
+
+
+def test_have_and_lack_say_which_record_items_count(tmp_path, capsys):
+    profile = {"provident_fund": False, "vehicle": False, "huabei": "on_time", "income": "stable"}
+    path = write(tmp_path, profile)
+    code, out, _ = run_main(
+        capsys, "advise", "--answers", path, "--json", "--have", "provident_fund", "--lack", "vehicle"
+    )
+    shown = json.loads(out)
+    assert code == 0 and "add_provident_fund" in [a["id"] for a in shown["actions"]]
+    assert "add_vehicle" not in [a["id"] for a in shown["actions"] + shown["if_you_have"]]
+    code, out, _ = run_main(capsys, "advise", "--answers", path, "--json")
+    shown = json.loads(out)
+    assert "add_provident_fund" not in [a["id"] for a in shown["actions"]]
+    assert {"add_provident_fund", "add_vehicle"} <= {a["id"] for a in shown["if_you_have"]}
+    code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", "add_vehicle", "--json", "--have", "vehicle")
+    assert code == 0 and json.loads(out)["gain"] > 0
+    code, out, _ = run_main(capsys, "plan", "--answers", path, "--target", "950", "--json", "--have", "vehicle")
+    assert code == 0 and "add_vehicle" in json.loads(out)["actions"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--have", "cars"], "--have/--lack take record-if-true items"),
+        (["--have", "vehicle", "--lack", "vehicle"], "vehicle is given to both --have and --lack"),
+    ],
+)
+def test_bad_have_or_lack_is_one_error_line(tmp_path, capsys, argv, message):
+    code, out, err = run_main(capsys, "advise", "--answers", write(tmp_path, {}), *argv)
+    (line,) = err.strip().splitlines()
+    assert code == 2 and out == "" and message in line

@@ -115,7 +115,8 @@ def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
         question_id = offer.changes[0].question_id
         owned = rank(CARD, STUDENT, owned={question_id: True})
         counted = next(r for r in owned.actions if r.id == offer.id)
-        assert counted.points == offer.points and counted.gain == offer.gain
+        assert counted.points == pytest.approx(offer.points) and counted.gain == offer.gain
+        assert counted.score_after == offer.score_after
         assert offer.id not in {r.id for r in owned.if_you_have}
 
 

@@ -3,10 +3,10 @@ import pytest
 from advice import ACTIONS, COMBINED_TOP, Plan, UnknownAction, get_action, rank, simulate
 from advice.catalogue import EFFORTS
 from advice.presentation import action_view, steps_text
-from advice.ranking import next_band
-from scoring.card import BANDS, load_scorecard
+from advice.ranking import half_width, next_band
+from scoring.card import BANDS, band_of, load_scorecard
 from scoring.questions import QUESTIONS, InvalidAnswer
-from scoring.structure import consistent_after_change
+from scoring.structure import consistent_after_change, implied_answers
 
 from .profiles import average_with, best, random_profiles, strong_with_new_phone
 
@@ -113,13 +113,42 @@ def test_gains_are_measured_through_the_scorecard_unclipped_and_ordered():
         plan = rank(CARD, profile)
         before = CARD.score(profile)
         assert plan.before == before
+        raw = CARD.offset + CARD.factor * before.log_odds
         for ranked in plan.actions:
-            after = CARD.score(applied(profile, ranked))
-            assert ranked.points == pytest.approx(CARD.factor * (after.log_odds - before.log_odds))
+            table = sum(
+                CARD.points(c.question_id, c.after) - CARD.points(c.question_id, c.before) for c in ranked.changes
+            )
+            assert ranked.points == pytest.approx(table)
             assert ranked.gain == round(ranked.points) >= 1
-            assert (ranked.score_after, ranked.band_after) == (after.score, after.band)
-        keys = [(not a.action.first, -a.points, EFFORTS.index(a.effort), order[a.id]) for a in plan.actions]
+            expected = min(950, max(350, round(raw + ranked.points)))
+            assert (ranked.score_after, ranked.band_after) == (expected, band_of(expected))
+        keys = [(not a.action.first, -a.gain, EFFORTS.index(a.effort), -a.points, order[a.id]) for a in plan.actions]
         assert keys == sorted(keys)
+
+
+def test_on_a_complete_profile_a_projection_is_exactly_the_score_of_the_changed_answers():
+    """With every question answered nothing is estimated, so holding the estimate changes nothing."""
+    for profile in random_profiles(150, seed=12, answered=1.0):
+        for ranked in rank(CARD, profile).actions:
+            after = CARD.score(applied(profile, ranked))
+            assert ranked.score_after == after.score
+            assert ranked.points == pytest.approx(CARD.factor * (after.log_odds - CARD.score(profile).log_odds))
+            assert simulate(CARD, profile, [ranked.id]).range == after.range
+
+
+def test_a_projection_keeps_todays_interval_width():
+    for profile in PROFILES[:80]:
+        before = CARD.score(profile)
+        raw = CARD.offset + CARD.factor * before.log_odds
+        half = half_width(CARD, before)
+        assert before.range == (min(950, max(350, round(raw - half))), min(950, max(350, round(raw + half))))
+        for ranked in rank(CARD, profile).actions[:3]:
+            projection = simulate(CARD, profile, [ranked.id])
+            low, high = projection.range
+            assert (low, high) == (
+                min(950, max(350, round(raw + ranked.points - half))),
+                min(950, max(350, round(raw + ranked.points + half))),
+            )
 
 
 def test_actions_left_out_really_gain_nothing():
@@ -141,14 +170,28 @@ def test_an_action_on_an_unanswered_question_is_asked_about_not_claimed():
     assert projection.score == plan.before.score
 
 
-def test_tell_me_more_narrowing_is_the_range_an_answer_removes():
+def test_tell_me_more_narrowing_is_the_range_an_answer_removes_on_average():
+    """The range is a prediction interval: an answer narrows it by what it tells, averaged over
+    the answers this person is likely to give; it lies between the least and the most any one
+    answer would narrow it."""
     for question in QUESTIONS:
         profile = {k: v for k, v in best().items() if k != question.id}
         low, high = CARD.score(profile).range
-        full_low, full_high = CARD.score(best()).range
-        (item,) = rank(CARD, profile).tell_me_more
+        items = rank(CARD, profile).tell_me_more
+        if question.id in implied_answers(profile):
+            assert items == ()  # settled by another answer: never asked
+            continue
+        (item,) = items
         assert item.question_id == question.id
-        assert abs(item.narrows_by - ((high - low) - (full_high - full_low))) <= 1
+        after = [CARD.score({**profile, question.id: v}).range for v in question.levels]
+        each = [(high - low) - (b - a) for a, b in after]
+        assert min(each) - 1 <= item.narrows_by <= max(each) + 1
+
+
+def test_tell_me_more_never_asks_what_an_earlier_answer_settles():
+    plan = rank(CARD, {"credit_cards": "none", "living_bills": 0})
+    asked = {t.question_id for t in plan.tell_me_more}
+    assert not asked & {"card_repayment", "card_bills", "bill_address"}
 
 
 def test_top_keeps_the_best_actions_and_the_combined_plan_follows_them():

@@ -155,8 +155,8 @@ def test_the_worst_profile_lists_every_applicable_action_in_order():
     }
     assert plan.before.score == CARD.minimum and plan.clipped
     assert {a.id for a in plan.actions} == applicable and len(applicable) > 4
-    points = [a.points for a in plan.actions[1:]]
-    assert points == sorted(points, reverse=True)
+    gains = [a.gain for a in plan.actions[1:]]
+    assert gains == sorted(gains, reverse=True)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -192,8 +192,8 @@ def test_near_the_ceiling_every_action_is_still_listed_in_order():
     profile = {**CARD.best_answers(), "shopping": "taobao", "charity": "sometimes", "mybank": False}
     plan = rank(CARD, profile)
     assert {a.id for a in plan.actions} == {"tmall_shopping", "charity", "mybank"}
-    points = [a.points for a in plan.actions]
-    assert points == sorted(points, reverse=True)
+    gains = [a.gain for a in plan.actions]
+    assert gains == sorted(gains, reverse=True)
 
 
 # ---- a reason with no action behind it ------------------------------------------------------------

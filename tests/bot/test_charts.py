@@ -127,7 +127,7 @@ def test_grade_outside_0_100_is_rejected(bad):
         radar_png(labels("en"), [50, 50, bad, 50, 50], "t")
 
 
-@pytest.mark.parametrize("bad", [50.5, "50", None, True])
+@pytest.mark.parametrize("bad", [50.5, "50", True])
 def test_non_integer_grade_is_rejected(bad):
     with pytest.raises(ValueError, match="integer"):
         radar_png(labels("en"), [50, 50, bad, 50, 50], "t")
@@ -153,3 +153,11 @@ def test_concurrent_renders_are_identical():
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: radar_png(labels("zh"), GRADES, "并发"), range(4)))
     assert all(result == expected for result in results)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_dimension_not_asked_yet_renders_without_a_grade(lang):
+    """A grade of None ("not asked yet") sits at the centre with a dash, and does not crash."""
+    data = render_strict(labels(lang), [63, 25, None, None, None], "t")
+    assert png_size(data)[0] == 800
+    assert data != render_strict(labels(lang), [63, 25, 0, 0, 0], "t")  # a dash, not a zero

@@ -45,8 +45,10 @@ def test_changing_huabei_repayment_names_the_answer_and_its_points(card):
     assert change.kind == "changed" and change.newly_answered == ()
     (only,) = change.changed
     assert (only.question_id, only.before, only.after) == ("huabei", "late_once", "on_time")
-    expected = card.points("huabei", "on_time") - card.points("huabei", "late_once")
-    assert only.points == pytest.approx(expected)
+    # Its points: the move of changing that one answer alone (with whatever it changes in the estimate of
+    # the unanswered questions), on the unclipped scale.
+    raw = [card.offset + card.factor * card.score(p).log_odds for p in (QUICK, after)]
+    assert only.points == pytest.approx(raw[1] - raw[0])
     assert only.points > 0 and change.delta == pytest.approx(only.points, abs=1)
 
 

@@ -83,9 +83,15 @@ def troubled_answers() -> dict[str, Answer]:
     }
 
 
+def no_cards_no_bills() -> dict[str, Answer]:
+    """Three answers, two of which settle others: grouped reasons, dimensions not asked yet."""
+    return {"huabei": "late_once", "credit_cards": "none", "living_bills": 0}
+
+
 PROFILES: tuple[Callable[[], dict[str, Answer]], ...] = (
     example_answers,
     troubled_answers,
+    no_cards_no_bills,
     lambda: card().best_answers(),
     dict,
 )
