@@ -154,13 +154,30 @@ def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Scr
     return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
-def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
-    """A due reminder: the action, a nudge to ``/score`` (the last estimate, if any) and two buttons."""
+def reminder_message(
+    title: str, score: int | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
+) -> Screen:
+    """A due reminder: the action, how to record it once done, and buttons.
+
+    ``record`` is the answer doing the action changes (question id, now, after): the estimate moves
+    only when an answer changes, so the message says which, and a button opens that question.
+    """
     row = (
         Button(button_label(lang, "score"), CommandTap("score").data()),
         Button(button_label(lang, "advice"), CommandTap("advice").data()),
     )
-    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score), (row,))
+    keyboard: tuple[tuple[Button, ...], ...] = (row,)
+    change = None
+    if record is not None:
+        question_id, now, after = record
+        question = QUESTION_BY_ID[question_id]
+        change = {
+            "question": question.prompt(lang),
+            "now": question.label(now, lang),
+            "after": question.label(after, lang),
+        }
+        keyboard = ((Button(button_label(lang, "record"), ChangeAnswerTap(question_id).data()),), row)
+    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score, change=change), keyboard)
 
 
 def help_screen(lang: Lang, commands: Sequence[tuple[str, str]]) -> Screen:

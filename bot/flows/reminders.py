@@ -54,12 +54,17 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     if action_id not in ACTION_INDEX or language is None:
         return None
     answers = await storage.answers(user_id)
-    if answers and action_id not in {a.id for a in rank(_card(), advisable(answers)).actions}:
+    ranked = {a.id: a for a in rank(_card(), advisable(answers)).actions} if answers else {}
+    if answers and action_id not in ranked:
         return None  # its reason no longer holds (the overdue was cleared, the action was done): withdrawn
     lang = language_of(language)
     latest = await storage.snapshots(user_id, limit=1)
     title = ACTIONS[ACTION_INDEX[action_id]].title(lang)
-    return reminder_message(title, latest[0].score if latest else None, lang)
+    record = None
+    if action_id in ranked and ranked[action_id].changes:
+        first = ranked[action_id].changes[0]  # the answer to change once it is done
+        record = (first.question_id, first.before, first.after)
+    return reminder_message(title, latest[0].score if latest else None, lang, record)
 
 
 async def _list_screen(session: Session) -> Screen:

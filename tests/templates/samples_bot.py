@@ -190,7 +190,17 @@ def _reminders(lang: str) -> list[Context]:
 
 @sample("bot_reminder.html.j2")
 def _reminder(lang: str) -> list[Context]:
-    return [{"title": action.title(lang), "score": score} for action in ACTIONS[:3] for score in (None, 612)]
+    change = {
+        "question": QUESTIONS[1].prompt(lang),
+        "now": QUESTIONS[1].choices[2].label(lang),
+        "after": QUESTIONS[1].choices[4].label(lang),
+    }
+    return [
+        {"title": action.title(lang), "score": score, "change": c}
+        for action in ACTIONS[:3]
+        for score in (None, 612)
+        for c in (None, change)
+    ]
 
 
 @sample("bot_help.html.j2")
@@ -224,6 +234,7 @@ def _button(lang: str) -> list[Context]:
                 "remind",
                 "unremind",
                 "score",
+                "record",
             )
         ),
         {"button": "unremind_listed", "number": 2, "title": title},
