@@ -225,3 +225,8 @@ def _remind_problem(lang: str) -> list[Context]:
         {"problem": p, "text": "信用社" if lang == "zh" else "bank"}
         for p in ("kind", "day", "day_missing", "time", "extra", "cards", "other")
     ]
+
+
+@sample("bot_calibrated_projection.html.j2")
+def _calibrated_projection(lang: str) -> list[Context]:
+    return [{"base": 662, "projected": 700, "gain": 38, "reports": n} for n in (1, 3)]

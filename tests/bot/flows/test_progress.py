@@ -269,3 +269,19 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     assert "you changed How did you repay Huabei over the last 12 months? Late once → Always on time" in score
+
+
+async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})
+    before = CARD.score(advisable(await storage.answers(user.id)))
+    await user.send(f"/myscore {before.score + 40}")
+    calls = await user.send("/whatif")
+    first = calls[0].labels[0]
+    calls = await user.tap(first)
+    text = plain(calls[-1].text)
+    base = int(text.split("From your calibrated estimate (", 1)[1].split(",", 1)[0])
+    projected = int(text.split("about ", 1)[1].split(",", 1)[0])
+    model_now = int(text.split("from ", 1)[1].split(" now", 1)[0])
+    model_projected = int(text.split("Projected score: ", 1)[1].split(" ", 1)[0])
+    assert base > before.score and projected - base == model_projected - model_now
