@@ -9,14 +9,14 @@ turns a user's action into those calls and the result into screens.
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import re
 from typing import Any
 
 from advice import ACTIONS
 from advice.catalogue import UnknownAction
 from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
+from bot.charts.history import Estimate, HistoryChart
+from bot.charts.history import Report as ChartReport
 from bot.flows import score
 from bot.flows.advice import ACTION_INDEX, advisable
 from bot.flows.session import Session
@@ -34,7 +34,7 @@ from bot.scheduling import (
     zone,
 )
 from bot.screens import layout, no_answers_screen, notice
-from bot.storage import Storage, StoredSchedule
+from bot.storage import Snapshot, Storage, StoredReport, StoredSchedule
 from bot.storage.progress import parse_schedule_key
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
@@ -134,16 +134,11 @@ async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
 
 
 # ---- /history --------------------------------------------------------------------------------
-def _history_png(session: Session, snapshots: list[Any], reports: list[Any]) -> bytes | None:
-    """The history chart (``bot.charts.history``), or ``None`` where that module is not installed."""
-    try:
-        charts = importlib.import_module("bot.charts.history")
-    except ImportError:
-        return None
-    estimates = [charts.Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots]
-    real = [charts.Report(r.reported_at, r.score) for r in reports]
-    png: bytes = charts.history_png(estimates, session.lang, reports=real)
-    return png
+def history_chart(lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport]) -> HistoryChart:
+    """The history picture (drawn by whoever shows it, once; cached like the radar)."""
+    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots)
+    real = tuple(ChartReport(r.reported_at, r.score) for r in reports)
+    return HistoryChart(lang, estimates, real)
 
 
 async def history(session: Session) -> list[Reply]:
@@ -152,12 +147,12 @@ async def history(session: Session) -> list[Reply]:
     reports = await session.storage.reports(session.user_id)
     timezone = await session.storage.timezone(session.user_id)
     rows = history_view(snapshots, reports, session.lang, timezone)
-    png = await asyncio.to_thread(_history_png, session, snapshots, reports) if rows else None
-    text = render(session.lang, "bot_history.html.j2", rows=rows, chart=png is not None)
-    if png is None:
+    text = render(session.lang, "bot_history.html.j2", rows=rows, chart=bool(rows))
+    if not rows:
         return [Screen(text)]
     caption = render(session.lang, "bot_history_caption.html.j2")
-    return [Screen(text), Photo(png, caption, filename=HISTORY_FILE)]
+    chart = history_chart(session.lang, snapshots, reports)
+    return [Screen(text), Photo(chart, caption, filename=HISTORY_FILE)]
 
 
 # ---- /goal and its check-in ------------------------------------------------------------------

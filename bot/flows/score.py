@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from bot.charts import radar_png
+from bot.charts.radar import RadarChart
 from bot.flows.session import Session
 from bot.progress import Progress, plan_schedules
 from bot.progress_views import calibrated_view, change_view
@@ -12,7 +10,6 @@ from bot.replies import Photo, Reply, Screen
 from bot.scheduling import CHECKIN_DAY, DEFAULT_TIME
 from bot.screens import no_answers_screen, score_keyboard
 from scoring.presentation import score_view
-from scoring.questions import DIMENSION_NAMES
 from templates import render
 
 
@@ -40,12 +37,9 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         calibrated=calibrated_view(shown.calibrated),
         heading=heading,
     )
-    names = [DIMENSION_NAMES[d.id][lang] for d in result.dimensions]
-    grades = [d.grade for d in result.dimensions]
-    title = render(lang, "bot_chart_title.txt.j2", score=result.score)
-    png = await asyncio.to_thread(radar_png, names, grades, title)
     caption = render(lang, "bot_chart_caption.html.j2")
-    return [Screen(text), Photo(png, caption, score_keyboard(lang, result.answered))]
+    # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
+    return [Screen(text), Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, result.answered))]
 
 
 async def _start_checkins(session: Session) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +79,7 @@ class RecordingRequest(BaseRequest):
         self.blocked: set[int] = set()  # users who blocked the bot: sendMessage to them is refused (403)
         self._message_id = 0
         self._file = 0
+        self.photos: dict[str, tuple[int, int, int]] = {}  # file_id -> size, width, height of each upload
 
     def next_message_id(self) -> int:
         self._message_id += 1
@@ -149,13 +151,22 @@ class RecordingRequest(BaseRequest):
             self.messages[key] = message
             return True, message
         if call.method == "sendPhoto":
-            size = len(next(iter(call.files.values()))[1])
+            if call.files:
+                content = next(iter(call.files.values()))[1]
+                width, height = struct.unpack(">II", content[16:24])  # the PNG's IHDR
+                file_id = self._file_id()
+                self.photos[file_id] = (len(content), width, height)
+            elif p.get("photo") in self.photos:  # a file_id this "Telegram" answered an upload with
+                file_id = p["photo"]
+            else:
+                return False, "Bad Request: wrong file identifier/HTTP URL specified"
+            size, width, height = self.photos[file_id]
             photo = [
                 {
-                    "file_id": self._file_id(),
+                    "file_id": file_id,
                     "file_unique_id": f"u{self._file}",
-                    "width": 800,
-                    "height": 560,
+                    "width": width,
+                    "height": height,
                     "file_size": size,
                 }
             ]
@@ -333,7 +344,9 @@ def describe(calls: list[Call]) -> list[str]:
             lines.append("(edits its message to:)")
             lines.append(plain(call.params["text"]))
         elif call.method == "sendPhoto":
-            lines.append(f"[picture: radar chart, PNG] {plain(call.params.get('caption', ''))}")
+            uploaded = call.files.get("photo")
+            kind = "history chart" if uploaded and uploaded[0] == "sesame-history.png" else "radar chart"
+            lines.append(f"[picture: {kind}, PNG] {plain(call.params.get('caption', ''))}")
         elif call.method == "sendDocument":
             filename = next(iter(call.files.values()))[0]
             lines.append(f"[file: {filename}] {plain(call.params.get('caption', ''))}")

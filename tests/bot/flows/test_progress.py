@@ -1,6 +1,7 @@
 """The follow-up over months through the real Application: /myscore, /goal, /history, check-ins, /remind."""
 
 import asyncio
+import struct
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -246,10 +247,12 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
     text = plain(calls[0].text)
     assert "first estimate" in text and "real score you reported: 690" in text
     assert "you changed How did you repay Huabei over the last 12 months?" in text
-    if len(calls) > 1:  # the chart, where bot.charts.history is installed
-        assert calls[1].method == "sendPhoto"
-    else:
-        assert "the chart is not available yet" in text
+    assert "not available" not in text
+    assert calls[1].method == "sendPhoto" and "photo" in calls[1].files
+    filename, png, _ = calls[1].files["photo"]
+    assert filename == "sesame-history.png" and png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1080, 960) and 20_000 < len(png) < 400_000
 
 
 async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
@@ -285,3 +288,14 @@ async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot
     model_now = int(text.split("from ", 1)[1].split(" now", 1)[0])
     model_projected = int(text.split("Projected score: ", 1)[1].split(" ", 1)[0])
     assert base > before.score and projected - base == model_projected - model_now
+
+
+async def test_history_in_chinese_sends_its_chart(bot, storage):
+    user = bot.user(user_id=555777, language_code="zh-hans")
+    await answer_quick(user, lang="zh")
+    await user.send("/myscore 650")
+    calls = await user.send("/history")
+    assert "第一次估算" in plain(calls[0].text) and "你报告的真实分数：650" in plain(calls[0].text)
+    assert calls[1].method == "sendPhoto" and "估算" in plain(calls[1].text)
+    png = calls[1].files["photo"][1]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", png[16:24]) == (1080, 960)
