@@ -179,8 +179,11 @@ class Action:
 
 def _among(value: Answer, values: tuple[Answer, ...]) -> bool:
     """``value in values`` by type as well as value, so the number 0 never matches ``False``."""
-    # ``in`` settles the common miss fast; only a hit needs the type check.
-    return value in values and any(type(value) is type(v) and value == v for v in values)
+    kind = type(value)
+    for v in values:  # a plain loop: this runs for every answer an action looks at
+        if v == value and type(v) is kind:
+            return True
+    return False
 
 
 def _to(question_id: str, to: Answer, *from_values: Answer, adds_credit: bool = False) -> Counterfactual:

@@ -235,7 +235,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
     "not_owned": {
-        "zh": "只有你确实拥有时才添加（见“如果你有，就添加”）。",
+        "zh": "只有你确实拥有时才添加（见“如果你有以下这些，就把它们添加上”）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {

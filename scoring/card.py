@@ -271,17 +271,19 @@ class Scorecard:
         if posterior is None:
             return {}
         settled = implied_answers(answers)
+        known = now.log_odds - self.estimate.moments(posterior)[0]
         width = now.range[1] - now.range[0]
+        margin = self.model_error_sd * self.model_error_sd
         narrowing = {}
         for qid in self.question_ids:
             if answers.get(qid) is not None or qid in settled:
                 continue
-            levels = QUESTION_BY_ID[qid].levels
-            chances = self.estimate.predictive(posterior, answers, qid)
+            chances, means, spreads = self.estimate.outcomes(posterior, answers, qid)
             expected = 0.0
-            for value, chance in zip(levels, chances, strict=True):
-                low, high = self.score({**answers, qid: value}).range
-                expected += chance * (high - low)
+            for value, chance, mean, spread in zip(self.tables[qid], chances, means, spreads, strict=True):
+                raw = self.offset + self.factor * (known + self.tables[qid][value] + mean)
+                half = self.z * math.sqrt(self.factor * self.factor * spread + margin)
+                expected += chance * (self._clip(raw + half) - self._clip(raw - half))
             narrowing[qid] = round(width - expected)
         return narrowing
 

@@ -73,10 +73,16 @@ def question_groups() -> tuple[tuple[str, ...], ...]:
 
 @dataclass(frozen=True)
 class Posterior:
-    """What one profile's answers say about the traits: weights on the grid, per group rows."""
+    """What one profile's answers say about the traits: weights on the grid, per group rows.
+
+    ``open_mean`` and ``open_variance`` are, at each grid point, the mean and variance of the
+    log-odds the unanswered questions add.
+    """
 
     weights: np.ndarray
     rows: tuple[int, ...]
+    open_mean: np.ndarray
+    open_variance: np.ndarray
 
 
 class ConditionalEstimate:
@@ -165,31 +171,40 @@ class ConditionalEstimate:
         )
         log_weights = self.log_prior + self.log_likelihood[rows, :].sum(axis=0)
         weights = np.exp(log_weights - log_weights.max())
-        return Posterior(weights / weights.sum(), rows)
+        return Posterior(
+            weights / weights.sum(), rows, self.mean[rows, :].sum(axis=0), self.variance[rows, :].sum(axis=0)
+        )
 
     def moments(self, posterior: Posterior) -> tuple[float, float]:
         """Mean and variance of the log-odds the unanswered questions add."""
-        per_point = self.mean[posterior.rows, :].sum(axis=0)
-        within = self.variance[posterior.rows, :].sum(axis=0)
-        mean = float(posterior.weights @ per_point)
-        spread = float(posterior.weights @ (within + (per_point - mean) ** 2))
+        mean = float(posterior.weights @ posterior.open_mean)
+        spread = float(posterior.weights @ (posterior.open_variance + (posterior.open_mean - mean) ** 2))
         return mean, spread
 
-    def predictive(self, posterior: Posterior, answers: Mapping[str, Answer], question_id: str) -> list[float]:
-        """P(each answer to ``question_id`` | the given answers), in the question's level order.
+    def outcomes(
+        self, posterior: Posterior, answers: Mapping[str, Answer], question_id: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What answering ``question_id`` would do, for each of its answers in level order.
 
-        The likelihood of the group's answers with this one added, over the likelihood without
-        it, averaged over the posterior.
+        Returns the chance of that answer given the answers so far (the likelihood of the
+        group's answers with it added, over the likelihood without, averaged over the
+        posterior), and the mean and variance of the log-odds still open afterwards. The same
+        sums as ``posterior`` and ``moments``, for all answers at once.
         """
         g = self.group_of[question_id]
         members, now = self.groups[g], posterior.rows[g]
-        chances = []
-        for value in QUESTION_BY_ID[question_id].levels:
-            pattern = tuple(value if m == question_id else answers.get(m) for m in members)
-            ratio = np.exp(self.log_likelihood[self.patterns[g][pattern]] - self.log_likelihood[now])
-            chances.append(float(posterior.weights @ ratio))
-        total = sum(chances)
-        return [c / total for c in chances]
+        rows = [
+            self.patterns[g][tuple(value if m == question_id else answers.get(m) for m in members)]
+            for value in QUESTION_BY_ID[question_id].levels
+        ]
+        weights = posterior.weights * np.exp(self.log_likelihood[rows] - self.log_likelihood[now])
+        chance = weights.sum(axis=1)
+        weights /= np.maximum(chance, TINY)[:, None]
+        per_point = posterior.open_mean - self.mean[now] + self.mean[rows]
+        within = posterior.open_variance - self.variance[now] + self.variance[rows]
+        mean = (weights * per_point).sum(axis=1)
+        spread = (weights * (within + (per_point - mean[:, None]) ** 2)).sum(axis=1)
+        return chance / chance.sum(), mean, spread
 
     def group_means(self, posterior: Posterior) -> np.ndarray:
         """Expected unanswered log-odds of each group (zero for a group fully answered)."""
