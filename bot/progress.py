@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from advice import GoalPlan, get_action
+from advice import ACTION_BY_ID, Action, GoalPlan, get_action
 from advice import plan as plan_goal
 from advice.feasibility import feasible_changes
 from bot.scheduling import (
@@ -86,6 +86,14 @@ class GoalOutcome:
     best: int
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+
+
+def achieved(action: Action, answers: dict[str, Answer]) -> bool:
+    """Whether the answers already show the action done.
+
+    Every question it changes is answered with a value it would not change any more.
+    """
+    return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
 
 
 def next_band(score: int) -> tuple[Band, int] | None:
@@ -179,7 +187,20 @@ class Progress:
             )
         explanation = None if change is None else change.as_dict()
         await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
+        await self._goal_progress(user_id, answers)
         return Shown(change, unexplained, calibrated)
+
+    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
+        """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
+        goal = await self.storage.goal(user_id)
+        if goal is None:
+            return
+        for action_id in goal.actions:
+            if action_id not in goal.done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
+                await self.storage.goal_done(user_id, action_id)
+        updated = await self.storage.goal(user_id)
+        if updated is not None and set(updated.done) >= set(updated.actions):
+            await self.storage.stop_schedule(user_id, "goal", 0)
 
     # ---- goals -----------------------------------------------------------------------
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:

@@ -205,3 +205,17 @@ async def test_replacing_answers_rewrites_only_what_changed(storage):
     assert await storage.answers(1) == {"income": "high_stable", "insurance": False}
     sources = {a["question_id"]: a["source"] for a in (await storage.export(1))["answers"]}
     assert sources == {"income": "goal", "insurance": "button"}
+
+
+async def test_a_planned_action_the_answers_show_done_counts_as_done(progress, storage):
+    await storage.replace_answers(1, QUICK, "button")
+    start = CARD.score(QUICK).score
+    outcome = await progress.set_goal(1, QUICK, start + 20)
+    first = outcome.plan.action_ids[0]
+    _, after = await progress.goal_done(1, first)
+    await storage.drop_goal(1)  # set the goal again, then change the answers by hand instead
+    await progress.set_goal(1, QUICK, start + 20)
+    await show(progress, QUICK)
+    assert (await storage.goal(1)).done == ()
+    await show(progress, after)  # as after /profile: the answer the action changes was changed
+    assert first in (await storage.goal(1)).done
