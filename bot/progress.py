@@ -18,7 +18,9 @@ from advice import ACTION_BY_ID, Action, GoalPlan, get_action
 from advice import plan as plan_goal
 from advice.feasibility import feasible_changes
 from bot.scheduling import (
+    CHECKIN_DAY,
     CHECKIN_MAX_LATE,
+    DEFAULT_TIME,
     REPAYMENT_MAX_LATE,
     Every,
     Monthly,
@@ -186,8 +188,13 @@ class Progress:
                 self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
             )
         explanation = None if change is None else change.as_dict()
-        await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
-        await self._goal_progress(user_id, answers)
+        if change is not None and change.kind == "first":
+            # The first estimate also starts the monthly check-in (each one can stop them).
+            checkin = (CHECKIN_DAY, DEFAULT_TIME.hour * 60 + DEFAULT_TIME.minute)
+            await self.storage.add_snapshot(user_id, replace(now, explanation=explanation), checkin=checkin)
+        else:
+            await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
+            await self._goal_progress(user_id, answers)
         return Shown(change, unexplained, calibrated)
 
     async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.scheduling import Monthly
 from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utcnow
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -259,6 +260,20 @@ class ProgressStore:
                     continue
                 return _schedule(row)
         raise RuntimeError("schedule could not be saved")  # pragma: no cover - two races in a row
+
+    async def checkin_rows(
+        self, session: AsyncSession, user_id: int, day: int, minute: int, now: datetime
+    ) -> list[Schedule | Reminder]:
+        """The monthly check-in's schedule and its first occurrence, to add in the caller's transaction.
+
+        One read (the user's zone). The schedule's unique constraint refuses a second check-in.
+        """
+        zone_name = await session.scalar(select(User.timezone).where(User.id == user_id)) or DEFAULT_TIMEZONE
+        due = Monthly(day, time(minute // 60, minute % 60), zone_name).next_after(now)
+        return [
+            Schedule(user_id=user_id, kind="checkin", number=0, day=day, minute=minute, paused=False, created_at=now),
+            Reminder(user_id=user_id, action_id=schedule_key("checkin"), due_at=due, created_at=now),
+        ]
 
     async def schedules(self, user_id: int) -> list[StoredSchedule]:
         """The user's schedules, in a stable order (check-in, goal, Huabei, cards by number)."""

@@ -359,27 +359,42 @@ class Storage(ProgressStore):
             )
             return [_snapshot(r) for r in rows]
 
-    async def add_snapshot(self, user_id: int, snapshot: Snapshot) -> None:
-        """Keep a score that was shown."""
+    async def add_snapshot(self, user_id: int, snapshot: Snapshot, *, checkin: tuple[int, int] | None = None) -> None:
+        """Keep a score that was shown.
+
+        ``checkin`` (day, minute): also start the monthly check-in, in the same transaction (the
+        first estimate does; ``ProgressStore.checkin_rows``), unless the user already has one.
+        """
+        if checkin is not None:
+            try:
+                async with self.sessions.begin() as session:
+                    session.add(self._snapshot_row(user_id, snapshot))
+                    for row in await self.checkin_rows(session, user_id, *checkin, snapshot.created_at):
+                        session.add(row)
+                return
+            except IntegrityError:  # a check-in set before the first estimate (/remind): keep that one
+                pass
         async with self.sessions.begin() as session:
-            session.add(
-                ScoreSnapshot(
-                    user_id=user_id,
-                    score=snapshot.score,
-                    band=snapshot.band,
-                    low=snapshot.low,
-                    high=snapshot.high,
-                    dimensions=snapshot.dimensions,
-                    model_version=snapshot.model_version,
-                    created_at=snapshot.created_at,
-                    coverage=snapshot.coverage,
-                    answers=snapshot.answers,
-                    explanation=snapshot.explanation,
-                    calibrated_score=None if snapshot.calibrated is None else snapshot.calibrated[0],
-                    calibrated_low=None if snapshot.calibrated is None else snapshot.calibrated[1],
-                    calibrated_high=None if snapshot.calibrated is None else snapshot.calibrated[2],
-                )
-            )
+            session.add(self._snapshot_row(user_id, snapshot))
+
+    @staticmethod
+    def _snapshot_row(user_id: int, snapshot: Snapshot) -> ScoreSnapshot:
+        return ScoreSnapshot(
+            user_id=user_id,
+            score=snapshot.score,
+            band=snapshot.band,
+            low=snapshot.low,
+            high=snapshot.high,
+            dimensions=snapshot.dimensions,
+            model_version=snapshot.model_version,
+            created_at=snapshot.created_at,
+            coverage=snapshot.coverage,
+            answers=snapshot.answers,
+            explanation=snapshot.explanation,
+            calibrated_score=None if snapshot.calibrated is None else snapshot.calibrated[0],
+            calibrated_low=None if snapshot.calibrated is None else snapshot.calibrated[1],
+            calibrated_high=None if snapshot.calibrated is None else snapshot.calibrated[2],
+        )
 
     # ---- reminders -----------------------------------------------------------------
     async def set_reminder(self, user_id: int, action_id: str, due_at: datetime) -> bool:

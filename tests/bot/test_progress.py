@@ -50,9 +50,13 @@ async def show(progress, answers):
     return await progress.shown(1, answers, CARD.score(answers))
 
 
-async def test_the_first_estimate_is_said_once(progress, storage):
+async def test_the_first_estimate_is_said_once_and_starts_the_monthly_checkin(progress, storage):
     first = await show(progress, QUICK)
     assert first.change.kind == "first"
+    assert [(s.kind, s.day, s.minute) for s in await storage.schedules(1)] == [("checkin", 7, 600)]
+    assert [(p.action_id, p.due_at) for p in await storage.pending_reminders(1)] == [
+        ("checkin:0", datetime(2026, 3, 7, 2, tzinfo=UTC))
+    ]
     again = await show(progress, QUICK)
     assert again.change is None and again.unexplained is None
     assert len(await storage.snapshots(1, limit=None)) == 1
@@ -178,7 +182,8 @@ async def test_a_goal_plans_the_least_effort_and_done_updates_the_answers(progre
     assert moved.change.kind in ("changed", "changed_and_more_precise") and moved.change.delta > 0
     for action_id in outcome.plan.action_ids[1:]:
         await progress.goal_done(1, action_id)
-    assert await storage.schedules(1) == []  # every planned action done: no more goal check-ins
+    # Every planned action done: no more goal check-ins (the monthly one, begun by the first estimate, stays).
+    assert [s.kind for s in await storage.schedules(1)] == ["checkin"]
 
 
 async def test_a_goal_starts_from_the_calibrated_estimate(progress, storage):
@@ -219,3 +224,11 @@ async def test_a_planned_action_the_answers_show_done_counts_as_done(progress, s
     assert (await storage.goal(1)).done == ()
     await show(progress, after)  # as after /profile: the answer the action changes was changed
     assert first in (await storage.goal(1)).done
+
+
+async def test_a_checkin_set_before_the_first_estimate_is_kept_as_it_was(progress, storage):
+    await storage.set_schedule(1, "checkin", 0, 7, 20 * 60)
+    await storage.pause_schedule(1, "checkin", 0, True)
+    first = await show(progress, QUICK)
+    assert first.change.kind == "first" and len(await storage.snapshots(1)) == 1
+    assert [(s.kind, s.minute, s.paused) for s in await storage.schedules(1)] == [("checkin", 1200, True)]
