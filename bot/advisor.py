@@ -8,6 +8,7 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 
 from bot import commands
@@ -20,6 +21,7 @@ from bot.storage.tables import utcnow
 from bot.storage.unit import UserUnit
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
+from templates import without_buttons
 
 __all__ = ["Advisor", "Who"]
 
@@ -48,26 +50,35 @@ class Advisor:
         unit = await UserUnit.load(self.storage, who.id, language_of(who.language_code))
         return Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
 
+    def texts(self) -> AbstractContextManager[None]:
+        """How replies are worded for this channel: the terminal chat has no buttons to tap."""
+        return nullcontext() if self.channel == "telegram" else without_buttons()
+
     async def command(self, who: Who, name: str | None, arguments: str = "") -> list[Reply]:
         """A ``/command``, by name, with what followed it; one the bot does not have points to ``/help``."""
-        session = replace(await self.session(who), arguments=arguments.strip())
-        return await commands.run_command(session, name)
+        with self.texts():
+            session = replace(await self.session(who), arguments=arguments.strip())
+            return await commands.run_command(session, name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted."""
-        return await commands.press(await self.session(who), data)
+        with self.texts():
+            return await commands.press(await self.session(who), data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
-        """Typed text: an answer to a number question, or bad input for anything else."""
-        return await questionnaire.typed(await self.session(who), text)
+        """Typed text: an answer (a number, a label, a place), a free question, or the help."""
+        with self.texts():
+            return await commands.typed(await self.session(who), text)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""
-        return await questionnaire.unsupported(await self.session(who))
+        with self.texts():
+            return await questionnaire.unsupported(await self.session(who))
 
     async def error(self, who: Who) -> list[Reply]:
         """What the user sees when handling an update failed."""
-        return await guide.failed(await self.session(who))
+        with self.texts():
+            return await guide.failed(await self.session(who))
 
     async def question_shown(self, who: Who, nonce: str, message_id: int) -> None:
         """Remember the message a question was shown in (its buttons go once answered)."""

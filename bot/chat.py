@@ -108,9 +108,10 @@ class TerminalChat:
         """Print replies the way Telegram would show them, buttons as numbered choices."""
         for reply in replies:
             if isinstance(reply, Screen):
-                self.screen(reply.text, reply.keyboard, reply.typed, lang)
+                self.screen(reply.text, reply.keyboard, reply.typed, lang, question=reply.nonce is not None)
             elif isinstance(reply, EditMessage) and reply.message_id is None:
-                self.screen(reply.screen.text, reply.screen.keyboard, reply.screen.typed, lang)
+                edited = reply.screen
+                self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
                 path = self.save(reply.filename, reply.png if isinstance(reply.png, bytes) else reply.png.render())
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
@@ -121,8 +122,8 @@ class TerminalChat:
             # An EditMessage of an older message only tidies Telegram's history, and a Notice is a
             # toast repeating what the screen after it says: neither adds anything here.
 
-    def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang) -> None:
-        """A message, and its buttons as choices the next line can pick."""
+    def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang, question: bool = False) -> None:
+        """A message, and its buttons as choices the next line can pick (a question's also by their words)."""
         lines = [plain(text)]
         if keyboard:
             self.buttons = [button for row in keyboard for button in row]
@@ -139,7 +140,7 @@ class TerminalChat:
                         own = button.label == str(number) or button.label.startswith(f"{number}. ")
                         cells.append(button.label if own else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
-            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
+            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
             self.last_screen = "\n".join(lines)
         self.say("\n".join(lines))
 

@@ -25,6 +25,8 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     lang = session.lang
     result = session.card.score(answers)
     shown = await Progress(session.storage, session.card, session.clock).shown(session.user_id, answers, result)
+    # An estimate shown before (anything but the first): the disclaimer's short form is enough.
+    seen = shown.change is None or shown.change.kind != "first"
     view = score_view(result, lang)
     text = render(
         lang,
@@ -33,6 +35,7 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         change=change_view(shown.change, shown.unexplained, lang),
         calibrated=calibrated_view(shown.calibrated),
         heading=heading,
+        brief_disclaimer=seen,
     )
     caption = render(lang, "bot_chart_caption.html.j2")
     # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.

@@ -46,7 +46,8 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     if not chosen:
         return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
     projection = simulate(session.card, answers, chosen)
-    text = render(lang, "whatif.html.j2", **projection_view(projection, lang))
+    brief = await session.has_seen_an_estimate()
+    text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
     calibrated = await Progress(session.storage, session.card, session.clock).calibrated(session.user_id, plan.before)
     if calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
         shift = calibrated.score - plan.before.score
