@@ -9,6 +9,7 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 
 from bot import commands
 from bot.flows import guide, questionnaire
@@ -54,10 +55,11 @@ class Advisor:
         """How replies are worded for this channel: the terminal chat has no buttons to tap."""
         return nullcontext() if self.channel == "telegram" else without_buttons()
 
-    async def command(self, who: Who, name: str | None) -> list[Reply]:
-        """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
+    async def command(self, who: Who, name: str | None, arguments: str = "") -> list[Reply]:
+        """A ``/command``, by name, with what followed it; one the bot does not have points to ``/help``."""
         with self.texts():
-            return await commands.run_command(await self.session(who), name)
+            session = replace(await self.session(who), arguments=arguments.strip())
+            return await commands.run_command(session, name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted.

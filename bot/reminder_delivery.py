@@ -30,8 +30,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.flows import progress as progress_flows
 from bot.flows.reminders import due_message
 from bot.outbound import REQUEST_STARTED
+from bot.progress import fresh, plan_schedules
 from bot.reminder_schedule import Clock
 from bot.replies import Screen
 from bot.storage import Storage
@@ -88,6 +90,8 @@ async def deliver_due(
     round; the rate limiter spaces the sends, not this loop.
     """
     delivery = Delivery()
+    # Check-ins and repayment reminders: each running schedule's next occurrence waits as a row.
+    await plan_schedules(storage, now, user_id=user_id)
     gate = asyncio.Semaphore(concurrency)
 
     async def one(due: DueReminder) -> None:
@@ -96,6 +100,7 @@ async def deliver_due(
 
     await asyncio.gather(*(one(due) for due in await storage.due_reminders(now, user_id=user_id, lease=lease)))
     await storage.prune_reminders(now - KEEP_SENT)
+    await plan_schedules(storage, now, user_id=user_id)  # the next occurrence of those just sent
     return delivery
 
 
@@ -108,7 +113,7 @@ async def _deliver_one(
         return
     REQUEST_STARTED.set(False)  # this task's own context: concurrent sends do not see each other's mark
     try:
-        screen = await due_message(storage, due.user_id, due.action_id)
+        screen = await occurrence_message(storage, due.user_id, due.action_id, due.due_at, now)
         if screen is None:
             logger.warning(
                 "reminder %s: action %s left the catalogue, or user %s is gone", due.id, due.action_id, due.user_id
@@ -162,6 +167,23 @@ async def _deliver_one(
         stopped = await storage.mark_blocked(due.user_id, now)
         logger.info("reminder %s: user %s blocked the bot; %d reminder(s) stopped", due.id, due.user_id, stopped)
         delivery.unreachable += 1
+
+
+async def occurrence_message(
+    storage: Storage, user_id: int, action_id: str, due_at: datetime, now: datetime
+) -> Screen | None:
+    """What a due row sends: an action's reminder, or a check-in's or repayment day's message.
+
+    ``None`` (the row is dropped) when its reason no longer holds: the action no longer raises
+    the user's estimate (say, the overdue was cleared), a schedule was paused or stopped, or
+    its occurrence is stale (a repayment day already gone while no process ran).
+    """
+    if not await fresh(storage, user_id, action_id, due_at, now):
+        return None
+    screen = await progress_flows.due_message(storage, user_id, action_id)
+    if screen is not None:
+        return screen
+    return await due_message(storage, user_id, action_id)
 
 
 async def run_delivery(

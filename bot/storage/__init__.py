@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.storage.database import Timeouts, make_engine, migrate, timeouts_from
+from bot.storage.progress import ScheduleDue, StoredGoal, StoredReport, StoredSchedule
 from bot.storage.repository import Dialog, DueReminder, NewAnswer, PendingReminder, Snapshot, Storage
 
 __all__ = [
@@ -10,8 +11,12 @@ __all__ = [
     "DueReminder",
     "NewAnswer",
     "PendingReminder",
+    "ScheduleDue",
     "Snapshot",
     "Storage",
+    "StoredGoal",
+    "StoredReport",
+    "StoredSchedule",
     "Timeouts",
     "make_engine",
     "migrate",

@@ -17,13 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.database import migrate
+from bot.storage.progress import ProgressStore
 from bot.storage.tables import (
     SERVICE_TABLES,
     USER_TABLES,
     Base,
     DialogState,
+    Goal,
     ProcessedUpdate,
     Reminder,
+    Schedule,
+    ScoreReport,
     ScoreSnapshot,
     StoredAnswer,
     User,
@@ -63,7 +67,12 @@ class UserRows:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A score as it was shown to the user."""
+    """A score as it was shown to the user.
+
+    The last five fields came with the history (``None`` on rows stored before it): the range's
+    coverage, the answers the score came from, why it moved from the one before (a
+    ``scoring.changes.ScoreChange`` as a dict) and the calibrated estimate shown beside it.
+    """
 
     score: int
     band: str
@@ -72,6 +81,11 @@ class Snapshot:
     dimensions: dict[str, int | None]
     model_version: str
     created_at: datetime
+    coverage: float | None = None
+    answers: dict[str, Answer] | None = None
+    explanation: dict[str, Any] | None = None
+    calibrated: tuple[int, int, int] | None = None
+    """The calibrated score, low and high, when reports calibrated it."""
 
 
 @dataclass(frozen=True)
@@ -181,14 +195,36 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _snapshot(row: ScoreSnapshot) -> Snapshot:
+    calibrated = None
+    if row.calibrated_score is not None and row.calibrated_low is not None and row.calibrated_high is not None:
+        calibrated = (row.calibrated_score, row.calibrated_low, row.calibrated_high)
+    return Snapshot(
+        row.score,
+        row.band,
+        row.low,
+        row.high,
+        dict(row.dimensions),
+        row.model_version,
+        _utc(row.created_at),
+        row.coverage,
+        None if row.answers is None else dict(row.answers),
+        None if row.explanation is None else dict(row.explanation),
+        calibrated,
+    )
+
+
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return _utc(moment).isoformat()
 
 
-class Storage:
-    """The bot's database: users, answers, dialog states, score snapshots and reminders."""
+class Storage(ProgressStore):
+    """The bot's database: users, answers, dialog states, score snapshots and reminders.
+
+    The follow-up over months (time zone, reports, goal, schedules) is ``ProgressStore``'s.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -366,8 +402,8 @@ class Storage:
             )
 
     # ---- snapshots -----------------------------------------------------------------
-    async def snapshots(self, user_id: int, limit: int = 2) -> list[Snapshot]:
-        """The newest snapshots first."""
+    async def snapshots(self, user_id: int, limit: int | None = 2) -> list[Snapshot]:
+        """The newest snapshots first (every one with ``limit=None``)."""
         async with self.sessions() as session:
             rows = await session.scalars(
                 select(ScoreSnapshot)
@@ -375,26 +411,44 @@ class Storage:
                 .order_by(ScoreSnapshot.id.desc())
                 .limit(limit)
             )
-            return [
-                Snapshot(r.score, r.band, r.low, r.high, dict(r.dimensions), r.model_version, r.created_at)
-                for r in rows
-            ]
+            return [_snapshot(r) for r in rows]
 
-    async def add_snapshot(self, user_id: int, snapshot: Snapshot) -> None:
-        """Keep a score that was shown."""
+    async def add_snapshot(self, user_id: int, snapshot: Snapshot, *, checkin: tuple[int, int] | None = None) -> None:
+        """Keep a score that was shown.
+
+        ``checkin`` (day, minute): also start the monthly check-in, in the same transaction (the
+        first estimate does; ``ProgressStore.checkin_rows``), unless the user already has one.
+        """
+        if checkin is not None:
+            try:
+                async with self.sessions.begin() as session:
+                    session.add(self._snapshot_row(user_id, snapshot))
+                    for row in await self.checkin_rows(session, user_id, *checkin, snapshot.created_at):
+                        session.add(row)
+                return
+            except IntegrityError:  # a check-in set before the first estimate (/remind): keep that one
+                pass
         async with self.sessions.begin() as session:
-            session.add(
-                ScoreSnapshot(
-                    user_id=user_id,
-                    score=snapshot.score,
-                    band=snapshot.band,
-                    low=snapshot.low,
-                    high=snapshot.high,
-                    dimensions=snapshot.dimensions,
-                    model_version=snapshot.model_version,
-                    created_at=snapshot.created_at,
-                )
-            )
+            session.add(self._snapshot_row(user_id, snapshot))
+
+    @staticmethod
+    def _snapshot_row(user_id: int, snapshot: Snapshot) -> ScoreSnapshot:
+        return ScoreSnapshot(
+            user_id=user_id,
+            score=snapshot.score,
+            band=snapshot.band,
+            low=snapshot.low,
+            high=snapshot.high,
+            dimensions=snapshot.dimensions,
+            model_version=snapshot.model_version,
+            created_at=snapshot.created_at,
+            coverage=snapshot.coverage,
+            answers=snapshot.answers,
+            explanation=snapshot.explanation,
+            calibrated_score=None if snapshot.calibrated is None else snapshot.calibrated[0],
+            calibrated_low=None if snapshot.calibrated is None else snapshot.calibrated[1],
+            calibrated_high=None if snapshot.calibrated is None else snapshot.calibrated[2],
+        )
 
     # ---- reminders -----------------------------------------------------------------
     async def set_reminder(self, user_id: int, action_id: str, due_at: datetime) -> bool:
@@ -569,6 +623,11 @@ class Storage:
                 select(ScoreSnapshot).where(ScoreSnapshot.user_id == user_id).order_by(ScoreSnapshot.id)
             )
             reminders = await session.scalars(select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.id))
+            reports = await session.scalars(
+                select(ScoreReport).where(ScoreReport.user_id == user_id).order_by(ScoreReport.id)
+            )
+            goal = await session.get(Goal, user_id)
+            schedules = await session.scalars(select(Schedule).where(Schedule.user_id == user_id).order_by(Schedule.id))
             return {
                 "user": None
                 if user is None
@@ -576,6 +635,7 @@ class Storage:
                     "telegram_id": user.id,
                     "language": user.language,
                     "blocked_at": _iso(user.blocked_at),
+                    "timezone": user.timezone,
                     "created_at": _iso(user.created_at),
                     "updated_at": _iso(user.updated_at),
                 },
@@ -604,6 +664,12 @@ class Storage:
                         "dimensions": s.dimensions,
                         "model_version": s.model_version,
                         "created_at": _iso(s.created_at),
+                        "coverage": s.coverage,
+                        "answers": s.answers,
+                        "explanation": s.explanation,
+                        "calibrated": None
+                        if s.calibrated_score is None
+                        else {"score": s.calibrated_score, "range": [s.calibrated_low, s.calibrated_high]},
                     }
                     for s in snapshots
                 ],
@@ -616,6 +682,39 @@ class Storage:
                         "outcome": r.outcome,
                     }
                     for r in reminders
+                ],
+                "score_reports": [
+                    {
+                        "score": r.score,
+                        "estimate": r.estimate,
+                        "range": [r.low, r.high],
+                        "coverage": r.coverage,
+                        "source": r.source,
+                        "reported_at": _iso(r.reported_at),
+                    }
+                    for r in reports
+                ],
+                "goal": None
+                if goal is None
+                else {
+                    "target": goal.target,
+                    "start_score": goal.start_score,
+                    "reachable": goal.reachable,
+                    "actions": list(goal.actions),
+                    "done": list(goal.done),
+                    "months": goal.months,
+                    "created_at": _iso(goal.created_at),
+                },
+                "schedules": [
+                    {
+                        "kind": s.kind,
+                        "number": s.number,
+                        "day": s.day,
+                        "time": f"{s.minute // 60:02d}:{s.minute % 60:02d}",
+                        "paused": s.paused,
+                        "created_at": _iso(s.created_at),
+                    }
+                    for s in schedules
                 ],
             }
 

@@ -125,6 +125,12 @@ class UserUnit(Storage):
             if self._rows.dialog.nonce == nonce:
                 self._rows = replace(self._rows, dialog=replace(self._rows.dialog, message_id=message_id))
 
+    async def replace_answers(self, user_id: int, answers: dict[str, Answer], source: str) -> None:
+        """Make the stored answers exactly ``answers`` (a planned action recorded as done); the unit holds them."""
+        await super().replace_answers(user_id, answers, source)
+        if user_id == self.user_id and self._rows is not None:
+            self._rows = replace(self._rows, answers=dict(answers))
+
     async def set_language(self, user_id: int, language: str) -> None:
         """Talk in ``language`` from now on."""
         await super().set_language(user_id, language)

@@ -346,7 +346,9 @@ def describe(calls: list[Call]) -> list[str]:
             lines.append("(edits its message to:)")
             lines.append(plain(call.params["text"]))
         elif call.method == "sendPhoto":
-            lines.append(f"[picture: radar chart, PNG] {plain(call.params.get('caption', ''))}")
+            uploaded = call.files.get("photo")
+            kind = "history chart" if uploaded and uploaded[0] == "sesame-history.png" else "radar chart"
+            lines.append(f"[picture: {kind}, PNG] {plain(call.params.get('caption', ''))}")
         elif call.method == "sendDocument":
             filename = next(iter(call.files.values()))[0]
             lines.append(f"[file: {filename}] {plain(call.params.get('caption', ''))}")

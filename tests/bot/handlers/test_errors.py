@@ -13,7 +13,7 @@ async def test_a_failure_is_reported_kindly_and_logged_without_the_message(stora
     user = bot.user()
     await user.send("/start")
 
-    async def broken(who, name_or_data):
+    async def broken(who, *command_or_data):
         raise RuntimeError("database on fire")
 
     advisor = bot.application.bot_data["advisor"]
@@ -35,7 +35,7 @@ async def test_a_failure_is_reported_kindly_and_logged_without_the_message(stora
 async def test_the_apology_speaks_the_users_language(storage, monkeypatch, code):
     bot = await BotUnderTest.start(storage)
 
-    async def broken(who, name):
+    async def broken(who, *command):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(bot.application.bot_data["advisor"], "command", broken)

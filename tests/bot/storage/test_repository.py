@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.storage import NewAnswer, Snapshot
+from bot.storage import NewAnswer, Snapshot, StoredGoal, StoredReport
 from bot.storage.repository import UPDATE_LEASE
 from bot.storage.tables import user_data_table_names
 
@@ -81,6 +81,11 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         )
         await storage.add_snapshot(user, snapshot(600))
         assert await storage.set_reminder(user, "huabei_on_time", datetime(2025, 3, 6, 2, tzinfo=UTC))
+        await storage.add_report(
+            user, StoredReport(640, 600.0, 550, 650, 0.9, "command", datetime(2025, 3, 7, tzinfo=UTC))
+        )
+        await storage.set_goal(user, StoredGoal(700, 600, True, ("huabei_on_time",), (), 2, datetime.now(UTC)))
+        await storage.set_schedule(user, "huabei", 0, 9, 600)
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
     assert data["answers"] == [
@@ -102,7 +107,20 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
             "outcome": None,
         }
     ]
-    assert await storage.forget(1) == 5
+    assert data["score_reports"] == [
+        {
+            "score": 640,
+            "estimate": 600.0,
+            "range": [550, 650],
+            "coverage": 0.9,
+            "source": "command",
+            "reported_at": "2025-03-07T00:00:00+00:00",
+        }
+    ]
+    assert data["goal"]["target"] == 700 and data["goal"]["actions"] == ["huabei_on_time"]
+    assert [(s["kind"], s["day"], s["time"], s["paused"]) for s in data["schedules"]] == [("huabei", 9, "10:00", False)]
+    assert data["user"]["timezone"] is None
+    assert await storage.forget(1) == 8
     assert await storage.count_rows(1) == dict.fromkeys(user_data_table_names(), 0)
     assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 1)
     assert await storage.export(1) == {
@@ -111,6 +129,9 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         "dialog": None,
         "score_snapshots": [],
         "reminders": [],
+        "score_reports": [],
+        "goal": None,
+        "schedules": [],
     }
 
 
