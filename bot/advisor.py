@@ -9,12 +9,14 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 
 from bot import commands
 from bot.flows import guide, questionnaire
 from bot.flows.session import Channel, Session, Who
 from bot.reminder_schedule import Clock
-from bot.replies import Reply
+from bot.replies import Notice, Reply
+from bot.screens import notice
 from bot.storage import Storage
 from bot.storage.tables import utcnow
 from bot.storage.unit import UserUnit
@@ -53,15 +55,24 @@ class Advisor:
         """How replies are worded for this channel: the terminal chat has no buttons to tap."""
         return nullcontext() if self.channel == "telegram" else without_buttons()
 
-    async def command(self, who: Who, name: str | None) -> list[Reply]:
-        """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
+    async def command(self, who: Who, name: str | None, arguments: str = "") -> list[Reply]:
+        """A ``/command``, by name, with what followed it; one the bot does not have points to ``/help``."""
         with self.texts():
-            return await commands.run_command(await self.session(who), name)
+            session = replace(await self.session(who), arguments=arguments.strip())
+            return await commands.run_command(session, name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
-        """A tapped inline button. The data is checked, never trusted."""
+        """A tapped inline button. The data is checked, never trusted.
+
+        Buttons exist only on messages sent to a known user; a tap from someone the bot does not
+        know (their data was deleted with ``/forget`` since) is answered and creates nothing.
+        """
         with self.texts():
-            return await commands.press(await self.session(who), data)
+            unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
+            if unit is None:
+                return [Notice(notice(language_of(who.language_code), "no_user"))]
+            session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+            return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
         """Typed text: an answer (a number, a label, a place), a free question, or the help."""

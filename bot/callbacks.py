@@ -250,7 +250,92 @@ class OwnedTap:
         return cls(question, match.group(2) == "y", match.group(3) == "p")
 
 
-Tap = AnswerTap | ChangeAnswerTap | LanguageTap | ForgetTap | CommandTap | StepsTap | WhatIfTap | ReminderTap | OwnedTap
+@dataclass(frozen=True)
+class CheckinTap:
+    """An answer to the monthly check-in: type the score, skip this month, or stop check-ins."""
+
+    PREFIX: ClassVar[str] = "k"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"[tsx]")
+    CHOICES: ClassVar[dict[str, str]] = {"t": "type", "s": "skip", "x": "stop"}
+
+    choice: str
+
+    def data(self) -> str:
+        """The button's callback data."""
+        code = next(code for code, name in self.CHOICES.items() if name == self.choice)
+        return _checked(f"{self.PREFIX}:{code}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> CheckinTap:
+        """The tap the checked data stands for."""
+        return cls(cls.CHOICES[match.group(0)])
+
+
+@dataclass(frozen=True)
+class GoalTap:
+    """A goal button: a planned action done (its catalogue index), or remove the goal (``None``)."""
+
+    PREFIX: ClassVar[str] = "g"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"d([0-9]{1,3})|x")
+
+    action_index: int | None
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{'x' if self.action_index is None else f'd{self.action_index}'}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> GoalTap:
+        """The tap the checked data stands for."""
+        return cls(None if match.group(1) is None else _action(match.group(1), bounds))
+
+
+@dataclass(frozen=True)
+class ScheduleTap:
+    """Pause, resume or stop one reminder or check-in, or add a default one (``/remind``).
+
+    The wanted state is in the data, so a tap repeated (or on an old message) asks for the
+    same again and changes nothing more.
+    """
+
+    PREFIX: ClassVar[str] = "m"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([prsa])([cghk])([0-9]{1,2})")
+    OPS: ClassVar[dict[str, str]] = {"p": "pause", "r": "resume", "s": "stop", "a": "add"}
+    KINDS: ClassVar[dict[str, str]] = {"c": "checkin", "g": "goal", "h": "huabei", "k": "card"}
+
+    op: str
+    kind: str
+    number: int = 0
+
+    def data(self) -> str:
+        """The button's callback data."""
+        op = next(code for code, name in self.OPS.items() if name == self.op)
+        kind = next(code for code, name in self.KINDS.items() if name == self.kind)
+        return _checked(f"{self.PREFIX}:{op}{kind}{self.number}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> ScheduleTap:
+        """The tap the checked data stands for."""
+        op, kind = cls.OPS[match.group(1)], cls.KINDS[match.group(2)]
+        if op == "add" and kind not in ("huabei", "checkin"):
+            raise ForgedData("only Huabei and the check-in are added by a button")
+        return cls(op, kind, int(match.group(3)))
+
+
+Tap = (
+    AnswerTap
+    | ChangeAnswerTap
+    | LanguageTap
+    | ForgetTap
+    | CommandTap
+    | StepsTap
+    | WhatIfTap
+    | ReminderTap
+    | CheckinTap
+    | GoalTap
+    | ScheduleTap
+    | OwnedTap
+)
 TAP_KINDS: tuple[type[Tap], ...] = (
     AnswerTap,
     ChangeAnswerTap,
@@ -261,6 +346,9 @@ TAP_KINDS: tuple[type[Tap], ...] = (
     WhatIfTap,
     ReminderTap,
     OwnedTap,
+    CheckinTap,
+    GoalTap,
+    ScheduleTap,
 )
 """Every kind of button; a new kind is a class above and a line here (and its flow in the registry)."""
 KIND_BY_PREFIX: dict[str, type[Tap]] = {kind.PREFIX: kind for kind in TAP_KINDS}

@@ -78,7 +78,8 @@ class TerminalChat:
         if text.lower() in QUIT:
             return False
         if (name := command_name(text)) is not None:
-            replies = await self.advisor.command(self.who, name)
+            arguments = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+            replies = await self.advisor.command(self.who, name, arguments)
         elif not self.typed and self.buttons and (number := choice_number(text)) is not None:
             if not 1 <= number <= len(self.buttons):
                 lang = await self.language()

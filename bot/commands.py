@@ -22,18 +22,21 @@ from bot.callbacks import (
     AnswerTap,
     Bounds,
     ChangeAnswerTap,
+    CheckinTap,
     CommandTap,
     ForgedData,
     ForgetTap,
+    GoalTap,
     LanguageTap,
     OwnedTap,
     ReminderTap,
+    ScheduleTap,
     StepsTap,
     Tap,
     WhatIfTap,
     decode,
 )
-from bot.flows import account, advice, guide, profile, questionnaire, record_items, reminders, score, whatif
+from bot.flows import account, advice, guide, profile, progress, questionnaire, record_items, reminders, score, whatif
 from bot.flows.session import Session
 from bot.intents import intent_of
 from bot.replies import Reply
@@ -75,6 +78,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("back", questionnaire.back),
     Command("skip", questionnaire.skip),
     Command("cancel", questionnaire.cancel),
+    Command("myscore", progress.myscore),
+    Command("goal", progress.goal),
+    Command("history", progress.history, button=True),
+    Command("remind", progress.remind),
+    Command("timezone", progress.timezone),
     Command("language", account.choose_language),
     Command("export", account.export),
     Command("forget", account.forget),
@@ -101,6 +109,9 @@ BUTTONS: dict[type[Tap], ButtonFlow] = {
     WhatIfTap: whatif.toggled,
     ReminderTap: reminders.tapped,
     OwnedTap: record_items.tapped,
+    CheckinTap: progress.checkin_tapped,
+    GoalTap: progress.goal_tapped,
+    ScheduleTap: progress.schedule_tapped,
 }
 """Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
 
@@ -131,7 +142,7 @@ async def run_command(session: Session, name: str | None) -> list[Reply]:
 
 
 async def typed(session: Session, text: str) -> list[Reply]:
-    """Typed text: an answer to the open question, else a free question (``bot.intents``), else the help.
+    """Typed text: an answer to the open question, a real score, else a free question (``bot.intents``), else the help.
 
     A free question asked while a question is open is answered, and the open question follows
     again, so the questionnaire carries on where it was; text that could be an answer is always
@@ -140,6 +151,9 @@ async def typed(session: Session, text: str) -> list[Reply]:
     ask = await session.engine.current(session.user_id)
     intent = intent_of(text)
     if ask is None:
+        reported = await progress.typed_number(session, text)  # a real score, as the check-in asks
+        if reported is not None:
+            return reported
         if intent is None:
             return await guide.show(session, descriptions(session.lang), puzzled=True)
         return await run_command(session, intent)

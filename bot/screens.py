@@ -193,13 +193,14 @@ def language_screen(lang: Lang) -> Screen:
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
-def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int) -> Screen:
+def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int, reports: int = 0, goal: int = 0) -> Screen:
     """The confirmation ``/forget`` asks for before deleting anything."""
     row = (
         Button(button_label(lang, "forget_yes"), ForgetTap(True).data()),
         Button(button_label(lang, "forget_no"), ForgetTap(False).data()),
     )
-    text = render(lang, "bot_forget_confirm.html.j2", answers=answers, snapshots=snapshots, reminders=reminders)
+    counts = {"answers": answers, "snapshots": snapshots, "reminders": reminders, "reports": reports, "goal": goal}
+    text = render(lang, "bot_forget_confirm.html.j2", **counts)
     return Screen(text, (row,))
 
 
@@ -214,14 +215,33 @@ def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Scr
     return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
-def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
-    """A due reminder: the action, a nudge to ``/score`` (the last estimate, if any) and two buttons."""
+def reminder_message(
+    title: str, score: int | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
+) -> Screen:
+    """A due reminder: the action, how to record it once done, and buttons.
+
+    ``record`` is the answer doing the action changes (question id, now, after): the estimate moves
+    only when an answer changes, so the message says which, and a button opens that question.
+    """
     row = (
         Button(button_label(lang, "score"), CommandTap("score").data()),
         Button(button_label(lang, "advice"), CommandTap("advice").data()),
     )
     # A reminder with a score follows earlier estimates: the disclaimer's short form is enough.
-    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score, brief_disclaimer=True), (row,))
+    keyboard: tuple[tuple[Button, ...], ...] = (row,)
+    change = None
+    if record is not None:
+        question_id, now, after = record
+        question = QUESTION_BY_ID[question_id]
+        change = {
+            "question": question.prompt(lang),
+            "now": question.label(now, lang),
+            "after": question.label(after, lang),
+        }
+        keyboard = ((Button(button_label(lang, "record"), ChangeAnswerTap(question_id).data()),), row)
+    return Screen(
+        render(lang, "bot_reminder.html.j2", title=title, score=score, change=change, brief_disclaimer=True), keyboard
+    )
 
 
 def help_screen(

@@ -178,6 +178,24 @@ BANDS: tuple[tuple[str, int, int, str, str], ...] = (
 #: the synthetic truth; how far Ant's real model is from it nobody outside Ant can measure.
 RANGE_COVERAGE: float = 0.9
 
+#: Calibration to a user's real score (``scoring.calibration``). Our judgement, not Ant's:
+#: how far one person's real score may sit from what their answers explain (Ant sees transaction
+#: detail a questionnaire cannot), as the standard deviation of that persistent offset before any
+#: report. With a quick check's range (90 % about 160 points wide) one report moves the estimate
+#: about 60 % of the way and five consistent reports about 90 %.
+CALIBRATION_PRIOR_SD: float = 60.0
+
+#: Points the real score wobbles from month to month without any answer changing (Ant's monthly
+#: recompute sees new transactions); the calibrated range never gets narrower than this allows.
+CALIBRATION_WOBBLE_SD: float = 10.0
+
+#: A report more than this many standard deviations from what the others say is down-weighted
+#: (Huber weights): a mistyped score moves the calibration less than a consistent series does.
+CALIBRATION_HUBER_K: float = 2.0
+
+#: Coverage of a range when the estimate does not state its own.
+DEFAULT_RANGE_COVERAGE: float = 0.9
+
 #: Training defaults: rows of the synthetic population and the seed that reproduces the
 #: packaged model bit for bit.
 TRAIN_ROWS: int = 100_000

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.callbacks import ForgetTap, LanguageTap
 from bot.flows.session import Session
 from bot.replies import Document, EditMessage, Reply
 from bot.screens import forget_screen, language_screen, question_screen, text_screen
 from bot.storage import record_items
+from bot.storage.progress import parse_schedule_key
 from templates import render
 
 EXPORT_FILE = "sesame-advisor-data.json"
@@ -32,21 +34,26 @@ async def export(session: Session) -> list[Reply]:
     data = await session.storage.export(session.user_id)
     data["record_items"] = await record_items.exported(session.storage, session.user_id)
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    caption = render(
-        session.lang,
-        "bot_export.html.j2",
-        answers=len(data["answers"]),
-        snapshots=len(data["score_snapshots"]),
-        reminders=len(data["reminders"]),
-    )
+    caption = render(session.lang, "bot_export.html.j2", **_counts(data))
     return [Document(content, EXPORT_FILE, caption)]
+
+
+def _counts(data: dict[str, Any]) -> dict[str, int]:
+    """What ``/export`` and ``/forget`` name: each reminder or check-in once (not its occurrences)."""
+    action_reminders = [r for r in data["reminders"] if parse_schedule_key(r["action_id"]) is None]
+    return {
+        "answers": len(data["answers"]),
+        "snapshots": len(data["score_snapshots"]),
+        "reminders": len(action_reminders) + len(data["schedules"]),
+        "reports": len(data["score_reports"]),
+        "goal": int(data["goal"] is not None),
+    }
 
 
 async def forget(session: Session) -> list[Reply]:
     """Ask before deleting everything."""
     data = await session.storage.export(session.user_id)
-    counts = len(data["answers"]), len(data["score_snapshots"]), len(data["reminders"])
-    return [forget_screen(session.lang, *counts)]
+    return [forget_screen(session.lang, **_counts(data))]
 
 
 async def forget_confirmed(session: Session, tap: ForgetTap) -> list[Reply]:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from advice import ACTIONS
+from collections.abc import Callable
+from functools import cache
+
+from advice import ACTIONS, rank
 from bot.callbacks import ReminderTap
-from bot.flows.advice import ACTION_INDEX, plan_for, steps_screen
+from bot.flows.advice import ACTION_INDEX, advisable, plan_for, steps_screen
 from bot.flows.session import Session
 from bot.reminder_schedule import next_recompute
 from bot.replies import EditMessage, Notice, Reply, Screen
 from bot.screens import no_answers_screen, notice, reminder_message, reminders_screen
 from bot.storage import Storage
+from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import language_of
+
+_card: Callable[[], Scorecard] = cache(load_scorecard)
+"""The packaged scorecard, loaded once: the delivery round has no advisor to ask for it."""
 
 
 async def show(session: Session) -> list[Reply]:
@@ -46,10 +53,18 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     language = await storage.user_language(user_id)
     if action_id not in ACTION_INDEX or language is None:
         return None
+    answers = await storage.answers(user_id)
+    ranked = {a.id: a for a in rank(_card(), advisable(answers)).actions} if answers else {}
+    if answers and action_id not in ranked:
+        return None  # its reason no longer holds (the overdue was cleared, the action was done): withdrawn
     lang = language_of(language)
     latest = await storage.snapshots(user_id, limit=1)
     title = ACTIONS[ACTION_INDEX[action_id]].title(lang)
-    return reminder_message(title, latest[0].score if latest else None, lang)
+    record = None
+    if action_id in ranked and ranked[action_id].changes:
+        first = ranked[action_id].changes[0]  # the answer to change once it is done
+        record = (first.question_id, first.before, first.after)
+    return reminder_message(title, latest[0].score if latest else None, lang, record)
 
 
 async def _list_screen(session: Session) -> Screen:

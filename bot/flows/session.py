@@ -38,6 +38,8 @@ class Session:
     channel: Channel
     user_id: int
     lang: Lang
+    arguments: str = ""
+    """What followed the command's name (``/myscore 712`` -> ``712``); empty for anything else."""
 
     @property
     def engine(self) -> DialogEngine:

@@ -7,6 +7,7 @@ from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
 from bot.flows.advice import ACTION_INDEX, plan_for
 from bot.flows.session import Session
+from bot.progress import Progress
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from bot.storage import record_items
@@ -48,4 +49,19 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)
     brief = await session.has_seen_an_estimate()
-    return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief), keyboard)
+    text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
+    calibrated = await Progress(session.storage, session.card, session.clock).calibrated(session.user_id, plan.before)
+    if calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
+        shift = calibrated.score - plan.before.score
+        projected = min(max(projection.score + shift, session.card.minimum), session.card.maximum)
+        reports = calibrated.offset.reports
+        line = render(
+            lang,
+            "bot_calibrated_projection.html.j2",
+            base=calibrated.score,
+            projected=projected,
+            gain=projection.gain,
+            reports=reports,
+        )
+        text = f"{text}\n\n{line}"
+    return Screen(text, keyboard)

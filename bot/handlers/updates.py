@@ -20,7 +20,8 @@ def command(name: str) -> Handler:
     """The handler of the registry's command ``name``."""
 
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await deliver(update, context, await advisor_of(context).command(who_of(update), name))
+        arguments = " ".join(context.args or ())
+        await deliver(update, context, await advisor_of(context).command(who_of(update), name, arguments))
 
     run.__name__ = run.__qualname__ = f"command_{name}"
     return run

@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
+from bot.outbound import request_started
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS, Answer
@@ -106,6 +107,7 @@ class RecordingRequest(BaseRequest):
         connect_timeout=None,
         pool_timeout=None,
     ) -> tuple[int, bytes]:
+        request_started()  # as the real network layer does (bot.telegram_limits.TrackedRequest)
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = {}
@@ -345,7 +347,9 @@ def describe(calls: list[Call]) -> list[str]:
             lines.append("(edits its message to:)")
             lines.append(plain(call.params["text"]))
         elif call.method == "sendPhoto":
-            lines.append(f"[picture: radar chart, PNG] {plain(call.params.get('caption', ''))}")
+            uploaded = call.files.get("photo")
+            kind = "history chart" if uploaded and uploaded[0] == "sesame-history.png" else "radar chart"
+            lines.append(f"[picture: {kind}, PNG] {plain(call.params.get('caption', ''))}")
         elif call.method == "sendDocument":
             filename = next(iter(call.files.values()))[0]
             lines.append(f"[file: {filename}] {plain(call.params.get('caption', ''))}")

@@ -2,7 +2,8 @@
 
 A count, not a timing: an answer tap in the quick check reads what it needs in one statement and
 writes the answer with the next step in one transaction (at most 3 statements, 1 commit). The tap
-that finishes the check also shows the score, which reads and keeps a score snapshot.
+that finishes the check also shows the score, which reads the reports and the last snapshot and
+keeps the first snapshot together with the monthly check-in it starts.
 """
 
 from scoring.questions import QUESTION_BY_ID
@@ -30,5 +31,7 @@ async def test_an_answer_tap_is_at_most_three_statements_and_one_commit(storage)
     *asking, finishing = per_tap
     for statements, commits in asking:
         assert statements <= 3 and commits <= 1, per_tap
-    # The last tap is an answer and a score: the answer's 3/1 plus reading and keeping the snapshot.
-    assert finishing[0] <= 5 and finishing[1] <= 2, per_tap
+    # The last tap is an answer and the first score: the answer's 3/1, reading the user's real-score
+    # reports (the calibration) and the last snapshot, then one transaction keeping the snapshot and
+    # starting the monthly check-in (the user's zone read, the schedule and its first occurrence).
+    assert finishing[0] <= 9 and finishing[1] <= 2, per_tap

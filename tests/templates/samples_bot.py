@@ -14,6 +14,7 @@ from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
 from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
+from .samples_progress import _calibrated, _changes
 
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
     "use_buttons",
@@ -106,13 +107,11 @@ def _score(lang: str) -> list[Context]:
     contexts = []
     for profile in PROFILES[:3]:
         view = score_view(card().score(profile()), lang)
-        for heading, change, previous in (
-            (None, None, None),
-            ("finished", 12, 601),
-            ("complete", -7, 650),
-            (None, 0, 640),
-        ):
-            contexts.append({**view, "heading": heading, "change": change, "previous": previous})
+        changes = _changes(lang)
+        calibrations = _calibrated()
+        for n, heading in enumerate((None, "finished", "complete", None)):
+            change, calibrated = changes[n * 2 % len(changes)], calibrations[n % len(calibrations)]
+            contexts.append({**view, "heading": heading, "change": change, "calibrated": calibrated})
     return contexts
 
 
@@ -163,6 +162,7 @@ def _record_done(lang: str) -> list[Context]:
     "bot_forget_kept.html.j2",
     "bot_unknown.html.j2",
     "bot_error.html.j2",
+    "bot_unavailable.html.j2",
     "bot_unsupported.html.j2",
     "bot_chart_caption.html.j2",
     "cli_no_token.txt.j2",
@@ -189,9 +189,9 @@ def _setting_invalid(lang: str) -> list[Context]:
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
     return [
-        {"answers": 12, "snapshots": 3, "reminders": 2},
-        {"answers": 0, "snapshots": 0, "reminders": 0},
-        {"answers": 1, "snapshots": 1, "reminders": 1},
+        {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 3, "goal": 1},
+        {"answers": 0, "snapshots": 0, "reminders": 0, "reports": 0, "goal": 0},
+        {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0},
     ]
 
 
@@ -224,7 +224,17 @@ def _reminders(lang: str) -> list[Context]:
 
 @sample("bot_reminder.html.j2")
 def _reminder(lang: str) -> list[Context]:
-    return [{"title": action.title(lang), "score": score} for action in ACTIONS[:3] for score in (None, 612)]
+    change = {
+        "question": QUESTIONS[1].prompt(lang),
+        "now": QUESTIONS[1].choices[2].label(lang),
+        "after": QUESTIONS[1].choices[4].label(lang),
+    }
+    return [
+        {"title": action.title(lang), "score": score, "change": c}
+        for action in ACTIONS[:3]
+        for score in (None, 612)
+        for c in (None, change)
+    ]
 
 
 @sample("bot_help.html.j2")
@@ -234,7 +244,7 @@ def _help(lang: str) -> list[Context]:
 
 @sample("bot_notice.txt.j2")
 def _notice(lang: str) -> list[Context]:
-    return [{"notice": name} for name in ("stale", "forged")]
+    return [{"notice": name} for name in ("stale", "forged", "no_user", "private_only", "unavailable")]
 
 
 @sample("bot_button.txt.j2")
@@ -258,6 +268,7 @@ def _button(lang: str) -> list[Context]:
                 "remind",
                 "unremind",
                 "score",
+                "record",
             )
         ),
         {"button": "unremind_listed", "number": 2, "title": title},

@@ -2,11 +2,12 @@
 (every stored row, as JSON) and ``/forget`` (every row gone after a confirmation)."""
 
 import json
+from datetime import UTC, datetime
 
 from advice.ranking import rank
 from bot.flows.advice import advisable
-from bot.storage import record_items
-from bot.storage.tables import Base
+from bot.storage import StoredGoal, StoredReport, record_items
+from bot.storage.tables import user_data_table_names
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
 from tests.bot.telegram_testkit import answer_quick, quick_answers
@@ -44,6 +45,14 @@ async def set_first_reminder(user, storage):
     return top.id
 
 
+async def follow_up_rows(user_id, storage):
+    """A report, a goal and a schedule, stored as the progress commands store them."""
+    now = datetime.now(UTC)
+    await storage.add_report(user_id, StoredReport(650, 620.0, 560, 700, 0.9, "command", now))
+    await storage.set_goal(user_id, StoredGoal(700, 620, True, ("huabei_on_time",), (), 2, now))
+    await storage.set_schedule(user_id, "checkin", 0, 7, 600)
+
+
 async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     user = bot.user(first_name="Xiaoming")
     await answer_quick(user)
@@ -54,10 +63,22 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     filename, content, _ = calls[0].files["document"]
     assert filename == "sesame-advisor-data.json"
     data = json.loads(content)
-    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders", "record_items"}
+    assert set(data) == {
+        "user",
+        "answers",
+        "dialog",
+        "score_snapshots",
+        "reminders",
+        "score_reports",
+        "goal",
+        "schedules",
+        "record_items",
+    }
     assert data["record_items"] == []
-    assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
-    assert data["reminders"][0]["due_at"].endswith("+00:00")
+    # The action's reminder, and the monthly check-in's next occurrence (check-ins start with the first estimate).
+    assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [("checkin:0", None), (action_id, None)]
+    assert all(r["due_at"].endswith("+00:00") for r in data["reminders"])
+    assert [(s["kind"], s["day"], s["time"]) for s in data["schedules"]] == [("checkin", 7, "10:00")]
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
     assert {a["question_id"] for a in data["answers"]} == set(quick_answers())
     assert all(a["source"] == "button" and a["answered_at"] for a in data["answers"])
@@ -66,7 +87,9 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     text = content.decode()
     for private in ("Xiaoming", "li_private", "first_name", "username", "/score", "/start"):
         assert private not in text
-    assert f"{len(quick_answers())} answers" in calls[0].text and "1 reminder," in calls[0].text
+    assert (
+        f"{len(quick_answers())} answers" in calls[0].text and "2 reminders," in calls[0].text
+    )  # the action, the check-in
 
 
 async def test_forget_asks_first_then_deletes_every_row(bot, storage):
@@ -77,11 +100,12 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await user.send("/score")
     await set_first_reminder(user, storage)
     await set_first_reminder(other, storage)
+    await follow_up_rows(user.id, storage)
     await record_items.set_owned(storage, user.id, "vehicle", False)
     await record_items.set_owned(storage, other.id, "vehicle", True)
     assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
     calls = await user.send("/forget")
-    assert "1 reminder," in calls[0].text
+    assert "2 reminders, 1 real score you reported, your goal," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
     await user.tap("Keep my data")
     assert (await storage.count_rows(user.id))["answers"] == len(quick_answers())
@@ -89,10 +113,12 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     calls = await user.tap("🗑 Yes, delete everything")
     assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
     # Counted from the metadata, so a table /forget does not know about would show here.
-    assert await storage.count_rows(user.id) == dict.fromkeys(Base.metadata.tables, 0)
+    assert await storage.count_rows(user.id) == dict.fromkeys(user_data_table_names(), 0)
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
-    assert everyone["answers"] == len(quick_answers()) and everyone["users"] == 1 and everyone["reminders"] == 1
+    assert (
+        everyone["answers"] == len(quick_answers()) and everyone["users"] == 1 and everyone["reminders"] == 2
+    )  # its action reminder and its check-in
     assert everyone["record_items"] == 1
 
 

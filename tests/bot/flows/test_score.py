@@ -75,10 +75,35 @@ async def test_score_tracks_progress_between_snapshots(bot, storage):
     calls = await user.tap(QUESTION_BY_ID[QUICK_IDS[0]].choices[-1].en)
     now = CARD.score(await storage.answers(user.id)).score
     assert now > first
-    assert f"+{now - first} since your previous estimate ({first})" in plain(calls[-2].text)
-    again = await user.send("/score")
-    assert f"+{now - first} since your previous estimate ({first})" in plain(again[0].text)
+    text = plain(calls[-2].text)
+    assert f"+{now - first} since your previous estimate ({first}):" in text
+    question = QUESTION_BY_ID[QUICK_IDS[0]]
+    before, after = question.choices[0].en, question.choices[-1].en
+    assert f"you changed {question.en} {before} → {after}: +{now - first}" in text
+    again = await user.send("/score")  # the move was explained once; repeating /score does not repeat it
+    assert "since your previous estimate" not in plain(again[0].text)
+    assert "first estimate" not in plain(again[0].text)
     assert len(await storage.snapshots(user.id, limit=10)) == 2
+
+
+async def test_the_first_estimate_is_said_once_and_more_answers_are_more_precision(bot, storage):
+    user = bot.user()
+    calls = await answer_quick(user)
+    assert "This is your first estimate" in plain(calls[-2].text)
+    again = await user.send("/score")
+    assert "first estimate" not in plain(again[0].text)
+    answered = len(await storage.answers(user.id))
+    calls = await user.send("/full")
+    while (question_id := (await storage.dialog(user.id)).question_id) is not None:
+        question = QUESTION_BY_ID[question_id]
+        if question.kind == "number":
+            calls = await user.send(str(question.maximum))
+        else:
+            calls = await user.tap(question.choices[-1].en)
+    more = len(await storage.answers(user.id)) - answered
+    text = plain(next(c.text for c in calls if c.text and "Estimated Sesame score" in c.text))
+    assert more > 1 and f"you answered {more} more questions; the estimate is now more precise" in text
+    assert "you changed" not in text
 
 
 async def test_score_without_answers_points_to_start(bot):

@@ -1,9 +1,11 @@
 """Storage queries on SQLite and PostgreSQL: users, answers, guarded steps, snapshots, export, forget."""
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 
-from bot.storage import NewAnswer, Snapshot, record_items
-from bot.storage.tables import Base
+from bot.storage import NewAnswer, Snapshot, StoredGoal, StoredReport, record_items
+from bot.storage.repository import UPDATE_LEASE
+from bot.storage.tables import user_data_table_names
 
 
 def snapshot(score):
@@ -19,7 +21,7 @@ async def test_a_user_keeps_the_first_language(storage):
 
 async def test_values_of_every_kind_round_trip(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "full", ("income", "insurance", "living_bills"), "n00001")
+    await storage.start_dialog(1, "full", ("income", "insurance", "living_bills"), "n00001", expected_nonce=None)
     await storage.step(
         1, "n00001", path="full", position=1, nonce="n00002", answer=NewAnswer("income", "stable", "button")
     )
@@ -34,7 +36,7 @@ async def test_values_of_every_kind_round_trip(storage):
 
 async def test_a_step_with_an_old_nonce_changes_nothing(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income",), "abcdef")
+    await storage.start_dialog(1, "quick", ("income",), "abcdef", expected_nonce=None)
     assert not await storage.step(
         1, "zzzzzz", path=None, position=1, nonce="x", answer=NewAnswer("income", "none", "button")
     )
@@ -45,8 +47,8 @@ async def test_a_step_with_an_old_nonce_changes_nothing(storage):
 
 async def test_an_answer_changed_replaces_the_row(storage):
     await storage.ensure_user(1, "en")
-    for nonce, value in (("aaaaaa", "none"), ("bbbbbb", "stable")):
-        await storage.start_dialog(1, "edit", ("income",), nonce)
+    for previous, nonce, value in ((None, "aaaaaa", "none"), ("cccccc", "bbbbbb", "stable")):
+        assert await storage.start_dialog(1, "edit", ("income",), nonce, expected_nonce=previous)
         await storage.step(
             1, nonce, path=None, position=1, nonce="cccccc", answer=NewAnswer("income", value, "profile_edit")
         )
@@ -56,7 +58,7 @@ async def test_an_answer_changed_replaces_the_row(storage):
 
 async def test_the_question_message_is_remembered_only_for_the_current_question(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income",), "abcdef")
+    await storage.start_dialog(1, "quick", ("income",), "abcdef", expected_nonce=None)
     await storage.question_shown(1, "abcdef", 77)
     await storage.question_shown(1, "oldold", 78)
     assert (await storage.dialog(1)).message_id == 77
@@ -73,12 +75,17 @@ async def test_snapshots_newest_first(storage):
 async def test_export_holds_every_row_and_forget_removes_them_all(storage):
     for user in (1, 2):
         await storage.ensure_user(user, "en")
-        await storage.start_dialog(user, "quick", ("income", "huabei"), "abcdef")
+        await storage.start_dialog(user, "quick", ("income", "huabei"), "abcdef", expected_nonce=None)
         await storage.step(
             user, "abcdef", path="quick", position=1, nonce="bcdefg", answer=NewAnswer("income", "stable", "button")
         )
         await storage.add_snapshot(user, snapshot(600))
         assert await storage.set_reminder(user, "huabei_on_time", datetime(2025, 3, 6, 2, tzinfo=UTC))
+        await storage.add_report(
+            user, StoredReport(640, 600.0, 550, 650, 0.9, "command", datetime(2025, 3, 7, tzinfo=UTC))
+        )
+        await storage.set_goal(user, StoredGoal(700, 600, True, ("huabei_on_time",), (), 2, datetime.now(UTC)))
+        await storage.set_schedule(user, "huabei", 0, 9, 600)
         await record_items.set_owned(storage, user, "vehicle", True)
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
@@ -98,17 +105,34 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
             "due_at": "2025-03-06T02:00:00+00:00",
             "created_at": data["reminders"][0]["created_at"],
             "sent_at": None,
+            "outcome": None,
         }
     ]
-    assert await storage.forget(1) == 6
-    assert await storage.count_rows(1) == dict.fromkeys(Base.metadata.tables, 0)
-    assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 1)
+    assert data["score_reports"] == [
+        {
+            "score": 640,
+            "estimate": 600.0,
+            "range": [550, 650],
+            "coverage": 0.9,
+            "source": "command",
+            "reported_at": "2025-03-07T00:00:00+00:00",
+        }
+    ]
+    assert data["goal"]["target"] == 700 and data["goal"]["actions"] == ["huabei_on_time"]
+    assert [(s["kind"], s["day"], s["time"], s["paused"]) for s in data["schedules"]] == [("huabei", 9, "10:00", False)]
+    assert data["user"]["timezone"] is None
+    assert await storage.forget(1) == 9
+    assert await storage.count_rows(1) == dict.fromkeys(user_data_table_names(), 0)
+    assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 1)
     assert await storage.export(1) == {
         "user": None,
         "answers": [],
         "dialog": None,
         "score_snapshots": [],
         "reminders": [],
+        "score_reports": [],
+        "goal": None,
+        "schedules": [],
     }
 
 
@@ -136,3 +160,37 @@ async def test_a_step_deletes_dropped_answers_and_replaces_the_queue_in_one_go(s
     assert not await storage.step(1, "abcdef", path=None, position=0, nonce="x", dropped=("credit_cards",), queue=())
     assert await storage.answers(1) == {"credit_cards": "one_two"}
     assert (await storage.dialog(1)).queue == ("credit_cards", "card_repayment", "card_bills")
+
+
+async def test_starting_a_dialog_is_guarded_like_a_step(storage):
+    await storage.ensure_user(1, "en")
+    assert await storage.start_dialog(1, "quick", ("income",), "first1", expected_nonce=None)
+    # A second "first start" (a concurrent /start that also read "no dialog") changes nothing.
+    assert not await storage.start_dialog(1, "quick", ("huabei",), "second", expected_nonce=None)
+    # Restarting from a state that has moved on changes nothing either.
+    assert not await storage.start_dialog(1, "full", ("huabei",), "third3", expected_nonce="stale0")
+    dialog = await storage.dialog(1)
+    assert (dialog.nonce, dialog.queue) == ("first1", ("income",))
+    assert await storage.start_dialog(1, "full", ("huabei",), "fourth", expected_nonce="first1")
+    assert (await storage.dialog(1)).nonce == "fourth"
+
+
+async def test_an_update_id_is_taken_once_and_again_only_after_its_taker_died(database, storage):
+    moment = datetime(2025, 3, 6, 2, tzinfo=UTC)
+    other = await database.open()  # a second process
+    try:
+        results = await asyncio.gather(*(s.take_update(77, moment) for s in (storage, other, storage, other)))
+        assert sorted(results) == [False, False, False, True]
+        assert await storage.update_state(77) == "taken"
+        assert not await other.take_update(77, moment + UPDATE_LEASE / 2)  # its taker is still working
+        assert await other.take_update(77, moment + UPDATE_LEASE * 2)  # the taker died: taken again
+        assert await other.update_done(77, moment + UPDATE_LEASE * 2)
+        assert not await storage.take_update(77, moment + UPDATE_LEASE * 10)  # done: never again
+        assert await storage.update_state(77) == "done"
+        await storage.take_update(78, moment)
+        await storage.release_update(78)  # failed before it changed anything: a retry may run
+        assert await storage.update_state(78) is None
+        assert await storage.prune_updates(moment + timedelta(days=1)) == 1
+        assert await storage.update_state(77) is None
+    finally:
+        await other.close()

@@ -1,0 +1,326 @@
+"""The follow-up over months, without Telegram.
+
+Estimates kept with why they moved, real-score reports and the calibration they give, and the
+next occurrence of every check-in and reminder. The flows (the Telegram adapter, the terminal
+chat) call these and render the results; the math lives in ``scoring.changes``,
+``scoring.calibration`` and ``bot.scheduling``, the rows in ``bot.storage``. Nothing here sends
+a message: a schedule's next occurrence is a reminder row, claimed and sent by the one delivery
+every reminder goes through.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from advice import ACTION_BY_ID, Action, GoalPlan, get_action
+from advice import plan as plan_goal
+from advice.feasibility import feasible_changes
+from bot.scheduling import (
+    CHECKIN_DAY,
+    CHECKIN_MAX_LATE,
+    DEFAULT_TIME,
+    REPAYMENT_MAX_LATE,
+    Every,
+    Monthly,
+    ScheduleError,
+    catch_up,
+)
+from bot.storage import Snapshot, Storage, StoredGoal, StoredReport, StoredSchedule
+from bot.storage.progress import parse_schedule_key
+from scoring import assumptions
+from scoring.calibration import Calibrated, Offset, Report, calibrate, check_report, learn_offset
+from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
+from scoring.changes import ScoreChange, explain
+from scoring.questions import Answer
+from scoring.structure import consistent_after_change
+
+logger = logging.getLogger(__name__)
+
+MAX_LATE: dict[str, timedelta] = {
+    "checkin": CHECKIN_MAX_LATE,
+    "goal": timedelta(days=7),
+    "huabei": REPAYMENT_MAX_LATE,
+    "card": REPAYMENT_MAX_LATE,
+}
+"""How late each kind of occurrence may still be sent (see ``bot.scheduling.catch_up``)."""
+
+
+def coverage_of(result: ScoreResult) -> float:
+    """The coverage the result's range states (an older result without one: the default)."""
+    return float(getattr(result, "range_coverage", None) or assumptions.DEFAULT_RANGE_COVERAGE)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a score reply says about the estimate's move and its calibration.
+
+    ``change`` is set only when this estimate is new (it differs from the last one shown), so a
+    repeated ``/score`` says nothing about a move it already explained. ``unexplained`` is the
+    move from a previous estimate stored before answers were kept with estimates.
+    """
+
+    change: ScoreChange | None
+    unexplained: tuple[int, int] | None
+    calibrated: Calibrated | None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A report stored: the calibration before and after it, for the reply."""
+
+    real: int
+    before: Offset
+    after: Offset
+    calibrated: Calibrated
+
+
+@dataclass(frozen=True)
+class GoalOutcome:
+    """A goal set: the plan, and the scores as the user sees them (calibrated when reports exist)."""
+
+    target: int
+    score: int
+    calibrated: bool
+    plan: GoalPlan
+    score_after: int
+    best: int
+    next_band: tuple[Band, int] | None
+    """The next band up and the points left to it, ``None`` in the top band."""
+
+
+def achieved(action: Action, answers: dict[str, Answer]) -> bool:
+    """Whether the answers already show the action done.
+
+    Every question it changes is answered with a value it would not change any more.
+    """
+    return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
+
+
+def next_band(score: int) -> tuple[Band, int] | None:
+    """The band above ``score`` and the points left to reach it."""
+    index = BANDS.index(band_of(score))
+    if index + 1 >= len(BANDS):
+        return None
+    above = BANDS[index + 1]
+    return above, above.low - score
+
+
+def _same(a: Snapshot, b: Snapshot) -> bool:
+    return (
+        (a.score, a.low, a.high, a.model_version, a.calibrated)
+        == (b.score, b.low, b.high, b.model_version, b.calibrated)
+        and a.dimensions == b.dimensions
+        and (a.answers is None or b.answers is None or a.answers == b.answers)
+    )
+
+
+def _report(stored: StoredReport) -> Report:
+    return Report(stored.score, stored.estimate, stored.low, stored.high, stored.coverage, stored.reported_at)
+
+
+class Progress:
+    """The progress features of one bot: a storage, a scorecard and a clock."""
+
+    def __init__(self, storage: Storage, card: Scorecard, clock: object) -> None:
+        self.storage = storage
+        self.card = card
+        self.clock = clock  # a bot.reminders.Clock: returns an aware "now"
+
+    def _now(self) -> datetime:
+        return self.clock()  # type: ignore[operator, no-any-return]
+
+    # ---- calibration ---------------------------------------------------------------
+    async def offset(self, user_id: int) -> Offset:
+        """The user's calibration from every report kept."""
+        reports = [_report(r) for r in await self.storage.reports(user_id)]
+        return learn_offset(reports, self._now())
+
+    async def calibrated(self, user_id: int, result: ScoreResult) -> Calibrated | None:
+        """The estimate calibrated by the user's reports; ``None`` before the first report."""
+        offset = await self.offset(user_id)
+        if offset.reports == 0:
+            return None
+        return calibrate(result.score, result.range[0], result.range[1], offset, coverage_of(result))
+
+    async def report(self, user_id: int, real: int, answers: dict[str, Answer], source: str) -> Reported:
+        """Keep a real score the user reported; ``InvalidReport`` (nothing stored) when it cannot be one."""
+        now = self._now()
+        check_report(real, now, now)
+        result = self.card.score(answers)
+        before = await self.offset(user_id)
+        await self.storage.add_report(
+            user_id,
+            StoredReport(real, float(result.score), result.range[0], result.range[1], coverage_of(result), source, now),
+        )
+        after = await self.offset(user_id)
+        calibrated = calibrate(result.score, result.range[0], result.range[1], after, coverage_of(result))
+        return Reported(real, before, after, calibrated)
+
+    # ---- estimates kept with why they moved ---------------------------------------
+    async def shown(self, user_id: int, answers: dict[str, Answer], result: ScoreResult) -> Shown:
+        """Keep this estimate if it is new, with why it moved from the last one shown."""
+        calibrated = await self.calibrated(user_id, result)
+        now = Snapshot(
+            score=result.score,
+            band=result.band.id,
+            low=result.range[0],
+            high=result.range[1],
+            dimensions={d.id: d.grade for d in result.dimensions},
+            model_version=self.card.version,
+            created_at=self._now(),
+            coverage=coverage_of(result),
+            answers=dict(answers),
+            calibrated=None if calibrated is None else (calibrated.score, *calibrated.range),
+        )
+        recent = await self.storage.snapshots(user_id, limit=1)
+        previous = recent[0] if recent else None
+        if previous is not None and _same(previous, now):
+            return Shown(None, None, calibrated)
+        unexplained = None
+        if previous is None:
+            change: ScoreChange | None = explain(self.card, None, answers)
+        elif previous.answers is None:
+            change, unexplained = None, (previous.score, result.score)
+        else:
+            change = explain(
+                self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
+            )
+        explanation = None if change is None else change.as_dict()
+        if change is not None and change.kind == "first":
+            # The first estimate also starts the monthly check-in (each one can stop them).
+            checkin = (CHECKIN_DAY, DEFAULT_TIME.hour * 60 + DEFAULT_TIME.minute)
+            await self.storage.add_snapshot(user_id, replace(now, explanation=explanation), checkin=checkin)
+        else:
+            await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
+            await self._goal_progress(user_id, answers)
+        return Shown(change, unexplained, calibrated)
+
+    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
+        """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
+        goal = await self.storage.goal(user_id)
+        if goal is None:
+            return
+        for action_id in goal.actions:
+            if action_id not in goal.done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
+                await self.storage.goal_done(user_id, action_id)
+        updated = await self.storage.goal(user_id)
+        if updated is not None and set(updated.done) >= set(updated.actions):
+            await self.storage.stop_schedule(user_id, "goal", 0)
+
+    # ---- goals -----------------------------------------------------------------------
+    async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
+        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
+
+        With real scores reported the plan starts from the calibrated estimate: the offset is
+        added to every projected score (the gains are the model's, unchanged), so the model's
+        own target is ``target`` minus the offset. ``ValueError`` for a target off the scale.
+        """
+        minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
+        if isinstance(target, bool) or not minimum <= target <= maximum:
+            raise ValueError(f"a goal is a score {minimum}-{maximum}")
+        result = self.card.score(answers)
+        calibrated = await self.calibrated(user_id, result)
+        shift = 0 if calibrated is None else calibrated.score - result.score
+        model_target = min(max(target - shift, minimum), maximum)
+        plan = plan_goal(self.card, answers, model_target)
+
+        def shown(score: int) -> int:
+            return min(max(score + shift, minimum), maximum)
+
+        score = shown(result.score)
+        await self.storage.set_goal(
+            user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
+        )
+        if plan.action_ids and score < target:
+            await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60, start=self._now())
+            await plan_schedules(self.storage, self._now(), user_id=user_id)
+        return GoalOutcome(
+            target,
+            score,
+            calibrated is not None,
+            plan,
+            shown(plan.score_after),
+            shown(plan.best_score),
+            next_band(score),
+        )
+
+    async def goal_done(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:
+        """Record a planned action as done: its answers change (kept consistent), the goal notes it.
+
+        Returns the answers before and after (to re-score with the explained change); ``None``
+        when the action is not (or no longer) planned, or already recorded.
+        """
+        before = await self.storage.answers(user_id)
+        if not await self.storage.goal_done(user_id, action_id):
+            return None
+        after = dict(before)
+        for change in feasible_changes(get_action(action_id), before):
+            after = consistent_after_change(after, change.question_id, change.after)
+        if after != before:
+            await self.storage.replace_answers(user_id, after, "goal")
+        goal = await self.storage.goal(user_id)
+        if goal is not None and set(goal.done) >= set(goal.actions):
+            await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
+        return before, after
+
+    async def drop_goal(self, user_id: int) -> bool:
+        """Remove the goal and its check-ins."""
+        await self.storage.stop_schedule(user_id, "goal", 0)
+        return await self.storage.drop_goal(user_id)
+
+    # ---- schedules: the next occurrence of each --------------------------------------
+    async def plan_schedules(self, now: datetime, *, user_id: int | None = None) -> int:
+        """See ``plan_schedules``."""
+        return await plan_schedules(self.storage, now, user_id=user_id)
+
+    async def fresh(self, user_id: int, action_id: str, due_at: datetime, now: datetime) -> bool:
+        """See ``fresh``."""
+        return await fresh(self.storage, user_id, action_id, due_at, now)
+
+
+def schedule_of(schedule: StoredSchedule, timezone: str) -> Monthly | Every:
+    """The calendar rule of a stored schedule in the user's zone."""
+    if schedule.kind == "goal":
+        return Every(schedule.created_at, at=schedule.at, timezone=timezone)
+    return Monthly(schedule.day or 1, schedule.at, timezone)
+
+
+async def plan_schedules(storage: Storage, now: datetime, *, user_id: int | None = None) -> int:
+    """Give every running schedule without a waiting occurrence its next one; how many were planned.
+
+    Idempotent and safe across processes: at most one occurrence per schedule waits (the
+    reminders' unique index), so two processes planning at once plan it once.
+    """
+    planned = 0
+    for due in await storage.schedules_to_plan(user_id=user_id):
+        try:
+            rule = schedule_of(due.schedule, due.timezone)
+        except ScheduleError:  # a zone that vanished from the system's tz database
+            rule = schedule_of(due.schedule, "Asia/Shanghai")
+        if await storage.set_reminder(due.user_id, due.schedule.key, rule.next_after(now)):
+            planned += 1
+    return planned
+
+
+async def fresh(storage: Storage, user_id: int, action_id: str, due_at: datetime, now: datetime) -> bool:
+    """Whether a schedule's occurrence found due at ``now`` is still worth sending.
+
+    Action reminders are always fresh here. A schedule's occurrence is not when it is older
+    than its kind allows (a repayment day already gone), or when the schedule was paused or
+    stopped meanwhile; the next occurrence is planned after ``now`` either way, so a bot that
+    was down sends at most one, never a burst.
+    """
+    key = parse_schedule_key(action_id)
+    if key is None:
+        return True
+    kind, _ = key
+    schedule = next((s for s in await storage.schedules(user_id) if (s.kind, s.number) == key), None)
+    if schedule is None or schedule.paused:
+        return False
+    rule = schedule_of(schedule, await storage.timezone(user_id))
+    decision = catch_up(rule, due_at, now, MAX_LATE[kind])
+    if decision.skipped:
+        logger.info("schedule %s of user %s: %d stale occurrence(s) skipped", kind, user_id, decision.skipped)
+    return decision.send is not None

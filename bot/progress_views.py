@@ -1,0 +1,120 @@
+"""Progress results resolved into words of one language, ready for a template.
+
+Templates must not look labels up; this turns a ``ScoreChange``, a calibration, the history
+rows and the schedules into plain dicts (question prompts, answer labels, dates in the user's
+zone), the way ``scoring.presentation.score_view`` does for a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.storage import Snapshot, StoredReport, StoredSchedule
+from scoring.calibration import Calibrated
+from scoring.changes import ScoreChange
+from scoring.presentation import answer_label
+from scoring.questions import QUESTION_BY_ID, Answer, Lang
+
+SHOWN_CHANGES = 3
+"""Changed answers named in a score reply; the rest are summed up as "and N more"."""
+
+
+def _label(question_id: str, value: Answer | None, lang: Lang) -> str | None:
+    return None if value is None else answer_label(question_id, value, lang)
+
+
+def change_view(change: ScoreChange | None, unexplained: tuple[int, int] | None, lang: Lang) -> dict[str, Any] | None:
+    """Why the estimate moved, for ``_score_change.html.j2``; ``None`` when there is nothing new to say."""
+    if (change is None or change.kind == "same") and unexplained is None:
+        return None  # a calibration or model that moved alone is shown by its own line
+    if change is None:
+        assert unexplained is not None
+        before, after = unexplained
+        return {"kind": "unexplained", "score_before": before, "delta": after - before}
+    changed = [
+        {
+            "question": QUESTION_BY_ID[c.question_id].prompt(lang),
+            "before": _label(c.question_id, c.before, lang),
+            "after": _label(c.question_id, c.after, lang),
+            "points": round(c.points),
+        }
+        for c in change.changed
+    ]
+    return {
+        "kind": change.kind,
+        "score_before": change.score_before,
+        "delta": change.delta,
+        "changed": changed[:SHOWN_CHANGES],
+        "more_changed": max(0, len(changed) - SHOWN_CHANGES),
+        "newly": len(change.newly_answered),
+        "precision_points": round(change.precision_points),
+    }
+
+
+def calibrated_view(calibrated: Calibrated | None) -> dict[str, Any] | None:
+    """The calibrated estimate beside the model's, or ``None`` before the first report."""
+    if calibrated is None:
+        return None
+    return {
+        "score": calibrated.score,
+        "low": calibrated.range[0],
+        "high": calibrated.range[1],
+        "reports": calibrated.offset.reports,
+        "offset": round(calibrated.offset.mean),
+    }
+
+
+def date_view(moment: datetime, timezone: str) -> dict[str, int]:
+    """A moment as date parts in the user's zone (templates format them per language)."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return {"year": local.year, "month": local.month, "day": local.day, "hour": local.hour, "minute": local.minute}
+
+
+def history_view(
+    snapshots: Sequence[Snapshot], reports: Sequence[StoredReport], lang: Lang, timezone: str
+) -> list[dict[str, Any]]:
+    """Estimates and reports, oldest first, each with its date and (estimates) why it moved."""
+    rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    for snapshot in snapshots:
+        change = None
+        if snapshot.explanation is not None:
+            change = change_view(ScoreChange.from_dict(snapshot.explanation), None, lang)
+        rows.append(
+            (
+                snapshot.created_at,
+                0,
+                {
+                    "type": "estimate",
+                    "date": date_view(snapshot.created_at, timezone),
+                    "score": snapshot.score,
+                    "low": snapshot.low,
+                    "high": snapshot.high,
+                    "calibrated": None if snapshot.calibrated is None else snapshot.calibrated[0],
+                    "change": change,
+                },
+            )
+        )
+    for report in reports:
+        rows.append(
+            (
+                report.reported_at,
+                1,
+                {"type": "report", "date": date_view(report.reported_at, timezone), "score": report.score},
+            )
+        )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [view for _, _, view in rows]
+
+
+def schedule_view(schedule: StoredSchedule) -> dict[str, Any]:
+    """A schedule as ``bot_remind.html.j2`` lists it."""
+    return {
+        "kind": schedule.kind,
+        "number": schedule.number,
+        "day": schedule.day,
+        "time": f"{schedule.minute // 60:02d}:{schedule.minute % 60:02d}",
+        "paused": schedule.paused,
+    }

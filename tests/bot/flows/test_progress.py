@@ -1,0 +1,301 @@
+"""The follow-up over months through the real Application: /myscore, /goal, /history, check-ins, /remind."""
+
+import asyncio
+import struct
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.flows.advice import advisable
+from bot.handlers.reminder_sender import telegram_sender
+from bot.reminder_delivery import deliver_due
+from scoring.card import load_scorecard
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+from tests.bot.test_reminders import Outbox
+
+CARD = load_scorecard()
+START = datetime(2026, 3, 2, 4, tzinfo=UTC)  # Monday 2 March 2026, noon in Shanghai
+CHECKIN = datetime(2026, 3, 7, 2, tzinfo=UTC)  # 7 March, 10:00 in Shanghai
+
+
+class Clock:
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+
+@pytest.fixture
+def clock():
+    return Clock(START)
+
+
+@pytest.fixture
+async def bot(storage, clock):
+    started = await BotUnderTest.start(storage, clock=clock)
+    yield started
+    await started.stop()
+    assert not started.errors, started.errors
+
+
+def sent(bot, since=0):
+    return [c for c in bot.recorder.calls[since:] if c.method in ("sendMessage", "sendPhoto", "editMessageText")]
+
+
+# ---- /myscore and calibration ------------------------------------------------------------
+async def test_myscore_records_and_calibrates_and_bad_input_changes_nothing(bot, storage):
+    user = bot.user()
+    assert "/myscore 712" in plain((await user.send("/myscore"))[0].text)
+    assert "/start" in plain((await user.send("/myscore 700"))[0].text)  # no answers yet: nothing to compare
+    await answer_quick(user)
+    estimate = CARD.score(await storage.answers(user.id)).score
+    for bad in ("12000", "349", "seven", "-5"):
+        calls = await user.send(f"/myscore {bad}")
+        assert "between 350 and 950" in plain(calls[0].text), bad
+    assert await storage.reports(user.id) == []
+    calls = await user.send(f"/myscore {estimate + 60}")
+    text = plain(calls[0].text)
+    assert f"Recorded: your real Sesame score is {estimate + 60}" in text
+    assert "Calibrated estimate:" in text and "from 1 report" in text
+    (report,) = await storage.reports(user.id)
+    assert report.score == estimate + 60 and report.source == "command"
+    score = plain((await user.send("/score"))[0].text)
+    assert "Calibrated to the 1 real score you reported" in score
+
+
+async def test_a_number_typed_with_no_question_open_is_a_real_score(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    calls = await user.send("688")
+    assert "Recorded: your real Sesame score is 688" in plain(calls[0].text)
+    assert [r.source for r in await storage.reports(user.id)] == ["checkin"]
+
+
+# ---- the monthly check-in ------------------------------------------------------------------
+async def test_the_checkin_comes_on_the_7th_once_and_its_buttons_work(bot, storage, clock):
+    user = bot.user()
+    await answer_quick(user)  # the first estimate starts the monthly check-ins
+    assert [s.key for s in await storage.schedules(user.id)] == ["checkin:0"]
+    send = telegram_sender(bot.application.bot)
+    assert not (await deliver_due(storage, send, CHECKIN - timedelta(minutes=1))).sent
+    mark = len(bot.recorder.calls)
+    delivery = await deliver_due(storage, send, CHECKIN + timedelta(seconds=30))
+    assert delivery.sent == 1
+    (message,) = sent(bot, mark)
+    assert "What is your real score now?" in plain(message.text)
+    assert message.labels == ["✍️ Type it", "Skip this month", "🔕 Stop check-ins"]
+    assert not (await deliver_due(storage, send, CHECKIN + timedelta(minutes=5))).sent  # once
+    assert [p.due_at for p in await storage.pending_reminders(user.id)] == [datetime(2026, 4, 7, 2, tzinfo=UTC)]
+
+    clock.moment = CHECKIN + timedelta(hours=1)
+    calls = await user.tap("✍️ Type it")
+    assert "Send your score as a number" in plain(calls[-1].text)
+    calls = await user.send("702")
+    assert "Recorded: your real Sesame score is 702" in plain(calls[0].text)
+    calls = await user.tap("Skip this month")
+    assert "I will ask again on 4/7" in plain(calls[-1].text)
+    april = datetime(2026, 4, 7, 2, tzinfo=UTC)
+    assert (await deliver_due(storage, send, april)).sent == 1  # next month's
+    calls = await user.tap("🔕 Stop check-ins")
+    assert "check-ins stopped" in plain(calls[-1].text)
+    assert await storage.schedules(user.id) == [] and await storage.pending_reminders(user.id) == []
+
+
+async def test_two_processes_one_checkin_one_send(database, storage):
+    await storage.ensure_user(7, "en")
+    await storage.set_schedule(7, "checkin", 0, 7, 600)
+    other = await database.open()
+    try:
+        a, b = Outbox(), Outbox()
+        await asyncio.gather(deliver_due(storage, a, START), deliver_due(other, b, START))  # both plan
+        assert len(await storage.pending_reminders(7)) == 1
+        now = CHECKIN + timedelta(seconds=5)
+        await asyncio.gather(deliver_due(storage, a, now), deliver_due(other, b, now))
+        assert len(a.sent) + len(b.sent) == 1
+        assert "real score" in (a.sent + b.sent)[0][1]
+    finally:
+        await other.close()
+
+
+# ---- /remind and /timezone -----------------------------------------------------------------
+async def test_remind_sets_huabei_and_cards_refuses_nonsense_and_pauses_and_stops(bot, storage):
+    user = bot.user()
+    calls = await user.send("/remind")
+    assert "No reminders yet" in plain(calls[0].text)
+    assert "+ Huabei (the 9th, 10:00)" in calls[0].labels
+    await user.tap("+ Huabei (the 9th, 10:00)")
+    calls = await user.send("/remind card 31 21:30")
+    assert "Credit card 1 repayment: the 31st at 21:30" in plain(calls[0].text)
+    for bad in (
+        "/remind bank 9",
+        "/remind card",
+        "/remind card 32",
+        "/remind card 9 25:00",
+        "/remind huabei 9 10:00 x",
+    ):
+        calls = await user.send(bad)
+        assert "Nothing was changed" in plain(calls[0].text), bad
+    assert [(s.kind, s.number, s.day) for s in await storage.schedules(user.id)] == [("huabei", 0, 9), ("card", 1, 31)]
+    screen = (await user.send("/remind"))[0]
+    pause = dict(label for row in screen.buttons for label in row)["⏸ Pause Huabei"]
+    calls = await user.tap("⏸ Pause Huabei")
+    assert "Huabei repayment: the 9th at 10:00 ⏸ paused" in plain(calls[-1].text)
+    stale = await user.press(screen.result["message_id"], pause)  # the same tap again: nothing more changes
+    assert stale[0].method == "answerCallbackQuery" and stale[0].params.get("text")
+    await user.tap("🗑 Stop card 1")
+    assert [(s.kind, s.paused) for s in await storage.schedules(user.id)] == [("huabei", True)]
+
+
+async def test_a_card_reminder_on_the_31st_comes_on_the_30th_of_april_in_the_users_zone(bot, storage, clock):
+    user = bot.user()
+    await user.send("/timezone Europe/Berlin")
+    calls = await user.send("/timezone Mars/Olympus")
+    assert "not a time zone I know" in plain(calls[0].text)
+    assert await storage.timezone(user.id) == "Europe/Berlin"
+    clock.moment = datetime(2026, 4, 1, tzinfo=UTC)
+    await user.send("/remind card 31 21:30")
+    send = telegram_sender(bot.application.bot)
+    await deliver_due(storage, send, clock.moment)
+    (occurrence,) = await storage.pending_reminders(user.id)
+    assert occurrence.due_at == datetime(2026, 4, 30, 19, 30, tzinfo=UTC)  # 21:30 CEST
+    mark = len(bot.recorder.calls)
+    assert (await deliver_due(storage, send, occurrence.due_at)).sent == 1
+    assert "Credit card 1 repayment day" in plain(sent(bot, mark)[0].text)
+    (following,) = await storage.pending_reminders(user.id)
+    assert following.due_at == datetime(2026, 5, 31, 19, 30, tzinfo=UTC)
+
+
+async def test_a_bot_down_for_months_sends_one_repayment_reminder_not_a_burst(storage):
+    await storage.ensure_user(9, "zh")
+    await storage.set_schedule(9, "huabei", 0, 9, 600)
+    outbox = Outbox()
+    await deliver_due(storage, outbox, START)  # plans 9 March
+    back = datetime(2026, 6, 9, 2, 20, tzinfo=UTC)  # back on 9 June, 10:20 in Shanghai
+    delivery = await deliver_due(storage, outbox, back)
+    assert delivery.sent == 1 and len(outbox.sent) == 1 and "花呗还款日" in outbox.sent[0][1]
+    assert [p.due_at for p in await storage.pending_reminders(9)] == [datetime(2026, 7, 9, 2, tzinfo=UTC)]
+    # Back three days after a repayment day: that one is stale, nothing is sent.
+    later = await deliver_due(storage, outbox, datetime(2026, 7, 12, 2, tzinfo=UTC))
+    assert later.sent == 0 and later.dropped == 1 and len(outbox.sent) == 1
+
+
+async def test_an_action_reminder_whose_reason_was_cleared_is_withdrawn(storage):
+    await storage.ensure_user(3, "en")
+    answers = {"huabei": "overdue_now", "income": "stable", "loans": "none"}
+    await storage.replace_answers(3, answers, "button")
+    await storage.set_reminder(3, "repay_overdue", CHECKIN)
+    await storage.replace_answers(3, {**answers, "huabei": "on_time"}, "profile_edit")
+    outbox = Outbox()
+    delivery = await deliver_due(storage, outbox, CHECKIN)
+    assert delivery.sent == 0 and delivery.dropped == 1 and outbox.sent == []
+
+
+# ---- /goal ---------------------------------------------------------------------------------
+async def test_goal_plans_and_done_changes_the_answers_and_explains_the_move(bot, storage):
+    user = bot.user()
+    assert "/goal 700" in plain((await user.send("/goal"))[0].text)
+    await answer_quick(user, picks={"huabei": 2})
+    score = CARD.score(advisable(await storage.answers(user.id))).score
+    for bad in ("/goal 1200", "/goal high"):
+        assert "between 350 and 950" in plain((await user.send(bad))[0].text)
+    assert await storage.goal(user.id) is None
+    calls = await user.send(f"/goal {score + 15}")
+    text = plain(calls[0].text)
+    assert f"Goal {score + 15}" in text and f"you are at {score}" in text and "least-effort plan" in text
+    goal = await storage.goal(user.id)
+    send = telegram_sender(bot.application.bot)
+    await deliver_due(storage, send, START)
+    (occurrence,) = [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
+    assert occurrence.due_at == datetime(2026, 3, 16, 2, tzinfo=UTC)  # two weeks on, 10:00 in Shanghai
+    mark = len(bot.recorder.calls)
+    await deliver_due(storage, send, occurrence.due_at)
+    (asked,) = [c for c in sent(bot, mark) if "which of the planned actions" in plain(c.text)]
+    assert asked.labels[0].startswith("✅ Done: ")
+    first = calls[0].labels[0]
+    assert first.startswith("✅ Done: ") and calls[0].labels[-1] == "🗑 Remove the goal"
+    before = await storage.answers(user.id)
+    calls = await user.tap(first)
+    after = await storage.answers(user.id)
+    assert after != before and (await storage.goal(user.id)).done == goal.actions[:1]
+    score_text = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
+    assert "you changed" in score_text
+    assert "reached" not in plain((await user.send("/goal"))[0].text) and "1 of" in plain(
+        (await user.send("/goal"))[0].text
+    )
+
+
+async def test_a_goal_already_reached_says_so(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    score = CARD.score(await storage.answers(user.id)).score
+    assert "already at or above" in plain((await user.send(f"/goal {score - 10}"))[0].text)
+    assert await storage.goal(user.id) is None
+
+
+# ---- /history ------------------------------------------------------------------------------
+async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, storage, clock):
+    user = bot.user()
+    assert "No history yet" in plain((await user.send("/history"))[0].text)
+    await answer_quick(user)
+    clock.moment = CHECKIN
+    await user.send("/myscore 690")
+    await user.send("/profile")
+    await user.tap("2")
+    await user.tap("Always on time")
+    calls = await user.send("/history")
+    text = plain(calls[0].text)
+    assert "first estimate" in text and "real score you reported: 690" in text
+    assert "you changed How did you repay Huabei over the last 12 months?" in text
+    assert "not available" not in text
+    assert calls[1].method == "sendPhoto" and "photo" in calls[1].files
+    filename, png, _ = calls[1].files["photo"]
+    assert filename == "sesame-history.png" and png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1080, 960) and 20_000 < len(png) < 400_000
+
+
+async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})  # late once, a stable income
+    await storage.set_reminder(user.id, "huabei_on_time", CHECKIN)
+    send = telegram_sender(bot.application.bot)
+    mark = len(bot.recorder.calls)
+    await deliver_due(storage, send, CHECKIN)
+    (reminder,) = [c for c in sent(bot, mark) if "Reminder:" in plain(c.text)]
+    text = plain(reminder.text)
+    assert "change your answer to “How did you repay Huabei over the last 12 months?”" in text
+    assert "from Late once to Always on time" in text
+    assert reminder.labels[0] == "✏️ Record it: change my answer"
+    calls = await user.tap("✏️ Record it: change my answer")
+    assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
+    calls = await user.tap("Always on time")
+    score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
+    assert "you changed How did you repay Huabei over the last 12 months? Late once → Always on time" in score
+
+
+async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})
+    before = CARD.score(advisable(await storage.answers(user.id)))
+    await user.send(f"/myscore {before.score + 40}")
+    calls = await user.send("/whatif")
+    first = calls[0].labels[0]
+    calls = await user.tap(first)
+    text = plain(calls[-1].text)
+    base = int(text.split("From your calibrated estimate (", 1)[1].split(",", 1)[0])
+    projected = int(text.split("about ", 1)[1].split(",", 1)[0])
+    model_now = int(text.split("from ", 1)[1].split(" now", 1)[0])
+    model_projected = int(text.split("Projected score: ", 1)[1].split(" ", 1)[0])
+    assert base > before.score and projected - base == model_projected - model_now
+
+
+async def test_history_in_chinese_sends_its_chart(bot, storage):
+    user = bot.user(user_id=555777, language_code="zh-hans")
+    await answer_quick(user, lang="zh")
+    await user.send("/myscore 650")
+    calls = await user.send("/history")
+    assert "第一次估算" in plain(calls[0].text) and "你报告的真实分数：650" in plain(calls[0].text)
+    assert calls[1].method == "sendPhoto" and "估算" in plain(calls[1].text)
+    png = calls[1].files["photo"][1]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", png[16:24]) == (1080, 960)

@@ -1,0 +1,125 @@
+"""Calibration to reported real scores: shrinkage, consistency, robustness, refusals, the range."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from scoring import assumptions
+from scoring.calibration import (
+    NO_OFFSET,
+    InvalidReport,
+    Report,
+    calibrate,
+    check_report,
+    learn_offset,
+    range_sd,
+)
+
+NOW = datetime(2026, 3, 7, 2, tzinfo=UTC)
+# A quick check's estimate: 620, 90 % range 160 points wide.
+ESTIMATE, LOW, HIGH = 620.0, 540, 700
+
+
+def report(real, months_ago=0, estimate=ESTIMATE, low=LOW, high=HIGH):
+    return Report(real, estimate, low, high, 0.9, NOW - timedelta(days=30 * months_ago))
+
+
+def moved(offset, real=680):
+    """Share of the way from the estimate to the reported real score the calibration went."""
+    return offset.mean / (real - ESTIMATE)
+
+
+def test_no_reports_no_offset_and_the_estimate_unchanged():
+    assert learn_offset([], NOW) == NO_OFFSET
+    calibrated = calibrate(ESTIMATE, LOW, HIGH, NO_OFFSET)
+    assert calibrated.score == 620 and calibrated.range == (LOW, HIGH)
+
+
+def test_one_report_moves_the_estimate_part_of_the_way():
+    share = moved(learn_offset([report(680)], NOW))
+    assert 0.4 < share < 0.75
+
+
+def test_five_consistent_reports_move_it_nearly_all_the_way():
+    offset = learn_offset([report(680, months_ago=m) for m in range(5)], NOW)
+    assert moved(offset) > 0.85
+    assert offset.weights == (1.0,) * 5
+
+
+def test_each_further_consistent_report_moves_it_further():
+    shares = [moved(learn_offset([report(680, m) for m in range(n)], NOW)) for n in range(1, 7)]
+    assert shares == sorted(shares) and len(set(shares)) == 6
+
+
+def test_a_precise_estimate_learns_more_from_one_report_than_a_vague_one():
+    vague = learn_offset([report(680, low=470, high=770)], NOW)
+    precise = learn_offset([report(680, low=590, high=650)], NOW)
+    assert moved(precise) > moved(vague)
+
+
+def test_an_outlier_moves_the_calibration_less_than_a_consistent_series():
+    series = [report(660, m) for m in range(1, 5)]
+    consistent = learn_offset([*series, report(660)], NOW)
+    with_outlier = learn_offset([*series, report(950)], NOW)  # a mistyped 950 among 660s
+    plain_mean_shift = (950 - 660) / 5  # what an unweighted average would move
+    shift = with_outlier.mean - consistent.mean
+    assert 0 < shift < 0.5 * plain_mean_shift
+    assert with_outlier.weights[-1] < 1.0 and with_outlier.weights[:4] == (1.0,) * 4
+
+
+def test_a_lone_implausible_report_moves_a_smaller_share_of_the_way_than_a_plausible_one():
+    far = learn_offset([report(900)], NOW)  # 280 above a 540-700 range
+    plausible = learn_offset([report(680)], NOW)
+    assert moved(far, real=900) < moved(plausible, real=680)
+    assert far.weights[0] < 1.0 and plausible.weights[0] == 1.0
+
+
+@pytest.mark.parametrize("real", [349, 951, 0, 9999, -5])
+def test_a_score_outside_350_950_is_refused(real):
+    with pytest.raises(InvalidReport, match="between 350 and 950") as raised:
+        check_report(real, NOW, NOW)
+    assert raised.value.reason == "range"
+    with pytest.raises(InvalidReport):
+        learn_offset([report(real)], NOW)
+
+
+def test_the_ends_of_the_scale_are_accepted():
+    check_report(350, NOW, NOW)
+    check_report(950, NOW, NOW)
+
+
+def test_a_report_from_the_future_is_refused():
+    with pytest.raises(InvalidReport, match="future") as raised:
+        check_report(700, NOW + timedelta(days=1), NOW)
+    assert raised.value.reason == "future"
+
+
+def test_the_calibrated_range_is_narrower_and_keeps_its_coverage():
+    offset = learn_offset([report(680, m) for m in range(3)], NOW)
+    calibrated = calibrate(ESTIMATE, LOW, HIGH, offset, coverage=0.9)
+    low, high = calibrated.range
+    assert high - low < HIGH - LOW
+    assert low < calibrated.score < high and calibrated.coverage == 0.9
+    assert calibrated.score == round(ESTIMATE + offset.mean)
+    # Never narrower than the month-to-month wobble allows.
+    wobble_width = 2 * 1.6448536 * assumptions.CALIBRATION_WOBBLE_SD
+    assert high - low >= wobble_width - 2
+
+
+def test_a_calibrated_range_is_never_wider_than_the_models_own():
+    offset = learn_offset([report(680)], NOW)
+    narrow = calibrate(ESTIMATE, 610, 630, offset)
+    assert narrow.range[1] - narrow.range[0] <= 20 + 1
+
+
+def test_the_calibrated_score_stays_on_the_scale():
+    offset = learn_offset([report(950, m, estimate=900, low=860, high=940) for m in range(5)], NOW)
+    calibrated = calibrate(930, 890, 950, offset)
+    assert calibrated.score <= 950 and calibrated.range[1] <= 950
+
+
+def test_range_sd_reads_a_90_percent_range():
+    assert range_sd(540, 700, 0.9) == pytest.approx(80 / 1.6448536, rel=1e-6)
+    assert range_sd(600, 600) > 0
+    with pytest.raises(ValueError):
+        range_sd(700, 600)

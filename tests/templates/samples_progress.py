@@ -1,0 +1,232 @@
+"""Sample contexts of the progress templates (changes, calibration, history, goal, check-ins, reminders)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from advice.catalogue import ACTIONS
+from bot.progress_views import calibrated_view, change_view, history_view, schedule_view
+from bot.storage import Snapshot, StoredReport, StoredSchedule
+from scoring.calibration import Report, calibrate, learn_offset
+from scoring.changes import explain
+from scoring.questions import QUESTIONS
+
+from .samples import PROFILES, Context, card, sample
+
+NOW = datetime(2026, 5, 7, 2, tzinfo=UTC)
+
+
+def _profiles() -> tuple[dict, dict, dict]:
+    quick = PROFILES[0]()
+    full = {**{q.id: q.levels[-1] for q in QUESTIONS}, **quick}
+    changed = {**full, "huabei": "on_time" if full.get("huabei") != "on_time" else "late_once"}
+    return quick, full, changed
+
+
+def _changes(lang: str) -> list[dict | None]:
+    quick, full, changed = _profiles()
+    many = {**changed, "income": "none", "loans": "late", "shopping": "rarely", "vehicle": False}
+    return [
+        None,
+        change_view(explain(card(), None, quick), None, lang),
+        change_view(explain(card(), quick, full), None, lang),
+        change_view(explain(card(), full, changed), None, lang),
+        change_view(explain(card(), quick, many), None, lang),
+        change_view(
+            explain(card(), {**full, "vehicle": True}, {k: v for k, v in full.items() if k != "vehicle"}), None, lang
+        ),
+        change_view(None, (640, 583), lang),
+        change_view(None, (583, 640), lang),
+    ]
+
+
+def _calibrated() -> list[dict | None]:
+    reports = [Report(700, 650.0, 570, 730, 0.9, NOW - timedelta(days=30 * m)) for m in range(3)]
+    return [
+        None,
+        calibrated_view(calibrate(650, 570, 730, learn_offset(reports[:1], NOW))),
+        calibrated_view(calibrate(650, 570, 730, learn_offset(reports, NOW))),
+    ]
+
+
+@sample("_score_change.html.j2")
+def _score_change(lang: str) -> list[Context]:
+    return [{"change": change} for change in _changes(lang) if change is not None]
+
+
+@sample("_calibrated.html.j2")
+def _calibration(lang: str) -> list[Context]:
+    return [{"calibrated": c} for c in _calibrated() if c is not None]
+
+
+@sample("bot_myscore.html.j2")
+def _myscore(lang: str) -> list[Context]:
+    recorded = [
+        {"state": "recorded", "real": 712, "estimate": 650, "low": 570, "high": 730, "calibrated": c}
+        for c in _calibrated()[1:]
+    ]
+    return [
+        {"state": "usage"},
+        {"state": "invalid", "text": "12000"},
+        {"state": "invalid", "text": "<b>七百</b>" if lang == "zh" else "<b>seven</b>"},
+        {"state": "future"},
+        {"state": "no_answers", "real": 712},
+        *recorded,
+    ]
+
+
+@sample("bot_checkin.html.j2")
+def _checkin(lang: str) -> list[Context]:
+    nxt = {"year": 2026, "month": 6, "day": 7}
+    return [
+        {"state": "ask", "estimate": 650},
+        {"state": "ask", "estimate": None},
+        {"state": "type"},
+        {"state": "skipped", "next": nxt},
+        {"state": "stopped"},
+    ]
+
+
+def _goal_actions(lang: str) -> list[dict]:
+    return [
+        {"title": a.title(lang), "points": p, "done": d}
+        for a, p, d in zip(ACTIONS[:3], (14, 9, 4), (True, False, False), strict=True)
+    ]
+
+
+@sample("bot_goal.html.j2")
+def _goal(lang: str) -> list[Context]:
+    band = {"name": "Excellent" if lang == "en" else "极好", "low": 700, "points": 42}
+    plan = {
+        "target": 700,
+        "score": 658,
+        "calibrated": False,
+        "actions": _goal_actions(lang),
+        "score_after": 702,
+        "months": 3,
+    }
+    return [
+        {"state": "usage", "goal": None},
+        {"state": "usage", "goal": {"target": 700, "start_score": 640, "done": 1, "planned": 3}},
+        {"state": "invalid", "text": "1000"},
+        {"state": "reached", "score": 720, "target": 700, "calibrated": True},
+        {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
+        {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},
+        {
+            "state": "plan",
+            **plan,
+            "actions": _goal_actions(lang)[:1],
+            "months": 1,
+            "reachable": True,
+            "best": 760,
+            "next_band": band,
+        },
+    ]
+
+
+@sample("bot_goal_checkin.html.j2")
+def _goal_checkin(lang: str) -> list[Context]:
+    return [
+        {"state": "ask", "target": 700, "actions": _goal_actions(lang)},
+        {"state": "done", "title": ACTIONS[0].title(lang), "changed": ""},
+        {"state": "done", "title": ACTIONS[0].title(lang), "changed": "+14"},
+        {"state": "not_planned"},
+        {"state": "stopped"},
+    ]
+
+
+def _schedules() -> list[dict]:
+    rows = [
+        StoredSchedule("checkin", 0, 7, 600, False, NOW),
+        StoredSchedule("goal", 0, None, 600, False, NOW),
+        StoredSchedule("huabei", 0, 9, 600, True, NOW),
+        *(StoredSchedule("card", n, day, 21 * 60 + 30, False, NOW) for n, day in ((1, 1), (2, 22), (3, 23), (4, 31))),
+    ]
+    return [schedule_view(s) for s in rows]
+
+
+@sample("bot_remind.html.j2")
+def _remind(lang: str) -> list[Context]:
+    problem = "“32” is not a day of the month (1-31)." if lang == "en" else "“32”不是一个月里的日期（1-31）。"
+    return [
+        {"state": "list", "timezone": "Asia/Shanghai", "schedules": _schedules()},
+        {"state": "saved", "timezone": "Europe/Berlin", "schedules": _schedules()[:1]},
+        {"state": "list", "timezone": "Asia/Shanghai", "schedules": []},
+        {"state": "invalid", "problem": problem},
+    ]
+
+
+@sample("bot_repayment.html.j2")
+def _repayment(lang: str) -> list[Context]:
+    return [{"kind": "huabei", "number": 0}, {"kind": "card", "number": 2}]
+
+
+@sample("bot_timezone.html.j2")
+def _timezone(lang: str) -> list[Context]:
+    return [
+        {"state": "show", "timezone": "Asia/Shanghai"},
+        {"state": "saved", "timezone": "America/New_York"},
+        {"state": "invalid", "text": "火星/<时间>" if lang == "zh" else "Mars/<Olympus>"},
+    ]
+
+
+@sample("bot_history.html.j2")
+def _history(lang: str) -> list[Context]:
+    quick, full, changed = _profiles()
+    snapshots = []
+    previous = None
+    for month, answers in enumerate((quick, full, changed)):
+        result = card().score(answers)
+        change = explain(card(), previous, answers)
+        calibrated = (result.score + 20, result.range[0] + 30, result.range[1] - 30) if month == 2 else None
+        snapshots.append(
+            Snapshot(
+                result.score,
+                result.band.id,
+                *result.range,
+                {},
+                card().version,
+                NOW + timedelta(days=30 * month),
+                0.9,
+                answers,
+                change.as_dict(),
+                calibrated,
+            )
+        )
+        previous = answers
+    old = Snapshot(600, "good", 500, 700, {}, "old", NOW - timedelta(days=30))
+    reports = [StoredReport(689, 650.0, 570, 730, 0.9, "checkin", NOW + timedelta(days=31))]
+    rows = history_view([old, *snapshots], reports, lang, "Asia/Shanghai")
+    return [{"rows": rows, "chart": True}, {"rows": rows, "chart": False}, {"rows": [], "chart": False}]
+
+
+@sample("bot_progress_button.txt.j2")
+def _buttons(lang: str) -> list[Context]:
+    simple = ("checkin_type", "checkin_skip", "checkin_stop", "goal_stop", "add_huabei", "add_checkin", "history")
+    names = [
+        {"button": "name", "kind": k, "number": n} for k, n in (("huabei", 0), ("card", 2), ("checkin", 0), ("goal", 0))
+    ]
+    return [
+        *({"button": b} for b in simple),
+        {"button": "goal_done", "title": ACTIONS[0].title(lang)},
+        *({"button": b, "what": "花呗" if lang == "zh" else "Huabei"} for b in ("pause", "resume", "stop")),
+        *names,
+    ]
+
+
+@sample("bot_history_caption.html.j2")
+def _history_caption(lang: str) -> list[Context]:
+    return [{}]
+
+
+@sample("bot_remind_problem.txt.j2")
+def _remind_problem(lang: str) -> list[Context]:
+    return [
+        {"problem": p, "text": "信用社" if lang == "zh" else "bank"}
+        for p in ("kind", "day", "day_missing", "time", "extra", "cards", "other")
+    ]
+
+
+@sample("bot_calibrated_projection.html.j2")
+def _calibrated_projection(lang: str) -> list[Context]:
+    return [{"base": 662, "projected": 700, "gain": 38, "reports": n} for n in (1, 3)]
