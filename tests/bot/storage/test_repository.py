@@ -138,7 +138,7 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
 
 async def test_a_step_deletes_dropped_answers_and_replaces_the_queue_in_one_go(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "edit", ("credit_cards",), "abcdef")
+    assert await storage.start_dialog(1, "edit", ("credit_cards",), "abcdef", expected_nonce=None)
     await storage.step(
         1, "abcdef", path="edit", position=0, nonce="bcdefg", answer=NewAnswer("card_repayment", "often_late", "button")
     )
