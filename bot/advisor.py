@@ -9,8 +9,9 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 from __future__ import annotations
 
 from bot import commands
-from bot.flows import guide, questionnaire
+from bot.flows import bill, guide, questionnaire
 from bot.flows.session import Channel, Session, Who
+from bot.parked_files import ParkedFiles
 from bot.reminder_schedule import Clock
 from bot.replies import Reply
 from bot.storage import Storage
@@ -31,6 +32,7 @@ class Advisor:
         self.card = card or load_scorecard()
         self.clock = clock  # when reminders fall due and are delivered
         self.channel = channel
+        self.parked = ParkedFiles()  # ZIPs waiting for their password, in this process only
 
     async def language(self, who: Who) -> Lang:
         """The user's language; the first contact creates the user with the client's one."""
@@ -39,7 +41,7 @@ class Advisor:
     async def session(self, who: Who) -> Session:
         """The session a flow answers ``who`` in (the user is created on first contact)."""
         lang = await self.language(who)
-        return Session(self.storage, self.card, self.clock, self.channel, who.id, lang)
+        return Session(self.storage, self.card, self.clock, self.channel, who.id, lang, self.parked)
 
     async def command(self, who: Who, name: str | None) -> list[Reply]:
         """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
@@ -50,8 +52,14 @@ class Advisor:
         return await commands.press(await self.session(who), data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
-        """Typed text: an answer to a number question, or bad input for anything else."""
-        return await questionnaire.typed(await self.session(who), text)
+        """Typed text: the password of a ZIP that waits for it, an answer to a number question, or bad input."""
+        session = await self.session(who)
+        replies = await bill.password(session, text)
+        return replies if replies is not None else await questionnaire.typed(session, text)
+
+    async def bill_file(self, who: Who, size: int | None, fetch: bill.Fetch) -> list[Reply]:
+        """A file sent in (an Alipay bill, we hope): ``size`` as stated, ``fetch`` downloads it once allowed."""
+        return await bill.received(await self.session(who), size, fetch)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""

@@ -19,6 +19,7 @@ from typing import Any
 from advice import ACTIONS
 from bot.callbacks import (
     AnswerTap,
+    BillTap,
     Bounds,
     ChangeAnswerTap,
     CommandTap,
@@ -31,7 +32,7 @@ from bot.callbacks import (
     WhatIfTap,
     decode,
 )
-from bot.flows import account, advice, guide, profile, questionnaire, reminders, score, whatif
+from bot.flows import account, advice, bill, guide, profile, questionnaire, reminders, score, whatif
 from bot.flows.session import Session
 from bot.replies import Reply
 from bot.screens import command_description
@@ -69,6 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reminders", reminders.show),
     Command("profile", profile.show, button=True),
     Command("full", questionnaire.full, button=True),
+    Command("import", bill.explain),
     Command("back", questionnaire.back),
     Command("skip", questionnaire.skip),
     Command("cancel", questionnaire.cancel),
@@ -97,6 +99,7 @@ BUTTONS: dict[type[Tap], ButtonFlow] = {
     StepsTap: advice.steps_tapped,
     WhatIfTap: whatif.toggled,
     ReminderTap: reminders.tapped,
+    BillTap: bill.tapped,
 }
 """Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
 

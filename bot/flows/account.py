@@ -8,6 +8,7 @@ from bot.callbacks import ForgetTap, LanguageTap
 from bot.flows.session import Session
 from bot.replies import Document, EditMessage, Reply
 from bot.screens import forget_screen, language_screen, question_screen, text_screen
+from bot.storage import bill_imports
 from templates import render
 
 EXPORT_FILE = "sesame-advisor-data.json"
@@ -29,6 +30,7 @@ async def language_picked(session: Session, tap: LanguageTap) -> list[Reply]:
 async def export(session: Session) -> list[Reply]:
     """Everything stored about the user, as a JSON file."""
     data = await session.storage.export(session.user_id)
+    data["bill_imports"] = await bill_imports.exported(session.storage, session.user_id)
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     caption = render(
         session.lang,

@@ -7,10 +7,11 @@ it, so a flow module imports no other module's state and any flow can be tested 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.dialog import DialogEngine
+from bot.parked_files import ParkedFiles
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
 from scoring.card import Scorecard
@@ -38,6 +39,8 @@ class Session:
     channel: Channel
     user_id: int
     lang: Lang
+    parked: ParkedFiles = field(default_factory=ParkedFiles)
+    """ZIPs waiting for their password: the advisor's, shared by every session of the process."""
 
     @property
     def engine(self) -> DialogEngine:

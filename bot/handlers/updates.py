@@ -43,6 +43,18 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(update, context, await advisor_of(context).text(who_of(update), update.message.text))
 
 
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file: an Alipay bill, read in memory. Its stated size is checked before it is downloaded."""
+    assert update.message is not None and update.message.document is not None
+    sent = update.message.document
+
+    async def fetch() -> bytes:
+        file = await context.bot.get_file(sent.file_id)
+        return bytes(await file.download_as_bytearray())
+
+    await deliver(update, context, await advisor_of(context).bill_file(who_of(update), sent.file_size, fetch))
+
+
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, photo, voice note...: no answer; the open question is asked again."""
     await deliver(update, context, await advisor_of(context).unsupported(who_of(update)))

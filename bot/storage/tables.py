@@ -1,4 +1,4 @@
-"""The five tables, and nothing about a user beyond what the score and the advice need.
+"""The six tables, and nothing about a user beyond what the score and the advice need.
 
 No names, usernames, phone numbers or message texts: a Telegram id to find the user again,
 a language to talk in, the answers, where the dialog stands, the scores shown so far and the
@@ -111,5 +111,27 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, User)
+class BillImport(Base):
+    """One Alipay bill a user sent: when, how far it got, and the answers it showed (never the file).
+
+    A row is written for every file offered, so the per-user limit (``bot.flows.bill``) counts
+    them in the database and holds across processes. ``status`` is ``password`` (a ZIP waits
+    for its password; the bytes are only in the memory of the process that downloaded them),
+    ``found`` (the answers were shown; ``nonce`` binds the confirm button), ``applied``,
+    ``cancelled`` or ``refused``. ``answers`` holds only the derived answers (question id ->
+    value); rows older than a day are deleted when the user sends the next file.
+    """
+
+    __tablename__ = "bill_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    nonce: Mapped[str] = mapped_column(String(16), default="")
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, BillImport, User)
 """Every table holding user data, children first (the order ``/forget`` deletes in)."""
