@@ -36,6 +36,7 @@ from bot.storage import NewAnswer, bill_imports
 from scoring.alipay_bill import BillImport, BillImportError, Reason, read_bill
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.alipay_bill.presentation import MB, bill_view, error_text
+from scoring.card import Scorecard
 from scoring.i18n import Lang
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, Answer
 from scoring.structure import consistent_after_change
@@ -217,11 +218,8 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
     return [EditMessage(applied_screen(session, before, after))]
 
 
-def applied_screen(session: Session, before: dict[str, Answer], after: dict[str, Answer]) -> Screen:
-    """The score before and after, and every answer that changed (with what it was)."""
-    lang = session.lang
-    old = session.card.score(before).score if before else None
-    new = session.card.score(after).score
+def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, Answer], lang: Lang) -> dict[str, Any]:
+    """The score before (``None`` with no answers before) and after, and every answer that changed."""
     changed = []
     for question in QUESTIONS:
         was, now = before.get(question.id), after.get(question.id)
@@ -234,10 +232,17 @@ def applied_screen(session: Session, before: dict[str, Answer], after: dict[str,
                 "after": None if now is None else question.label(now, lang),
             }
         )
+    old = card.score(before).score if before else None
+    return {"before": old, "after": card.score(after).score, "changed": changed}
+
+
+def applied_screen(session: Session, before: dict[str, Answer], after: dict[str, Answer]) -> Screen:
+    """What the confirmation did: the score before and after, the answers that changed; score and advice buttons."""
+    lang = session.lang
     keyboard = (
         (
             Button(button_label(lang, "score"), CommandTap("score").data()),
             Button(button_label(lang, "advice"), CommandTap("advice").data()),
         ),
     )
-    return text_screen(lang, "bot_bill_applied.html.j2", keyboard, before=old, after=new, changed=changed)
+    return text_screen(lang, "bot_bill_applied.html.j2", keyboard, **applied_view(session.card, before, after, lang))

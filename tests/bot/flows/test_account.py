@@ -52,7 +52,7 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
     filename, content, _ = calls[0].files["document"]
     assert filename == "sesame-advisor-data.json"
     data = json.loads(content)
-    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders"}
+    assert set(data) == {"user", "answers", "dialog", "score_snapshots", "reminders", "bill_imports"}
     assert [(r["action_id"], r["sent_at"]) for r in data["reminders"]] == [(action_id, None)]
     assert data["reminders"][0]["due_at"].endswith("+00:00")
     assert data["user"]["telegram_id"] == user.id and data["user"]["language"] == "en"
@@ -74,7 +74,9 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await user.send("/score")
     await set_first_reminder(user, storage)
     await set_first_reminder(other, storage)
-    assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
+    for someone in (user, other):  # a bill sent (and refused: not an export)
+        await someone.send_document(b"not a bill", "notes.csv")
+    assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders and bills included
     calls = await user.send("/forget")
     assert "1 reminder," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]

@@ -1,8 +1,8 @@
 """Storage queries on SQLite and PostgreSQL: users, answers, guarded steps, snapshots, export, forget."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from bot.storage import NewAnswer, Snapshot
+from bot.storage import NewAnswer, Snapshot, bill_imports
 from bot.storage.tables import Base
 
 
@@ -79,6 +79,7 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         )
         await storage.add_snapshot(user, snapshot(600))
         assert await storage.set_reminder(user, "huabei_on_time", datetime(2025, 3, 6, 2, tzinfo=UTC))
+        assert await bill_imports.offered(storage, user, datetime.now(UTC), timedelta(minutes=10), 5)
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
     assert data["answers"] == [
@@ -99,7 +100,7 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
             "sent_at": None,
         }
     ]
-    assert await storage.forget(1) == 5
+    assert await storage.forget(1) == 6
     assert await storage.count_rows(1) == dict.fromkeys(Base.metadata.tables, 0)
     assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 1)
     assert await storage.export(1) == {
