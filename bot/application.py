@@ -34,6 +34,10 @@ from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import open_storage
 
 DELIVERY_TASK = "reminder_delivery"
+CONTENT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application")
+"""python-telegram-bot's loggers that at DEBUG print every Bot API call's parameters and results and
+every update processed: the users' messages (a ZIP password, answers typed). They stay at INFO
+whatever the root level, so no DEBUG setting can put a message text in a log."""
 CONNECTION_POOL_SIZE = 256
 """Connections of a bot built here: what PTB's builder gives the bot it builds itself."""
 
@@ -79,6 +83,8 @@ def build_application(
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
+    for name in CONTENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
 
     async def post_init(application: TelegramApplication) -> None:
         if ADVISOR not in application.bot_data:
