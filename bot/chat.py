@@ -160,6 +160,8 @@ class TerminalChat:
                     lines.append("  " + "   ".join(cells))
             lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
             self.last_screen = "\n".join(lines)
+        elif typed:  # a screen waiting for typed text (a ZIP password): earlier choices no longer apply
+            self.buttons, self.typed = [], True
         self.say("\n".join(lines))
 
     def forget_files(self) -> None:

@@ -40,6 +40,7 @@ from scoring.card import Scorecard
 from scoring.i18n import Lang
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, Answer
 from scoring.structure import consistent_after_change
+from templates import render
 
 logger = logging.getLogger(__name__)
 
@@ -163,11 +164,19 @@ async def _found(session: Session, import_id: int, result: BillImport) -> list[R
 
 
 def _password_screen(session: Session, state: str, import_id: int, nonce: str, tries: int = 0) -> Screen:
+    """The password question (``typed``: the next text is the answer), or why the file was let go.
+
+    In Telegram a cancel button sits under the question; the terminal chat takes the next line
+    as the password, so it shows no choice there (three wrong tries or the wait end it).
+    """
     keyboard: tuple[tuple[Button, ...], ...] = ()
-    if state in ("ask", "wrong"):
+    waiting = state in ("ask", "wrong")
+    if waiting and session.channel == "telegram":
         keyboard = ((Button(button_label(session.lang, "bill_cancel"), BillTap(import_id, nonce, False).data()),),)
     minutes = int(KEEP_FOR.total_seconds() // 60)
-    return text_screen(session.lang, "bot_bill_password.html.j2", keyboard, state=state, tries=tries, minutes=minutes)
+    deletes = session.channel == "telegram"  # a terminal has no message to delete
+    text = render(session.lang, "bot_bill_password.html.j2", state=state, tries=tries, minutes=minutes, deletes=deletes)
+    return Screen(text, keyboard, typed=waiting)
 
 
 # ---- what was found --------------------------------------------------------------------------

@@ -18,7 +18,12 @@ def _howto(lang: str) -> list[Context]:
 @sample("bot_bill_password.html.j2")
 def _password(lang: str) -> list[Context]:
     states = ("ask", "wrong", "too_many", "gone")
-    return [{"state": state, "tries": tries, "minutes": 10} for state in states for tries in (1, 2)]
+    return [
+        {"state": state, "tries": tries, "minutes": 10, "deletes": deletes}
+        for state in states
+        for tries in (1, 2)
+        for deletes in (True, False)
+    ]
 
 
 @sample("bot_bill_note.html.j2")
