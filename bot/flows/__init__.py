@@ -13,5 +13,6 @@ command or button runs which flow is declared once, in the registry ``bot.comman
 | ``profile`` | ``/profile``: every answer, and changing one |
 | ``reminders`` | ``/reminders``, the reminder buttons, and the message a due reminder sends |
 | ``account`` | ``/language``, ``/export``, ``/forget`` |
+| ``bill`` | ``/import``, an Alipay bill sent as a file, its ZIP password, confirming its answers |
 | ``guide`` | ``/help``, unknown commands, the apology when something failed |
 """
