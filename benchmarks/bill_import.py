@@ -150,6 +150,8 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="2,000 rows, one round (the test suite's smoke run)")
     args = parser.parse_args()
     rows, rounds = (2_000, 1) if args.tiny else (args.rows, args.rounds)
+    if args.tiny:
+        print("--tiny: a smoke run; the figures and verdicts below mean nothing at this size")
     report(measure(rows, rounds))
 
 
