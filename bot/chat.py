@@ -130,7 +130,7 @@ class TerminalChat:
             elif isinstance(reply, EditMessage) and reply.message_id is None:
                 self.screen(reply.screen.text, reply.screen.keyboard, reply.screen.typed, lang)
             elif isinstance(reply, Photo):
-                path = self.save(reply.filename, reply.png)
+                path = self.save(reply.filename, reply.png if isinstance(reply.png, bytes) else reply.png.render())
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
                 self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
             elif isinstance(reply, Document):

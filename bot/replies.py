@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.charts.cache import Chart
+
 CHART_FILE = "sesame-score.png"
 
 
@@ -47,9 +49,13 @@ class EditMessage:
 
 @dataclass(frozen=True)
 class Photo:
-    """A picture (PNG) with a caption and optional buttons; the file name gives its type."""
+    """A picture with a caption and optional buttons; the file name gives its type.
 
-    png: bytes
+    ``png`` is the PNG itself, or a chart drawn only when someone needs its pixels (the Telegram
+    adapter first tries the ``file_id`` Telegram gave for the same picture).
+    """
+
+    png: bytes | Chart
     caption: str
     keyboard: Keyboard = ()
     filename: str = CHART_FILE

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from bot.charts import radar_png
+from bot.charts.radar import RadarChart
 from bot.flows.session import Session
 from bot.replies import Photo, Reply, Screen
 from bot.screens import no_answers_screen, score_keyboard
@@ -12,7 +10,6 @@ from bot.storage import Snapshot
 from bot.storage.tables import utcnow
 from scoring.card import ScoreResult
 from scoring.presentation import score_view
-from scoring.questions import DIMENSION_NAMES
 from templates import render
 
 
@@ -31,12 +28,9 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     change, previous = await _progress(session, result)
     view = score_view(result, lang)
     text = render(lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading)
-    names = [DIMENSION_NAMES[d.id][lang] for d in result.dimensions]
-    grades = [d.grade for d in result.dimensions]
-    title = render(lang, "bot_chart_title.txt.j2", score=result.score)
-    png = await asyncio.to_thread(radar_png, names, grades, title)
     caption = render(lang, "bot_chart_caption.html.j2")
-    return [Screen(text), Photo(png, caption, score_keyboard(lang, result.answered))]
+    # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
+    return [Screen(text), Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, result.answered))]
 
 
 async def _progress(session: Session, result: ScoreResult) -> tuple[int | None, int | None]:

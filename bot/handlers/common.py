@@ -15,6 +15,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.advisor import Advisor
+from bot.charts.telegram import chart_cache_of, send_chart
 from bot.flows.session import Who
 from bot.replies import DeleteIncoming, Document, EditMessage, Keyboard, Notice, Photo, Reply, Screen
 
@@ -62,9 +63,22 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
         elif isinstance(reply, EditMessage):
             await edit_screen(update, context, chat.id, reply)
         elif isinstance(reply, Photo):
-            await context.bot.send_photo(
-                chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=markup(reply.keyboard)
-            )
+            keyboard = markup(reply.keyboard)
+            if isinstance(reply.png, bytes):
+                await context.bot.send_photo(
+                    chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
+                )
+            else:  # a chart: by file_id if Telegram has it, else drawn and uploaded
+                cache = chart_cache_of(context.application)
+                await send_chart(
+                    context.bot,
+                    cache,
+                    chat.id,
+                    reply.png,
+                    caption=reply.caption,
+                    filename=reply.filename,
+                    reply_markup=keyboard,
+                )
         elif isinstance(reply, Document):
             await context.bot.send_document(chat.id, reply.content, filename=reply.filename, caption=reply.caption)
         elif isinstance(reply, DeleteIncoming):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,7 @@ class RecordingRequest(BaseRequest):
         self._message_id = 0
         self._file = 0
         self.files: dict[str, bytes] = {}  # files users sent, by file_id
+        self.photos: dict[str, tuple[int, int, int]] = {}  # file_id -> size, width, height of each upload
 
     def add_file(self, data: bytes) -> str:
         """Keep a file a user sends; ``getFile`` and the download serve it."""
@@ -165,13 +167,22 @@ class RecordingRequest(BaseRequest):
             self.messages[key] = message
             return True, message
         if call.method == "sendPhoto":
-            size = len(next(iter(call.files.values()))[1])
+            if call.files:
+                content = next(iter(call.files.values()))[1]
+                width, height = struct.unpack(">II", content[16:24])  # the PNG's IHDR
+                file_id = self._file_id()
+                self.photos[file_id] = (len(content), width, height)
+            elif p.get("photo") in self.photos:  # a file_id this "Telegram" answered an upload with
+                file_id = p["photo"]
+            else:
+                return False, "Bad Request: wrong file identifier/HTTP URL specified"
+            size, width, height = self.photos[file_id]
             photo = [
                 {
-                    "file_id": self._file_id(),
+                    "file_id": file_id,
                     "file_unique_id": f"u{self._file}",
-                    "width": 800,
-                    "height": 560,
+                    "width": width,
+                    "height": height,
                     "file_size": size,
                 }
             ]

@@ -201,13 +201,17 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
 
     expected = card.score(answers)
     # The score comes straight after the last answer, picture included.
-    step(api, process, "sendPhoto", what="the score after the last answer")
+    first = step(api, process, "sendPhoto", what="the score after the last answer")
+    png = first.files["photo"].data
+    assert png.startswith(PNG_SIGNATURE)
+    assert (first.result["photo"][-1]["width"], first.result["photo"][-1]["height"]) == (1080, 1080)
 
+    # The same answers again: the same picture, sent by the file_id Telegram gave it, no upload.
     api.send_command("score")
     photo = step(api, process, "sendPhoto", what="the /score radar chart")
-    png = photo.files["photo"].data
-    assert png.startswith(PNG_SIGNATURE)
-    assert photo.result["photo"][-1]["width"] == 800
+    assert "photo" not in photo.files
+    assert photo.params["photo"] == first.result["photo"][-1]["file_id"]
+    assert photo.result["photo"][-1]["file_size"] == len(png)
     step(
         api,
         process,

@@ -236,7 +236,27 @@ def _button(lang: str) -> list[Context]:
 
 @sample("bot_chart_title.txt.j2")
 def _chart_title(lang: str) -> list[Context]:
-    return [{"score": 650}]
+    return [{"score": 650, "low": 598, "high": 706}]
+
+
+@sample("chart_weight.txt.j2")
+def _chart_weight(lang: str) -> list[Context]:
+    return [{"percent": 35}, {"percent": 5}]
+
+
+@sample("chart_not_asked.txt.j2")
+def _chart_not_asked(lang: str) -> list[Context]:
+    return [{}]
+
+
+@sample("chart_history_title.txt.j2")
+def _chart_history_title(lang: str) -> list[Context]:
+    return [{}]
+
+
+@sample("chart_history_legend.txt.j2")
+def _chart_history_legend(lang: str) -> list[Context]:
+    return [{"what": "estimate"}, {"what": "range"}, {"what": "reported"}]
 
 
 @sample("bot_whatif_pick.html.j2")

@@ -3,6 +3,7 @@
 import struct
 
 from advice.ranking import rank
+from bot.charts.telegram import chart_cache_of
 from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGE_NAMES
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
@@ -19,7 +20,11 @@ def png_size(data):
 
 async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_chart(bot, storage):
     user = bot.user()
-    await answer_quick(user)
+    finished = await answer_quick(user)
+    uploaded = finished[-1]
+    assert uploaded.method == "sendPhoto"
+    filename, content, mime = uploaded.files["photo"]
+    assert mime == "image/png" and png_size(content) == (1080, 1080) and 20_000 < len(content) < 1_000_000
     calls = await user.send("/score")
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     result = CARD.score(await storage.answers(user.id))
@@ -32,8 +37,8 @@ async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_char
         assert QUESTION_BY_ID[reason.question_id].en in text
     assert "estimate" in text.lower() and "private" in text
     photo = calls[1]
-    filename, content, mime = photo.files["photo"]
-    assert mime == "image/png" and png_size(content)[0] == 800 and 20_000 < len(content) < 1_000_000
+    # The same picture as at the end of the quick check: Telegram's file_id, no second upload.
+    assert photo.files == {} and photo.params["photo"] == uploaded.result["photo"][-1]["file_id"]
     assert photo.labels[:2] == ["💡 How to raise it", "🔮 What if…"]
 
 
@@ -78,3 +83,35 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
     assert f"Full profile · {len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
+
+
+async def test_a_finished_check_renders_once_and_a_repeated_score_renders_and_uploads_nothing(bot, storage):
+    charts = chart_cache_of(bot.application)
+    user = bot.user(user_id=555077)
+    finished = await answer_quick(user)
+    assert charts.renders == 1 and "photo" in finished[-1].files
+    file_id = finished[-1].result["photo"][-1]["file_id"]
+    for _ in range(2):
+        calls = await user.send("/score")
+        assert calls[-1].method == "sendPhoto" and calls[-1].files == {} and calls[-1].params["photo"] == file_id
+    assert charts.renders == 1
+
+    # A changed answer is another picture: drawn and uploaded once more.
+    await user.send("/profile")
+    await user.tap("1")
+    calls = await user.tap(QUESTION_BY_ID[QUICK_IDS[0]].choices[-1].en)
+    assert charts.renders == 2 and "photo" in calls[-1].files
+
+
+async def test_a_file_id_telegram_refuses_is_replaced_by_an_upload(bot, storage):
+    charts = chart_cache_of(bot.application)
+    user = bot.user(user_id=555078)
+    finished = await answer_quick(user)
+    bot.recorder.photos.clear()  # as if Telegram no longer knew the file
+    calls = await user.send("/score")
+    refused, uploaded = calls[-2:]
+    assert refused.method == uploaded.method == "sendPhoto" and not refused.ok
+    assert uploaded.files["photo"][1] == finished[-1].files["photo"][1]  # the cached picture, not drawn again
+    assert charts.renders == 1
+    again = await user.send("/score")
+    assert again[-1].params["photo"] == uploaded.result["photo"][-1]["file_id"]

@@ -1,8 +1,7 @@
-"""The radar chart of the five dimension grades, as the PNG the bot sends with ``/score``.
+"""The radar renderer as it was before issue 9, kept only as the baseline of ``chart_speed.py``.
 
-Rendered with the Agg canvas on a private ``Figure`` (never ``pyplot``), so it needs no display and
-keeps no global figure state. Chinese labels use the Noto Sans CJK SC face shipped by ``mplfonts``,
-registered once; a user's phone then shows the same glyphs the tests checked, not tofu boxes.
+Unchanged from ``bot/charts.py`` at commit 5d3519c except this docstring: an 800 px picture drawn
+from scratch on every call (polar axes, text measured for the layout, ``print_png`` at zlib level 6).
 """
 
 from __future__ import annotations
