@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -25,7 +26,7 @@ from bot.config import ApiUrls
 from bot.flows import bill
 from bot.screens import notice
 from bot.storage import NewAnswer, Storage, bill_imports
-from bot.storage.tables import utcnow
+from bot.storage.tables import Base, utcnow
 from scoring.alipay_bill import BillImportError, Reason, read_bill
 from scoring.alipay_bill.limits import MAX_FILE_BYTES, MAX_ZIP_MEMBERS
 from scoring.alipay_bill.presentation import error_text
@@ -162,6 +163,25 @@ async def test_a_csv_is_shown_then_confirmed_and_rescored(api, storage):
         calls = await bot.press(preview.result["message_id"], button(preview, CONFIRM), check=False)
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert calls[0].params["text"] == notice("en", "stale")
+
+
+async def test_no_row_of_any_table_holds_anything_of_the_file(api, storage):
+    data = zips.zipcrypto({"alipay_record.csv": CSV}, PASSWORD.encode())
+    async with Process(api, storage) as bot:
+        await bot.send_file(data, "bill.zip")
+        calls = await bot.send(PASSWORD)
+        await bot.press(calls[-1].result["message_id"], button(calls[-1], CONFIRM))
+        await bot.send_file(CSV)  # a second import, left waiting for its confirmation
+    rows = []
+    async with storage.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            rows += (await connection.execute(select(table))).all()
+    everything = str(rows)
+    assert "'bill'" in everything  # the answers' source: the dump does hold the rows
+    assert PASSWORD not in everything and "alipay_record" not in everything
+    for txn in exports.active().txns:
+        for private in (txn.counterparty, txn.description, txn.merchant_order):
+            assert not private or private not in everything, private
 
 
 async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, storage):
