@@ -155,12 +155,21 @@ async def password(session: Session, text: str) -> list[Reply] | None:
 
 
 async def _found(session: Session, import_id: int, result: BillImport) -> list[Reply]:
+    """Show what the bill proves; it waits for the confirmation only when it would change something."""
     logger.info("bill import %d read: layout %s, %d rows", import_id, result.layout, result.features.rows)
+    current = await session.storage.answers(session.user_id)
+    view = found_view(result, current, session.lang)
+    if not view["changes"]:  # nothing to confirm: the import is over
+        await bill_imports.set_status(session.storage, session.user_id, import_id, "unchanged")
+        return [text_screen(session.lang, "bot_bill_found.html.j2", **view)]
     nonce = new_nonce()
     answers = result.answers
     await bill_imports.set_status(session.storage, session.user_id, import_id, "found", nonce=nonce, answers=answers)
-    current = await session.storage.answers(session.user_id)
-    return [found_screen(session, result, current, import_id, nonce)]
+    buttons = (
+        Button(button_label(session.lang, "bill_confirm"), BillTap(import_id, nonce, True).data()),
+        Button(button_label(session.lang, "bill_cancel"), BillTap(import_id, nonce, False).data()),
+    )
+    return [text_screen(session.lang, "bot_bill_found.html.j2", (buttons,), **view)]
 
 
 def _password_screen(session: Session, state: str, import_id: int, nonce: str, tries: int = 0) -> Screen:
@@ -191,18 +200,6 @@ def found_view(result: BillImport, current: dict[str, Answer], lang: Lang) -> di
     view["dropped"] = [QUESTION_BY_ID[q].prompt(lang) for q in current if q not in after]
     view["changes"] = sum(1 for entry in view["derived"] if entry["status"] != "same") + len(view["dropped"])
     return view
-
-
-def found_screen(
-    session: Session, result: BillImport, current: dict[str, Answer], import_id: int, nonce: str
-) -> Screen:
-    """One message: what the file showed, what it would change, and the confirm and cancel buttons."""
-    view = found_view(result, current, session.lang)
-    buttons: list[Button] = []
-    if view["changes"]:
-        buttons.append(Button(button_label(session.lang, "bill_confirm"), BillTap(import_id, nonce, True).data()))
-    buttons.append(Button(button_label(session.lang, "bill_cancel"), BillTap(import_id, nonce, False).data()))
-    return text_screen(session.lang, "bot_bill_found.html.j2", (tuple(buttons),), **view)
 
 
 # ---- confirm or cancel -----------------------------------------------------------------------

@@ -115,10 +115,10 @@ class BillImport(Base):
     """One Alipay bill a user sent: when, how far it got, and the answers it showed (never the file).
 
     A row is written for every file offered, so the per-user limit (``bot.flows.bill``) counts
-    them in the database and holds across processes. ``status`` is ``password`` (a ZIP waits
-    for its password; the bytes are only in the memory of the process that downloaded them),
-    ``found`` (the answers were shown; ``nonce`` binds the confirm button), ``applied``,
-    ``cancelled`` or ``refused``. ``answers`` holds only the derived answers (question id ->
+    them in the database and holds across processes. ``status`` is ``reading``, ``password`` (a
+    ZIP waits for its password; the bytes are only in the memory of the process that downloaded
+    them), ``found`` (the answers were shown; ``nonce`` binds the confirm button), ``applied``,
+    ``cancelled``, ``unchanged`` (the bill agreed with every answer) or ``refused``. ``answers`` holds only the derived answers (question id ->
     value); rows older than a day are deleted when the user sends the next file.
     """
 

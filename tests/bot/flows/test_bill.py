@@ -191,7 +191,7 @@ async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, sto
     async with Process(api, storage) as bot:
         calls = await bot.send_file(CSV)
         text = shown(calls)
-        assert "(now: Late once)" in text  # huabei: the bill shows on-time repayments
+        assert "(you said: Late once)" in text  # huabei: the bill shows on-time repayments
         assert "(as you answered)" in text  # shopping: Tmall either way
         assert "Would be cleared" in text and QUESTION_BY_ID["bill_address"].prompt("en") in text
         score_before = load_scorecard().score(before).score
@@ -226,7 +226,8 @@ async def test_a_bill_that_agrees_with_every_answer_offers_no_confirmation(api, 
     async with Process(api, storage) as bot:
         calls = await bot.send_file(CSV)
         assert "nothing to change" in shown(calls)
-        assert [label for label, _ in api.buttons(calls[-1].result["message_id"])] == ["✖ Cancel"]
+        assert api.buttons(calls[-1].result["message_id"]) == []  # nothing to confirm
+    assert [r["status"] for r in await bill_imports.exported(storage, api.user_id)] == ["unchanged"]
 
 
 async def test_the_chinese_reply_reads_in_chinese(api, storage):
