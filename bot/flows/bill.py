@@ -87,7 +87,11 @@ async def received(session: Session, size: int | None, fetch: Fetch) -> list[Rep
     import_id = await bill_imports.offered(session.storage, session.user_id, now, WINDOW, MAX_IMPORTS)
     if import_id is None:
         logger.info("bill import refused: per-user limit of %d files per %s", MAX_IMPORTS, WINDOW)
-        return [text_screen(session.lang, "bot_bill_note.html.j2", note="slow_down", limit=MAX_IMPORTS, minutes=10)]
+        return [
+            text_screen(
+                session.lang, "bot_bill_note.html.j2", note="slow_down", limit=MAX_IMPORTS, minutes=WINDOW.seconds // 60
+            )
+        ]
     data = await fetch()
     if len(data) > MAX_FILE_BYTES:  # the stated size was missing or wrong
         await bill_imports.set_status(session.storage, session.user_id, import_id, "refused")
