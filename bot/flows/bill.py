@@ -92,6 +92,7 @@ async def received(session: Session, size: int | None, fetch: Fetch) -> list[Rep
                 session.lang, "bot_bill_note.html.j2", note="slow_down", limit=MAX_IMPORTS, minutes=WINDOW.seconds // 60
             )
         ]
+    session.parked.drop(session.user_id)  # an older ZIP waiting for its password is replaced
     data = await fetch()
     if len(data) > MAX_FILE_BYTES:  # the stated size was missing or wrong
         await bill_imports.set_status(session.storage, session.user_id, import_id, "refused")

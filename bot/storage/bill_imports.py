@@ -47,6 +47,12 @@ async def offered(storage: Storage, user_id: int, now: datetime, window: timedel
         )
         if int(recent or 0) >= limit:
             return None
+        # A new file ends any wait for an older ZIP's password: the next text is not for that one.
+        await session.execute(
+            update(BillImport)
+            .where(BillImport.user_id == user_id, BillImport.status == "password")
+            .values(status="replaced", updated_at=now)
+        )
         row = BillImport(user_id=user_id, status="reading", nonce="", created_at=now, updated_at=now)
         session.add(row)
         await session.flush()

@@ -118,7 +118,8 @@ class BillImport(Base):
     them in the database and holds across processes. ``status`` is ``reading``, ``password`` (a
     ZIP waits for its password; the bytes are only in the memory of the process that downloaded
     them), ``found`` (the answers were shown; ``nonce`` binds the confirm button), ``applied``,
-    ``cancelled``, ``unchanged`` (the bill agreed with every answer) or ``refused``. ``answers``
+    ``cancelled``, ``unchanged`` (the bill agreed with every answer), ``replaced`` (a newer file came
+    while a ZIP waited for its password) or ``refused``. ``answers``
     holds only the derived answers (question id -> value); rows older than a day are deleted
     when the user sends the next file.
     """

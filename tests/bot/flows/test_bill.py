@@ -307,6 +307,18 @@ async def test_three_wrong_passwords_let_the_file_go(api, storage):
         assert "deleteMessage" not in [c.method for c in calls]
 
 
+async def test_a_new_file_ends_the_wait_for_an_older_zips_password(api, storage):
+    data = zips.zipcrypto({"a.csv": CSV}, PASSWORD.encode())
+    async with Process(api, storage) as bot:
+        await bot.send_file(data, "bill.zip")
+        calls = await bot.send_file(CSV)  # the user sends the CSV instead
+        assert "Your Alipay bill" in shown(calls) and len(bot.advisor.parked) == 0
+        calls = await bot.send(PASSWORD)  # no ZIP waits any more: this is no password
+        assert "deleteMessage" not in [c.method for c in calls]
+    statuses = [r["status"] for r in await bill_imports.exported(storage, api.user_id)]
+    assert statuses == ["replaced", "found"]
+
+
 async def test_cancel_while_the_password_is_awaited(api, storage):
     data = zips.zipcrypto({"a.csv": CSV}, PASSWORD.encode())
     async with Process(api, storage) as bot:
