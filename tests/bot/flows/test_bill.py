@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from bot.config import ApiUrls
 from bot.flows import bill
 from bot.screens import notice
 from bot.storage import NewAnswer, Storage, bill_imports
-from bot.storage.tables import Base, utcnow
+from bot.storage.tables import Base
 from scoring.alipay_bill import BillImportError, Reason, read_bill
 from scoring.alipay_bill.limits import MAX_FILE_BYTES, MAX_ZIP_MEMBERS
 from scoring.alipay_bill.presentation import error_text
@@ -404,19 +403,6 @@ async def test_many_files_in_a_row_are_slowed_down_in_every_process(api, databas
         await second_storage.close()
 
 
-async def test_the_limit_counts_only_the_window(storage):
-    now = utcnow()
-    await storage.ensure_user(1, "en")
-    for _ in range(bill.MAX_IMPORTS):
-        assert await bill_imports.offered(storage, 1, now - timedelta(minutes=11), bill.WINDOW, bill.MAX_IMPORTS)
-    assert await bill_imports.offered(storage, 1, now, bill.WINDOW, bill.MAX_IMPORTS)
-    old = now - timedelta(days=2)
-    await bill_imports.offered(storage, 1, old, bill.WINDOW, 100)
-    await bill_imports.offered(storage, 1, now, bill.WINDOW, 100)  # rows older than a day go
-    rows = await bill_imports.exported(storage, 1)
-    assert all(datetime.fromisoformat(r["created_at"]) > now - timedelta(days=1) for r in rows)
-
-
 # ---- the way in ------------------------------------------------------------------------------
 async def test_import_explains_the_export_and_help_and_questions_mention_it(api, storage):
     async with Process(api, storage) as bot:
@@ -451,15 +437,3 @@ def test_the_bill_answers_are_applied_consistently():
     profile = bill.with_bill({"bill_address": "no_bills", "living_bills": 0, "income": "stable"}, {"living_bills": 2})
     assert profile == {"living_bills": 2, "income": "stable"}
     assert bill.with_bill({}, {"living_bills": 0}) == {"living_bills": 0, "bill_address": "no_bills"}
-
-
-def test_parked_files_are_bounded_and_expire():
-    from bot.parked_files import ParkedFiles
-
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    parked = ParkedFiles(max_files=2, keep_for=timedelta(minutes=10))
-    for user in (1, 2, 3):
-        parked.park(user, user * 10, b"zip", now)
-    assert len(parked) == 2 and parked.get(1, 10, now) is None  # the oldest made room
-    assert parked.get(3, 30, now) is not None and parked.get(3, 31, now) is None  # another import's bytes: no
-    assert parked.get(2, 20, now + timedelta(minutes=11)) is None and len(parked) == 0
