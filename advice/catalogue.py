@@ -23,6 +23,10 @@ Effort = Literal["low", "medium", "high"]
 #: Effort levels from least to most; ties in the ranking go to the earlier one.
 EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
 
+#: What an effort level costs in the goal planner (``advice.planner``): a high-effort action
+#: weighs as much as four easy ones, so the planner prefers several small steps to one hard one.
+EFFORT_WEIGHTS: dict[str, int] = {"low": 1, "medium": 2, "high": 4}
+
 EFFORT_NAMES: dict[str, dict[str, str]] = {
     "low": {"zh": "容易", "en": "low"},
     "medium": {"zh": "中等", "en": "medium"},
@@ -52,6 +56,16 @@ TIMINGS: dict[str, dict[str, str]] = {
         "zh": "下次更新起见效，号码使用满1年后再加分",
         "en": "from the next update; the number's age counts once it is a year old",
     },
+}
+
+#: Months until a change has fully shown in the score, per timing id (the planner's "time to
+#: effect"; "a few months" is read as three, the phone number's age as a year).
+TIMING_MONTHS: dict[str, int] = {
+    "next_update": 1,
+    "months_1_3": 3,
+    "months_3_6": 6,
+    "months_few": 3,
+    "one_year": 12,
 }
 
 #: Cautions the sources give, shown with the actions they concern.
@@ -84,11 +98,16 @@ WARNINGS: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Counterfactual:
-    """One answer change: if the answer is one of ``from_values``, it becomes ``to``."""
+    """One answer change: if the answer is one of ``from_values``, it becomes ``to``.
+
+    ``adds_credit`` marks a change that means taking on new credit (a new card, Huabei use):
+    the safety gates (``advice.feasibility.GATES``) drop such changes for people who must not.
+    """
 
     question_id: str
     to: Answer
     from_values: tuple[Answer, ...]
+    adds_credit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +126,8 @@ class Action:
     ``blocked_by`` lists answers that make the action impossible (no card, no bill import);
     ``first`` marks an action that outranks every other whenever it gains points (a current
     overdue is reported as such, and every other action is worth less while it stands).
+    ``record`` marks something a person can only *record* if it is already true (a property,
+    a vehicle...): it counts only once the person says they have it (see ``advice.feasibility``).
     """
 
     id: str
@@ -119,6 +140,7 @@ class Action:
     warnings: tuple[str, ...] = ()
     blocked_by: tuple[tuple[str, tuple[Answer, ...]], ...] = ()
     first: bool = False
+    record: bool = False
 
     def title(self, lang: Lang) -> str:
         """The action's title in ``lang``."""
@@ -126,33 +148,50 @@ class Action:
 
     @property
     def questions(self) -> tuple[str, ...]:
-        """The questions whose answers the action can change."""
-        return tuple(c.question_id for c in self.changes)
+        """The questions whose answers the action can change (each once)."""
+        return tuple(dict.fromkeys(c.question_id for c in self.changes))
 
-    def changes_for(self, answers: dict[str, Answer]) -> tuple[Change, ...]:
+    @property
+    def adds_credit(self) -> bool:
+        """Whether some change of this action means taking on new credit."""
+        return any(c.adds_credit for c in self.changes)
+
+    def changes_for(self, answers: dict[str, Answer], new_credit: bool = True) -> tuple[Change, ...]:
         """The answer changes this action makes to ``answers``; empty when it does not apply.
 
         An unanswered question is never changed: the action would claim points for something
         the user may already do. The ranking asks about such questions ("tell me more")
         instead, and ``whatif`` follows the same rule because both call this method.
+        ``new_credit=False`` leaves out the changes that take on new credit (a safety gate).
         """
         for question_id, values in self.blocked_by:
-            if question_id in answers and answers[question_id] in values:
+            if question_id in answers and _among(answers[question_id], values):
                 return ()
         out = []
         for change in self.changes:
+            if change.adds_credit and not new_credit:
+                continue
             current = answers.get(change.question_id)
-            if current is not None and current in change.from_values:
+            if current is not None and _among(current, change.from_values):
                 out.append(Change(change.question_id, current, change.to))
         return tuple(out)
 
 
-def _to(question_id: str, to: Answer, *from_values: Answer) -> Counterfactual:
+def _among(value: Answer, values: tuple[Answer, ...]) -> bool:
+    """``value in values`` by type as well as value, so the number 0 never matches ``False``."""
+    kind = type(value)
+    for v in values:  # a plain loop: this runs for every answer an action looks at
+        if v == value and type(v) is kind:
+            return True
+    return False
+
+
+def _to(question_id: str, to: Answer, *from_values: Answer, adds_credit: bool = False) -> Counterfactual:
     """A change to ``to`` from ``from_values`` (default: every answer below ``to``)."""
     levels = QUESTION_BY_ID[question_id].levels
     if not from_values:
         from_values = levels[: levels.index(to)]
-    return Counterfactual(question_id, to, tuple(from_values))
+    return Counterfactual(question_id, to, tuple(from_values), adds_credit)
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -173,7 +212,8 @@ ACTIONS: tuple[Action, ...] = (
         "开通花呗，常用并按时还款",
         "Use Huabei and repay it on time",
         # A current overdue must be cleared first (repay_overdue), so it is not a start point.
-        (_to("huabei", "on_time", "late_often", "late_once", "none"),),
+        # Using Huabei is using credit: the safety gates stop it for those who must not.
+        (_to("huabei", "on_time", "late_often", "late_once", "none", adds_credit=True),),
         "medium",
         "months_3_6",
         "000#2",
@@ -186,12 +226,20 @@ ACTIONS: tuple[Action, ...] = (
         "medium",
         "months_3_6",
         "000#5",
+        # Only for people who hold a card (a consistent profile says so twice; this is the guard).
+        blocked_by=(("credit_cards", ("none",)), ("card_repayment", ("no_cards",))),
     ),
     Action(
         "credit_cards_3_5",
         "信用卡保持3-5张",
         "Hold 3-5 credit cards",
-        (_to("credit_cards", "three_five", "six_plus", "none", "one_two"),),
+        # Cutting six or more cards is no new credit; going from none or 1-2 to three is, and
+        # a first card also starts a repayment record (the answer structure links the two).
+        (
+            _to("credit_cards", "three_five", "six_plus"),
+            _to("credit_cards", "three_five", "none", "one_two", adds_credit=True),
+            _to("card_repayment", "always_on_time", "no_cards", adds_credit=True),
+        ),
         "high",
         "months_few",
         "000#5",
@@ -293,21 +341,69 @@ ACTIONS: tuple[Action, ...] = (
         "000#6",
     ),
     Action(
-        "complete_profile",
-        "完善个人信息",
-        "Complete your personal information",
-        (
-            _to("real_name", True),
-            _to("education", True),
-            _to("work_info", True),
-            _to("vehicle", True),
-            _to("property", True),
-            _to("provident_fund", True),
-        ),
+        "verify_real_name",
+        "完成实名认证",
+        "Complete real-name verification",
+        (_to("real_name", True),),
+        "low",
+        "next_update",
+        "000#10",
+    ),
+    # ---- record-if-true items: only ever true facts, added once the person says they have them
+    Action(
+        "add_provident_fund",
+        "授权公积金信息",
+        "Authorise your housing provident fund data",
+        (_to("provident_fund", True),),
+        "low",
+        "next_update",
+        "000#10",
+        ("true_data",),
+        record=True,
+    ),
+    Action(
+        "add_property",
+        "添加名下房产",
+        "Add the property you own",
+        (_to("property", True),),
         "medium",
         "next_update",
         "000#10",
         ("true_data",),
+        record=True,
+    ),
+    Action(
+        "add_vehicle",
+        "添加名下车辆",
+        "Add the vehicle you own",
+        (_to("vehicle", True),),
+        "medium",
+        "next_update",
+        "000#10",
+        ("true_data",),
+        record=True,
+    ),
+    Action(
+        "add_education",
+        "添加学历信息",
+        "Add your education record",
+        (_to("education", True),),
+        "low",
+        "next_update",
+        "000#10",
+        ("true_data",),
+        record=True,
+    ),
+    Action(
+        "add_work_info",
+        "添加职业信息或公司邮箱",
+        "Add your occupation or company e-mail",
+        (_to("work_info", True),),
+        "low",
+        "next_update",
+        "000#10",
+        ("true_data",),
+        record=True,
     ),
     Action(
         "authorize_third_party",
@@ -318,6 +414,7 @@ ACTIONS: tuple[Action, ...] = (
         "next_update",
         "000#9",
         ("true_data",),
+        record=True,
     ),
     Action(
         "friends_good_credit",

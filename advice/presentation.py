@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS, Action, Change, get_action
+from advice.catalogue import EFFORT_NAMES, EFFORT_WEIGHTS, TIMING_MONTHS, TIMINGS, WARNINGS, Action, Change, get_action
+from advice.feasibility import STOPPED, nothing_to_do_note
+from advice.planner import GoalPlan
 from advice.ranking import Plan, Projection, RankedAction
 from scoring.i18n import Lang
 from scoring.presentation import answer_label, score_view
@@ -49,6 +51,9 @@ def action_view(action: Action | RankedAction, lang: Lang) -> dict[str, Any]:
         "timing_id": entry.timing,
         "time_to_effect": TIMINGS[entry.timing][lang],
         "first": entry.first,
+        "record": entry.record,
+        "months": TIMING_MONTHS[entry.timing],
+        "effort_weight": EFFORT_WEIGHTS[entry.effort],
         "counterfactuals": [
             {"question_id": c.question_id, "from": list(c.from_values), "to": c.to} for c in entry.changes
         ],
@@ -58,6 +63,7 @@ def action_view(action: Action | RankedAction, lang: Lang) -> dict[str, Any]:
         "warnings": [WARNINGS[w][lang] for w in entry.warnings],
         "warning_ids": list(entry.warnings),
         "gain": ranked.gain if ranked else None,
+        "points": round(ranked.points, 2) if ranked else None,
         "score_after": ranked.score_after if ranked else None,
         "band_after": ranked.band_after.name(lang) if ranked else None,
         "band_after_id": ranked.band_after.id if ranked else None,
@@ -90,6 +96,11 @@ def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
         "not_applicable": [_title(action_id, lang) for action_id in projection.not_applicable],
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
         "changes": [change_view(c, lang) for c in projection.changes],
+        "stopped": [
+            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, why, lang)}
+            for action_id, why in projection.stopped
+        ],
+        "clipped": projection.clipped,
     }
 
 
@@ -111,7 +122,44 @@ def plan_view(plan: Plan, lang: Lang, tell: int = TELL_ME_MORE_SHOWN) -> dict[st
             }
             for item in plan.tell_me_more[:tell]
         ],
+        "gates": [{"id": gate.id, "text": gate.text(lang)} for gate in plan.gates],
+        "if_you_have": [action_view(ranked, lang) for ranked in plan.if_you_have],
+        "nothing_to_do": [
+            {
+                "question_id": item.question_id,
+                "question": QUESTION_BY_ID[item.question_id].prompt(lang),
+                "answer": answer_label(item.question_id, item.value, lang),
+                "points_lost": round(item.points_lost),
+                "stopped": item.stopped,
+                "note": nothing_to_do_note(item.question_id, item.value, item.stopped, lang),
+            }
+            for item in plan.nothing_to_do
+        ],
+        "clipped": plan.clipped,
     }
+
+
+def goal_view(goal: GoalPlan, lang: Lang) -> dict[str, Any]:
+    """A goal plan: the target, whether it is reachable, the actions in order, effort and months."""
+    projection = projection_view(goal.projection, lang) if goal.projection else None
+    return {
+        "target": goal.target,
+        "reachable": goal.reachable,
+        "before": score_view(goal.before, lang),
+        "actions": [action_view(ranked, lang) for ranked in goal.actions],
+        "score_after": goal.score_after,
+        "best_score": goal.best_score,
+        "effort": goal.effort,
+        "months": goal.months,
+        "projection": projection,
+    }
+
+
+def _stopped_note(projection: Projection, why: str, lang: Lang) -> str:
+    """Why a what-if left an action out; for a safety gate, the gate's own words."""
+    if why == "gated" and projection.gates:
+        return " ".join(gate.text(lang) for gate in projection.gates)
+    return STOPPED[why][lang]
 
 
 def _title(action_id: str, lang: Lang) -> dict[str, str]:

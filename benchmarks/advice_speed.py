@@ -18,6 +18,7 @@ from advice.catalogue import ACTIONS
 from advice.ranking import rank
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS, Answer
+from scoring.structure import contradictions
 
 BUDGET = 30
 PROFILES = 200
@@ -26,9 +27,17 @@ SEED = 3
 
 
 def random_profiles(count: int, seed: int) -> list[dict[str, Answer]]:
-    """Profiles with about four answers in five given, each answer uniform over its levels."""
+    """Profiles with about four answers in five given, each answer uniform over the levels the
+    answers drawn before it allow (the advice refuses contradictory profiles)."""
     rng = random.Random(seed)
-    return [{q.id: rng.choice(q.levels) for q in QUESTIONS if rng.random() < 0.8} for _ in range(count)]
+    profiles = []
+    for _ in range(count):
+        profile: dict[str, Answer] = {}
+        for q in QUESTIONS:
+            if rng.random() < 0.8:
+                profile[q.id] = rng.choice([v for v in q.levels if not contradictions({**profile, q.id: v})])
+        profiles.append(profile)
+    return profiles
 
 
 def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
@@ -53,7 +62,15 @@ def main() -> None:
     profiles = random_profiles(count, SEED)
     # Every action applies and moves the score: the most scoring calls a ranking can need.
     every_action = dict(
-        card.worst_answers(), huabei="late_often", bill_address="differs", income="high_stable", account_age="gt10"
+        card.worst_answers(),
+        huabei="late_often",
+        loans="late",
+        credit_cards="one_two",
+        card_repayment="sometimes_late",
+        living_bills=2,
+        bill_address="differs",
+        income="high_stable",
+        account_age="gt10",
     )
 
     def score_all(batch: list[dict[str, Answer]]) -> None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from importlib import resources
-from operator import itemgetter
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 from scoring import assumptions
+from scoring.estimate import ConditionalEstimate, Posterior
 from scoring.questions import DIMENSIONS, QUESTION_BY_ID, QUESTIONS, Answer, InvalidAnswer
+from scoring.structure import complete, implied_answers, linked_groups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,37 +54,80 @@ def band_of(score: float) -> Band:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
-    """One of the five dimensions: its points now, the most it can give, and a 0-100 grade."""
+    """One of the five dimensions: its points now, the most it can give, and a 0-100 grade.
+
+    ``grade`` is ``None`` while no question of the dimension is answered: a grade would then
+    only repeat what the population usually answers, and look like a finding about this person.
+    ``points`` then holds the estimate all the same (it is part of the score).
+    """
 
     id: str
     points: float
     maximum: float
-    grade: int
+    grade: int | None
     answered: int
     questions: int
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """An answer that costs points against the best answer to the same question."""
+    """An answer that costs points against the best answer to the same question.
+
+    When the answer settles others (no credit card: no repayment record, no card bills), the
+    settled answers' cost is counted here once, and ``related`` names them.
+    """
 
     question_id: str
     dimension: str
     value: Answer
     points_lost: float
+    related: tuple[str, ...] = ()
+
+
+class _Details:
+    """The parts of a result only some callers read, computed on first use and then kept."""
+
+    __slots__ = ("card", "answers", "posterior", "dimensions", "reasons")
+
+    def __init__(self, card: Scorecard, answers: dict[str, Answer], posterior: Posterior | None) -> None:
+        self.card = card
+        self.answers = answers
+        self.posterior = posterior
+        self.dimensions: tuple[Dimension, ...] | None = None
+        self.reasons: tuple[Reason, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
-    """Everything the product says about one profile's estimated score."""
+    """Everything the product says about one profile's estimated score.
+
+    ``range`` is a prediction interval: the true score falls inside it with probability
+    ``range_coverage`` (measured on a fresh synthetic population; see the model card).
+    ``dimensions`` and ``reasons`` are worked out when first read, since the advice ranking
+    scores many profiles and reads only the score.
+    """
 
     score: int
     band: Band
     range: tuple[int, int]
-    dimensions: tuple[Dimension, ...]
-    reasons: tuple[Reason, ...]
+    range_coverage: float
     log_odds: float
     answered: int
+    details: _Details = field(repr=False, compare=False)
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The five dimensions, in ``DIMENSIONS`` order."""
+        if self.details.dimensions is None:
+            self.details.dimensions = self.details.card.dimensions(self.details.answers, self.details.posterior)
+        return self.details.dimensions
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """What costs points, biggest first; related answers form one reason."""
+        if self.details.reasons is None:
+            self.details.reasons = self.details.card.reasons(self.details.answers)
+        return self.details.reasons
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (the CLI's ``--json`` and the bot's snapshots)."""
@@ -90,6 +135,7 @@ class ScoreResult:
             "score": self.score,
             "band": {"id": self.band.id, "zh": self.band.zh, "en": self.band.en},
             "range": list(self.range),
+            "range_coverage": self.range_coverage,
             "answered": self.answered,
             "log_odds": self.log_odds,
             "dimensions": [
@@ -98,6 +144,7 @@ class ScoreResult:
                     "points": round(d.points, 1),
                     "maximum": round(d.maximum, 1),
                     "grade": d.grade,
+                    "weight": assumptions.DIMENSION_WEIGHTS[d.id],
                     "answered": d.answered,
                     "questions": d.questions,
                 }
@@ -109,47 +156,18 @@ class ScoreResult:
                     "dimension": r.dimension,
                     "value": r.value,
                     "points_lost": round(r.points_lost, 1),
+                    "related": list(r.related),
                 }
                 for r in self.reasons
             ],
         }
 
 
-# Scorecard.score builds six frozen dataclass instances per call. Their generated __init__ goes
-# through object.__setattr__ once per field (about 0.7 us for a Dimension); setting the slots
-# directly gives the same object in half the time. Valid because neither class has defaults,
-# __post_init__ or checks; tests compare the results with the regular constructors.
-_DIMENSION_SETTERS = tuple(getattr(Dimension, f.name).__set__ for f in fields(Dimension))
-
-
-def _result_constructor() -> Any:
-    new = object.__new__
-    s0, s1, s2, s3, s4, s5, s6 = (getattr(ScoreResult, f.name).__set__ for f in fields(ScoreResult))
-
-    def result(
-        a: int, b: Band, c: tuple[int, int], d: tuple[Dimension, ...], e: tuple[Reason, ...], f: float, g: int
-    ) -> ScoreResult:
-        obj = new(ScoreResult)
-        s0(obj, a)
-        s1(obj, b)
-        s2(obj, c)
-        s3(obj, d)
-        s4(obj, e)
-        s5(obj, f)
-        s6(obj, g)
-        return obj
-
-    return result
-
-
-_new_result = _result_constructor()
-
-
 class Scorecard:
     """Points tables compiled from the trained model, plus its model card.
 
-    ``tables[q][value]`` is the log-odds an answer adds over the question's worst answer;
-    ``missing[q]`` what an unanswered question adds (the population average).
+    ``tables[q][value]`` is the log-odds an answer adds over the question's worst answer.
+    Unanswered questions are estimated from the answered ones (``scoring.estimate``).
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
@@ -160,164 +178,77 @@ class Scorecard:
         self.offset: float = scale["base_score"] - self.factor * math.log(scale["base_odds"])
         self.minimum: int = scale["minimum"]
         self.maximum: int = scale["maximum"]
-        self.margin: int = data["model_error_points"]
         self.intercept: float = data["intercept"]
-        self.question_ids: tuple[str, ...] = tuple(data["questions"])
-        self.tables: dict[str, dict[Answer, float]] = {}
-        self.missing: dict[str, float] = {}
-        rows = []
-        for qid, entry in data["questions"].items():
-            question = QUESTION_BY_ID[qid]
-            table = dict(zip(question.levels, entry["log_odds"], strict=True))
-            self.tables[qid] = table
-            self.missing[qid] = entry["missing"]
-            top = max(table.values())
-            points = {value: self.factor * lo for value, lo in table.items()}
-            rows.append(
-                (
-                    qid,
-                    DIMENSIONS.index(question.dimension),
-                    points,
-                    self.factor * entry["missing"],
-                    self.factor * top,
-                    table,
-                    entry["missing"],
-                )
-            )
-        self._rows = tuple(rows)
+        #: The score of a profile whose every answer is the worst (before the 350 floor).
         self.base: float = self.offset + self.factor * self.intercept
+        self.question_ids: tuple[str, ...] = tuple(data["questions"])
+        self.tables: dict[str, dict[Answer, float]] = {
+            qid: dict(zip(QUESTION_BY_ID[qid].levels, entry["log_odds"], strict=True))
+            for qid, entry in data["questions"].items()
+        }
+        #: The population average of each question's log-odds: not used to score (the estimate
+        #: is conditional), kept so benchmarks can compare against the old way.
+        self.missing: dict[str, float] = {qid: entry["missing"] for qid, entry in data["questions"].items()}
+        self.model_error: dict[str, float] = data["model_error"]
+        self.coverage: float = assumptions.RANGE_COVERAGE
+        # The model error's 90 % quantile, measured, read as a normal spread so that it adds to
+        # the spread of the unanswered questions.
+        self.z: float = float(NormalDist().inv_cdf(0.5 + self.coverage / 2))
+        self.model_error_sd: float = self.model_error["q90"] / float(NormalDist().inv_cdf(0.95))
+        self.estimate = ConditionalEstimate(self.tables)
+        self.top: dict[str, float] = {qid: max(table.values()) for qid, table in self.tables.items()}
         self.dimension_max = [0.0] * len(DIMENSIONS)
         self.dimension_questions = [0] * len(DIMENSIONS)
-        for _, d, _, _, top_points, _, _ in rows:
-            self.dimension_max[d] += top_points
+        for qid in self.question_ids:
+            d = DIMENSIONS.index(QUESTION_BY_ID[qid].dimension)
+            self.dimension_max[d] += self.factor * self.top[qid]
             self.dimension_questions[d] += 1
-        self._compile_fast_path()
-
-    def _compile_fast_path(self) -> None:
-        """Precompute what ``score`` needs so that one answer costs one dict lookup.
-
-        Per answer: its points, its log-odds and the rank of the Reason it costs (None under
-        half a point). Reasons are immutable, so each is built once (holding the questionnaire's
-        own value, equal to the one given); ranking them here, by points lost then question
-        order, turns the per-call sort into a sort of small ints with the same result as a
-        stable sort by points lost. Questions are grouped into runs of one dimension in question
-        order, so every sum adds the same numbers in the same order as a plain loop would.
-        """
-        reasons = []
-        for index, (qid, d, points, _, top, _, _) in enumerate(self._rows):
-            for value, p in points.items():
-                if top - p > 0.5:
-                    reasons.append((-(top - p), index, Reason(qid, DIMENSIONS[d], value, top - p)))
-        reasons.sort(key=lambda item: item[:2])
-        self._reasons_by_rank = tuple(reason for _, _, reason in reasons)
-        rank = {(r.question_id, r.value): i for i, r in enumerate(self._reasons_by_rank)}
-        segments: list[tuple[int, list[tuple[Any, ...]]]] = []
-        for qid, d, points, missing_points, top, table, missing_lo in self._rows:
-            lookup = {value: (p, table[value], rank.get((qid, value))) for value, p in points.items()}
-            if not segments or segments[-1][0] != d:
-                segments.append((d, []))
-            segments[-1][1].append((qid, lookup, missing_points, top, missing_lo))
-        first = {d: i for i, (d, _) in reversed(list(enumerate(segments)))}
-        last = {d: i for i, (d, _) in enumerate(segments)}
-        self._segments = tuple(
-            (
-                d,
-                tuple(questions),
-                first[d] == i,
-                last[d] == i,
-                DIMENSIONS[d],
-                self.dimension_max[d],
-                self.dimension_questions[d],
-            )
-            for i, (d, questions) in enumerate(segments)
-        )
+        self._lookups = tuple(self.tables.items())
         self._band_by_score = tuple(band_of(score) for score in range(self.minimum, self.maximum + 1))
-        # A dimension with no answer is the same every time (its sum of missing points in order).
-        empty = [0.0] * len(DIMENSIONS)
-        for _, d, _, missing_points, _, _, _ in self._rows:
-            empty[d] += missing_points
-        self._unanswered_dimensions = tuple(
-            Dimension(name, total, maximum, round(100 * total / maximum) if maximum else 0, 0, n_questions)
-            for name, total, maximum, n_questions in zip(
-                DIMENSIONS, empty, self.dimension_max, self.dimension_questions, strict=True
-            )
-        )
 
     # ---- one profile -------------------------------------------------------------------
     def score(self, answers: dict[str, Answer]) -> ScoreResult:
         """Score any subset of answers; unknown ids or values raise ``InvalidAnswer``.
 
-        This is the bot's hot path (and a benchmarked promise: 10x sklearn's ``predict_proba``),
-        hence one dict lookup per answer, locals in the loop and precomputed reasons.
+        This is the bot's hot path: one dict lookup per answer. A complete profile stops
+        there; a partial one adds the conditional estimate of what is unanswered. Dimensions
+        and reasons wait until a caller reads them.
         """
         log_odds = self.intercept
-        answered_points = 0.0
-        unanswered_top = 0.0
         answered = 0
-        lost: list[int] = []
-        get = answers.get
-        dimensions = list(self._unanswered_dimensions)  # answered dimensions are replaced below
-        new = object.__new__
-        set_id, set_points, set_maximum, set_grade, set_answered, set_questions = _DIMENSION_SETTERS
-        # A dimension split into several runs of questions carries its sums from run to run here.
-        carried: dict[int, tuple[float, int]] = {}
-        for d, questions, first, last, name, maximum, n_questions in self._segments:
-            points_sum, count = (0.0, 0) if first else carried[d]
-            for qid, lookup, missing_points, top, missing_lo in questions:
-                value = get(qid)
-                if value is None:
-                    points_sum += missing_points
-                    log_odds += missing_lo
-                    unanswered_top += top
-                    continue
-                try:
-                    p, lo, rank = lookup[value]
-                except (KeyError, TypeError):
-                    raise InvalidAnswer(qid, value, "not an allowed answer") from None
-                count += 1
-                points_sum += p
-                log_odds += lo
-                answered_points += p
-                if rank is not None:
-                    lost.append(rank)
-            if last:
-                if count:  # Dimension(name, points_sum, maximum, grade, count, n_questions), inlined
-                    dimension = new(Dimension)
-                    set_id(dimension, name)
-                    set_points(dimension, points_sum)
-                    set_maximum(dimension, maximum)
-                    set_grade(dimension, round(100 * points_sum / maximum) if maximum else 0)
-                    set_answered(dimension, count)
-                    set_questions(dimension, n_questions)
-                    dimensions[d] = dimension
-                    answered += count
-            else:
-                carried[d] = (points_sum, count)
+        for qid, table in self._lookups:
+            value = answers.get(qid)
+            if value is None:
+                continue
+            try:
+                log_odds += table[value]
+            except (KeyError, TypeError):
+                raise InvalidAnswer(qid, value, "not an allowed answer") from None
+            answered += 1
         if answered != len(answers):
             self._reject_unknown(answers)
-        if len(lost) > 1:
-            lost.sort()
-            reasons = itemgetter(*lost)(self._reasons_by_rank)
-        else:
-            reasons = tuple([self._reasons_by_rank[i] for i in lost])
-        # The range: unanswered questions at their worst (0 points) or best, plus model error.
-        # Clipped inline to 350-950: a function call costs more than the arithmetic here.
-        bottom, ceiling, margin, base = self.minimum, self.maximum, self.margin, self.base
-        score = round(self.offset + self.factor * log_odds)
-        score = bottom if score < bottom else ceiling if score > ceiling else score
-        low = round(base + answered_points - margin)
-        low = bottom if low < bottom else ceiling if low > ceiling else low
-        high = round(base + answered_points + unanswered_top + margin)
-        high = bottom if high < bottom else ceiling if high > ceiling else high
-        return _new_result(
+        posterior = None
+        variance = 0.0
+        if answered < len(self._lookups):
+            posterior = self.estimate.posterior(answers)
+            mean, variance = self.estimate.moments(posterior)
+            log_odds += mean
+        raw = self.offset + self.factor * log_odds
+        half = self.z * math.sqrt(self.factor * self.factor * variance + self.model_error_sd * self.model_error_sd)
+        score = self._clip(raw)
+        return ScoreResult(
             score,
-            self._band_by_score[score - bottom],
-            (low, high),
-            tuple(dimensions),
-            reasons,
+            self._band_by_score[score - self.minimum],
+            (self._clip(raw - half), self._clip(raw + half)),
+            self.coverage,
             log_odds,
             answered,
+            _Details(self, dict(answers), posterior),
         )
+
+    def _clip(self, raw: float) -> int:
+        """A raw score rounded and held to 350-950."""
+        return min(self.maximum, max(self.minimum, round(raw)))
 
     def _reject_unknown(self, answers: dict[str, Answer]) -> None:
         for key, value in answers.items():
@@ -328,12 +259,78 @@ class Scorecard:
         """Points an answer earns over the question's worst answer."""
         return self.factor * self.tables[question_id][value]
 
+    def expected_narrowing(self, answers: dict[str, Answer]) -> dict[str, int]:
+        """For each question still open, how many points narrower the range gets, on average, once answered.
+
+        Averaged over what this person is likely to answer (given the answers so far). A
+        surprising answer can widen the range; the average is what "tell me more" ranks by.
+        Questions an answer already settles are not open.
+        """
+        now = self.score(answers)
+        posterior = now.details.posterior
+        if posterior is None:
+            return {}
+        settled = implied_answers(answers)
+        known = now.log_odds - self.estimate.moments(posterior)[0]
+        width = now.range[1] - now.range[0]
+        margin = self.model_error_sd * self.model_error_sd
+        narrowing = {}
+        for qid in self.question_ids:
+            if answers.get(qid) is not None or qid in settled:
+                continue
+            chances, means, spreads = self.estimate.outcomes(posterior, answers, qid)
+            expected = 0.0
+            for value, chance, mean, spread in zip(self.tables[qid], chances, means, spreads, strict=True):
+                raw = self.offset + self.factor * (known + self.tables[qid][value] + mean)
+                half = self.z * math.sqrt(self.factor * self.factor * spread + margin)
+                expected += chance * (self._clip(raw + half) - self._clip(raw - half))
+            narrowing[qid] = round(width - expected)
+        return narrowing
+
+    def dimensions(self, answers: dict[str, Answer], posterior: Posterior | None) -> tuple[Dimension, ...]:
+        """The five dimensions: answered points plus the estimate of the unanswered ones."""
+        points = [0.0] * len(DIMENSIONS)
+        counts = [0] * len(DIMENSIONS)
+        for qid in self.question_ids:
+            value = answers.get(qid)
+            if value is not None:
+                d = DIMENSIONS.index(QUESTION_BY_ID[qid].dimension)
+                points[d] += self.points(qid, value)
+                counts[d] += 1
+        if posterior is not None:
+            for members, expected in zip(self.estimate.groups, self.estimate.group_means(posterior), strict=True):
+                points[DIMENSIONS.index(QUESTION_BY_ID[members[0]].dimension)] += self.factor * float(expected)
+        dimensions = []
+        for d, name in enumerate(DIMENSIONS):
+            maximum = self.dimension_max[d]
+            grade = min(100, max(0, round(100 * points[d] / maximum))) if counts[d] and maximum else None
+            dimensions.append(Dimension(name, points[d], maximum, grade, counts[d], self.dimension_questions[d]))
+        return tuple(dimensions)
+
+    def reasons(self, answers: dict[str, Answer]) -> tuple[Reason, ...]:
+        """Answers that cost more than half a point, biggest first, related ones as one.
+
+        Answers the structure links (given or implied) are one fact: "no credit card" costs
+        once, with the card repayment record and the card bills it settles folded in.
+        """
+        known = complete({qid: v for qid, v in answers.items() if v is not None})
+        groups = linked_groups(known)
+        reasons = []
+        for order, members in enumerate(groups):
+            leader = members[0]
+            lost = sum(self.factor * (self.top[m] - self.tables[m][known[m]]) for m in members)
+            if lost > 0.5:
+                question = QUESTION_BY_ID[leader]
+                reasons.append((-lost, order, Reason(leader, question.dimension, known[leader], lost, members[1:])))
+        reasons.sort(key=lambda item: item[:2])
+        return tuple(reason for _, _, reason in reasons)
+
     # ---- many profiles -----------------------------------------------------------------
     def score_many(self, table: pd.DataFrame) -> pd.DataFrame:
         """Score a DataFrame of answers (one column per id, NA = unanswered), vectorised.
 
         Returns columns ``score``, ``band``, ``low``, ``high``, ``log_odds`` and one points
-        column per dimension, indexed like ``table``.
+        column per dimension, indexed like ``table``: what ``score`` gives, row by row.
         """
         import numpy as np
         import pandas as pd
@@ -343,31 +340,37 @@ class Scorecard:
             raise InvalidAnswer(str(unknown[0]), None, "unknown question id")
         n = len(table)
         log_odds = np.full(n, self.intercept)
-        # Kept apart and added last, in the order score() adds them, so both agree to the bit.
-        top_extra = np.zeros(n)
-        low_extra = np.zeros(n)
         dims = np.zeros((len(DIMENSIONS), n))
-        for qid, d, _, _, top, table_lo, missing_lo in self._rows:
+        codes: dict[str, np.ndarray] = {}
+        for qid, table_lo in self._lookups:
             if qid not in table.columns:
-                log_odds += missing_lo
-                dims[d] += self.factor * missing_lo
-                top_extra += top
+                codes[qid] = np.full(n, -1, dtype=np.int64)
                 continue
-            codes, uniques = pd.factorize(table[qid], use_na_sentinel=True)
-            lut = np.empty(len(uniques) + 1)
+            keys, uniques = pd.factorize(table[qid], use_na_sentinel=True)
+            levels = QUESTION_BY_ID[qid].levels
+            lut = np.zeros(len(uniques) + 1)
+            level_of = np.full(len(uniques) + 1, -1, dtype=np.int64)
             for i, value in enumerate(uniques.tolist()):
                 if value not in table_lo:
                     raise InvalidAnswer(qid, value, "not an allowed answer")
                 lut[i] = table_lo[value]
-            lut[-1] = missing_lo
-            contribution = lut[codes]
-            log_odds += contribution
-            dims[d] += self.factor * contribution
-            answered_mask = codes >= 0
-            answered_points = np.where(answered_mask, self.factor * contribution, 0.0)
-            low_extra += answered_points
-            top_extra += np.where(answered_mask, 0.0, top)
+                level_of[i] = levels.index(value)
+            codes[qid] = level_of[keys]
+            log_odds += lut[keys]
+            dims[DIMENSIONS.index(QUESTION_BY_ID[qid].dimension)] += self.factor * lut[keys]
+        variance = np.zeros(n)
+        partial = np.zeros(n, dtype=bool)
+        for code in codes.values():
+            partial |= code < 0
+        if partial.any():
+            chosen = {qid: code[partial] for qid, code in codes.items()}
+            mean, spread, by_group = self.estimate.moments_many(chosen)
+            log_odds[partial] += mean
+            variance[partial] = spread
+            for g, members in enumerate(self.estimate.groups):
+                dims[DIMENSIONS.index(QUESTION_BY_ID[members[0]].dimension), partial] += self.factor * by_group[:, g]
         raw = self.offset + self.factor * log_odds
+        half = self.z * np.sqrt(self.factor * self.factor * variance + self.model_error_sd * self.model_error_sd)
         lo, hi = self.minimum, self.maximum
         score = np.clip(np.round(raw), lo, hi).astype(np.int64)
         cuts = np.asarray([b.high for b in BANDS[:-1]])
@@ -376,8 +379,8 @@ class Scorecard:
             {
                 "score": score,
                 "band": band_ids[np.searchsorted(cuts, score, side="right")],
-                "low": np.clip(np.round(self.base + low_extra - self.margin), lo, hi).astype(np.int64),
-                "high": np.clip(np.round(self.base + low_extra + top_extra + self.margin), lo, hi).astype(np.int64),
+                "low": np.clip(np.round(raw - half), lo, hi).astype(np.int64),
+                "high": np.clip(np.round(raw + half), lo, hi).astype(np.int64),
                 "log_odds": log_odds,
             },
             index=table.index,
@@ -397,7 +400,7 @@ class Scorecard:
         return {q.id: q.levels[-1] for q in QUESTIONS}
 
     def worst_answers(self) -> dict[str, Answer]:
-        """The least favourable answer to every question."""
+        """The least favourable answer to every question (six cards, often late: consistent)."""
         return {q.id: q.levels[0] for q in QUESTIONS}
 
     def model_card(self) -> dict[str, Any]:
@@ -407,9 +410,12 @@ class Scorecard:
             "training": self.data["training"],
             "metrics": self.data["metrics"],
             "dimension_shares": {k: round(v, 4) for k, v in self.dimension_shares().items()},
+            "dimension_weights": assumptions.DIMENSION_WEIGHTS,
             "bands": [{"id": b.id, "low": b.low, "high": b.high, "zh": b.zh, "en": b.en} for b in BANDS],
             "scale": self.data["scale"],
-            "model_error_points": self.margin,
+            "model_error": self.model_error,
+            "range_coverage": self.coverage,
+            "estimate_quality": self.data["estimate_quality"],
             "assumptions": self.data["assumptions"],
         }
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scoring import assumptions
+from scoring import assumptions, structure
 from scoring.card import load_scorecard
 from scoring.i18n import CLI_DEFAULT, LANGUAGES
 from scoring.presentation import question_view, score_view
@@ -80,9 +80,11 @@ def read_answers(source: str) -> dict[str, Answer]:
     if not isinstance(raw, dict):
         raise CliError(f"{name} must hold a JSON object of question id -> answer")
     try:
-        return parse_answers(raw)
-    except InvalidAnswer as exc:
+        answers = parse_answers(raw)
+        structure.check(answers)
+    except InvalidAnswer as exc:  # ContradictoryAnswers included: one line naming both answers
         raise CliError(f"answer {exc}") from None
+    return answers
 
 
 def emit_json(data: Any) -> None:

@@ -31,13 +31,13 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
         self.monotone = monotone
         self.max_iter = max_iter
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> MonotoneLogisticRegression:
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> MonotoneLogisticRegression:
         """Fit, dropping steps that break the order until none do."""
         X = np.asarray(X, dtype=float)
         keep = np.ones(X.shape[1], dtype=bool)
         while True:
             estimator = LogisticRegression(C=self.C, max_iter=self.max_iter, tol=1e-8)
-            estimator.fit(X[:, keep], y)
+            estimator.fit(X[:, keep], y, sample_weight=sample_weight)
             weights = estimator.coef_[0]
             if not self.monotone or (weights >= 0).all():
                 break
@@ -84,12 +84,14 @@ class ScorecardTrainer(ClassifierMixin, BaseEstimator):
         self.C = C
         self.max_bins = max_bins
 
-    def fit(self, X: pd.DataFrame, y: Sequence[int] | np.ndarray) -> ScorecardTrainer:
-        """Learn the encoding and the constrained logistic regression."""
+    def fit(
+        self, X: pd.DataFrame, y: Sequence[int] | np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> ScorecardTrainer:
+        """Learn the encoding and the constrained logistic regression (rows weighted if given)."""
         good = 1 - np.asarray(y, dtype=int)
         self.encoder_ = ThermometerEncoder(self.levels, max_bins=self.max_bins).fit(X, good)
         self.model_ = MonotoneLogisticRegression(C=self.C, monotone=self.monotone)
-        self.model_.fit(self.encoder_.transform(X), good)
+        self.model_.fit(self.encoder_.transform(X), good, sample_weight=sample_weight)
         self.classes_ = np.array([0, 1])
         return self
 

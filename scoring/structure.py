@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.questions import QUESTION_BY_ID, Answer, InvalidAnswer, Lang
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, Answer, InvalidAnswer, Lang
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,13 @@ LINKS: tuple[Link, ...] = (
     Link("living_bills", 0, "bill_address", "no_bills"),
     Link("bill_address", "no_bills", "living_bills", 0),
 )
+
+
+#: How linked answers read as one reason, keyed by the answer that settles the others.
+GROUP_NAMES: dict[tuple[str, Answer], dict[str, str]] = {
+    ("credit_cards", "none"): {"zh": "还没有信用卡", "en": "No credit card yet"},
+    ("living_bills", 0): {"zh": "没有用支付宝缴生活费", "en": "No living bills paid through Alipay"},
+}
 
 
 def _same(a: Answer, b: Answer) -> bool:
@@ -133,6 +140,31 @@ def check(answers: dict[str, Answer]) -> None:
     found = contradictions(answers)
     if found:
         raise ContradictoryAnswers(found[0])
+
+
+def linked_groups(answers: dict[str, Answer]) -> list[tuple[str, ...]]:
+    """The answered questions, with answers joined by a link that holds here in one group.
+
+    "No credit card" with its settled "no card repayment record" and "no card bills" is one
+    fact, shown as one reason. Groups and their members come in questionnaire order.
+    """
+    order = {q.id: i for i, q in enumerate(QUESTIONS)}
+    leader = {qid: qid for qid in answers}
+
+    def find(question_id: str) -> str:
+        while leader[question_id] != question_id:
+            question_id = leader[question_id]
+        return question_id
+
+    for link in _fired(answers):
+        if link.then_id in answers and _same(answers[link.then_id], link.then_value):
+            a, b = find(link.when_id), find(link.then_id)
+            if a != b:
+                leader[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
+    groups: dict[str, list[str]] = {}
+    for qid in sorted(answers, key=order.__getitem__):
+        groups.setdefault(find(qid), []).append(qid)
+    return [tuple(members) for members in groups.values()]
 
 
 def _drop_with_dependants(profile: dict[str, Answer], question_id: str) -> None:

@@ -78,14 +78,17 @@ def _font(size: float) -> FontProperties:
     return FontProperties(family=list(_font_family()), size=size)
 
 
-def _validate(labels: Sequence[str], grades: Sequence[object]) -> list[int]:
-    """The grades as ints, checked: callers' types are not trusted at run time."""
+def _validate(labels: Sequence[str], grades: Sequence[object]) -> list[int | None]:
+    """The grades as ints (None: a dimension not asked yet), checked: callers' types are not trusted at run time."""
     if len(labels) != len(grades):
         raise ValueError(f"radar chart needs one grade per label: {len(labels)} labels, {len(grades)} grades")
     if len(labels) < 3:
         raise ValueError(f"radar chart needs at least 3 axes, got {len(labels)}")
-    checked: list[int] = []
+    checked: list[int | None] = []
     for label, grade in zip(labels, grades, strict=True):
+        if grade is None:  # a dimension not asked yet: no grade to draw
+            checked.append(None)
+            continue
         if isinstance(grade, bool) or not isinstance(grade, Integral):
             raise ValueError(f"grade for {label!r} must be an integer 0-100, got {grade!r}")
         value = int(grade)
@@ -178,14 +181,16 @@ def _grade_box(renderer: RendererAgg, font: FontProperties) -> tuple[float, floa
     return width / 2 + pad, height / 2 + pad
 
 
-def radar_png(labels: Sequence[str], grades: Sequence[int], title: str) -> bytes:
+def radar_png(labels: Sequence[str], grades: Sequence[int | None], title: str) -> bytes:
     """Draw the grades (0-100, one per label, first label at the top, clockwise) as a PNG.
 
     The picture is 800 px wide and at most 800 px high (less when long labels make the web smaller).
     Raises ``ValueError`` for a grade outside 0-100, a non-integer grade, or label/grade counts that
     differ (or fewer than three axes, which is no polygon).
     """
-    values = _validate(labels, grades)
+    shown = _validate(labels, grades)
+    # A dimension not asked yet (None) sits at the centre, its box saying "–", not a grade.
+    values = [0 if grade is None else grade for grade in shown]
     count = len(values)
     # Clockwise from twelve o'clock: the order the /score text lists the dimensions in.
     angles = [2 * math.pi * i / count for i in range(count)]
@@ -248,7 +253,7 @@ def radar_png(labels: Sequence[str], grades: Sequence[int], title: str) -> bytes
                 path_effects=halo,
             )
 
-        for label, text, value in zip(placed, labels, values, strict=True):
+        for label, text, value, grade in zip(placed, labels, values, shown, strict=True):
             ax.annotate(
                 text,
                 xy=(label.angle, 100 + GRADE_OFFSET),
@@ -264,7 +269,7 @@ def radar_png(labels: Sequence[str], grades: Sequence[int], title: str) -> bytes
             ax.text(
                 label.angle,
                 max(value + GRADE_OFFSET, GRADE_MIN_RADIUS),
-                str(value),
+                "–" if grade is None else str(grade),
                 fontproperties=grade_font,
                 color=ACCENT,
                 ha="center",

@@ -10,17 +10,32 @@ from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from scoring.questions import Answer
+from scoring.structure import contradictions
 from templates import render
 
 ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 """Action id -> its index in the catalogue, which is what buttons carry."""
 
 
+def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """Stored answers as the advice engines accept them (they refuse contradictory ones).
+
+    Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
+    repayment record): the settling answer wins and the one it rules out is left out of the
+    advice only. Storage keeps every answer, so nothing the user said is lost.
+    """
+    profile = dict(answers)
+    while found := contradictions(profile):
+        profile.pop(found[0].second_id)
+    return profile
+
+
 async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:
-    """The user's answers and the actions ranked for them; ``None`` before any answer."""
+    """The user's answers as the advice reads them, and the actions ranked; ``None`` before any answer."""
     answers = await session.storage.answers(session.user_id)
     if not answers:
         return None
+    answers = advisable(answers)
     return answers, rank(session.card, answers)
 
 

@@ -46,7 +46,7 @@ class Snapshot:
     band: str
     low: int
     high: int
-    dimensions: dict[str, int]
+    dimensions: dict[str, int | None]
     model_version: str
     created_at: datetime
 

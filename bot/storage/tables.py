@@ -77,7 +77,7 @@ class ScoreSnapshot(Base):
     band: Mapped[str] = mapped_column(String(16))
     low: Mapped[int] = mapped_column(Integer)
     high: Mapped[int] = mapped_column(Integer)
-    dimensions: Mapped[dict[str, int]] = mapped_column(JSON)
+    dimensions: Mapped[dict[str, int | None]] = mapped_column(JSON)
     model_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -32,7 +32,12 @@ REQUIRED_IDS = {
     "mybank",
     "stable_phone",
     "single_address",
-    "complete_profile",
+    "verify_real_name",
+    "add_provident_fund",
+    "add_property",
+    "add_vehicle",
+    "add_education",
+    "add_work_info",
     "authorize_third_party",
     "friends_good_credit",
     "friend_interaction",
@@ -59,7 +64,9 @@ def test_every_tip_of_the_seed_text_and_the_bill_import_text_is_backed_by_an_act
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
 def test_every_counterfactual_is_valid_and_never_makes_an_answer_worse(action):
     assert action.changes
-    assert len(set(action.questions)) == len(action.questions)
+    for first, second in zip(action.changes, action.changes[1:], strict=False):
+        if first.question_id == second.question_id:  # one question twice: from disjoint answers
+            assert not set(first.from_values) & set(second.from_values)
     for change in action.changes:
         question = QUESTION_BY_ID[change.question_id]
         assert change.to in question.levels
@@ -91,16 +98,19 @@ def test_the_warnings_the_sources_give_are_attached():
     assert "more than 5" in WARNINGS["debt_pressure"]["en"].lower()
     assert "bill_address" in ACTION_BY_ID["living_bills"].warnings
     assert "bill_address" in ACTION_BY_ID["fix_bill_address"].warnings
-    for action_id in ("complete_profile", "authorize_third_party"):
-        assert "true_data" in ACTION_BY_ID[action_id].warnings
+    for action in ACTIONS:
+        assert ("true_data" in action.warnings) == action.record, action.id
     assert "no_tricks" in ACTION_BY_ID["friend_interaction"].warnings
     assert "cross-check" in WARNINGS["no_tricks"]["en"] and "paid" in WARNINGS["no_tricks"]["en"].lower()
 
 
-def test_credit_cards_3_5_moves_every_other_count_to_three_five():
-    (change,) = ACTION_BY_ID["credit_cards_3_5"].changes
-    assert change.to == "three_five"
-    assert set(change.from_values) == {"six_plus", "none", "one_two"}
+def test_credit_cards_3_5_moves_every_other_count_to_three_five_and_only_adding_is_new_credit():
+    cut, add, record = ACTION_BY_ID["credit_cards_3_5"].changes
+    assert (cut.to, cut.from_values, cut.adds_credit) == ("three_five", ("six_plus",), False)
+    assert (add.to, set(add.from_values), add.adds_credit) == ("three_five", {"none", "one_two"}, True)
+    # a first card starts a repayment record: the answer structure links the two answers
+    assert (record.question_id, record.from_values, record.to) == ("card_repayment", ("no_cards",), "always_on_time")
+    assert record.adds_credit
 
 
 def test_changes_for_touches_only_answered_questions_in_its_from_set():

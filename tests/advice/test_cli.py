@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from advice import ACTIONS, rank, simulate
-from advice.cli import plan_json, projection_json
+from advice import ACTIONS, plan, rank, simulate
+from advice.cli import goal_json, plan_json, projection_json
 from bot.cli import main
 from scoring.card import load_scorecard
 
@@ -106,7 +106,7 @@ def test_bad_ids_and_options_give_one_error_line_and_exit_2(tmp_path, capsys, ar
     assert err.strip().splitlines() == [f"sesame-advisor: error: {message}"]
 
 
-@pytest.mark.parametrize("command", [["advise"], ["whatif", "--do", "mybank"]])
+@pytest.mark.parametrize("command", [["advise"], ["whatif", "--do", "mybank"], ["plan", "--target", "700"]])
 @pytest.mark.parametrize(
     ("content", "message"),
     [(None, "answers file not found"), ("{oops", "is not valid JSON"), ('{"huabei": "sometimes"}', "answer huabei")],
@@ -190,3 +190,97 @@ def test_the_heading_says_why_an_overdue_comes_before_bigger_gains(tmp_path, cap
     assert code == 0 and note in out
     code, out, _ = run_main(capsys, "advise", "--answers", write(tmp_path, {"shopping": "rarely"}), "--lang", lang)
     assert code == 0 and note not in out
+
+
+# ---- plan ------------------------------------------------------------------------------------
+def test_plan_json_has_the_promised_keys_and_whatif_agrees(tmp_path, capsys):
+    for i, profile in enumerate(random_profiles(8, seed=13)):
+        path = write(tmp_path, profile, f"p{i}.json")
+        target = min(950, CARD.score(profile).score + 40)
+        code, out, _ = run_main(capsys, "plan", "--answers", path, "--target", str(target), "--json")
+        assert code == 0
+        shown = json.loads(out)
+        assert {"target", "reachable", "actions", "score_after", "effort", "months"} <= shown.keys()
+        goal = plan(CARD, profile, target)
+        assert shown == {**goal_json(goal, "zh"), "model_version": CARD.version, "estimate": True}
+        assert shown["target"] == target and shown["actions"] == list(goal.action_ids)
+        if shown["actions"]:
+            code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", ",".join(shown["actions"]), "--json")
+            assert code == 0 and json.loads(out)["score"] == shown["score_after"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_text_lists_the_actions_in_order_with_effort_and_months(tmp_path, capsys, lang):
+    profile = average_with(huabei="overdue_now", shopping="rarely", living_bills=0)
+    path = write(tmp_path, profile)
+    goal = plan(CARD, profile, 750)
+    code, out, _ = run_main(capsys, "plan", "--answers", path, "--target", "750", "--lang", lang)
+    assert code == 0 and goal.reachable and len(goal.actions) >= 2
+    positions = [out.index(f"[{action_id}]") for action_id in goal.action_ids]
+    assert positions == sorted(positions)
+    assert str(goal.score_after) in out and str(goal.effort) in out and str(goal.months) in out
+    assert ("这只是估算" if lang == "zh" else "This is an estimate") in out
+    code, out, _ = run_main(capsys, "plan", "--answers", path, "--target", "950", "--lang", lang)
+    best = plan(CARD, profile, 950).best_score
+    assert code == 0 and (f"最高能到 {best}" if lang == "zh" else f"the best you can reach is {best}") in out
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("abc", "--target must be a whole number 350-950, not 'abc'"),
+        ("349", "--target must be a whole number 350-950, not 349"),
+        ("951", "--target must be a whole number 350-950, not 951"),
+        ("700.5", "--target must be a whole number 350-950, not '700.5'"),
+    ],
+)
+def test_plan_refuses_a_bad_target_with_one_error_line(tmp_path, capsys, target, message):
+    code, out, err = run_main(capsys, "plan", "--answers", write(tmp_path, {}), "--target", target)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"sesame-advisor: error: {message}"]
+
+
+def test_the_real_cli_plans_from_stdin():
+    result = subprocess.run(
+        [*cli_command(), "plan", "--answers", "-", "--target", "700", "--json"],
+        input=json.dumps(average_with(shopping="rarely")),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["target"] == 700
+
+
+def test_have_and_lack_say_which_record_items_count(tmp_path, capsys):
+    profile = {"provident_fund": False, "vehicle": False, "huabei": "on_time", "income": "stable"}
+    path = write(tmp_path, profile)
+    code, out, _ = run_main(
+        capsys, "advise", "--answers", path, "--json", "--have", "provident_fund", "--lack", "vehicle"
+    )
+    shown = json.loads(out)
+    assert code == 0 and "add_provident_fund" in [a["id"] for a in shown["actions"]]
+    assert "add_vehicle" not in [a["id"] for a in shown["actions"] + shown["if_you_have"]]
+    code, out, _ = run_main(capsys, "advise", "--answers", path, "--json")
+    shown = json.loads(out)
+    assert "add_provident_fund" not in [a["id"] for a in shown["actions"]]
+    assert {"add_provident_fund", "add_vehicle"} <= {a["id"] for a in shown["if_you_have"]}
+    code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", "add_vehicle", "--json", "--have", "vehicle")
+    assert code == 0 and json.loads(out)["gain"] > 0
+    code, out, _ = run_main(capsys, "plan", "--answers", path, "--target", "950", "--json", "--have", "vehicle")
+    assert code == 0 and "add_vehicle" in json.loads(out)["actions"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--have", "cars"], "--have/--lack take record-if-true items"),
+        (["--have", "vehicle", "--lack", "vehicle"], "vehicle is given to both --have and --lack"),
+    ],
+)
+def test_bad_have_or_lack_is_one_error_line(tmp_path, capsys, argv, message):
+    code, out, err = run_main(capsys, "advise", "--answers", write(tmp_path, {}), *argv)
+    (line,) = err.strip().splitlines()
+    assert code == 2 and out == "" and message in line

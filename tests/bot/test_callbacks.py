@@ -93,7 +93,7 @@ def test_a_command_button_reads_only_for_a_command_a_button_may_run():
         "f:yes",
         "c:forget",
         "c:",
-        "s:18:1",
+        f"s:{N}:1",
         "s:0:2",
         "w:" + "z" * 20,
         "w:",

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.chat import plain, read_line, run_chat
 from bot.storage import open_storage
 from scoring.card import load_scorecard
+from scoring.presentation import score_view
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
 from templates import render
 
@@ -48,8 +49,11 @@ def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_pa
     answers = stored_answers(tmp_path)
     # "2" picks the second choice as shown (card counts are shown in natural order).
     assert answers == {q.id: q.levels[q.display_indexes()[1]] for q in QUICK}
-    score = load_scorecard().score(answers).score
-    assert f"Estimated Sesame score: {score}" in out
+    result = load_scorecard().score(answers)
+    view = score_view(result, "en")
+    first, last = view["range_bands"][0], view["range_bands"][-1]
+    lead = f"{view['low']}-{view['high']}, probably {first} to {last}" if view["wide"] else str(result.score)
+    assert f"Estimated Sesame score: {lead}" in out
     chart = tmp_path / "chat" / "sesame-score.png"
     assert chart.read_bytes()[:4] == b"\x89PNG" and str(chart) in out
     assert out.rstrip().endswith("where you left off.")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS, QUICK_IDS
 
@@ -220,7 +221,7 @@ def test_a_user_goes_from_start_through_the_quick_check_to_score_and_advice(bot_
         f"a /score message with the score {expected.score} the model gives these answers",
     )
 
-    plan = rank(card, answers)
+    plan = rank(card, advisable(answers))
     assert len(plan.actions) >= 2, "the chosen answers should leave actions to rank"
     api.send_command("advice")
     advice = step(

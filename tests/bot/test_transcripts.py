@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import BotUnderTest
@@ -65,7 +66,7 @@ async def play(storage, lang):
     for qid in QUICK_IDS[1:]:
         await user.tap(label(qid, PICKS[qid], lang))
     await user.tap(BUTTONS[lang]["advice"])
-    plan = rank(load_scorecard(), await storage.answers(user.id))
+    plan = rank(load_scorecard(), advisable(await storage.answers(user.id)))
     await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
     await user.tap(BUTTONS[lang]["remind"])
     await user.tap(BUTTONS[lang]["back"])

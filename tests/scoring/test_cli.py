@@ -76,7 +76,10 @@ def test_score_json_has_the_result_of_the_packaged_card(capsys, answers_file):
     assert data["band"]["id"] == expected.band.id
     assert data["range"] == list(expected.range) and data["range"][0] <= data["score"] <= data["range"][1]
     assert [d["id"] for d in data["dimensions"]] == list(DIMENSIONS)
-    assert all(0 <= d["grade"] <= 100 for d in data["dimensions"])
+    assert all(d["grade"] is None or 0 <= d["grade"] <= 100 for d in data["dimensions"])
+    assert [d["grade"] for d in data["dimensions"]] == [d.grade for d in expected.dimensions]
+    assert [d["weight"] for d in data["dimensions"]] == [0.35, 0.25, 0.2, 0.15, 0.05]
+    assert data["range_coverage"] == 0.9
     assert [r["question_id"] for r in data["reasons"]] == [r.question_id for r in expected.reasons]
     assert data["model_version"] == load_scorecard().version
     assert data["estimate"] is True
@@ -95,9 +98,62 @@ def test_score_text_says_it_is_an_estimate(capsys, answers_file, lang):
     assert code == 0
     result = load_scorecard().score(parse_answers(PROFILE))
     assert str(result.score) in out
-    assert result.band.name(lang) in out
+    assert f"{result.range[0]}-{result.range[1]}" in out
     assert disclaimer(lang) in out
     assert QUESTION_BY_ID[result.reasons[0].question_id].prompt(lang) in out  # the biggest reason
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "weights", "not_asked", "no_card"),
+    [
+        ("en", "Estimated Sesame score: {low}-{high}, probably Poor to ", "35%", "not asked yet", "No credit card yet"),
+        ("zh", "芝麻分估算：{low}-{high}，大概在「较差」到「", "35%", "还没问到", "还没有信用卡"),
+    ],
+)
+def test_a_wide_range_leads_the_text_with_weights_and_honest_dimensions(
+    capsys, tmp_path, lang, lead, weights, not_asked, no_card
+):
+    """What was seen: one bold band over a 3-4 band range, a grade for dimensions never asked, three card reasons."""
+    answers = {"huabei": "overdue_now", "credit_cards": "none"}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--answers", str(path), "--lang", lang)
+    assert code == 0
+    low, high = load_scorecard().score(answers).range
+    assert out.startswith(lead.format(low=low, high=high))
+    assert weights in out and not_asked in out
+    assert out.count(no_card) == 1
+    assert QUESTION_BY_ID["card_repayment"].prompt(lang) not in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_narrow_range_keeps_one_band_word(capsys, tmp_path, lang):
+    answers = {q.id: q.levels[-1] for q in QUESTIONS}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--answers", str(path), "--lang", lang)
+    result = load_scorecard().score(answers)
+    assert code == 0 and result.band.name(lang) in out.splitlines()[0]
+    assert str(result.score) in out.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", [["score"], ["advise"], ["whatif", "--do", "card_on_time"]])
+@pytest.mark.parametrize(
+    ("answers", "first", "second"),
+    [
+        ({"credit_cards": "none", "card_repayment": "often_late"}, "credit_cards", "card_repayment"),
+        ({"credit_cards": "none", "card_bills": "bound"}, "credit_cards", "card_bills"),
+        ({"living_bills": 3, "bill_address": "no_bills"}, "bill_address", "living_bills"),
+    ],
+)
+def test_contradictory_answers_are_one_error_line_naming_both(capsys, tmp_path, command, answers, first, second):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    code, out, err = run(capsys, *command, "--answers", str(path))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sesame-advisor: error:")
+    assert first in lines[0] and second in lines[0]
 
 
 def test_score_accepts_an_empty_profile_and_a_byte_order_mark(capsys, tmp_path):
@@ -140,6 +196,19 @@ def test_model_json_is_the_model_card(capsys):
     assert set(data["dimension_shares"]) == set(DIMENSIONS)
     assert [(b["id"], b["low"], b["high"]) for b in data["bands"]] == [(b.id, b.low, b.high) for b in BANDS]
     assert data["assumptions"]["dimension_weights"]["credit_history"] == 0.35
+    assert data["dimension_weights"] == {
+        "credit_history": 0.35,
+        "behaviour": 0.25,
+        "capacity": 0.2,
+        "identity": 0.15,
+        "connections": 0.05,
+    }
+    assert data["range_coverage"] == 0.9
+    assert data["model_error"] == card.data["model_error"] and data["model_error"]["rms"] > 0
+    for kind in ("quick", "random", "full"):
+        row = data["estimate_quality"][kind]
+        assert set(row) == {"coverage", "median_width", "point_error"}
+        assert 0.88 <= row["coverage"] <= 0.92
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -148,6 +217,9 @@ def test_model_text(capsys, lang):
     assert code == 0
     assert load_scorecard().version in out
     assert disclaimer(lang) in out
+    quality = load_scorecard().data["estimate_quality"]
+    for row in quality.values():
+        assert f"{row['coverage'] * 100:.1f}%" in out and str(row["point_error"]) in out
     for dimension in DIMENSIONS:  # the dimensions by name, as every other text shows them
         assert DIMENSION_NAMES[dimension][lang] in out
         assert dimension not in out

@@ -19,9 +19,11 @@ def assert_rows_match_single_scores(card, table: pd.DataFrame, profiles: list[di
         assert row["score"] == one.score
         assert row["band"] == one.band.id
         assert (row["low"], row["high"]) == one.range
-        assert row["log_odds"] == one.log_odds  # the same sums in the same order: bit for bit
+        # The answered part is the same sums in the same order; the estimate of the unanswered
+        # part is a matrix product here and a loop there, so equal up to rounding.
+        assert row["log_odds"] == pytest.approx(one.log_odds, abs=1e-9)
         for dimension in one.dimensions:
-            assert row[dimension.id] == dimension.points
+            assert row[dimension.id] == pytest.approx(dimension.points, abs=1e-7)
 
 
 @settings(max_examples=60, deadline=None)

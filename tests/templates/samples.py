@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from advice.catalogue import ACTIONS
-from advice.presentation import action_view, plan_view, projection_view
+from advice.planner import plan as plan_goal
+from advice.presentation import action_view, goal_view, plan_view, projection_view
 from advice.ranking import rank, simulate
 from scoring.card import Scorecard, load_scorecard
 from scoring.cli import dimension_labels
@@ -74,6 +75,7 @@ def troubled_answers() -> dict[str, Answer]:
         **{q.id: q.levels[len(q.levels) // 2] for q in QUESTIONS},
         "huabei": "overdue_now",
         "credit_cards": "six_plus",
+        "card_repayment": "sometimes_late",
         "card_bills": "none",
         "bill_address": "differs",
         "phone_years": "lt1",
@@ -81,9 +83,15 @@ def troubled_answers() -> dict[str, Answer]:
     }
 
 
+def no_cards_no_bills() -> dict[str, Answer]:
+    """Three answers, two of which settle others: grouped reasons, dimensions not asked yet."""
+    return {"huabei": "late_once", "credit_cards": "none", "living_bills": 0}
+
+
 PROFILES: tuple[Callable[[], dict[str, Answer]], ...] = (
     example_answers,
     troubled_answers,
+    no_cards_no_bills,
     lambda: card().best_answers(),
     dict,
 )
@@ -143,9 +151,20 @@ def _advice(lang: str) -> list[Context]:
 def _whatif(lang: str) -> list[Context]:
     return [
         projection_view(simulate(card(), troubled_answers(), ["repay_overdue", "credit_cards_3_5"]), lang),
-        projection_view(simulate(card(), example_answers(), ["mybank", "complete_profile", "tmall_shopping"]), lang),
+        projection_view(simulate(card(), example_answers(), ["mybank", "add_property", "tmall_shopping"]), lang),
         projection_view(simulate(card(), card().best_answers(), ["insurance"]), lang),
         projection_view(simulate(card(), {}, ["living_bills"]), lang),
+    ]
+
+
+@sample("cli_plan.txt.j2")
+def _plan(lang: str) -> list[Context]:
+    """Reachable, out of reach, already there, and nothing left to do."""
+    return [
+        goal_view(plan_goal(card(), troubled_answers(), 600), lang),
+        goal_view(plan_goal(card(), troubled_answers(), 950), lang),
+        goal_view(plan_goal(card(), example_answers(), 400), lang),
+        goal_view(plan_goal(card(), card().best_answers(), 950), lang),
     ]
 
 

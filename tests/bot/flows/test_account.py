@@ -4,6 +4,7 @@
 import json
 
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from bot.storage.tables import Base
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
@@ -36,7 +37,7 @@ async def test_the_choice_outlives_the_client_language(bot, storage):
 async def set_first_reminder(user, storage):
     """Open the top action's steps from /advice and tap "Remind me"."""
     await user.send("/advice")
-    top = rank(load_scorecard(), await storage.answers(user.id)).actions[0]
+    top = rank(load_scorecard(), advisable(await storage.answers(user.id))).actions[0]
     await user.tap(f"1. {top.action.title('en')} ›")
     await user.tap("⏰ Remind me")
     return top.id

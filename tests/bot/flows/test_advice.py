@@ -2,6 +2,7 @@
 
 from advice.presentation import action_view
 from advice.ranking import rank
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from templates import render
 from tests.bot.telegram_testkit import answer_quick, plain
@@ -13,7 +14,7 @@ async def test_advice_lists_the_ranked_actions_with_one_button_each(bot, storage
     user = bot.user()
     await answer_quick(user, picks={"huabei": 0, "credit_cards": 0})
     calls = await user.send("/advice")
-    plan = rank(CARD, await storage.answers(user.id))
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
     assert plan.actions
     message = calls[0]
     text = plain(message.text)
@@ -26,7 +27,7 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     user = bot.user()
     await answer_quick(user, picks={"huabei": 0})
     listing = await user.send("/advice")
-    plan = rank(CARD, await storage.answers(user.id))
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
     top = plan.actions[0]
     calls = await user.tap(f"1. {top.action.title('en')} ›")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]

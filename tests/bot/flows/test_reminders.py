@@ -7,7 +7,7 @@ import pytest
 from advice import ACTIONS
 from advice.ranking import rank
 from bot.callbacks import ReminderTap
-from bot.flows.advice import ACTION_INDEX
+from bot.flows.advice import ACTION_INDEX, advisable
 from scoring.card import load_scorecard
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
 
@@ -28,7 +28,7 @@ async def bot(storage):
 async def open_top_action(user, storage, lang="en"):
     await answer_quick(user, picks={"huabei": 0}, lang=lang)
     await user.send("/advice")
-    top = rank(CARD, await storage.answers(user.id)).actions[0]
+    top = rank(CARD, advisable(await storage.answers(user.id))).actions[0]
     calls = await user.tap(f"1. {top.action.title(lang)} ›")
     return top, calls[-1]
 

@@ -4,13 +4,20 @@ import struct
 
 from advice.ranking import rank
 from bot.charts.telegram import chart_cache_of
+from bot.flows.advice import advisable
+from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGE_NAMES
+from scoring.presentation import score_view
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def view_weight(dimension_id: str) -> int:
+    return round(100 * DIMENSION_WEIGHTS[dimension_id])
 
 
 def png_size(data):
@@ -28,13 +35,24 @@ async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_char
     calls = await user.send("/score")
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     result = CARD.score(await storage.answers(user.id))
+    view = score_view(result, "en")
     text = plain(calls[0].text)
-    assert f"Estimated Sesame score: {result.score}" in text and result.band.en in text
-    assert f"Likely range {result.range[0]}-{result.range[1]}" in text
+    low, high = result.range
+    if view["wide"]:
+        first, last = view["range_bands"][0], view["range_bands"][-1]
+        assert text.startswith(f"Estimated Sesame score: {low}-{high}, probably {first} to {last}")
+        assert f"best single guess {result.score}" in text
+    else:
+        assert f"Estimated Sesame score: {result.score}" in text and result.band.en in text
+        assert f"Likely range {low}-{high} (90% likely)" in text
     for dimension in result.dimensions:
-        assert f"{dimension.grade} {DIMENSION_NAMES[dimension.id]['en']}" in text
-    for reason in result.reasons[:3]:
-        assert QUESTION_BY_ID[reason.question_id].en in text
+        name, weight = DIMENSION_NAMES[dimension.id]["en"], view_weight(dimension.id)
+        if dimension.grade is None:
+            assert f"– {name} · {weight}% · not asked yet" in text
+        else:
+            assert f"{dimension.grade} {name} · {weight}%" in text
+    for reason in view["reasons"]:
+        assert (reason["title"] or reason["question"]) in text
     assert "estimate" in text.lower() and "private" in text
     photo = calls[1]
     # The same picture as at the end of the quick check: Telegram's file_id, no second upload.
@@ -78,11 +96,37 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     user = bot.user()
     await answer_quick(user)
     calls = await user.tap("💡 How to raise it")
-    plan = rank(CARD, await storage.answers(user.id))
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
     assert calls[0].method == "answerCallbackQuery"
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
     assert f"Full profile · {len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
+
+
+async def test_the_quick_check_reply_is_honest_about_what_it_does_not_know(bot, storage):
+    """What was seen: one bold band over a 295-point range, a grade for connections (never
+    asked), no weights, and three reasons for having no credit card."""
+    for user_id, lang, lead, not_asked, no_card in (
+        (555101, "en", "probably", "not asked yet", "No credit card yet"),
+        (555102, "zh", "大概在", "还没问到", "还没有信用卡"),
+    ):
+        user = bot.user(user_id, language_code={"en": "en", "zh": "zh-hant"}[lang])
+        # the second choice of each question: "none" cards, then "I have no cards" as repayment record
+        await answer_quick(
+            user, lang=lang, picks={"card_repayment": QUESTION_BY_ID["card_repayment"].index("no_cards")}
+        )
+        text = plain((await user.send("/score"))[0].text)
+        result = CARD.score(await storage.answers(user.id))
+        low, high = result.range
+        assert high - low <= 160
+        connections = next(d for d in result.dimensions if d.id == "connections")
+        assert connections.grade is None and not_asked in text
+        assert all(f"{view_weight(d)}%" in text for d in DIMENSION_WEIGHTS)
+        if score_view(result, lang)["wide"]:
+            assert lead in text.splitlines()[0] and f"{low}-{high}" in text.splitlines()[0]
+        card_reasons = [r for r in result.reasons if r.question_id in ("credit_cards", "card_repayment", "card_bills")]
+        assert [r.related for r in card_reasons] == [("card_repayment", "card_bills")]
+        assert text.count(no_card) == 1
 
 
 async def test_a_finished_check_renders_once_and_a_repeated_score_renders_and_uploads_nothing(bot, storage):

@@ -1,6 +1,7 @@
 """``/whatif``: toggle actions, the projected score from ``advice.simulate``, the message edited."""
 
 from advice.ranking import rank, simulate
+from bot.flows.advice import advisable
 from scoring.card import load_scorecard
 from tests.bot.telegram_testkit import answer_quick, plain
 
@@ -11,7 +12,8 @@ async def test_toggling_actions_edits_the_message_with_the_projection(bot, stora
     user = bot.user()
     await answer_quick(user, picks={"huabei": 0, "shopping": 0})
     calls = await user.send("/whatif")
-    answers = await storage.answers(user.id)
+    stored = await storage.answers(user.id)
+    answers = advisable(stored)
     plan = rank(CARD, answers)
     first, second = plan.actions[0], plan.actions[1]
     message_id = calls[0].result["message_id"]
@@ -32,7 +34,7 @@ async def test_toggling_actions_edits_the_message_with_the_projection(bot, stora
     calls = await user.tap(f"☑ {first.action.title('en')}")
     only_second = simulate(CARD, answers, [second.id])
     assert f"Projected score: {only_second.score}" in plain(calls[1].text)
-    assert await storage.answers(user.id) == answers  # a what-if never changes an answer
+    assert await storage.answers(user.id) == stored  # a what-if never changes an answer
 
 
 async def test_the_same_selection_twice_is_no_error(bot, storage):

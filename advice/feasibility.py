@@ -1,0 +1,267 @@
+"""What advice may ask of a person, as data: answer classes, record-if-true items, safety gates.
+
+Advice is recourse: it must be something this person *can* do and *should* do. Three tables
+decide it, and every engine (ranking, what-if, the goal planner) reads them through
+``feasible_changes``:
+
+- ``ANSWER_CLASSES``: every question is either changeable by acting (``act``), something a
+  person can only *record* if it is already true (``record``: a property, a vehicle...), or a
+  ``fact`` the advice never touches (account age, income). ``WAITING`` names the facts time
+  alone changes (a phone number ages if it is kept), which an action may count on.
+- Record-if-true items (the catalogue's ``record`` actions) count only for the answers a person
+  says they have: ``owned`` maps a record question id to ``True`` ("I have it, not added yet")
+  or ``False`` ("I don't have it": the item is retired and never offered again). Without an
+  entry the item is listed apart ("If you have these, add them") and counted nowhere.
+- ``GATES``: answers under which advice must not add new credit (a payment overdue now, no or
+  unstable income, more than five cards). A gated action loses its new-credit changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from advice.catalogue import ACTIONS, Action, Change
+from scoring.questions import QUESTIONS, Answer, Lang
+
+AnswerClass = Literal["act", "record", "fact"]
+
+#: Every question's class (a test checks each question has one and the catalogue obeys them).
+ANSWER_CLASSES: dict[str, AnswerClass] = {
+    "account_age": "fact",
+    "huabei": "act",
+    "loans": "act",
+    "credit_cards": "act",
+    "card_repayment": "act",
+    "card_bills": "act",
+    "shopping": "act",
+    # Spending more only to move a score is not advice anyone should follow.
+    "monthly_spend": "fact",
+    "living_bills": "act",
+    "bill_address": "act",
+    "wealth": "act",
+    "insurance": "act",
+    "charity": "act",
+    "mybank": "act",
+    "income": "fact",
+    "provident_fund": "record",
+    "property": "record",
+    "vehicle": "record",
+    "real_name": "act",
+    "education": "record",
+    "work_info": "record",
+    "phone_years": "fact",
+    "phone_consistent": "act",
+    "addresses": "act",
+    "third_party_data": "record",
+    "friends_credit": "act",
+    "friend_interaction": "act",
+}
+
+#: Facts that change by waiting alone; only an action whose timing waits for it may move them.
+WAITING: dict[str, str] = {"phone_years": "one_year"}
+
+#: Record question id -> the record-if-true action that adds it.
+RECORD_ACTIONS: dict[str, str] = {a.questions[0]: a.id for a in ACTIONS if a.record}
+
+Owned = Mapping[str, bool]
+"""Record question id -> whether the person has it (``True``) or not (``False``, retired)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A safety rule: when any ``when`` answer holds, no advice adds new credit."""
+
+    id: str
+    when: tuple[tuple[str, tuple[Answer, ...]], ...]
+    zh: str
+    en: str
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        """Whether the answers trigger this gate."""
+        for question_id, values in self.when:
+            if answers.get(question_id) in values:
+                return True
+        return False
+
+    def text(self, lang: Lang) -> str:
+        """Why the gate holds and what it means, in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+GATES: tuple[Gate, ...] = (
+    Gate(
+        "overdue_now",
+        (("huabei", ("overdue_now",)), ("loans", ("overdue_now",))),
+        "你现在有逾期：先还清它。还清之前，这里不建议任何新增信用的做法（办信用卡、使用花呗或借呗、贷款）。",
+        "You have a payment overdue now: repay it first. Until then nothing here suggests new credit "
+        "(cards, Huabei or Jiebei use, loans).",
+    ),
+    Gate(
+        "often_late",
+        (("card_repayment", ("often_late",)),),
+        "你的信用卡经常逾期：先做到每期按时还款，这里不建议任何新增信用的做法。",
+        "Your credit cards are often repaid late: get every bill paid on time first; nothing here suggests new credit.",
+    ),
+    Gate(
+        "no_income",
+        (("income", ("none", "unstable")),),
+        "你暂时没有稳定收入：这里不建议任何新增信用的做法（办信用卡、使用花呗或借呗、贷款），以免背上还不起的债。",
+        "Without a steady income nothing here suggests new credit (cards, Huabei or Jiebei use, "
+        "loans): a debt you cannot repay would hurt far more than it helps.",
+    ),
+    Gate(
+        "too_many_cards",
+        (("credit_cards", ("six_plus",)),),
+        "信用卡超过5张会被视为负债压力：把卡减到3-5张，不要再办新卡。",
+        "More than 5 credit cards reads as debt pressure: cut them to 3-5 and do not open any new one.",
+    ),
+)
+
+GATE_BY_ID: dict[str, Gate] = {g.id: g for g in GATES}
+
+
+def active_gates(answers: Mapping[str, Answer]) -> tuple[Gate, ...]:
+    """The gates these answers trigger, in ``GATES`` order."""
+    return tuple(g for g in GATES if g.holds(answers))
+
+
+Infeasible = Literal["gated", "not_owned", "retired"]
+
+
+def feasible_changes(action: Action, answers: dict[str, Answer], owned: Owned | None = None) -> tuple[Change, ...]:
+    """The changes ``action`` may make to ``answers`` once the tables above have had their say."""
+    return assess(action, answers, owned, not active_gates(answers))[0]
+
+
+def assess(
+    action: Action, answers: dict[str, Answer], owned: Owned | None, new_credit: bool
+) -> tuple[tuple[Change, ...], Infeasible | None]:
+    """``(changes, why not)``: the changes allowed and, when a table removed them all, which one.
+
+    ``new_credit`` is ``False`` when a gate holds for these answers (``active_gates``); callers
+    that assess many actions for one profile compute it once.
+    """
+    changes = action.changes_for(answers)
+    if not changes:
+        return (), None
+    if action.record:
+        status = (owned or {}).get(action.questions[0])
+        if status is not True:
+            return (), "retired" if status is False else "not_owned"
+    if not new_credit and action.adds_credit:
+        changes = action.changes_for(answers, new_credit=False)
+        if not changes:
+            return (), "gated"
+    return changes, None
+
+
+def record_items(answers: dict[str, Answer], owned: Owned | None = None) -> tuple[Action, ...]:
+    """Record-if-true items to offer as "if you have these, add them".
+
+    Those answered *not added*, where the person has not yet said whether they have it.
+    """
+    owned = owned or {}
+    return tuple(
+        a for a in ACTIONS if a.record and a.questions[0] not in owned and a.changes_for(answers, new_credit=True)
+    )
+
+
+# ---- reasons with no action behind them ------------------------------------------------------
+#: Why nothing is to be done about an answer that costs points, when no action changes it:
+#: keyed ``question=value`` for one answer, else by question id.
+NOTHING_TO_DO: dict[str, dict[str, str]] = {
+    "loans=none": {
+        "zh": "没有贷款会少一点分，但不要为了分数去借钱：这里不需要做什么。",
+        "en": "Having no loan costs a little, but never borrow for the score: there is nothing to do.",
+    },
+    "account_age": {
+        "zh": "账户年龄只会随时间增长：继续正常使用即可，不需要做什么。",
+        "en": "An account only ages with time: keep using it, there is nothing to do.",
+    },
+    "income": {
+        "zh": "收入是事实，不是为了分数去改变的东西：这里没有建议。",
+        "en": "Income is a fact, not something to change for a score: no advice here.",
+    },
+    "monthly_spend": {
+        "zh": "不要为了提分而多花钱：这里没有建议。",
+        "en": "Do not spend more just for the score: no advice here.",
+    },
+    "phone_years": {
+        "zh": "号码的使用年限只会随时间增长：一直用同一个号码即可。",
+        "en": "A number only ages with time: keep the one you have.",
+    },
+    "wealth": {
+        "zh": "余额宝里存得多一些会加分，但只放你暂时用不到的钱；不需要为了分数专门去存钱。",
+        "en": "More in Yu'e Bao counts for more, but keep there only money you can spare: do not save "
+        "for the score; there is nothing else to do.",
+    },
+    "loans": {
+        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好，不要为了记录再去借钱。",
+        "en": "A past late record only fades with time: repay on time from now on, and never borrow "
+        "just to build a record.",
+    },
+    "huabei": {
+        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好。",
+        "en": "A past late record only fades with time: repay on time from now on.",
+    },
+    "card_repayment": {
+        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好。",
+        "en": "A past late record only fades with time: repay on time from now on.",
+    },
+    "card_bills": {
+        "zh": "没有信用卡就没有账单可以导入：不需要为此办卡。",
+        "en": "Without a credit card there is no statement to import: no need to get a card for it.",
+    },
+    "credit_cards": {
+        "zh": "现在不建议新办信用卡（见上面的原因）。",
+        "en": "A new credit card is not advised for now (see why above).",
+    },
+    "friends_credit": {
+        "zh": "好友的信用不由你决定：这里没有建议。",
+        "en": "Your friends' credit is not yours to change: no advice here.",
+    },
+}
+
+#: The same for answers a safety gate or the person's own "I don't have it" rules out.
+STOPPED: dict[str, dict[str, str]] = {
+    "gated": {
+        "zh": "出于安全考虑，现在不建议（见上面的原因）。",
+        "en": "Not advised for now, for safety (see why above).",
+    },
+    "retired": {
+        "zh": "你说过没有这一项：只能添加真实拥有的项目，这里不需要做什么。",
+        "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
+    },
+    "not_owned": {
+        "zh": "只有你确实拥有时才添加（见“如果你有以下这些，就把它们添加上”）。",
+        "en": 'Add it only if you really have it (see "If you have these, add them").',
+    },
+    "other": {
+        "zh": "目录里没有能改变这一项的做法：这里不需要做什么。",
+        "en": "No action in the catalogue changes this answer: there is nothing to do.",
+    },
+}
+
+
+def nothing_to_do_note(question_id: str, value: Answer, stopped: str | None, lang: Lang) -> str:
+    """Why nothing is to be done about a costly answer.
+
+    A safety or ownership rule, else the question's own note, else the plain statement that no
+    action changes it.
+    """
+    if stopped is not None:
+        return STOPPED[stopped][lang]
+    note = NOTHING_TO_DO.get(f"{question_id}={value}") or NOTHING_TO_DO.get(question_id) or STOPPED["other"]
+    return note[lang]
+
+
+def _check_tables() -> None:
+    """Fail at import if a question lacks a class (a test re-checks the catalogue against them)."""
+    missing = {q.id for q in QUESTIONS} ^ set(ANSWER_CLASSES)
+    if missing:  # pragma: no cover - guarded by tests
+        raise ValueError(f"answer classes out of step with the questionnaire: {sorted(missing)}")
+
+
+_check_tables()

@@ -1,0 +1,263 @@
+"""Feasible, safe recourse: answer classes, record-if-true items, safety gates, the answer structure."""
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advice import ACTIONS, plan, rank, simulate
+from advice.catalogue import Change
+from advice.feasibility import (
+    ANSWER_CLASSES,
+    GATES,
+    NOTHING_TO_DO,
+    RECORD_ACTIONS,
+    WAITING,
+    active_gates,
+    feasible_changes,
+)
+from advice.presentation import action_view, plan_view, steps_text
+from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
+from scoring.structure import check, contradictions
+
+from .profiles import average_with, random_profile, random_profiles
+
+CARD = load_scorecard()
+PROFILES = random_profiles(300, seed=21)
+
+
+def adds_credit(change: Change) -> bool:
+    """New credit, read from the answers alone (not from the catalogue's own flags)."""
+    return (
+        (change.question_id == "credit_cards" and change.before in ("none", "one_two"))
+        or (change.question_id == "card_repayment" and change.before == "no_cards")
+        or (change.question_id == "huabei" and change.after == "on_time")
+        or (change.question_id == "loans" and change.after == "on_time")
+    )
+
+
+def every_change_advised(profile, owned=None):
+    """Every change any advice output makes for a profile: ranked, combined, and plans."""
+    advice = rank(CARD, profile, owned=owned)
+    changes = [c for r in advice.actions for c in r.changes]
+    if advice.combined:
+        changes += advice.combined.changes
+    for target in (600, 700, 950):
+        goal = plan(CARD, profile, target, owned=owned)
+        changes += [c for r in goal.actions for c in r.changes]
+    return advice, changes
+
+
+# ---- answer classes --------------------------------------------------------------------------
+def test_every_question_has_a_class():
+    assert set(ANSWER_CLASSES) == {q.id for q in QUESTIONS}
+    assert set(ANSWER_CLASSES.values()) == {"act", "record", "fact"}
+    assert {"account_age", "income", "phone_years"} <= {q for q, c in ANSWER_CLASSES.items() if c == "fact"}
+    assert {"property", "vehicle", "provident_fund", "education", "work_info", "third_party_data"} == {
+        q for q, c in ANSWER_CLASSES.items() if c == "record"
+    }
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_the_catalogue_obeys_the_classes(action):
+    for change in action.changes:
+        kind = ANSWER_CLASSES[change.question_id]
+        if kind == "fact":  # only by waiting, in an action whose timing waits for it
+            assert WAITING.get(change.question_id) == action.timing, (action.id, change.question_id)
+        assert (kind == "record") == action.record, (action.id, change.question_id)
+    if action.record:
+        assert len(action.questions) == 1 and RECORD_ACTIONS[action.questions[0]] == action.id
+
+
+def test_facts_are_never_advised():
+    for profile in PROFILES:
+        _, changes = every_change_advised(profile)
+        for change in changes:
+            if ANSWER_CLASSES[change.question_id] == "fact":
+                assert change.question_id in WAITING, (change, profile)
+
+
+# ---- record-if-true items ----------------------------------------------------------------------
+STUDENT = {
+    "account_age": "1to3",
+    "huabei": "none",
+    "loans": "none",
+    "credit_cards": "none",
+    "shopping": "taobao",
+    "wealth": "none",
+    "income": "none",
+    "provident_fund": False,
+    "property": False,
+    "vehicle": False,
+    "education": False,
+    "work_info": False,
+    "third_party_data": False,
+    "phone_consistent": True,
+}
+
+
+def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
+    advice = rank(CARD, STUDENT)
+    record_ids = set(RECORD_ACTIONS.values())
+    assert {r.id for r in advice.if_you_have} == record_ids
+    assert not {r.id for r in advice.actions} & record_ids
+    assert not {c.question_id for c in advice.combined.changes} & set(RECORD_ACTIONS)
+    for action_id in record_ids:
+        projection = simulate(CARD, STUDENT, [action_id])
+        assert projection.score == advice.before.score and projection.changes == ()
+        assert projection.stopped == ((action_id, "not_owned"),)
+    goal = plan(CARD, STUDENT, 950)
+    assert not set(goal.action_ids) & record_ids
+    # each item carries the points it would add if true: what owning it then counts
+    for offer in advice.if_you_have:
+        question_id = offer.changes[0].question_id
+        owned = rank(CARD, STUDENT, owned={question_id: True})
+        counted = next(r for r in owned.actions if r.id == offer.id)
+        assert counted.points == pytest.approx(offer.points) and counted.gain == offer.gain
+        assert counted.score_after == offer.score_after
+        assert offer.id not in {r.id for r in owned.if_you_have}
+
+
+def test_i_dont_have_it_retires_the_item():
+    advice = rank(CARD, STUDENT, owned={"vehicle": False, "property": True})
+    assert "add_vehicle" not in {r.id for r in (*advice.actions, *advice.if_you_have)}
+    assert "add_property" in {r.id for r in advice.actions}
+    (vehicle,) = [n for n in advice.nothing_to_do if n.question_id == "vehicle"]
+    assert vehicle.stopped == "retired"
+    assert simulate(CARD, STUDENT, ["add_vehicle"], owned={"vehicle": False}).stopped == (("add_vehicle", "retired"),)
+    # owned items count in the combined plan and the planner like any other action
+    goal = plan(CARD, STUDENT, 950, owned={"property": True})
+    assert "add_property" in goal.action_ids
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_how_to_claims_the_estimate_counts_what_you_may_not_have(lang):
+    for action in ACTIONS:
+        text = steps_text(action_view(action, lang), lang)
+        assert "as if you did" not in text and "按你都添加来计算" not in text
+
+
+# ---- safety gates: one table, one test ------------------------------------------------------------
+GATE_CASES = [
+    # (answers forced on random profiles, gates expected, an action that must come first)
+    ({"huabei": "overdue_now"}, {"overdue_now"}, "repay_overdue"),
+    ({"loans": "overdue_now"}, {"overdue_now"}, "repay_overdue"),
+    ({"card_repayment": "often_late"}, {"often_late"}, None),
+    ({"income": "none"}, {"no_income"}, None),
+    ({"income": "unstable"}, {"no_income"}, None),
+    ({"credit_cards": "six_plus"}, {"too_many_cards"}, None),
+    (
+        {"huabei": "overdue_now", "income": "none", "credit_cards": "none"},
+        {"overdue_now", "no_income"},
+        "repay_overdue",
+    ),
+]
+
+
+@pytest.mark.parametrize(("forced", "gates", "first"), GATE_CASES, ids=[str(c[0]) for c in GATE_CASES])
+def test_safety_gates(forced, gates, first):
+    rng = random.Random(str(forced))
+    checked = 0
+    for _ in range(60):
+        profile = random_profile(rng, answered=0.9)
+        for question_id, value in forced.items():
+            profile = {k: v for k, v in profile.items() if not contradictions({k: v, question_id: value})}
+            profile[question_id] = value
+        check(profile)
+        assert gates <= {g.id for g in active_gates(profile)}
+        advice, changes = every_change_advised(profile, owned={q: True for q in RECORD_ACTIONS})
+        assert not [c for c in changes if adds_credit(c)], profile
+        if first and advice.actions:
+            assert advice.actions[0].id == first
+            for target in (600, 950):
+                assert plan(CARD, profile, target).action_ids[0] == first
+        assert {g["id"] for g in plan_view(advice, "en")["gates"]} >= gates
+        checked += 1
+    assert checked == 60
+
+
+def test_without_a_gate_new_credit_is_still_advised_where_it_helps():
+    """The gates are what stops new credit (the test above could not fail otherwise)."""
+    profile = average_with(credit_cards="none", income="high_stable", huabei="none")
+    assert not active_gates(profile)
+    _, changes = every_change_advised(profile)
+    assert [c for c in changes if adds_credit(c)]
+
+
+def test_more_than_five_cards_get_the_warning_and_cut_never_open_more():
+    profile = average_with(credit_cards="six_plus", income="high_stable")
+    advice = rank(CARD, profile)
+    cards = next(r for r in advice.actions if r.id == "credit_cards_3_5")
+    assert cards.changes == (Change("credit_cards", "six_plus", "three_five"),)
+    for lang, cut, apply in (("en", "cancel", "apply"), ("zh", "注销", "申请")):
+        view = plan_view(advice, lang)
+        assert any("3-5" in g["text"] for g in view["gates"])
+        text = steps_text(action_view(cards, lang), lang)
+        assert cut in text and apply not in text.lower()
+
+
+def test_no_cards_never_hears_repay_your_cards_on_time():
+    no_cards = [p for p in PROFILES if p.get("credit_cards") == "none" or p.get("card_repayment") == "no_cards"]
+    assert len(no_cards) > 50
+    for profile in no_cards:
+        advice, changes = every_change_advised(profile)
+        assert "card_on_time" not in {r.id for r in advice.actions}
+        assert not [c for c in changes if c.question_id == "card_repayment" and c.before != "no_cards"]
+
+
+def test_every_gate_has_texts_in_both_languages():
+    for gate in GATES:
+        assert gate.text("zh") and gate.text("en") and gate.text("zh") != gate.text("en")
+        for question_id, values in gate.when:
+            assert set(values) <= set(QUESTION_BY_ID[question_id].levels)
+
+
+# ---- the answer structure ------------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), answered=st.floats(0.3, 1.0))
+def test_every_counterfactual_profile_satisfies_the_answer_structure(seed, answered):
+    profile = random_profile(random.Random(seed), answered)
+    check(profile)
+    everything = dict(profile)
+    for action in ACTIONS:
+        # the raw changes (no gate, every record item owned): the widest any engine could make
+        changes = action.changes_for(profile)
+        after = {**profile, **{c.question_id: c.after for c in changes}}
+        assert not contradictions(after), (action.id, profile)
+        everything.update({c.question_id: c.after for c in action.changes_for(everything)})
+        assert not contradictions(everything), (action.id, profile)
+    owned = {q: True for q in RECORD_ACTIONS}
+    for action in ACTIONS:  # the feasible changes are some of those raw ones, so consistent too
+        assert set(feasible_changes(action, profile, owned)) <= set(action.changes_for(profile))
+
+
+# ---- reasons with no action behind them ------------------------------------------------------------
+def test_every_costly_answer_has_an_action_or_says_nothing_is_to_be_done():
+    for profile in PROFILES:
+        advice = rank(CARD, profile)
+        covered = {c.question_id for r in (*advice.actions, *advice.if_you_have) for c in r.changes}
+        listed = {n.question_id for n in advice.nothing_to_do}
+        assert not covered & listed
+        for question in QUESTIONS:
+            value = profile.get(question.id)
+            if value is None:
+                continue
+            lost = max(CARD.points(question.id, v) for v in question.levels) - CARD.points(question.id, value)
+            if round(lost) >= 1:
+                assert question.id in covered | listed, (question.id, value)
+        for lang in ("zh", "en"):
+            for item in plan_view(advice, lang)["nothing_to_do"]:
+                assert item["note"]
+
+
+def test_every_answer_no_action_can_change_has_its_own_note():
+    """A costly answer outside every action's reach is explained in its own words, not generically."""
+    reachable = {(c.question_id, v) for a in ACTIONS for c in a.changes for v in c.from_values}
+    for question in QUESTIONS:
+        best = max(CARD.points(question.id, v) for v in question.levels)
+        for value in question.levels:
+            costly = round(best - CARD.points(question.id, value)) >= 1
+            if costly and (question.id, value) not in reachable:
+                assert f"{question.id}={value}" in NOTHING_TO_DO or question.id in NOTHING_TO_DO, (question.id, value)
