@@ -230,7 +230,7 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
 
 
 def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, Answer], lang: Lang) -> dict[str, Any]:
-    """The score before (``None`` with no answers before) and after, and every answer that changed."""
+    """The score before (``None`` with no answers before), after (with its likely range), and the answers changed."""
     changed = []
     for question in QUESTIONS:
         was, now = before.get(question.id), after.get(question.id)
@@ -244,7 +244,9 @@ def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, An
             }
         )
     old = card.score(before).score if before else None
-    return {"before": old, "after": card.score(after).score, "changed": changed}
+    now = card.score(after)
+    low, high = now.range
+    return {"before": old, "after": now.score, "low": low, "high": high, "changed": changed}
 
 
 def applied_screen(session: Session, before: dict[str, Answer], after: dict[str, Answer]) -> Screen:
