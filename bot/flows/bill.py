@@ -244,9 +244,9 @@ def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, An
             }
         )
     old = card.score(before).score if before else None
-    now = card.score(after)
-    low, high = now.range
-    return {"before": old, "after": now.score, "low": low, "high": high, "changed": changed}
+    scored = card.score(after)
+    low, high = scored.range
+    return {"before": old, "after": scored.score, "low": low, "high": high, "changed": changed}
 
 
 def applied_screen(session: Session, before: dict[str, Answer], after: dict[str, Answer]) -> Screen:
