@@ -16,6 +16,7 @@ from bot.reminder_schedule import Clock
 from bot.replies import Reply
 from bot.storage import Storage
 from bot.storage.tables import utcnow
+from bot.storage.unit import UserUnit
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
 
@@ -39,9 +40,14 @@ class Advisor:
         return language_of(await self.storage.ensure_user(who.id, language_of(who.language_code)))
 
     async def session(self, who: Who) -> Session:
-        """The session a flow answers ``who`` in (the user is created on first contact)."""
-        lang = await self.language(who)
-        return Session(self.storage, self.card, self.clock, self.channel, who.id, lang, self.parked)
+        """The session a flow answers ``who`` in (the user is created on first contact).
+
+        Its storage is a ``UserUnit``: the user's language, dialog and answers are read here in
+        one round trip, and every flow of this update reads them from there, not again.
+        """
+        unit = await UserUnit.load(self.storage, who.id, language_of(who.language_code))
+        lang = language_of(unit.language)
+        return Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
 
     async def command(self, who: Who, name: str | None) -> list[Reply]:
         """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""

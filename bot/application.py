@@ -25,11 +25,13 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import config
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
 from bot.handlers.common import ADVISOR, TelegramApplication
 from bot.handlers.reminder_sender import telegram_sender
+from bot.per_user_processor import PerUserUpdateProcessor
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
 from bot.storage import open_storage
 
@@ -72,6 +74,7 @@ def build_application(
     updates_request: BaseRequest | None = None,
     remind_every: float | None = DELIVERY_INTERVAL,
     registers_webhook: bool = True,
+    concurrency: int | None = None,
 ) -> TelegramApplication:
     """An application with every handler; the database is opened (and migrated) on start.
 
@@ -79,7 +82,8 @@ def build_application(
     loop) or a ready ``advisor``. ``remind_every`` is the pause between reminder rounds;
     ``None`` runs no delivery task (the tests call ``deliver_due`` themselves).
     ``registers_webhook=False`` makes a webhook worker that never calls ``setWebhook`` or
-    ``deleteWebhook`` (see ``NonRegisteringBot``).
+    ``deleteWebhook`` (see ``NonRegisteringBot``). ``concurrency`` is how many updates run at once
+    (default ``SESAME_CONCURRENCY``), one user's always in order (see ``PerUserUpdateProcessor``).
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
@@ -130,7 +134,8 @@ def build_application(
             builder = builder.request(request)
         if updates_request is not None:
             builder = builder.get_updates_request(updates_request)
-    application = builder.build()
+    limit = config.concurrency() if concurrency is None else concurrency
+    application = builder.concurrent_updates(PerUserUpdateProcessor(limit)).build()
     if advisor is not None:
         application.bot_data[ADVISOR] = advisor
     setup(application)

@@ -54,6 +54,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             variable=exc.variable,
         )
         raise CliError(text) from None
+    try:
+        concurrency = config.concurrency()
+        config.pool_settings()  # read again when the database opens; checked here to fail before starting
+    except config.SettingError as exc:
+        text = render(
+            language_of(_client_language()),
+            "cli_setting_invalid.txt.j2",
+            variable=exc.variable,
+            low=exc.low,
+            high=exc.high,
+        )
+        raise CliError(text) from None
     configure_logging()
     from telegram import Update
 
@@ -65,6 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         database_url=config.database_url(),
         api=config.api_urls(),
         registers_webhook=webhook is None or webhook.register,
+        concurrency=concurrency,
     )
     if webhook is None:
         application.run_polling(allowed_updates=allowed_updates)
@@ -104,7 +117,10 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "TELEGRAM_API_URL (a self-hosted Bot API server), DATABASE_URL (PostgreSQL; default SQLite in "
         "SESAME_DATA_DIR, ./data); webhook mode: TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET (required), "
         f"TELEGRAM_WEBHOOK_LISTEN ({config.DEFAULT_WEBHOOK_LISTEN}), TELEGRAM_WEBHOOK_PORT "
-        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process).",
+        f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process); tuning: "
+        f"SESAME_CONCURRENCY ({config.DEFAULT_CONCURRENCY} updates at once), SESAME_DB_POOL_SIZE "
+        f"({config.DEFAULT_POOL_SIZE}), SESAME_DB_MAX_OVERFLOW ({config.DEFAULT_MAX_OVERFLOW}), "
+        f"SESAME_DB_POOL_RECYCLE ({config.DEFAULT_POOL_RECYCLE} s).",
     )
     p.add_argument(
         "--webhook-url",

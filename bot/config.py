@@ -156,3 +156,60 @@ def webhook(
         register = raw_register in _YES
     listen = (listen or env.get(WEBHOOK_LISTEN_VARIABLE) or DEFAULT_WEBHOOK_LISTEN).strip()
     return Webhook(url=public, listen=listen, port=port, secret=secret, register=register)
+
+
+CONCURRENCY_VARIABLE = "SESAME_CONCURRENCY"
+DEFAULT_CONCURRENCY = 16
+"""Updates handled at once per process. A tap spends most of its time waiting for the database and
+Telegram, so a 2-core machine serves more than two at once; 16 stays below the default database
+pool (``DEFAULT_POOL_SIZE`` + ``DEFAULT_MAX_OVERFLOW``), so no update waits for a connection."""
+POOL_SIZE_VARIABLE = "SESAME_DB_POOL_SIZE"
+MAX_OVERFLOW_VARIABLE = "SESAME_DB_MAX_OVERFLOW"
+POOL_RECYCLE_VARIABLE = "SESAME_DB_POOL_RECYCLE"
+DEFAULT_POOL_SIZE = 10
+DEFAULT_MAX_OVERFLOW = 10
+DEFAULT_POOL_RECYCLE = 1800
+"""Seconds before a pooled connection is replaced: under the idle limits servers and proxies commonly
+set, so a connection is renewed before anything cuts it, without a ping on every checkout."""
+
+
+class SettingError(ValueError):
+    """A numeric setting out of range; the CLI prints one line naming the variable and the range."""
+
+    def __init__(self, variable: str, low: int, high: int) -> None:
+        super().__init__(f"{variable} must be a whole number from {low} to {high}")
+        self.variable = variable
+        self.low = low
+        self.high = high
+
+
+def _whole_number(env: Mapping[str, str], variable: str, default: int, low: int, high: int) -> int:
+    raw = (env.get(variable) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        raise SettingError(variable, low, high)
+    return int(raw)
+
+
+def concurrency(env: Mapping[str, str] = os.environ) -> int:
+    """How many updates one process handles at once (``SESAME_CONCURRENCY``; one user's stay in order)."""
+    return _whole_number(env, CONCURRENCY_VARIABLE, DEFAULT_CONCURRENCY, 1, 1024)
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """The database connection pool of one process (PostgreSQL, and SQLite files)."""
+
+    size: int = DEFAULT_POOL_SIZE
+    max_overflow: int = DEFAULT_MAX_OVERFLOW
+    recycle: int = DEFAULT_POOL_RECYCLE
+
+
+def pool_settings(env: Mapping[str, str] = os.environ) -> PoolSettings:
+    """``SESAME_DB_POOL_SIZE``, ``SESAME_DB_MAX_OVERFLOW`` and ``SESAME_DB_POOL_RECYCLE`` (seconds)."""
+    return PoolSettings(
+        size=_whole_number(env, POOL_SIZE_VARIABLE, DEFAULT_POOL_SIZE, 1, 1000),
+        max_overflow=_whole_number(env, MAX_OVERFLOW_VARIABLE, DEFAULT_MAX_OVERFLOW, 0, 1000),
+        recycle=_whole_number(env, POOL_RECYCLE_VARIABLE, DEFAULT_POOL_RECYCLE, 1, 86400),
+    )

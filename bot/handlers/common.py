@@ -97,9 +97,13 @@ async def delete_incoming(update: Update) -> None:
 
 
 async def send_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> None:
-    """Send a message; for a question, remember which message it is."""
+    """Send a message; for a question that takes a typed answer, remember which message it is.
+
+    Only a typed answer needs it (to take the buttons off the question it answers: a tapped
+    button brings its own message); every other question skips that write.
+    """
     message = await context.bot.send_message(chat_id, screen.text, reply_markup=markup(screen.keyboard))
-    if screen.nonce is not None:
+    if screen.nonce is not None and screen.typed:
         await advisor_of(context).question_shown(who_of(update), screen.nonce, message.message_id)
 
 

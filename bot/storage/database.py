@@ -16,22 +16,32 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.config import PoolSettings, pool_settings
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK = 0x5E5A3E
 """The PostgreSQL advisory lock key held while migrating (any constant no other program uses)."""
 
 
-def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
-    """An async engine for ``url``; ``schema`` sets PostgreSQL's ``search_path``."""
+def make_engine(url: str, *, schema: str | None = None, pool: PoolSettings | None = None) -> AsyncEngine:
+    """An async engine for ``url``; ``schema`` sets PostgreSQL's ``search_path``.
+
+    The pool (``pool``, else the ``SESAME_DB_POOL_*`` settings) recycles connections by age
+    instead of pinging the server on every checkout: a ping is a round trip per update.
+    """
     parsed = make_url(url)
+    pool = pool or pool_settings()
     connect_args: dict[str, Any] = {}
+    pooling: dict[str, Any] = {"pool_size": pool.size, "max_overflow": pool.max_overflow, "pool_recycle": pool.recycle}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            pooling = {}  # one in-memory database lives in one connection: SQLAlchemy's static pool
         connect_args["timeout"] = 30
     elif schema:
         connect_args["server_settings"] = {"search_path": schema}
-    engine = create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    engine = create_async_engine(url, connect_args=connect_args, pool_pre_ping=False, **pooling)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

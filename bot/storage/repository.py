@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, delete, func, select, update
+from sqlalchemy import CursorResult, Result, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -36,6 +37,15 @@ class Dialog:
         if self.path is None or not 0 <= self.position < len(self.queue):
             return None
         return self.queue[self.position]
+
+
+@dataclass(frozen=True)
+class UserRows:
+    """What most updates need of one user, read in one round trip: language, dialog, answers."""
+
+    language: str
+    dialog: Dialog | None
+    answers: dict[str, Answer]
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,52 @@ class DueReminder:
     due_at: datetime
 
 
+# The statements of every tap, built once: building one and working out its cache key costs more
+# Python time than a round trip to a local database. Values are bound per call.
+_LOAD_USER = (
+    select(
+        User.language,
+        DialogState.path,
+        DialogState.queue,
+        DialogState.position,
+        DialogState.nonce,
+        DialogState.message_id,
+        StoredAnswer.question_id,
+        StoredAnswer.value,
+    )
+    .select_from(User)
+    .outerjoin(DialogState, DialogState.user_id == User.id)
+    .outerjoin(StoredAnswer, StoredAnswer.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+_STEP = (
+    update(DialogState)
+    .where(DialogState.user_id == bindparam("step_user"), DialogState.nonce == bindparam("step_expected"))
+    .values(
+        path=bindparam("step_path"),
+        position=bindparam("step_position"),
+        nonce=bindparam("step_nonce"),
+        message_id=None,
+        updated_at=bindparam("step_at"),
+    )
+)
+"""Move the dialog only if it still shows the expected nonce: the guard against stale and repeated taps."""
+
+
+def _upsert_answer(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
+    """Store an answer, replacing an earlier one to the same question."""
+    new = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "question_id"],
+        set_={"value": new.value, "source": new.source, "answered_at": new.answered_at},
+    )
+
+
+_UPSERT_ANSWER = {
+    "postgresql": _upsert_answer(postgresql.insert(StoredAnswer)),
+    "sqlite": _upsert_answer(sqlite.insert(StoredAnswer)),
+}
+
 DUE_BATCH = 100
 """Reminders read per delivery round; the rest wait for the next round."""
 
@@ -100,6 +156,15 @@ class Storage:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # One-statement reads need no transaction: on PostgreSQL that saves the BEGIN and the
+        # ROLLBACK round trips around every read.
+        self.reads = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+    def _insert(self, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+        """An ``INSERT`` that can say what to do on a conflict (both databases speak ``ON CONFLICT``)."""
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     async def migrate(self) -> None:
         """Apply the Alembic migrations (done on every start)."""
@@ -110,26 +175,46 @@ class Storage:
         await self.engine.dispose()
 
     # ---- users ---------------------------------------------------------------------
+    async def load_user(self, user_id: int, language: str) -> UserRows:
+        """The user's language, dialog and answers in one statement; a first contact creates the user.
+
+        One row per answer (at least one row for a known user), the user's and the dialog's
+        columns repeated on each: a join is the one round trip both databases allow.
+        """
+        async with self.reads() as session:
+            rows = (await session.execute(_LOAD_USER, {"user_id": user_id})).all()
+        if not rows:
+            return UserRows(await self._create_user(user_id, language), None, {})
+        first = rows[0]
+        dialog = None
+        if first.nonce is not None:
+            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id)
+        answers = {row.question_id: row.value for row in rows if row.question_id is not None}
+        return UserRows(first.language, dialog, answers)
+
     async def ensure_user(self, user_id: int, language: str) -> str:
         """Create the user on first contact; returns the language the user talks in."""
-        async with self.sessions() as session:
-            user = await session.get(User, user_id)
-            if user is not None:
-                return user.language
-            session.add(User(id=user_id, language=language))
-            try:
-                await session.commit()
-            except IntegrityError:  # created meanwhile by another update or process
-                await session.rollback()
-                user = await session.get(User, user_id)
-                return user.language if user else language
+        known = await self._language_of(user_id)
+        if known is not None:
+            return known
+        return await self._create_user(user_id, language)
+
+    async def _create_user(self, user_id: int, language: str) -> str:
+        """Insert the user unless another update or process just did; the language that holds."""
+        create = self._insert(User).values(id=user_id, language=language).on_conflict_do_nothing(index_elements=["id"])
+        async with self.sessions.begin() as session:
+            created = await session.execute(create)
+        if _changed(created) == 1:
             return language
+        return await self._language_of(user_id) or language
+
+    async def _language_of(self, user_id: int) -> str | None:
+        async with self.reads() as session:
+            return await session.scalar(select(User.language).where(User.id == user_id))
 
     async def user_language(self, user_id: int) -> str | None:
         """The language of a known user; ``None`` (and nothing created) for anyone else."""
-        async with self.sessions() as session:
-            user = await session.get(User, user_id)
-            return None if user is None else user.language
+        return await self._language_of(user_id)
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user picked."""
@@ -139,7 +224,7 @@ class Storage:
     # ---- answers -------------------------------------------------------------------
     async def answers(self, user_id: int) -> dict[str, Answer]:
         """Every stored answer of a user, question id -> value."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             rows = await session.execute(
                 select(StoredAnswer.question_id, StoredAnswer.value).where(StoredAnswer.user_id == user_id)
             )
@@ -148,7 +233,7 @@ class Storage:
     # ---- dialog --------------------------------------------------------------------
     async def dialog(self, user_id: int) -> Dialog | None:
         """The user's dialog state, if one was ever started."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(DialogState, user_id)
             if row is None:
                 return None
@@ -156,13 +241,15 @@ class Storage:
 
     async def start_dialog(self, user_id: int, path: str, queue: tuple[str, ...], nonce: str) -> None:
         """Begin a path at its first question, replacing any earlier state."""
+        values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None}
+        values["updated_at"] = utcnow()
+        upsert = (
+            self._insert(DialogState)
+            .values(user_id=user_id, **values)
+            .on_conflict_do_update(index_elements=["user_id"], set_=values)
+        )
         async with self.sessions.begin() as session:
-            row = await session.get(DialogState, user_id)
-            if row is None:
-                row = DialogState(user_id=user_id)
-                session.add(row)
-            row.path, row.queue, row.position, row.nonce, row.message_id = path, list(queue), 0, nonce, None
-            row.updated_at = utcnow()
+            await session.execute(upsert)
 
     async def step(
         self,
@@ -178,23 +265,31 @@ class Storage:
 
         Returns ``False`` and changes nothing when another update got there first.
         """
+        now = utcnow()
         async with self.sessions.begin() as session:
             moved = await session.execute(
-                update(DialogState)
-                .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
-                .values(path=path, position=position, nonce=nonce, message_id=None, updated_at=utcnow())
+                _STEP,
+                {
+                    "step_user": user_id,
+                    "step_expected": expected_nonce,
+                    "step_path": path,
+                    "step_position": position,
+                    "step_nonce": nonce,
+                    "step_at": now,
+                },
             )
             if _changed(moved) != 1:
                 return False
             if answer is not None:
-                await session.merge(
-                    StoredAnswer(
-                        user_id=user_id,
-                        question_id=answer.question_id,
-                        value=answer.value,
-                        source=answer.source,
-                        answered_at=utcnow(),
-                    )
+                await session.execute(
+                    _UPSERT_ANSWER[self.engine.dialect.name],
+                    {
+                        "user_id": user_id,
+                        "question_id": answer.question_id,
+                        "value": answer.value,
+                        "source": answer.source,
+                        "answered_at": now,
+                    },
                 )
             return True
 

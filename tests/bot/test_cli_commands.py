@@ -64,3 +64,13 @@ def test_httpx_is_kept_below_info_so_the_token_in_its_urls_is_never_logged():
     finally:
         root.setLevel(levels[0])
         httpx.setLevel(levels[1])
+
+
+def test_run_with_a_bad_concurrency_says_which_setting_in_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-never-used")
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("SESAME_CONCURRENCY", "lots")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["sesame-advisor: error: SESAME_CONCURRENCY must be a whole number from 1 to 1024."]

@@ -100,3 +100,44 @@ def test_a_webhook_setting_the_bot_cannot_start_with(change, problem, variable):
     with pytest.raises(WebhookSettingError) as caught:
         webhook({**HOOK, **change})
     assert (caught.value.problem, caught.value.variable) == (problem, variable)
+
+
+def test_concurrency_and_pool_settings_default_and_read_the_environment():
+    from bot.config import DEFAULT_CONCURRENCY, PoolSettings, concurrency, pool_settings
+
+    assert concurrency({}) == DEFAULT_CONCURRENCY
+    assert concurrency({"SESAME_CONCURRENCY": " 32 "}) == 32
+    assert pool_settings({}) == PoolSettings()
+    env = {"SESAME_DB_POOL_SIZE": "4", "SESAME_DB_MAX_OVERFLOW": "0", "SESAME_DB_POOL_RECYCLE": "60"}
+    assert pool_settings(env) == PoolSettings(size=4, max_overflow=0, recycle=60)
+    # The default concurrency never waits for a pooled connection.
+    assert DEFAULT_CONCURRENCY <= PoolSettings().size + PoolSettings().max_overflow
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SESAME_CONCURRENCY": "0"},
+        {"SESAME_CONCURRENCY": "many"},
+        {"SESAME_CONCURRENCY": "-3"},
+        {"SESAME_DB_POOL_SIZE": "0"},
+        {"SESAME_DB_MAX_OVERFLOW": "1.5"},
+    ],
+)
+def test_a_bad_number_names_its_variable(env):
+    from bot.config import SettingError, concurrency, pool_settings
+
+    with pytest.raises(SettingError) as caught:
+        concurrency(env)
+        pool_settings(env)
+    assert caught.value.variable == next(iter(env))
+
+
+def test_the_engine_recycles_connections_instead_of_pinging_each_checkout():
+    from bot.config import PoolSettings
+    from bot.storage.database import make_engine
+
+    engine = make_engine("postgresql+asyncpg://postgres@127.0.0.1/test", pool=PoolSettings(size=3, recycle=90))
+    assert engine.pool.size() == 3
+    assert engine.pool._pre_ping is False
+    assert engine.pool._recycle == 90

@@ -153,6 +153,11 @@ def _webhook_invalid(lang: str) -> list[Context]:
     ]
 
 
+@sample("cli_setting_invalid.txt.j2")
+def _setting_invalid(lang: str) -> list[Context]:
+    return [{"variable": "SESAME_CONCURRENCY", "low": 1, "high": 1024}]
+
+
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
     return [

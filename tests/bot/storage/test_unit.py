@@ -1,0 +1,100 @@
+"""One user's rows read once per update and written through, on SQLite and PostgreSQL."""
+
+import pytest
+
+from bot.storage import NewAnswer
+from bot.storage.unit import UserUnit
+from tests.bot.db_work import DbWork
+
+
+@pytest.fixture
+def work(storage):
+    counter = DbWork().attach(storage)
+    yield counter
+    counter.detach()
+
+
+async def test_load_user_reads_language_dialog_and_answers_in_one_statement(storage, work):
+    await storage.ensure_user(1, "zh")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    await storage.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "stable", "button"))
+    work.take()
+    rows = await storage.load_user(1, "en")
+    assert work.take() == (1, 0)
+    assert rows.language == "zh"
+    assert rows.answers == {"income": "stable"}
+    assert rows.dialog is not None and (rows.dialog.queue, rows.dialog.position, rows.dialog.nonce) == (
+        ("income", "insurance"),
+        1,
+        "n2",
+    )
+
+
+async def test_load_user_creates_a_first_time_user_with_no_dialog(storage, work):
+    rows = await storage.load_user(7, "en")
+    assert (rows.language, rows.dialog, rows.answers) == ("en", None, {})
+    assert await storage.user_language(7) == "en"
+    # A known user with no answers and no dialog is still found by the join.
+    assert (await storage.load_user(7, "zh")).language == "en"
+
+
+async def test_an_answer_and_its_step_are_two_statements_in_one_transaction(storage, work):
+    await storage.ensure_user(1, "en")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    work.take()
+    assert await storage.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "none", "x"))
+    assert work.take() == (2, 1)
+    # The same question answered again (after /back) replaces the answer: an upsert, not a second row.
+    await storage.step(1, "n2", path="quick", position=0, nonce="n3")
+    await storage.step(1, "n3", path="quick", position=1, nonce="n4", answer=NewAnswer("income", "stable", "x"))
+    assert await storage.answers(1) == {"income": "stable"}
+    assert (await storage.count_rows(1))["answers"] == 1
+
+
+async def test_the_unit_reads_once_and_answers_later_reads_from_what_it_holds(storage, work):
+    await storage.ensure_user(1, "en")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    work.take()
+    unit = await UserUnit.load(storage, 1, "en")
+    assert await unit.ensure_user(1, "en") == "en"
+    assert (await unit.dialog(1)).nonce == "n1"
+    assert await unit.answers(1) == {}
+    assert work.take() == (1, 0)
+
+    assert await unit.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "none", "x"))
+    assert work.take() == (2, 1)
+    assert await unit.answers(1) == {"income": "none"}
+    dialog = await unit.dialog(1)
+    assert (dialog.position, dialog.nonce, dialog.message_id) == (1, "n2", None)
+    assert work.take() == (0, 0)
+    # What the unit holds is what the database holds.
+    assert await storage.answers(1) == {"income": "none"}
+    assert await storage.dialog(1) == dialog
+
+
+async def test_a_refused_step_makes_the_unit_read_again(storage):
+    await storage.ensure_user(1, "en")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    unit = await UserUnit.load(storage, 1, "en")
+    # Another process answers first.
+    await storage.step(1, "n1", path="quick", position=1, nonce="other", answer=NewAnswer("income", "none", "x"))
+    assert not await unit.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "stable", "x"))
+    assert (await unit.dialog(1)).nonce == "other"
+    assert await unit.answers(1) == {"income": "none"}
+
+
+async def test_the_unit_keeps_language_message_and_forget_in_step(storage):
+    await storage.ensure_user(1, "en")
+    await storage.start_dialog(1, "full", ("living_bills",), "n1")
+    unit = await UserUnit.load(storage, 1, "en")
+    await unit.question_shown(1, "n1", 42)
+    assert (await unit.dialog(1)).message_id == 42 == (await storage.dialog(1)).message_id
+    await unit.set_language(1, "zh")
+    assert unit.language == "zh" == await storage.user_language(1)
+    await unit.forget(1)
+    assert await unit.answers(1) == {} and await unit.dialog(1) is None
+    assert await storage.user_language(1) is None
+    # Another user's rows, and everything else, are the storage's own.
+    await storage.ensure_user(2, "en")
+    assert await unit.user_language(2) == "en"
+    assert await unit.snapshots(1) == []
