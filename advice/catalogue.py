@@ -28,9 +28,9 @@ EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
 EFFORT_WEIGHTS: dict[str, int] = {"low": 1, "medium": 2, "high": 4}
 
 EFFORT_NAMES: dict[str, dict[str, str]] = {
-    "low": {"zh": "容易", "en": "low"},
+    "low": {"zh": "低", "en": "low"},
     "medium": {"zh": "中等", "en": "medium"},
-    "high": {"zh": "较难", "en": "high"},
+    "high": {"zh": "较高", "en": "high"},
 }
 
 #: When a change shows in the score. Sesame recomputes monthly, on the 6th (since July 2015);
@@ -42,28 +42,33 @@ TIMINGS: dict[str, dict[str, str]] = {
     },
     "months_1_3": {
         "zh": "坚持1-3个月，按月更新（每月6日）",
-        "en": "after 1-3 months of use (updates on the 6th)",
+        "en": "after 1-3 months of keeping it up (updates on the 6th)",
     },
     "months_3_6": {
         "zh": "需要3-6个月的按时记录",
         "en": "after 3-6 months of on-time records",
+    },
+    "months_social": {
+        "zh": "需要几个月，好友关系和互动慢慢积累",
+        "en": "over months, as friendships and their activity build up",
     },
     "months_few": {
         "zh": "几个月内（注销或新办的卡需要数月才能体现）",
         "en": "within a few months (closed or new cards take months to show)",
     },
     "one_year": {
-        "zh": "下次更新起见效，号码使用满1年后再加分",
+        "zh": "下次月度更新；号码用满1年后还会再加分",
         "en": "from the next update; the number's age counts once it is a year old",
     },
 }
 
 #: Months until a change has fully shown in the score, per timing id (the planner's "time to
-#: effect"; "a few months" is read as three, the phone number's age as a year).
+#: effect"; "a few months" is read as three, friendships building up as six, the phone number's age as a year).
 TIMING_MONTHS: dict[str, int] = {
     "next_update": 1,
     "months_1_3": 3,
     "months_3_6": 6,
+    "months_social": 6,
     "months_few": 3,
     "one_year": 12,
 }
@@ -84,9 +89,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "Ant cross-checks the data.",
     },
     "true_data": {
-        "zh": "只填写真实信息：伪造的资料没有用，蚂蚁会与其他来源交叉核验；只添加你确实拥有的项目。",
-        "en": "Add only true information: fake data does not work, Ant cross-checks it with other "
-        "sources; add only what you really have.",
+        "zh": "只填写真实信息，只添加你确实拥有的项目：蚂蚁会与其他来源交叉核验，伪造的资料没有用。",
+        "en": "Add only true information, and only what you really have: Ant cross-checks it with other "
+        "sources, so fake data does not work.",
     },
     "credit_report": {
         "zh": "花呗自2021年起接入央行征信：逾期也会出现在你的个人征信报告里。",
@@ -422,7 +427,7 @@ ACTIONS: tuple[Action, ...] = (
         "Make friends with good credit",
         (_to("friends_credit", "high"),),
         "high",
-        "months_3_6",
+        "months_social",
         "000#8",
         ("no_tricks",),
     ),

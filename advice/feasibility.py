@@ -94,20 +94,20 @@ GATES: tuple[Gate, ...] = (
     Gate(
         "overdue_now",
         (("huabei", ("overdue_now",)), ("loans", ("overdue_now",))),
-        "你现在有逾期：先还清它。还清之前，这里不建议任何新增信用的做法（办信用卡、使用花呗或借呗、贷款）。",
+        "你现在有逾期：先还清它。还清之前，这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款）。",
         "You have a payment overdue now: repay it first. Until then nothing here suggests new credit "
         "(cards, Huabei or Jiebei use, loans).",
     ),
     Gate(
         "often_late",
         (("card_repayment", ("often_late",)),),
-        "你的信用卡经常逾期：先做到每期按时还款，这里不建议任何新增信用的做法。",
+        "你的信用卡经常逾期：先做到每期按时还款，这里不会给出任何增加信用的建议。",
         "Your credit cards are often repaid late: get every bill paid on time first; nothing here suggests new credit.",
     ),
     Gate(
         "no_income",
         (("income", ("none", "unstable")),),
-        "你暂时没有稳定收入：这里不建议任何新增信用的做法（办信用卡、使用花呗或借呗、贷款），以免背上还不起的债。",
+        "你暂时没有稳定收入：这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款），以免背上还不起的债。",
         "Without a steady income nothing here suggests new credit (cards, Huabei or Jiebei use, "
         "loans): a debt you cannot repay would hurt far more than it helps.",
     ),
@@ -173,23 +173,23 @@ def record_items(answers: dict[str, Answer], owned: Owned | None = None) -> tupl
 #: keyed ``question=value`` for one answer, else by question id.
 NOTHING_TO_DO: dict[str, dict[str, str]] = {
     "loans=none": {
-        "zh": "没有贷款会少一点分，但不要为了分数去借钱：这里不需要做什么。",
+        "zh": "没有贷款会少一点分，但不要为了分数去借钱，这一项不需要做什么。",
         "en": "Having no loan costs a little, but never borrow for the score: there is nothing to do.",
     },
     "account_age": {
-        "zh": "账户年龄只会随时间增长：继续正常使用即可，不需要做什么。",
+        "zh": "账户年龄只会随时间增长，继续正常使用即可。",
         "en": "An account only ages with time: keep using it, there is nothing to do.",
     },
     "income": {
-        "zh": "收入是事实，不是为了分数去改变的东西：这里没有建议。",
+        "zh": "收入是实际情况，不必为了分数去改变，这里不给建议。",
         "en": "Income is a fact, not something to change for a score: no advice here.",
     },
     "monthly_spend": {
-        "zh": "不要为了提分而多花钱：这里没有建议。",
+        "zh": "不要为了提分而多花钱，这里不给建议。",
         "en": "Do not spend more just for the score: no advice here.",
     },
     "phone_years": {
-        "zh": "号码的使用年限只会随时间增长：一直用同一个号码即可。",
+        "zh": "号码的使用年限只会随时间增长，一直用同一个号码即可。",
         "en": "A number only ages with time: keep the one you have.",
     },
     "wealth": {
@@ -198,20 +198,20 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "for the score; there is nothing else to do.",
     },
     "loans": {
-        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好，不要为了记录再去借钱。",
+        "zh": "过去的逾期记录只能随时间淡去。以后每期按时还款就好，不要为了记录再去借钱。",
         "en": "A past late record only fades with time: repay on time from now on, and never borrow "
         "just to build a record.",
     },
     "huabei": {
-        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好。",
+        "zh": "过去的逾期记录只能随时间淡去。以后每期按时还款就好。",
         "en": "A past late record only fades with time: repay on time from now on.",
     },
     "card_repayment": {
-        "zh": "过去的逾期记录只能随时间淡去：以后每期按时还款就好。",
+        "zh": "过去的逾期记录只能随时间淡去。以后每期按时还款就好。",
         "en": "A past late record only fades with time: repay on time from now on.",
     },
     "card_bills": {
-        "zh": "没有信用卡就没有账单可以导入：不需要为此办卡。",
+        "zh": "没有信用卡就没有账单可以导入，不需要为此办卡。",
         "en": "Without a credit card there is no statement to import: no need to get a card for it.",
     },
     "credit_cards": {
@@ -219,7 +219,7 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "en": "A new credit card is not advised for now (see why above).",
     },
     "friends_credit": {
-        "zh": "好友的信用不由你决定：这里没有建议。",
+        "zh": "好友的信用不由你决定，这里不给建议。",
         "en": "Your friends' credit is not yours to change: no advice here.",
     },
 }
@@ -231,7 +231,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "Not advised for now, for safety (see why above).",
     },
     "retired": {
-        "zh": "你说过没有这一项：只能添加真实拥有的项目，这里不需要做什么。",
+        "zh": "你说过没有这一项。只能添加真实拥有的项目，这里不需要做什么。",
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
     "not_owned": {
@@ -239,7 +239,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {
-        "zh": "目录里没有能改变这一项的做法：这里不需要做什么。",
+        "zh": "提分建议里没有能改变这一项的，这里不需要做什么。",
         "en": "No action in the catalogue changes this answer: there is nothing to do.",
     },
 }

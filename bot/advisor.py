@@ -8,6 +8,8 @@ the questionnaire. The behaviour itself is in ``bot/flows/``, one module per fea
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from bot import commands
 from bot.flows import bill, guide, questionnaire
 from bot.flows.session import Channel, Session, Who
@@ -19,6 +21,7 @@ from bot.storage.tables import utcnow
 from bot.storage.unit import UserUnit
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
+from templates import without_buttons
 
 __all__ = ["Advisor", "Who"]
 
@@ -49,31 +52,41 @@ class Advisor:
         lang = language_of(unit.language)
         return Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
 
+    def texts(self) -> AbstractContextManager[None]:
+        """How replies are worded for this channel: the terminal chat has no buttons to tap."""
+        return nullcontext() if self.channel == "telegram" else without_buttons()
+
     async def command(self, who: Who, name: str | None) -> list[Reply]:
         """A ``/command``, by name; one the bot does not have (``None``: not ours at all) points to ``/help``."""
-        return await commands.run_command(await self.session(who), name)
+        with self.texts():
+            return await commands.run_command(await self.session(who), name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted."""
-        return await commands.press(await self.session(who), data)
+        with self.texts():
+            return await commands.press(await self.session(who), data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
-        """Typed text: the password of a ZIP that waits for it, an answer to a number question, or bad input."""
-        session = await self.session(who)
-        replies = await bill.password(session, text)
-        return replies if replies is not None else await questionnaire.typed(session, text)
+        """Typed text: the password of a ZIP that waits for it, an answer, a free question, or the help."""
+        with self.texts():
+            session = await self.session(who)
+            replies = await bill.password(session, text)
+            return replies if replies is not None else await commands.typed(session, text)
 
     async def bill_file(self, who: Who, size: int | None, fetch: bill.Fetch) -> list[Reply]:
         """A file sent in (an Alipay bill, we hope): ``size`` as stated, ``fetch`` downloads it once allowed."""
-        return await bill.received(await self.session(who), size, fetch)
+        with self.texts():
+            return await bill.received(await self.session(who), size, fetch)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""
-        return await questionnaire.unsupported(await self.session(who))
+        with self.texts():
+            return await questionnaire.unsupported(await self.session(who))
 
     async def error(self, who: Who) -> list[Reply]:
         """What the user sees when handling an update failed."""
-        return await guide.failed(await self.session(who))
+        with self.texts():
+            return await guide.failed(await self.session(who))
 
     async def question_shown(self, who: Who, nonce: str, message_id: int) -> None:
         """Remember the message a question was shown in (its buttons go once answered)."""

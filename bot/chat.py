@@ -126,9 +126,10 @@ class TerminalChat:
         """Print replies the way Telegram would show them, buttons as numbered choices."""
         for reply in replies:
             if isinstance(reply, Screen):
-                self.screen(reply.text, reply.keyboard, reply.typed, lang)
+                self.screen(reply.text, reply.keyboard, reply.typed, lang, question=reply.nonce is not None)
             elif isinstance(reply, EditMessage) and reply.message_id is None:
-                self.screen(reply.screen.text, reply.screen.keyboard, reply.screen.typed, lang)
+                edited = reply.screen
+                self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
                 path = self.save(reply.filename, reply.png if isinstance(reply.png, bytes) else reply.png.render())
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
@@ -140,8 +141,8 @@ class TerminalChat:
             # toast repeating what the screen after it says: neither adds anything here. A
             # DeleteIncoming (a typed ZIP password) has no message to delete in a terminal.
 
-    def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang) -> None:
-        """A message, and its buttons as choices the next line can pick."""
+    def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang, question: bool = False) -> None:
+        """A message, and its buttons as choices the next line can pick (a question's also by their words)."""
         lines = [plain(text)]
         if keyboard:
             self.buttons = [button for row in keyboard for button in row]
@@ -158,7 +159,7 @@ class TerminalChat:
                         own = button.label == str(number) or button.label.startswith(f"{number}. ")
                         cells.append(button.label if own else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
-            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons)))
+            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
             self.last_screen = "\n".join(lines)
         elif typed:  # a screen waiting for typed text (a ZIP password): earlier choices no longer apply
             self.buttons, self.typed = [], True

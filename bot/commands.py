@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advice import ACTIONS
+from bot.answer_matching import may_answer
 from bot.callbacks import (
     AnswerTap,
     BillTap,
@@ -34,8 +35,9 @@ from bot.callbacks import (
 )
 from bot.flows import account, advice, bill, guide, profile, questionnaire, reminders, score, whatif
 from bot.flows.session import Session
+from bot.intents import intent_of
 from bot.replies import Reply
-from bot.screens import command_description
+from bot.screens import command_description, question_screen
 from scoring.i18n import Lang
 
 CommandFlow = Callable[[Session], Awaitable[list[Reply]]]
@@ -127,6 +129,24 @@ async def run_command(session: Session, name: str | None) -> list[Reply]:
     if command is None:
         return await guide.unknown_command(session)
     return await command.run(session)
+
+
+async def typed(session: Session, text: str) -> list[Reply]:
+    """Typed text: an answer to the open question, else a free question (``bot.intents``), else the help.
+
+    A free question asked while a question is open is answered, and the open question follows
+    again, so the questionnaire carries on where it was; text that could be an answer is always
+    taken as one first.
+    """
+    ask = await session.engine.current(session.user_id)
+    intent = intent_of(text)
+    if ask is None:
+        if intent is None:
+            return await guide.show(session, descriptions(session.lang), puzzled=True)
+        return await run_command(session, intent)
+    if intent is None or may_answer(ask.question, text):
+        return await questionnaire.typed(session, text)
+    return [*await run_command(session, intent), question_screen(ask, session.lang)]
 
 
 async def press(session: Session, data: object) -> list[Reply]:

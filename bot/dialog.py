@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Literal, TypeGuard, get_args
 
+from bot.answer_matching import matching_choices
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 
@@ -24,6 +25,7 @@ Path = Literal["quick", "full", "edit"]
 message is ``replies.EditMessage``.)"""
 InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
+    "ambiguous",  # typed text that starts several answers' labels
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
     "too_long",  # far more text than any answer needs
@@ -65,10 +67,14 @@ class Finished:
 
 @dataclass(frozen=True)
 class Rejected:
-    """The input changed nothing; ``ask`` is the question to ask again, if one is running."""
+    """The input changed nothing; ``ask`` is the question to ask again, if one is running.
+
+    ``candidates`` are the choice indexes an ambiguous typed answer could mean.
+    """
 
     reason: InputProblem
     ask: Ask | None
+    candidates: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,16 +103,17 @@ def _path_ids(path: str) -> tuple[str, ...]:
     return QUICK_IDS if path == "quick" else tuple(q.id for q in QUESTIONS)
 
 
-def progress(path: str, queue_length: int, index: int) -> tuple[int, int]:
-    """Position and total over the whole path, so a resumed check shows "7/10", not "1/4".
+def progress(path: str, queue: tuple[str, ...], index: int) -> tuple[int, int]:
+    """The asked question's own place on the whole path: a resumed check shows "7/10", not "1/4".
 
-    The queue holds only what was unanswered when the path started; the questions answered
-    before count as done.
+    The queue holds only what was unanswered when the path started, so its order is the path's
+    order with gaps: a question skipped earlier and asked again after ``/start`` is "2/10"
+    (where it stands), never "10/10" because nine others were answered meanwhile.
     """
     if path == "edit":
-        return index + 1, queue_length
-    total = len(_path_ids(path))
-    return total - queue_length + index + 1, total
+        return index + 1, len(queue)
+    ids = _path_ids(path)
+    return ids.index(queue[index]) + 1, len(ids)
 
 
 class DialogEngine:
@@ -127,7 +134,7 @@ class DialogEngine:
         question_id = dialog.question_id
         assert question_id is not None and dialog.path is not None
         answers = await self.storage.answers(user_id)
-        position, total = progress(dialog.path, len(dialog.queue), dialog.position)
+        position, total = progress(dialog.path, dialog.queue, dialog.position)
         return Ask(
             question=QUESTION_BY_ID[question_id],
             position=position,
@@ -152,7 +159,7 @@ class DialogEngine:
             return Finished(path)
         nonce = new_nonce()
         await self.storage.start_dialog(user_id, path, queue, nonce)
-        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, len(queue), 0), path, nonce)
+        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, queue, 0), path, nonce)
 
     async def change_answer(self, user_id: int, question_id: str) -> Ask:
         """Ask one question again so its answer can be changed (from the profile)."""
@@ -163,7 +170,11 @@ class DialogEngine:
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
-        """A typed answer: only number questions take one; anything odd is rejected."""
+        """A typed answer: a number, or a button's label, start of one or place (``bot.answer_matching``).
+
+        Anything else is rejected and changes nothing; text that starts several labels comes
+        back with them as ``candidates``, so the reply can ask which one was meant.
+        """
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
             return Rejected("no_question", None)
@@ -173,7 +184,10 @@ class DialogEngine:
             return Rejected("too_long", ask)
         question = ask.question
         if question.kind != "number":
-            return Rejected("use_buttons", ask)
+            found = matching_choices(question, text)
+            if len(found) != 1:
+                return Rejected("ambiguous" if found else "use_buttons", ask, found)
+            return await self._store(user_id, dialog, ask, question.levels[found[0]], source)
         try:
             value = question.parse(text)
         except InvalidAnswer:

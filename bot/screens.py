@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from advice import ACTIONS
 from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, ReminderTap
@@ -21,6 +21,9 @@ from scoring.presentation import answer_label, question_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
 from templates import render
 
+DisclaimerForm = Literal["full", "short", "none"]
+"""How a reply carries the estimate disclaimer: in full the first time, short after, and none when
+another reply of the same burst carries it."""
 PROFILE_ROW = 6
 """Numbered profile buttons per row: 27 questions fit in five rows."""
 
@@ -52,8 +55,13 @@ def layout(buttons: list[Button]) -> Keyboard:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def question_screen(ask: Ask, lang: Lang, problem: InputProblem | None = None) -> Screen:
-    """A question with its progress, its answers as buttons and, after bad input, what was wrong."""
+def question_screen(
+    ask: Ask, lang: Lang, problem: InputProblem | None = None, candidates: Sequence[int] = ()
+) -> Screen:
+    """A question with its progress, its answers as buttons and, after bad input, what was wrong.
+
+    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply.
+    """
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
     buttons = []
@@ -71,6 +79,7 @@ def question_screen(ask: Ask, lang: Lang, problem: InputProblem | None = None) -
         path=ask.path,
         current=current,
         problem=problem,
+        candidates=[view["choices"][index]["label"] for index in candidates],
         asking=True,
     )
     return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
@@ -96,9 +105,18 @@ def answered_screen(ask_path: str, position: int, total: int, question_id: str, 
     )
 
 
-def welcome_screen(lang: Lang, returning: bool) -> Screen:
-    """The greeting of ``/start`` with the one-line estimate disclaimer."""
-    return Screen(render(lang, "bot_welcome.html.j2", returning=returning, quick_total=len(QUICK_IDS)))
+def welcome_screen(lang: Lang, returning: bool, disclaimer: DisclaimerForm = "full") -> Screen:
+    """The greeting of ``/start`` with the estimate disclaimer (``none`` when a score follows with its own)."""
+    return Screen(
+        render(
+            lang,
+            "bot_welcome.html.j2",
+            returning=returning,
+            quick_total=len(QUICK_IDS),
+            show_disclaimer=disclaimer != "none",
+            brief_disclaimer=disclaimer == "short",
+        )
+    )
 
 
 def score_keyboard(lang: Lang, answered: int) -> Keyboard:
@@ -159,12 +177,19 @@ def reminder_message(title: str, score: int | None, lang: Lang) -> Screen:
         Button(button_label(lang, "score"), CommandTap("score").data()),
         Button(button_label(lang, "advice"), CommandTap("advice").data()),
     )
-    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score), (row,))
+    # A reminder with a score follows earlier estimates: the disclaimer's short form is enough.
+    return Screen(render(lang, "bot_reminder.html.j2", title=title, score=score, brief_disclaimer=True), (row,))
 
 
-def help_screen(lang: Lang, commands: Sequence[tuple[str, str]]) -> Screen:
-    """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it."""
-    return Screen(render(lang, "bot_help.html.j2", commands=commands))
+def help_screen(
+    lang: Lang, commands: Sequence[tuple[str, str]], puzzled: bool = False, brief_disclaimer: bool = False
+) -> Screen:
+    """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it.
+
+    ``puzzled`` opens it with "I didn't catch that" (typed text that is neither an answer nor a question I know).
+    """
+    text = render(lang, "bot_help.html.j2", commands=commands, puzzled=puzzled, brief_disclaimer=brief_disclaimer)
+    return Screen(text)
 
 
 def no_answers_screen(lang: Lang) -> Screen:

@@ -196,7 +196,7 @@ QUESTIONS: tuple[Question, ...] = (
         "loans",
         "credit_history",
         "choice",
-        "借呗或其他信用贷款的还款情况？",
+        "借呗或其他信用贷款的还款情况如何？",
         "How are your Jiebei or other credit loans repaid?",
         (
             _c("overdue_now", "目前有逾期", "Overdue right now"),
@@ -227,7 +227,7 @@ QUESTIONS: tuple[Question, ...] = (
         "card_repayment",
         "credit_history",
         "choice",
-        "信用卡还款情况？",
+        "信用卡还款情况如何？",
         "How do you repay your credit cards?",
         (
             _c("often_late", "经常逾期", "Often late"),
@@ -281,9 +281,8 @@ QUESTIONS: tuple[Question, ...] = (
         "living_bills",
         "behaviour",
         "number",
-        "用支付宝缴几种生活费？(水、电、燃气、话费、宽带、固话，0-6)",
-        "How many kinds of living bills do you pay through Alipay? (water, power, gas, phone, "
-        "broadband, landline: 0-6)",
+        "用支付宝缴几种生活费（水、电、燃气、话费、宽带、固话）？",
+        "How many kinds of living bills do you pay through Alipay (water, power, gas, phone, broadband, landline)?",
         minimum=0,
         maximum=6,
     ),
@@ -334,7 +333,7 @@ QUESTIONS: tuple[Question, ...] = (
         "income",
         "capacity",
         "choice",
-        "你的收入情况？",
+        "你的收入情况如何？",
         "What is your income like?",
         (
             _c("none", "暂无收入", "No income"),
@@ -352,8 +351,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Have you authorised your housing provident fund data?",
         quick=True,
     ),
-    Question("property", "capacity", "bool", "名下有房产并已添加吗？", "Have you added property you own?"),
-    Question("vehicle", "capacity", "bool", "名下有车辆并已添加吗？", "Have you added a vehicle you own?"),
+    Question("property", "capacity", "bool", "名下有房产，并已添加到芝麻信用吗？", "Have you added property you own?"),
+    Question("vehicle", "capacity", "bool", "名下有车辆，并已添加到芝麻信用吗？", "Have you added a vehicle you own?"),
     # ---- identity (15 %) ---------------------------------------------------------------
     Question("real_name", "identity", "bool", "完成实名认证了吗？", "Is your account real-name verified?"),
     Question("education", "identity", "bool", "添加学历信息了吗？", "Have you added your education record?"),

@@ -7,6 +7,9 @@ failure instead of a blank in front of a user.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,9 +18,25 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from scoring.i18n import LANGUAGES, Lang, language_of
 
-__all__ = ["LANGUAGES", "environment", "render", "template_names"]
+__all__ = ["LANGUAGES", "environment", "render", "template_names", "without_buttons"]
 
 FOLDER = Path(__file__).resolve().parent
+_TAPPABLE: ContextVar[bool] = ContextVar("tappable", default=True)
+"""Whether the reader has buttons to tap; every template sees it as ``tappable``."""
+
+
+@contextmanager
+def without_buttons() -> Iterator[None]:
+    """Render for a reader with no buttons (the terminal chat): texts say "type", never "tap".
+
+    A context variable rather than one more argument to every screen: the flows and screens are
+    the same for both channels, only the words about how to answer differ.
+    """
+    token = _TAPPABLE.set(False)
+    try:
+        yield
+    finally:
+        _TAPPABLE.reset(token)
 
 
 @lru_cache(maxsize=1)
@@ -36,14 +55,14 @@ def environment() -> Environment:
 
 
 def render(lang: Lang, name: str, **context: Any) -> str:
-    """Render ``templates/<lang>/<name>`` with ``context`` (``lang`` is passed in too).
+    """Render ``templates/<lang>/<name>`` with ``context`` (``lang`` and ``tappable`` are passed in too).
 
     A code that is not one of ours (a caller's slip) falls back by the one rule of ``scoring.i18n``
     rather than reaching into an arbitrary folder.
     """
     lang = language_of(lang)
     template = environment().get_template(f"{lang}/{name}")
-    return template.render(lang=lang, **context).strip()
+    return template.render({"lang": lang, "tappable": _TAPPABLE.get(), **context}).strip()
 
 
 def template_names(lang: Lang) -> list[str]:

@@ -44,7 +44,7 @@ async def show(session: Session) -> list[Reply]:
     planned = await plan_for(session)
     if planned is None:
         return [no_answers_screen(session.lang)]
-    return [advice_screen(planned[1], session)]
+    return [advice_screen(planned[1], session, await session.has_seen_an_estimate())]
 
 
 async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
@@ -54,12 +54,12 @@ async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
         return [EditMessage(no_answers_screen(session.lang))]
     plan = planned[1]
     if not tap.open:
-        return [EditMessage(advice_screen(plan, session))]
+        return [EditMessage(advice_screen(plan, session, await session.has_seen_an_estimate()))]
     return [EditMessage(await steps_screen(session, plan, tap.action_index))]
 
 
-def advice_screen(plan: Plan, session: Session) -> Screen:
-    """The plan's text, and one button per ranked action."""
+def advice_screen(plan: Plan, session: Session, brief_disclaimer: bool = False) -> Screen:
+    """The plan's text, and one button per ranked action (the disclaimer short once an estimate was shown)."""
     lang = session.lang
     keyboard = tuple(
         (
@@ -70,7 +70,7 @@ def advice_screen(plan: Plan, session: Session) -> Screen:
         )
         for n, r in enumerate(plan.actions, start=1)
     )
-    return Screen(render(lang, "advice.html.j2", **plan_view(plan, lang)), keyboard)
+    return Screen(render(lang, "advice.html.j2", **plan_view(plan, lang), brief_disclaimer=brief_disclaimer), keyboard)
 
 
 async def steps_screen(session: Session, plan: Plan, action_index: int) -> Screen:
@@ -85,5 +85,8 @@ async def steps_screen(session: Session, plan: Plan, action_index: int) -> Scree
         button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_index, due is None).data()
     )
     back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
-    text = render(lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due))
+    brief = await session.has_seen_an_estimate()
+    text = render(
+        lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due), brief_disclaimer=brief
+    )
     return Screen(text, ((remind,), (back,)))

@@ -9,9 +9,12 @@ from bot.replies import Reply
 from bot.screens import help_screen, text_screen
 
 
-async def show(session: Session, commands: Sequence[tuple[str, str]]) -> list[Reply]:
-    """What the bot can do: ``commands`` is the registry's list (name, description) in the user's language."""
-    return [help_screen(session.lang, commands)]
+async def show(session: Session, commands: Sequence[tuple[str, str]], puzzled: bool = False) -> list[Reply]:
+    """What the bot can do: ``commands`` is the registry's list (name, description) in the user's language.
+
+    ``puzzled``: shown for typed text the bot could not place, so it first says it did not understand.
+    """
+    return [help_screen(session.lang, commands, puzzled, await session.has_seen_an_estimate())]
 
 
 async def unknown_command(session: Session) -> list[Reply]:

@@ -11,7 +11,15 @@ from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
 from bot.flows import score
 from bot.flows.session import Session
 from bot.replies import EditMessage, Notice, Reply, Screen
-from bot.screens import answered_screen, notice, problem_screen, question_screen, text_screen, welcome_screen
+from bot.screens import (
+    DisclaimerForm,
+    answered_screen,
+    notice,
+    problem_screen,
+    question_screen,
+    text_screen,
+    welcome_screen,
+)
 from bot.storage import Dialog
 
 
@@ -19,7 +27,13 @@ async def start(session: Session) -> list[Reply]:
     """Welcome the user and begin (or continue) the quick check."""
     returning = bool(await session.storage.answers(session.user_id))
     step = await session.engine.begin(session.user_id, "quick")
-    return [welcome_screen(session.lang, returning), *await after(session, step)]
+    # One disclaimer per burst: a finished check is followed by the score, which carries it.
+    disclaimer: DisclaimerForm = "full"
+    if isinstance(step, Finished):
+        disclaimer = "none"
+    elif await session.has_seen_an_estimate():
+        disclaimer = "short"
+    return [welcome_screen(session.lang, returning, disclaimer), *await after(session, step)]
 
 
 async def full(session: Session) -> list[Reply]:
@@ -47,9 +61,15 @@ async def typed(session: Session, text: str) -> list[Reply]:
     before = await session.storage.dialog(session.user_id)
     step = await session.engine.answer_text(session.user_id, text, session.source("typed"))
     replies: list[Reply] = []
-    if isinstance(step, Ask | Finished) and step.stored and before and before.message_id is not None:
-        # Take the buttons off the question that was just answered by typing.
-        replies.append(EditMessage(answered(before, step, session), before.message_id))
+    if isinstance(step, Ask | Finished) and step.stored and before:
+        if before.message_id is not None:
+            # Take the buttons off the question that was just answered by typing.
+            replies.append(EditMessage(answered(before, step, session), before.message_id))
+        else:
+            # Where the question was shown is kept only for number questions (a write per question
+            # saved) and the terminal has no message at all: confirm the typed answer in a new one.
+            # The old buttons stay, and a tap on one is told it has expired.
+            replies.append(answered(before, step, session))
     return replies + await after(session, step)
 
 
@@ -81,7 +101,7 @@ async def forged(session: Session) -> list[Reply]:
 def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
     """The question just answered, with its answer and without buttons."""
     assert step.stored is not None and before.path is not None
-    position, total = progress(before.path, len(before.queue), before.position)
+    position, total = progress(before.path, before.queue, before.position)
     return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, session.lang)
 
 
@@ -96,4 +116,4 @@ async def after(session: Session, step: Step) -> list[Reply]:
         return [text_screen(session.lang, "bot_cancelled.html.j2", answered=step.answered)]
     if step.ask is None:
         return [problem_screen(step.reason, session.lang)]
-    return [question_screen(step.ask, session.lang, step.reason)]
+    return [question_screen(step.ask, session.lang, step.reason, step.candidates)]

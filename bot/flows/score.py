@@ -25,19 +25,23 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         return [no_answers_screen(session.lang)]
     lang = session.lang
     result = session.card.score(answers)
-    change, previous = await _progress(session, result)
+    change, previous, seen = await _progress(session, result)
     view = score_view(result, lang)
-    text = render(lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading)
+    text = render(
+        lang, "bot_score.html.j2", **view, change=change, previous=previous, heading=heading, brief_disclaimer=seen
+    )
     caption = render(lang, "bot_chart_caption.html.j2")
     # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
     return [Screen(text), Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, result.answered))]
 
 
-async def _progress(session: Session, result: ScoreResult) -> tuple[int | None, int | None]:
+async def _progress(session: Session, result: ScoreResult) -> tuple[int | None, int | None, bool]:
     """Change against the previous distinct estimate; a new estimate is kept as a snapshot.
 
     Showing the same result twice stores nothing new and keeps comparing with the one
-    before, so ``/score`` repeated still tells how the last change moved the score.
+    before, so ``/score`` repeated still tells how the last change moved the score. The last
+    value says whether an estimate was shown before (then the disclaimer is short), read from
+    the same snapshots rather than asked again.
     """
     now = Snapshot(
         score=result.score,
@@ -55,8 +59,8 @@ async def _progress(session: Session, result: ScoreResult) -> tuple[int | None, 
         baseline = recent[0] if recent else None
         await session.storage.add_snapshot(session.user_id, now)
     if baseline is None:
-        return None, None
-    return now.score - baseline.score, baseline.score
+        return None, None, bool(recent)
+    return now.score - baseline.score, baseline.score, True
 
 
 def _same(a: Snapshot, b: Snapshot) -> bool:

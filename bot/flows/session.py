@@ -47,6 +47,13 @@ class Session:
         """The questionnaire engine on this session's storage (it keeps no state of its own)."""
         return DialogEngine(self.storage)
 
+    async def has_seen_an_estimate(self) -> bool:
+        """Whether a score was shown before (a snapshot is kept): then the disclaimer comes in its short form.
+
+        Derived from what is stored anyway, so nothing new is kept about the user.
+        """
+        return bool(await self.storage.snapshots(self.user_id, limit=1))
+
     def source(self, how: Literal["button", "typed"]) -> str:
         """How an answer came, as stored with it: the terminal chat marks every answer ``chat``."""
         return how if self.channel == "telegram" else "chat"

@@ -45,4 +45,5 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     if not chosen:
         return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
     projection = simulate(session.card, answers, chosen)
-    return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang)), keyboard)
+    brief = await session.has_seen_an_estimate()
+    return Screen(render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief), keyboard)

@@ -184,3 +184,13 @@ def test_import_card_bills_steps_follow_the_bill_import_source_in_order():
         positions = [text.index(step) for step in path]
         assert positions == sorted(positions), text
         assert "\n5. " in text
+
+
+def test_timings_fit_their_actions():
+    """'After months of on-time records' only suits repayments; friendships build up at their own pace."""
+    repayments = {"huabei", "loans", "card_repayment"}
+    for action in ACTIONS:
+        if action.timing == "months_3_6":
+            assert set(action.questions) <= repayments, action.id
+    friends = next(a for a in ACTIONS if a.id == "friends_good_credit")
+    assert "on-time" not in TIMINGS[friends.timing]["en"] and "按时" not in TIMINGS[friends.timing]["zh"]

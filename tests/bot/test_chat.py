@@ -91,7 +91,7 @@ def test_chinese_and_undecodable_input(tmp_path):
     out = io.StringIO()
     run_chat(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}", tmp_path / "chat", "zh", None, stdin=stdin, out=out)
     text = out.getvalue()
-    assert "芝麻分助手" in text and "请点下面的按钮作答" in text and "/score" in text
+    assert "芝麻分助手" in text and "请输入选项前的编号" in text and "/score" in text
 
 
 def test_the_console_script_with_piped_input(tmp_path):
@@ -175,3 +175,20 @@ def test_the_chat_knows_every_command_of_the_registry(tmp_path):
     assert code == 0
     assert "I don't know that command" not in out
     assert out.count("›") >= len(names)
+
+
+def test_answers_typed_by_their_words_free_questions_and_no_tap_anywhere(tmp_path):
+    lines = ["大概三年吧", "3-5", "/skip", "没有贷款", "没", "没有信用卡", "淘宝", "1万", "稳", "稳定", "否", "是"]
+    lines += ["芝麻分怎么提高？", "你好"]
+    code, out = chat(tmp_path, lines, lang="zh")
+    assert code == 0
+    assert "✅ 1/10 你的支付宝/淘宝账户开通多少年了？\n→ 3-5年" in out  # a typed answer is confirmed
+    assert "「稳定」、「稳定且较高」" in out and "或者输入编号" in out
+    assert "提分建议" in out and "这句话我没听懂" in out
+    for telegram_only in ("点按钮", "点下面", "点编号", "点选"):
+        assert telegram_only not in out, telegram_only
+    answers = stored_answers(tmp_path)
+    assert answers["account_age"] == "3to5" and answers["shopping"] == "taobao" and answers["income"] == "stable"
+    assert len(answers) == len(QUICK) - 1 and "huabei" not in answers
+    _, english = chat(tmp_path / "en", ["/help", "/profile", "/whatif", "/reminders"], lang="en")
+    assert " tap" not in english.lower() and "Tap " not in english

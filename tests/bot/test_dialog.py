@@ -86,11 +86,57 @@ async def test_typed_numbers(engine, storage):
     assert isinstance(step, Finished) and await storage.answers(USER) == {NUMBER.id: 4}
 
 
-async def test_text_for_a_choice_question_is_rejected(engine, storage):
+async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, storage):
     await setup_user(storage)
     ask = await engine.begin(USER, "quick")
-    assert await engine.answer_text(USER, "3") == Rejected("use_buttons", ask)
+    assert await engine.answer_text(USER, "I think about three years") == Rejected("use_buttons", ask)
+    assert await engine.answer_text(USER, "9") == Rejected("use_buttons", ask)  # there is no ninth button
     assert await engine.answer_text(USER, "x" * 5000) == Rejected("too_long", ask)
+    assert await storage.answers(USER) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("3-5年", "3to5"),  # the exact label
+        ("3-5 years", "3to5"),  # the other language's label
+        ("  OVER 10 YEARS ", "gt10"),  # case and spaces do not matter
+        ("ｕｎｄｅｒ", "lt1"),  # a unique start, typed full-width
+        ("不到", "lt1"),
+        ("年以上", "gt10"),  # words inside a label
+        ("3", "3to5"),  # the third button
+        ("３", "3to5"),  # full-width digit
+    ],
+)
+async def test_a_typed_label_its_start_or_its_number_answers_a_choice_question(engine, storage, typed, value):
+    await setup_user(storage)
+    ask = await engine.begin(USER, "quick")
+    assert ask.question.id == "account_age"
+    step = await engine.answer_text(USER, typed)
+    assert isinstance(step, Ask) and step.stored.value == value and step.stored.source == "typed"
+    assert await storage.answers(USER) == {"account_age": value}
+
+
+async def test_a_typed_start_of_several_labels_names_them_and_changes_nothing(engine, storage):
+    await setup_user(storage)
+    ask = await engine.begin(USER, "quick")
+    ask = await tap(engine, ask, 0)
+    assert ask.question.id == "huabei"
+    step = await engine.answer_text(USER, "late")  # "Late several times", "Late once"
+    huabei = QUESTION_BY_ID["huabei"]
+    late = (huabei.index("late_often"), huabei.index("late_once"))
+    assert step == Rejected("ambiguous", replace(ask, stored=None), late)
+    assert await storage.answers(USER) == {"account_age": "lt1"}
+    step = await engine.answer_text(USER, "late once")
+    assert isinstance(step, Ask) and step.stored.value == "late_once"
+
+
+async def test_yes_and_no_answer_a_yes_no_question(engine, storage):
+    await setup_user(storage)
+    for typed, value in [("yes", True), ("是的", True), ("否", False), ("No!", False)]:
+        await engine.change_answer(USER, "provident_fund")
+        step = await engine.answer_text(USER, typed)
+        assert isinstance(step, Finished) and (await storage.answers(USER))["provident_fund"] is value
 
 
 async def test_buttons_must_belong_to_the_question_being_asked(engine, storage):

@@ -1,8 +1,9 @@
 """Recorded conversations, one per language, that a reviewer can read.
 
 The scripted user plays the whole product through the real Application (quick check with a
-few mistakes, score, advice, a reminder, what-if, the full profile, profile edit, the reminder
-list, export, help, forget), on a fixed clock so the reminder's date stays the same;
+few mistakes, a typed answer and an ambiguous one, a skipped question resumed by ``/start``,
+score, a free question leading to the advice, a reminder, what-if, the full profile, profile
+edit, the reminder list, export, help, forget), on a fixed clock so the reminder's date stays the same;
 the transcript of what the user sent and what the bot showed, buttons included, must match
 ``tests/bot/transcripts/<lang>.txt``. Regenerate after an intended change with
 ``UPDATE_TRANSCRIPTS=1 python -m pytest tests/bot/test_transcripts.py``.
@@ -46,6 +47,8 @@ BUTTONS = {
 #: The moment the conversation happens: its reminder falls due on 6 March 2025, 10:00 China time.
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 MISTAKES = {"en": "I think about three years", "zh": "大概三年吧"}
+AMBIGUOUS = {"en": "stab", "zh": "稳"}  # "Stable" and "Stable and high" / 稳定 and 稳定且较高
+FREE_QUESTION = {"en": "How do I raise my score?", "zh": "芝麻分怎么提高？"}
 
 
 def label(question_id, index, lang):
@@ -56,16 +59,21 @@ async def play(storage, lang):
     bot = await BotUnderTest.start(storage, clock=lambda: NOW)
     user = bot.user(user_id=20250101, language_code="zh-hans" if lang == "zh" else "en-GB")
     await user.send("/start")
-    first, second, third = QUICK_IDS[:3]
-    await user.send(MISTAKES[lang])  # free text where a button is expected
+    first, second = QUICK_IDS[:2]
+    await user.send(MISTAKES[lang])  # free text that is no answer
     await user.tap(label(first, 1, lang))
     await user.send("/back")
-    await user.tap(label(first, PICKS[first], lang))
-    await user.send("/skip")
-    await user.send("/back")
-    for qid in QUICK_IDS[1:]:
-        await user.tap(label(qid, PICKS[qid], lang))
-    await user.tap(BUTTONS[lang]["advice"])
+    await user.send(label(first, PICKS[first], lang))  # the answer typed, not tapped
+    await user.send("/skip")  # the second question stays open until the check is resumed
+    for qid in QUICK_IDS[2:]:
+        if qid == "income":
+            await user.send(AMBIGUOUS[lang])  # starts two answers: the bot asks which
+            await user.send(label(qid, PICKS[qid], lang))
+        else:
+            await user.tap(label(qid, PICKS[qid], lang))
+    await user.send("/start")  # welcome back: the skipped question, at its own place
+    await user.tap(label(second, PICKS[second], lang))
+    await user.send(FREE_QUESTION[lang])  # a question in the user's words leads to the advice
     plan = rank(load_scorecard(), advisable(await storage.answers(user.id)))
     await user.tap(f"1. {plan.actions[0].action.title(lang)} ›")
     await user.tap(BUTTONS[lang]["remind"])
@@ -91,7 +99,6 @@ async def play(storage, lang):
     await user.tap(BUTTONS[lang]["keep"])
     await bot.stop()
     assert not bot.errors, bot.errors
-    del third
     return "\n".join(bot.transcript).rstrip() + "\n"
 
 

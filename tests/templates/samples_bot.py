@@ -9,12 +9,13 @@ from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
 from scoring.presentation import answer_label, question_view, score_view
-from scoring.questions import QUESTIONS, QUICK_IDS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
 from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
 
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
     "use_buttons",
+    "ambiguous",
     "not_a_number",
     "out_of_range",
     "too_long",
@@ -26,14 +27,27 @@ REASONS_WITHOUT: tuple[InputProblem, ...] = ("stale", "forged", "no_question")
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
 
 
+def candidates(lang: str) -> list[str]:
+    """Two labels an ambiguous typed answer ("late", "逾期") could mean."""
+    huabei = QUESTION_BY_ID["huabei"]
+    return [huabei.choices[1].label(lang), huabei.choices[2].label(lang)]
+
+
 @sample("bot_welcome.html.j2")
 def _welcome(lang: str) -> list[Context]:
-    return [{"returning": returning, "quick_total": len(QUICK_IDS)} for returning in (False, True)]
+    return [
+        {"returning": returning, "quick_total": len(QUICK_IDS), "show_disclaimer": shown, "brief_disclaimer": brief}
+        for returning in (False, True)
+        for shown, brief in ((True, False), (True, True), (False, False))
+    ]
 
 
 @sample("bot_invalid.html.j2")
 def _invalid(lang: str) -> list[Context]:
-    asked = [{"problem": r, "asking": True, "q": question_view(NUMBER.id, lang)} for r in REASONS_WITH_A_QUESTION]
+    asked = [
+        {"problem": r, "asking": True, "q": question_view(NUMBER.id, lang), "candidates": candidates(lang)}
+        for r in REASONS_WITH_A_QUESTION
+    ]
     return asked + [{"problem": r, "asking": False} for r in REASONS_WITHOUT]
 
 
@@ -63,6 +77,7 @@ def _question(lang: str) -> list[Context]:
                 "path": "full",
                 "current": None,
                 "problem": problem,
+                "candidates": candidates(lang),
                 "asking": True,
             }
         )
@@ -201,7 +216,7 @@ def _reminder(lang: str) -> list[Context]:
 
 @sample("bot_help.html.j2")
 def _help(lang: str) -> list[Context]:
-    return [{"commands": descriptions(lang)}]
+    return [{"commands": descriptions(lang), "puzzled": puzzled} for puzzled in (False, True)]
 
 
 @sample("bot_notice.txt.j2")
@@ -271,7 +286,11 @@ def _whatif_pick(lang: str) -> list[Context]:
 
 @sample("chat_choose.txt.j2")
 def _choose(lang: str) -> list[Context]:
-    return [{"typed": True, "buttons": 7}, {"typed": False, "buttons": 4}, {"typed": False, "buttons": 1}]
+    return [
+        {"typed": typed, "buttons": buttons, "question": question}
+        for typed, buttons in ((True, 7), (False, 4), (False, 1))
+        for question in (False, True)
+    ]
 
 
 @sample("chat_no_choice.txt.j2")

@@ -127,7 +127,7 @@ def test_every_template_renders_in_its_language(lang, name):
     samples = contexts(name, lang)
     assert samples, f"{name}: the sample returned no context"
     disclaimer = render(lang, "_disclaimer.txt.j2")
-    for context in samples:
+    for context in [{**c, "tappable": tappable} for c in samples for tappable in (True, False)]:
         text = render(lang, name, **context)
         assert text.strip(), f"{lang}/{name} rendered empty"
         if lang == "zh":
@@ -146,6 +146,39 @@ def test_every_template_renders_in_its_language(lang, name):
         shown = disclaimer if name.endswith(".txt.j2") else str(escape(disclaimer))
         if name.startswith(SHOWS_A_SCORE) or (name == "action_steps.html.j2" and context["action"]["gain"]):
             assert shown in text, f"{lang}/{name} lacks the estimate disclaimer"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_disclaimer_has_a_short_form_for_later_replies(lang):
+    full, short = render(lang, "_disclaimer.txt.j2"), render(lang, "_disclaimer.txt.j2", brief_disclaimer=True)
+    assert len(short) < len(full) / 2
+    for name in ("advice.html.j2", "whatif.html.j2", "bot_score.html.j2"):
+        text = render(lang, name, **contexts(name, lang)[0], brief_disclaimer=True)
+        assert str(escape(short)) in text and str(escape(full)) not in text
+
+
+#: Texts only Telegram shows (a toast, a sticker's reply, an old or unreadable button): they may say "tap".
+TELEGRAM_ONLY = ("bot_notice.txt.j2", "bot_unsupported.html.j2", "bot_button.txt.j2")
+#: How-to steps say where to tap in Alipay, which has buttons wherever the bot is read.
+ALIPAY_STEPS = ("action_steps.txt.j2", "action_steps.html.j2")
+#: Tapping in the bot; tapping a named control in Alipay (tap "My", 点击“我的”) is an instruction, not ours.
+TAP = re.compile(r"\b[Tt]ap\b(?!\s*(?:[\"“]|&#34;))|点按钮|点编号|点选|点“|点下面|点一次")
+
+
+@pytest.mark.parametrize(("lang", "name"), ALL, ids=[f"{lang}/{name}" for lang, name in ALL])
+def test_without_buttons_no_text_says_tap(lang, name):
+    if name in TELEGRAM_ONLY + ALIPAY_STEPS:
+        return
+    for context in contexts(name, lang):
+        if context.get("problem") in ("stale", "forged"):
+            continue  # a tapped button's problem: only Telegram has buttons to tap
+        text = render(lang, name, **{**context, "tappable": False})
+        assert not TAP.search(text), f"{lang}/{name} says tap where there is nothing to tap:\n{text}"
+
+
+def test_the_tap_check_can_fail():
+    assert TAP.search(render("zh", "bot_profile.html.j2", **contexts("bot_profile.html.j2", "zh")[0]))
+    assert TAP.search(render("en", "bot_profile.html.j2", **contexts("bot_profile.html.j2", "en")[0]))
 
 
 def test_the_samples_cover_the_branches_that_matter():

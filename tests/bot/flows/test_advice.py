@@ -32,7 +32,7 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     calls = await user.tap(f"1. {top.action.title('en')} ›")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == listing[0].result["message_id"]
-    steps = plain(render("en", "action_steps.html.j2", action=action_view(top, "en")))
+    steps = plain(render("en", "action_steps.html.j2", action=action_view(top, "en"), brief_disclaimer=True))
     assert plain(calls[1].text) == steps
     assert calls[1].labels == ["⏰ Remind me", "‹ Back to the list"]
     back = await user.tap("‹ Back to the list")

@@ -56,7 +56,9 @@ async def test_full_continues_with_the_unanswered_questions_and_takes_typed_numb
     await answer_quick(user)
     remaining = [q for q in QUESTIONS if q.id not in QUICK_IDS]
     calls = await user.send("/full")
-    assert remaining[0].en in calls[-1].text and f"{len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
+    # a question shows its own place on the path: the number /profile lists it under
+    place = QUESTIONS.index(remaining[0]) + 1
+    assert remaining[0].en in calls[-1].text and f"Full profile · {place}/{len(QUESTIONS)}" in calls[-1].text
     for question in remaining:
         if question.kind == "number":
             asked = last_question(bot.recorder.calls)
@@ -148,7 +150,7 @@ async def test_free_text_where_a_button_is_expected(bot, storage):
     before = await state(storage, user.id)
     calls = await user.send("I opened it a while ago")
     assert [c.method for c in calls] == ["sendMessage"]
-    assert "one of the buttons" in calls[0].text and QUICK[1].en in calls[0].text
+    assert "didn't recognise that answer" in calls[0].text and QUICK[1].en in calls[0].text
     assert calls[0].labels == [c.en for c in QUICK[1].choices]
     await unchanged(storage, user.id, before)
 
@@ -209,7 +211,7 @@ async def test_odd_short_unicode_text_gets_the_button_reply(bot, storage):
     await user.send("/start")
     before = await state(storage, user.id)
     calls = await user.send("\u200b\u202e🙂")
-    assert "one of the buttons" in calls[0].text
+    assert "didn't recognise that answer" in calls[0].text
     await unchanged(storage, user.id, before)
 
 
@@ -302,23 +304,100 @@ async def test_a_sticker_gets_the_question_again(bot, storage):
     await user.send("/start")
     before = await state(storage, user.id)
     calls = await user.send_sticker()
-    assert "one of the buttons" in calls[0].text and QUICK[0].en in calls[0].text
+    assert "didn't recognise that answer" in calls[0].text and QUICK[0].en in calls[0].text
     await unchanged(storage, user.id, before)
     idle = bot.user(user_id=777)
     calls = await idle.send_sticker()
     assert "only read text" in calls[0].text
 
 
-async def test_text_with_no_question_open(bot):
-    calls = await bot.user().send("hello there")
-    assert "No question is open" in calls[0].text
+async def test_text_with_no_question_open_gets_the_help(bot, storage):
+    user = bot.user()
+    calls = await user.send("hello there")
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert "I didn't catch that" in calls[0].text and "/advice" in calls[0].text
+    assert "No question is open" not in calls[0].text
+    assert await storage.answers(user.id) == {}
 
 
 async def test_bad_input_in_chinese(bot):
     user = bot.user(language_code="zh-CN")
     await user.send("/start")
     calls = await user.send("随便写点什么")
-    assert "请点下面的按钮作答" in calls[0].text and QUICK[0].zh in calls[0].text
+    assert "没看懂这个回答" in calls[0].text and "请点下面的按钮" in calls[0].text and QUICK[0].zh in calls[0].text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_typed_label_answers_and_is_confirmed(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    typed = {"en": "  3-5 YEARS", "zh": "３-５年"}[lang]
+    calls = await user.send(typed)
+    # A choice question's message is not tracked (a write per question saved): a new message confirms.
+    assert calls[0].method == "sendMessage" and f"1/{len(QUICK)}" in calls[0].text
+    assert QUICK[0].choices[2].label(lang) in calls[0].text and not calls[0].buttons
+    assert QUICK[1].prompt(lang) in calls[-1].text
+    assert await storage.answers(user.id) == {QUICK_IDS[0]: "3to5"}
+    calls = await user.send({"en": "always", "zh": "一直"}[lang])  # a unique start of "Always on time"
+    assert (await storage.answers(user.id))[QUICK_IDS[1]] == "on_time"
+
+
+async def test_an_ambiguous_start_lists_the_candidates_and_changes_nothing(bot, storage):
+    user = bot.user()
+    await answer_quick(user, count=1)
+    before = await state(storage, user.id)
+    calls = await user.send("Late")
+    assert "“Late several times”, “Late once”" in calls[0].text and QUICK[1].en in calls[0].text
+    await unchanged(storage, user.id, before)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "shows"),
+    [
+        ("zh", "芝麻分怎么提高？", "提分建议"),
+        ("en", "how do I raise my score", "What would raise it"),
+        ("en", "What is my score?", "Estimated Sesame score"),
+        ("zh", "我的分数是多少", "芝麻分估算"),
+    ],
+)
+async def test_free_questions_lead_to_the_advice_or_the_score(bot, storage, lang, question, shows):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    for q in QUICK:
+        await user.tap(q.choices[1].label(lang))
+    calls = await user.send(question)
+    assert shows in plain(calls[0].text)
+
+
+async def test_a_free_question_during_the_check_is_answered_and_the_question_comes_back(bot, storage):
+    user = bot.user()
+    await answer_quick(user, count=2)
+    before = await state(storage, user.id)
+    calls = await user.send("what is my score")
+    assert "Estimated Sesame score" in plain(calls[0].text)
+    assert QUICK[2].en in calls[-1].text and "didn't recognise" not in calls[-1].text
+    assert (await storage.dialog(user.id)).question_id == QUICK_IDS[2]
+    assert before[0] == await storage.answers(user.id)
+
+
+async def test_cancel_with_nothing_answered_says_so(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    calls = await user.send("/cancel")
+    assert "You had not answered anything yet, so nothing is stored" in calls[0].text
+    assert "/score" not in calls[0].text
+
+
+async def test_a_question_skipped_and_asked_again_shows_its_own_place(bot, storage):
+    user = bot.user()
+    await user.send("/start")
+    await user.tap(QUICK[0].choices[0].en)
+    await user.send("/skip")  # the second question stays unanswered
+    for question in QUICK[2:]:
+        await user.tap(question.choices[0].en)
+    calls = await user.send("/start")
+    assert "Welcome back" in calls[0].text
+    assert f"Quick check · 2/{len(QUICK)}" in calls[-1].text and QUICK[1].en in calls[-1].text
 
 
 async def test_card_counts_are_shown_in_natural_order_and_stored_by_value(bot, storage):
@@ -366,3 +445,21 @@ async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
     calls = await user.send("/start")
     assert "Welcome back" in calls[0].text
     assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text
+
+
+async def test_the_disclaimer_comes_once_per_burst_and_short_after_the_first_time(bot):
+    user = bot.user()
+    full, short = render("en", "_disclaimer.txt.j2"), render("en", "_disclaimer.txt.j2", brief_disclaimer=True)
+    first = await user.send("/start")
+    assert full in plain(first[0].text)  # a newcomer reads it in full
+    await user.send("/skip")
+    for question in QUICK[1:]:
+        finished = await user.tap(question.choices[0].en)
+    assert full in plain(finished[-2].text)  # the first estimate: in full
+    again = await user.send("/start")  # the skipped question is asked again
+    assert plain(again[0].text).count(short) == 1 and full not in plain(again[0].text)
+    done = await user.tap(QUICK[0].choices[0].en)
+    assert short in plain(done[-2].text)
+    resumed = await user.send("/start")  # nothing left: the welcome and the score, one disclaimer in all
+    texts = [plain(c.text) for c in resumed if c.method == "sendMessage"]
+    assert "Welcome back" in texts[0] and sum(t.count(short) + t.count(full) for t in texts) == 1

@@ -10,6 +10,7 @@ from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGE_NAMES
 from scoring.presentation import score_view
 from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from templates import render
 from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
@@ -28,6 +29,7 @@ def png_size(data):
 async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_chart(bot, storage):
     user = bot.user()
     finished = await answer_quick(user)
+    assert render("en", "_disclaimer.txt.j2") in plain(finished[-2].text)  # the first estimate: in full
     uploaded = finished[-1]
     assert uploaded.method == "sendPhoto"
     filename, content, mime = uploaded.files["photo"]
@@ -53,7 +55,7 @@ async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_char
             assert f"{dimension.grade} {name} · {weight}%" in text
     for reason in view["reasons"]:
         assert (reason["title"] or reason["question"]) in text
-    assert "estimate" in text.lower() and "private" in text
+    assert text.endswith(render("en", "_disclaimer.txt.j2", brief_disclaimer=True))  # later ones: short
     photo = calls[1]
     # The same picture as at the end of the quick check: Telegram's file_id, no second upload.
     assert photo.files == {} and photo.params["photo"] == uploaded.result["photo"][-1]["file_id"]
@@ -100,7 +102,8 @@ async def test_buttons_under_the_score_run_their_commands(bot, storage):
     assert calls[0].method == "answerCallbackQuery"
     assert plan.actions[0].action.title("en") in calls[1].text
     calls = await user.tap("📋 Full profile")
-    assert f"Full profile · {len(QUICK_IDS) + 1}/{len(QUESTIONS)}" in calls[-1].text
+    first = next(i for i, q in enumerate(QUESTIONS, start=1) if q.id not in QUICK_IDS)
+    assert f"Full profile · {first}/{len(QUESTIONS)}" in calls[-1].text
 
 
 async def test_the_quick_check_reply_is_honest_about_what_it_does_not_know(bot, storage):

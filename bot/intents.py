@@ -1,0 +1,53 @@
+"""Free questions typed to the bot ("芝麻分怎么提高？", "what is my score") and the command each leads to.
+
+People ask in their own words rather than with commands. A few keywords per command, in both
+languages, are enough to route the common questions; the keywords are data, all of it here.
+The first intent with a keyword in the text wins, so "how do I raise my score" is advice
+(listed first) even though it also names the score. Text no intent claims gets the help.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answer_matching import fold
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A command and the words that ask for it (compared folded: case and full-width forms do not matter)."""
+
+    command: str
+    keywords: tuple[str, ...]
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "advice",
+        (
+            "提高", "提升", "提分", "涨分", "加分", "怎么办", "建议",
+            "raise", "improve", "increase", "boost", "advice", "tips", "get a better", "higher score",
+        ),
+    ),
+    Intent("whatif", ("如果", "假如", "what if", "what would")),
+    Intent(
+        "score",
+        (
+            "多少分", "分数", "几分", "估算", "芝麻分", "评分",
+            "my score", "score", "estimate", "how much", "how many points",
+        ),
+    ),
+    Intent("profile", ("我的回答", "修改回答", "改回答", "my answers", "change an answer", "change my answer")),
+    Intent("reminders", ("提醒", "remind")),
+    Intent("language", ("语言", "英文", "english", "chinese", "中文", "language")),
+)  # fmt: skip
+"""Every intent, tried in this order."""
+
+
+def intent_of(text: str) -> str | None:
+    """The command a free question asks for, or ``None`` when no keyword is in it."""
+    folded = fold(text)
+    for intent in INTENTS:
+        if any(keyword in folded for keyword in intent.keywords):
+            return intent.command
+    return None

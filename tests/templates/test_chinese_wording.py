@@ -1,0 +1,103 @@
+"""The Chinese texts read as one consistent voice: punctuation, names and in-app paths.
+
+Every zh template (its literal text and the strings inside its tags, whatever branch they sit
+in) and every zh string of the questionnaire and the action catalogue is scanned, so a new
+text cannot bring back half-width punctuation, a second name for the catalogue, or another
+spelling of the path to the personal information page.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from advice.catalogue import ACTIONS, EFFORT_NAMES, TIMINGS, WARNINGS
+from advice.feasibility import GATES, NOTHING_TO_DO, STOPPED
+from scoring.questions import DIMENSION_NAMES, QUESTIONS
+from templates import FOLDER
+
+CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+HALF_WIDTH = r"[(),:;?!]"
+#: Half-width ( ) , : ; ? ! next to a Chinese character or full-width mark (one space between allowed).
+MIXED = re.compile(rf"{CJK} ?{HALF_WIDTH}|{HALF_WIDTH} ?{CJK}")
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+LITERAL = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+#: The in-app path to the personal information page, as seed 004 spells it.
+PERSONAL_INFO_PATH = "我的 → 芝麻信用 → 信用管理 → 个人信息"
+#: The one name of the action catalogue (and 建议 for one of its items).
+CATALOGUE = "提分建议"
+OTHER_CATALOGUE_NAMES = ("建议库", "目录", "行动", "做法")
+
+
+def template_texts() -> dict[str, str]:
+    """Each zh template as a reader meets it: tags become a placeholder character, HTML tags go,
+    and every string literal inside a tag is a text of its own."""
+    texts = {}
+    for path in sorted(Path(FOLDER, "zh").glob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        shown = TAG.sub(lambda m: "字" if m.group().startswith("{{") else "", source)
+        texts[path.name] = re.sub(r"<[^>]+>", "", shown)
+        for number, tag in enumerate(TAG.findall(source)):
+            for literal in LITERAL.findall(tag):
+                texts[f"{path.name} tag {number}"] = "".join(literal)
+    return texts
+
+
+def data_texts() -> dict[str, str]:
+    """Every zh string of the questionnaire, the action catalogue and the advice's safety notes."""
+    texts = {f"dimension {k}": v["zh"] for k, v in DIMENSION_NAMES.items()}
+    for q in QUESTIONS:
+        texts[f"question {q.id}"] = q.zh
+        texts[f"question {q.id} help"] = q.help_zh
+        texts.update({f"question {q.id} choice {c.value}": c.zh for c in q.choices})
+    texts.update({f"action {a.id}": a.zh for a in ACTIONS})
+    tables = (("effort", EFFORT_NAMES), ("timing", TIMINGS), ("warning", WARNINGS))
+    tables += (("nothing to do", NOTHING_TO_DO), ("stopped", STOPPED))
+    for table_name, table in tables:
+        texts.update({f"{table_name} {key}": value["zh"] for key, value in table.items()})
+    texts.update({f"gate {g.id}": g.zh for g in GATES})
+    return texts
+
+
+ALL = {**template_texts(), **data_texts()}
+
+
+def test_the_scan_sees_every_template_and_the_data():
+    names = {name.split(" tag ")[0] for name in template_texts()}
+    assert names == {p.name for p in Path(FOLDER, "zh").glob("*.j2")}
+    assert len(data_texts()) > 100
+
+
+def test_the_punctuation_check_can_fail():
+    assert MIXED.search("用支付宝缴几种生活费？(水、电，0-6)")
+    assert MIXED.search("难度:中等") and MIXED.search("好的, 谢谢")
+    assert not MIXED.search("范围 504-799，已回答 10/27 题") and not MIXED.search("10:00（北京时间）")
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_chinese_texts_use_full_width_punctuation(name):
+    text = ALL[name]
+    assert not MIXED.findall(text), f"{name}: half-width punctuation among Chinese: {MIXED.findall(text)}"
+
+
+def test_the_personal_information_path_is_spelled_one_way():
+    paths = {name: text for name, text in ALL.items() if re.search(r"芝麻信用\s*(>|→|＞|›)", text)}
+    assert paths, "no zh text shows the path to the personal information page"
+    for name, text in paths.items():
+        assert PERSONAL_INFO_PATH in text, f"{name}: {text}"
+    arrows = {name: text for name, text in ALL.items() if re.search(rf"{CJK}\s*(>|＞|›)\s*{CJK}", text)}
+    assert not arrows, f"in-app paths are written with →: {sorted(arrows)}"
+
+
+def test_the_action_catalogue_has_one_name():
+    assert any(CATALOGUE in text for text in ALL.values())
+    for other in OTHER_CATALOGUE_NAMES:
+        found = sorted(name for name, text in ALL.items() if other in text)
+        assert not found, f"{other} names the catalogue in {found}; it is called {CATALOGUE}"
+
+
+def test_words_the_newcomer_stumbled_on_are_gone():
+    joined = "\n".join(ALL.values())
+    for word in ("放贷方", "难度容易", "难度较难", "比现在的", "都添加来计算"):
+        assert word not in joined, word
+    assert "贷款机构" in joined and {EFFORT_NAMES[e]["zh"] for e in ("low", "high")} == {"低", "较高"}
