@@ -15,7 +15,8 @@ from bot.flows import bill, guide, questionnaire
 from bot.flows.session import Channel, Session, Who
 from bot.parked_files import ParkedFiles
 from bot.reminder_schedule import Clock
-from bot.replies import Reply
+from bot.replies import Notice, Reply
+from bot.screens import notice
 from bot.storage import Storage
 from bot.storage.tables import utcnow
 from bot.storage.unit import UserUnit
@@ -62,9 +63,17 @@ class Advisor:
             return await commands.run_command(await self.session(who), name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
-        """A tapped inline button. The data is checked, never trusted."""
+        """A tapped inline button. The data is checked, never trusted.
+
+        Buttons exist only on messages sent to a known user; a tap from someone the bot does not
+        know (their data was deleted with ``/forget`` since) is answered and creates nothing.
+        """
         with self.texts():
-            return await commands.press(await self.session(who), data)
+            unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
+            if unit is None:
+                return [Notice(notice(language_of(who.language_code), "no_user"))]
+            session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+            return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
         """Typed text: the password of a ZIP that waits for it, an answer, a free question, or the help."""

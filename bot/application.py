@@ -8,9 +8,9 @@ APScheduler, one more dependency for one periodic call). Every process runs that
 polling and in webhook mode: each reminder is claimed in the database before it is sent, so
 several processes never send one twice, and reminders keep going out while any process lives.
 
-In webhook mode several processes serve one bot, but only one may register the webhook. PTB's
-``run_webhook`` always calls ``setWebhook`` (with ``webhook_url=None`` it registers an address
-made from the *local* listen address), so a worker that must not register gets a bot whose
+In webhook mode several processes serve one bot, but only one may register the webhook. The
+webhook server (``bot.webhook_app.serve``) calls ``setWebhook`` on every start, and long polling
+(``bot.polling``) ``deleteWebhook``, so a worker that must not register gets a bot whose
 ``set_webhook``/``delete_webhook`` leave Telegram alone (``registers_webhook=False``).
 """
 
@@ -22,10 +22,10 @@ import logging
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults, ExtBot
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults, ExtBot
+from telegram.request import BaseRequest
 
-from bot import config
+from bot import config, log_privacy
 from bot.advisor import Advisor
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
@@ -33,7 +33,8 @@ from bot.handlers.common import ADVISOR, TelegramApplication
 from bot.handlers.reminder_sender import telegram_sender
 from bot.per_user_processor import PerUserUpdateProcessor
 from bot.reminder_delivery import DELIVERY_INTERVAL, run_delivery
-from bot.storage import open_storage
+from bot.storage import Timeouts, open_storage
+from bot.telegram_limits import TrackedRequest
 
 DELIVERY_TASK = "reminder_delivery"
 CONTENT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application")
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 class NonRegisteringBot(ExtBot[None]):
     """A bot for a webhook worker that serves updates but leaves the webhook to another process.
 
-    ``run_webhook`` sets the webhook on every start; from a second process that would only repeat
+    The webhook server sets the webhook on every start; from a second process that would only repeat
     (or, with a wrong setting, break) the registering process's call, and a delete would cut off
     every process. Everything else is the ordinary ``ExtBot``.
     """
@@ -74,6 +75,8 @@ def build_application(
     updates_request: BaseRequest | None = None,
     remind_every: float | None = DELIVERY_INTERVAL,
     registers_webhook: bool = True,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    database_timeouts: Timeouts | None = None,
     concurrency: int | None = None,
 ) -> TelegramApplication:
     """An application with every handler; the database is opened (and migrated) on start.
@@ -82,25 +85,31 @@ def build_application(
     loop) or a ready ``advisor``. ``remind_every`` is the pause between reminder rounds;
     ``None`` runs no delivery task (the tests call ``deliver_due`` themselves).
     ``registers_webhook=False`` makes a webhook worker that never calls ``setWebhook`` or
-    ``deleteWebhook`` (see ``NonRegisteringBot``). ``concurrency`` is how many updates run at once
-    (default ``SESAME_CONCURRENCY``), one user's always in order (see ``PerUserUpdateProcessor``).
+    ``deleteWebhook`` (see ``NonRegisteringBot``). ``rate_limiter`` keeps Telegram's limits
+    (``bot.telegram_limits.rate_limiter`` picks the shared Redis one or PTB's in-process one);
+    without it nothing is limited, which only the offline tests want. ``concurrency`` is how many
+    updates run at once (default ``SESAME_CONCURRENCY``), one user's always in order (see
+    ``PerUserUpdateProcessor``).
     """
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
+    log_privacy.install([token])  # before PTB logs "Set Bot API URL" with the token in it
     for name in CONTENT_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
 
     async def post_init(application: TelegramApplication) -> None:
         if ADVISOR not in application.bot_data:
             assert database_url is not None
-            application.bot_data[ADVISOR] = Advisor(await open_storage(database_url))
+            application.bot_data[ADVISOR] = Advisor(await open_storage(database_url, timeouts=database_timeouts))
             application.bot_data["owns_storage"] = True
         await publish_commands(application.bot)
         serving: Advisor = application.bot_data[ADVISOR]
         if remind_every is not None:
             sender = telegram_sender(application.bot)
+            metrics = application.bot_data.get("metrics")  # set by the webhook app, when it serves
+            on_round = metrics.count_delivery if metrics is not None else None
             application.bot_data[DELIVERY_TASK] = asyncio.create_task(
-                run_delivery(serving.storage, serving.clock, sender, remind_every), name=DELIVERY_TASK
+                run_delivery(serving.storage, serving.clock, sender, remind_every, on_round), name=DELIVERY_TASK
             )
 
     async def post_stop(application: TelegramApplication) -> None:
@@ -121,8 +130,9 @@ def build_application(
         bot = NonRegisteringBot(
             token,
             defaults=defaults,
-            request=request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            request=request or TrackedRequest(connection_pool_size=CONNECTION_POOL_SIZE),
             get_updates_request=updates_request,
+            rate_limiter=rate_limiter,
             **urls,
         )
         builder = builder.bot(bot)
@@ -130,8 +140,9 @@ def build_application(
         builder = builder.token(token).defaults(defaults)
         if api is not None:
             builder = builder.base_url(api.base_url).base_file_url(api.base_file_url)
-        if request is not None:
-            builder = builder.request(request)
+        builder = builder.request(request or TrackedRequest(connection_pool_size=CONNECTION_POOL_SIZE))
+        if rate_limiter is not None:
+            builder = builder.rate_limiter(rate_limiter)
         if updates_request is not None:
             builder = builder.get_updates_request(updates_request)
     limit = config.concurrency() if concurrency is None else concurrency

@@ -28,8 +28,15 @@ def _client_language() -> str | None:
     return os.environ.get("LC_ALL") or os.environ.get("LANG")
 
 
-def configure_logging() -> None:
-    """INFO for the bot, WARNING for httpx: its INFO lines carry URLs with the bot token."""
+def configure_logging(secrets: list[str]) -> None:
+    """INFO for the bot, WARNING for httpx; every record is cleaned of ``secrets`` and user content.
+
+    httpx's INFO lines carry URLs with the bot token; ``bot.log_privacy`` masks it anyway, at
+    every level, so an operator who turns on DEBUG sees no token, message text or answer either.
+    """
+    from bot import log_privacy
+
+    log_privacy.install(secrets)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -66,10 +73,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             high=exc.high,
         )
         raise CliError(text) from None
-    configure_logging()
+    configure_logging([token, webhook.secret if webhook else ""])
+    import asyncio
+
     from telegram import Update
 
     from bot.application import build_application
+    from bot.storage import timeouts_from
+    from bot.telegram_limits import rate_limiter
 
     allowed_updates = [Update.MESSAGE, Update.CALLBACK_QUERY]
     application = build_application(
@@ -77,11 +88,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         database_url=config.database_url(),
         api=config.api_urls(),
         registers_webhook=webhook is None or webhook.register,
+        rate_limiter=rate_limiter(token),
+        database_timeouts=timeouts_from(),
         concurrency=concurrency,
     )
     if webhook is None:
-        application.run_polling(allowed_updates=allowed_updates)
+        from bot.polling import poll
+
+        asyncio.run(poll(application, allowed_updates=allowed_updates))
         return 0
+    from bot.webhook_app import serve
+
     # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
     logging.getLogger(__name__).info(
         "webhook mode: listening on %s:%d (%s)",
@@ -89,13 +106,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         webhook.port,
         "registers the webhook" if webhook.register else "webhook registered by another process",
     )
-    application.run_webhook(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=webhook.url_path,
-        webhook_url=webhook.url,
-        secret_token=webhook.secret,
-        allowed_updates=allowed_updates,
+    asyncio.run(
+        serve(
+            application,
+            listen=webhook.listen,
+            port=webhook.port,
+            path=webhook.url_path,
+            secret=webhook.secret,
+            url=webhook.url,
+            allowed_updates=allowed_updates,
+        )
     )
     return 0
 

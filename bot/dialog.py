@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
 from bot.answer_matching import matching_choices
@@ -33,6 +34,7 @@ InputProblem = Literal[
     "forged",  # callback data no button of ours carries
     "first_question",  # /back on the first question
     "no_question",  # an answer, /back, /skip or /cancel while no questionnaire runs
+    "raced",  # another update of the same user started the questionnaire first: it replies
 ]
 
 MAX_TEXT = 32
@@ -145,26 +147,38 @@ class DialogEngine:
         )
 
     # ---- starting --------------------------------------------------------------------
-    async def begin(self, user_id: int, path: Path) -> Ask | Finished:
+    async def begin(
+        self, user_id: int, path: Path, *, being_shown: timedelta | None = None, now: datetime | None = None
+    ) -> Ask | Finished | Rejected:
         """Start a path at its first unanswered question, or carry on the one running.
 
         ``/start`` during any running questionnaire continues it; ``/full`` during the quick
-        check widens it to every question still unanswered.
+        check widens it to every question still unanswered. Starting is guarded like every
+        step: ``Rejected("raced")`` when another update started or moved the dialog meanwhile.
         """
-        running = await self.current(user_id)
+        dialog = await self.storage.dialog(user_id)
+        running = None if dialog is None or dialog.question_id is None else await self._ask(user_id, dialog)
         if running is not None and (path == "quick" or running.path == path):
+            assert dialog is not None
+            if being_shown is not None and _being_shown(dialog, being_shown, now):
+                return Rejected("raced", None)  # a concurrent /start began it and is showing it now
             return running
         queue = path_questions(path, await self.storage.answers(user_id))
         if not queue:
             return Finished(path)
         nonce = new_nonce()
-        await self.storage.start_dialog(user_id, path, queue, nonce)
+        expected = None if dialog is None else dialog.nonce
+        if not await self.storage.start_dialog(user_id, path, queue, nonce, expected_nonce=expected):
+            return Rejected("raced", None)  # a concurrent /start won: one first question, not two
         return Ask(QUESTION_BY_ID[queue[0]], *progress(path, queue, 0), path, nonce)
 
-    async def change_answer(self, user_id: int, question_id: str) -> Ask:
+    async def change_answer(self, user_id: int, question_id: str) -> Ask | Rejected:
         """Ask one question again so its answer can be changed (from the profile)."""
+        dialog = await self.storage.dialog(user_id)
         nonce = new_nonce()
-        await self.storage.start_dialog(user_id, "edit", (question_id,), nonce)
+        expected = None if dialog is None else dialog.nonce
+        if not await self.storage.start_dialog(user_id, "edit", (question_id,), nonce, expected_nonce=expected):
+            return Rejected("raced", None)
         answers = await self.storage.answers(user_id)
         return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, answers.get(question_id))
 
@@ -258,6 +272,17 @@ class DialogEngine:
         if not moved:
             return Rejected("stale", await self.current(user_id))
         return Cancelled(len(await self.storage.answers(user_id)))
+
+
+def _being_shown(dialog: Dialog, window: timedelta, now: datetime | None) -> bool:
+    """Whether another update of this user is showing the first question right now.
+
+    It was asked a moment ago and its message is not sent yet, so this update must not show it
+    a second time.
+    """
+    if dialog.message_id is not None or dialog.position != 0 or dialog.updated_at is None:
+        return False
+    return (now or datetime.now(UTC)) - dialog.updated_at < window
 
 
 def is_path(value: object) -> TypeGuard[Path]:

@@ -226,17 +226,35 @@ def _renumber(node: Any, ids: dict[int, int]) -> Any:
     return out
 
 
+TRUSTED_TYPES: tuple[str, ...] = (
+    "scoring.features.ThermometerEncoder",
+    "scoring.model.MonotoneLogisticRegression",
+    "scoring.model.ScorecardTrainer",
+)
+"""Every type the packaged estimator needs beyond what skops trusts by default, by full name.
+
+Trusting whole modules (``builtins.*``, ``numpy.*``) would let a crafted file name
+``builtins.exec`` as a constructor and run code while loading; skops' own defaults cover the
+plain containers, numpy arrays and scikit-learn's estimators.
+"""
+
+
+class UntrustedModelError(ValueError):
+    """A model file names a type outside ``TRUSTED_TYPES``: refused before anything is built."""
+
+
 def load_estimator(path: str | Path) -> ScorecardTrainer:
-    """Load a skops estimator written by :func:`write`, trusting only this project's types."""
+    """Load a skops estimator written by :func:`write`, trusting exactly the types it needs."""
     import skops.io as sio
 
     data = Path(path).read_bytes()
-    untrusted = sio.get_untrusted_types(data=data)
-    allowed = [t for t in untrusted if t.startswith(("scoring.", "numpy.", "builtins."))]
-    unexpected = sorted(set(untrusted) - set(allowed))
+    unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if unexpected:
-        raise ValueError(f"{path}: refusing unexpected types {unexpected}")
-    trainer = sio.loads(data, trusted=allowed)
+        raise UntrustedModelError(
+            f"{path}: refusing to load a model file that uses types this project does not trust: "
+            f"{', '.join(unexpected)} (only {', '.join(TRUSTED_TYPES)} are expected)"
+        )
+    trainer = sio.loads(data, trusted=list(TRUSTED_TYPES))
     if not isinstance(trainer, ScorecardTrainer):
         raise ValueError(f"{path}: holds a {type(trainer).__name__}, not a ScorecardTrainer")
     return trainer

@@ -6,6 +6,8 @@ steps into screens. A finished path shows the score (``bot.flows.score``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.callbacks import AnswerTap
 from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
 from bot.flows import score
@@ -22,11 +24,20 @@ from bot.screens import (
 )
 from bot.storage import Dialog
 
+BEING_SHOWN = timedelta(seconds=10)
+"""A first question asked this recently and not yet sent is being shown by a concurrent update."""
+
 
 async def start(session: Session) -> list[Reply]:
     """Welcome the user and begin (or continue) the quick check."""
     returning = bool(await session.storage.answers(session.user_id))
-    step = await session.engine.begin(session.user_id, "quick")
+    # On Telegram the question's message is remembered once sent; until then another /start of
+    # the same user (a second process, a double tap) would show it again. The terminal chat
+    # remembers no messages and has no concurrent updates.
+    window = BEING_SHOWN if session.channel == "telegram" else None
+    step = await session.engine.begin(session.user_id, "quick", being_shown=window)
+    if isinstance(step, Rejected) and step.reason == "raced":
+        return []  # a /start of the same user a moment earlier welcomes them and asks
     # One disclaimer per burst: a finished check is followed by the score, which carries it.
     disclaimer: DisclaimerForm = "full"
     if isinstance(step, Finished):
@@ -114,6 +125,8 @@ async def after(session: Session, step: Step) -> list[Reply]:
         return await score.replies(session, heading)
     if isinstance(step, Cancelled):
         return [text_screen(session.lang, "bot_cancelled.html.j2", answered=step.answered)]
+    if step.reason == "raced":
+        return []  # the concurrent update that won replies for both
     if step.ask is None:
         return [problem_screen(step.reason, session.lang)]
     return [question_screen(step.ask, session.lang, step.reason, step.candidates)]

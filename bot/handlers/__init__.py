@@ -9,11 +9,11 @@ conversation stands is in the database, so any process can carry it on.
 
 from __future__ import annotations
 
-from telegram import Bot, BotCommand
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Bot, BotCommand, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.commands import COMMANDS
-from bot.handlers import errors, updates
+from bot.handlers import errors, guard, updates
 from bot.handlers.common import TelegramApplication
 from scoring.i18n import FALLBACK, LANGUAGES
 
@@ -22,7 +22,8 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 def setup(application: TelegramApplication) -> None:
-    """Register every command, the button handler, the message handlers and the error handler."""
+    """Register the guard, every command, the button handler, the message handlers and the error handler."""
+    application.add_handler(TypeHandler(Update, guard.guard), group=guard.GUARD_GROUP)
     for command in COMMANDS:
         application.add_handler(CommandHandler(command.name, updates.command(command.name), filters=PRIVATE))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, updates.unknown_command))

@@ -7,17 +7,28 @@ the question's nonce in the ``UPDATE``) cannot store anything twice, even across
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Result, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.database import migrate
-from bot.storage.tables import USER_TABLES, Base, DialogState, Reminder, ScoreSnapshot, StoredAnswer, User, utcnow
+from bot.storage.tables import (
+    SERVICE_TABLES,
+    USER_TABLES,
+    Base,
+    DialogState,
+    ProcessedUpdate,
+    Reminder,
+    ScoreSnapshot,
+    StoredAnswer,
+    User,
+    utcnow,
+)
 from scoring.questions import Answer
 
 
@@ -30,6 +41,8 @@ class Dialog:
     position: int
     nonce: str
     message_id: int | None
+    # When the dialog last moved (not part of what it *is*: two views of one state compare equal).
+    updated_at: datetime | None = field(default=None, compare=False)
 
     @property
     def question_id(self) -> str | None:
@@ -93,11 +106,13 @@ class DueReminder:
 _LOAD_USER = (
     select(
         User.language,
+        User.blocked_at,
         DialogState.path,
         DialogState.queue,
         DialogState.position,
         DialogState.nonce,
         DialogState.message_id,
+        DialogState.updated_at,
         StoredAnswer.question_id,
         StoredAnswer.value,
     )
@@ -136,6 +151,28 @@ _UPSERT_ANSWER = {
 
 DUE_BATCH = 100
 """Reminders read per delivery round; the rest wait for the next round."""
+CLAIM_LEASE = timedelta(minutes=10)
+"""A reminder claimed longer ago than this belonged to a process that died before sending it.
+
+Far longer than one send may take (the rate limiter's waits included), so a live sender is
+never overtaken; short enough that a crash delays a reminder by minutes, not a month.
+"""
+UPDATE_LEASE = timedelta(minutes=2)
+"""An update taken longer ago than this, and not done, was being handled by a process that died."""
+
+SENT, MAYBE_SENT, UNREACHABLE, DROPPED = "sent", "maybe_sent", "unreachable", "dropped"
+"""How a reminder's delivery ended (``reminders.outcome``)."""
+
+
+async def _insert_ignore(session: AsyncSession, table: type[Base], values: dict[str, Any]) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING``: ``True`` when this call inserted the row.
+
+    The race-free way to create a row two processes may create at once; reading first and
+    inserting after leaves a window in which both read "absent" and one fails.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    result = await session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    return _changed(result) == 1
 
 
 def _utc(moment: datetime) -> datetime:
@@ -176,7 +213,12 @@ class Storage:
 
     # ---- users ---------------------------------------------------------------------
     async def load_user(self, user_id: int, language: str) -> UserRows:
-        """The user's language, dialog and answers in one statement; a first contact creates the user.
+        """The user's rows, creating a first-time user (see ``find_user``)."""
+        rows = await self.find_user(user_id)
+        return rows if rows is not None else UserRows(await self._create_user(user_id, language), None, {})
+
+    async def find_user(self, user_id: int) -> UserRows | None:
+        """The user's language, dialog and answers in one statement; ``None`` for a user not known.
 
         One row per answer (at least one row for a known user), the user's and the dialog's
         columns repeated on each: a join is the one round trip both databases allow.
@@ -184,20 +226,31 @@ class Storage:
         async with self.reads() as session:
             rows = (await session.execute(_LOAD_USER, {"user_id": user_id})).all()
         if not rows:
-            return UserRows(await self._create_user(user_id, language), None, {})
+            return None
         first = rows[0]
+        if first.blocked_at is not None:
+            await self._unblock(user_id)
         dialog = None
         if first.nonce is not None:
-            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id)
+            updated = None if first.updated_at is None else _utc(first.updated_at)
+            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id, updated)
         answers = {row.question_id: row.value for row in rows if row.question_id is not None}
         return UserRows(first.language, dialog, answers)
 
     async def ensure_user(self, user_id: int, language: str) -> str:
         """Create the user on first contact; returns the language the user talks in."""
-        known = await self._language_of(user_id)
+        async with self.reads() as session:
+            known = (await session.execute(select(User.language, User.blocked_at).where(User.id == user_id))).first()
         if known is not None:
-            return known
+            if known.blocked_at is not None:
+                await self._unblock(user_id)
+            return str(known.language)
         return await self._create_user(user_id, language)
+
+    async def _unblock(self, user_id: int) -> None:
+        """They wrote again, so they unblocked the bot (rare: only then is anything written)."""
+        async with self.sessions.begin() as session:
+            await session.execute(update(User).where(User.id == user_id).values(blocked_at=None))
 
     async def _create_user(self, user_id: int, language: str) -> str:
         """Insert the user unless another update or process just did; the language that holds."""
@@ -237,19 +290,29 @@ class Storage:
             row = await session.get(DialogState, user_id)
             if row is None:
                 return None
-            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id)
+            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, _utc(row.updated_at))
 
-    async def start_dialog(self, user_id: int, path: str, queue: tuple[str, ...], nonce: str) -> None:
-        """Begin a path at its first question, replacing any earlier state."""
+    async def start_dialog(
+        self, user_id: int, path: str, queue: tuple[str, ...], nonce: str, *, expected_nonce: str | None
+    ) -> bool:
+        """Begin a path at its first question, replacing the state that showed ``expected_nonce``.
+
+        ``expected_nonce=None`` means "the user had no dialog yet": the row is inserted unless it
+        exists. Like ``step``, returns ``False`` and changes nothing when another update (of this
+        or another process) started or moved the dialog first, so two ``/start`` at once create
+        one dialog and ask one first question.
+        """
         values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None}
-        values["updated_at"] = utcnow()
-        upsert = (
-            self._insert(DialogState)
-            .values(user_id=user_id, **values)
-            .on_conflict_do_update(index_elements=["user_id"], set_=values)
-        )
         async with self.sessions.begin() as session:
-            await session.execute(upsert)
+            if expected_nonce is None:
+                row = {"user_id": user_id, "updated_at": utcnow(), **values}
+                return await _insert_ignore(session, DialogState, row)
+            moved = await session.execute(
+                update(DialogState)
+                .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
+                .values(**values, updated_at=utcnow())
+            )
+            return _changed(moved) == 1
 
     async def step(
         self,
@@ -366,42 +429,131 @@ class Storage:
             return [PendingReminder(action_id, _utc(due_at)) for action_id, due_at in rows]
 
     async def due_reminders(
-        self, now: datetime, *, user_id: int | None = None, limit: int = DUE_BATCH
+        self, now: datetime, *, user_id: int | None = None, limit: int = DUE_BATCH, lease: timedelta = CLAIM_LEASE
     ) -> list[DueReminder]:
-        """Unsent reminders due by ``now``, oldest first: of one user, or of every Telegram user.
+        """Unsent, unclaimed reminders due by ``now``, oldest first: of one user, or of every Telegram user.
 
-        Telegram ids are positive; id 0 is the terminal chat's local user, whose reminders the
-        chat prints itself when it starts (it may share the SQLite file with the bot).
+        A claim older than ``lease`` does not count (its process died). Telegram ids are positive;
+        id 0 is the terminal chat's local user, whose reminders the chat prints itself when it
+        starts (it may share the SQLite file with the bot).
         """
         query = select(Reminder.id, Reminder.user_id, Reminder.action_id, Reminder.due_at).where(
-            Reminder.sent_at.is_(None), Reminder.due_at <= _utc(now)
+            Reminder.sent_at.is_(None),
+            Reminder.due_at <= _utc(now),
+            or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < _utc(now - lease)),
         )
         query = query.where(Reminder.user_id == user_id if user_id is not None else Reminder.user_id > 0)
         async with self.sessions() as session:
             rows = await session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit))
             return [DueReminder(id_, owner, action_id, _utc(due_at)) for id_, owner, action_id, due_at in rows]
 
-    async def claim_reminder(self, reminder_id: int, now: datetime) -> bool:
-        """Mark a reminder sent, only if no one did yet: ``True`` for the one caller that may send it."""
+    async def claim_reminder(self, reminder_id: int, now: datetime, *, lease: timedelta = CLAIM_LEASE) -> bool:
+        """Take a reminder for sending: ``True`` for the one caller that may send it.
+
+        Only an unsent reminder that nobody holds (or whose holder's lease ran out) is taken.
+        """
         async with self.sessions.begin() as session:
             result = await session.execute(
-                update(Reminder).where(Reminder.id == reminder_id, Reminder.sent_at.is_(None)).values(sent_at=_utc(now))
+                update(Reminder)
+                .where(
+                    Reminder.id == reminder_id,
+                    Reminder.sent_at.is_(None),
+                    or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < _utc(now - lease)),
+                )
+                .values(claimed_at=_utc(now))
+            )
+            return _changed(result) == 1
+
+    async def finish_reminder(self, reminder_id: int, claimed_at: datetime, outcome: str, now: datetime) -> bool:
+        """Record how the send of a claimed reminder ended; it is never sent again after this."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.claimed_at == _utc(claimed_at))
+                .values(sent_at=_utc(now), outcome=outcome, claimed_at=None)
             )
             return _changed(result) == 1
 
     async def release_reminder(self, reminder_id: int, claimed_at: datetime) -> None:
-        """Undo a claim whose sending failed for a passing reason, so a later round tries again."""
+        """Give a claim back: nothing reached Telegram, so a later round may send it."""
         async with self.sessions.begin() as session:
             await session.execute(
                 update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.sent_at == _utc(claimed_at))
-                .values(sent_at=None)
+                .where(Reminder.id == reminder_id, Reminder.claimed_at == _utc(claimed_at), Reminder.sent_at.is_(None))
+                .values(claimed_at=None)
             )
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> int:
+        """The user blocked the bot: remember it and stop their pending reminders (returns how many)."""
+        async with self.sessions.begin() as session:
+            await session.execute(update(User).where(User.id == user_id).values(blocked_at=_utc(now)))
+            result = await session.execute(
+                update(Reminder)
+                .where(Reminder.user_id == user_id, Reminder.sent_at.is_(None))
+                .values(sent_at=_utc(now), outcome=UNREACHABLE, claimed_at=None)
+            )
+            return _changed(result)
+
+    async def blocked_at(self, user_id: int) -> datetime | None:
+        """When the user blocked the bot, if they did (and have not written since)."""
+        async with self.sessions() as session:
+            moment = await session.scalar(select(User.blocked_at).where(User.id == user_id))
+            return None if moment is None else _utc(moment)
 
     async def prune_reminders(self, sent_before: datetime) -> int:
         """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
         async with self.sessions.begin() as session:
             result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
+            return _changed(result)
+
+    # ---- update ids: each update handled once ----------------------------------------
+    async def take_update(self, update_id: int, now: datetime, *, lease: timedelta = UPDATE_LEASE) -> bool:
+        """``True`` for the one caller that may handle this update now.
+
+        A new id is inserted (insert-or-ignore, so two processes cannot both win); a known id is
+        taken again only if it was never finished and its taker's lease ran out (a crash).
+        """
+        async with self.sessions.begin() as session:
+            if await _insert_ignore(session, ProcessedUpdate, {"update_id": update_id, "taken_at": _utc(now)}):
+                return True
+            retaken = await session.execute(
+                update(ProcessedUpdate)
+                .where(
+                    ProcessedUpdate.update_id == update_id,
+                    ProcessedUpdate.done_at.is_(None),
+                    ProcessedUpdate.taken_at < _utc(now - lease),
+                )
+                .values(taken_at=_utc(now))
+            )
+            return _changed(retaken) == 1
+
+    async def update_done(self, update_id: int, now: datetime) -> bool:
+        """Mark an update handled; ``False`` for an update id this storage never took."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(done_at=_utc(now))
+            )
+            return _changed(result) == 1
+
+    async def update_state(self, update_id: int) -> str | None:
+        """``None`` (never seen), ``"taken"`` (being handled) or ``"done"``."""
+        async with self.sessions() as session:
+            row = await session.get(ProcessedUpdate, update_id)
+            if row is None:
+                return None
+            return "taken" if row.done_at is None else "done"
+
+    async def release_update(self, update_id: int) -> None:
+        """Forget a taken update whose handling failed before it changed anything (a retry may run)."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.done_at.is_(None))
+            )
+
+    async def prune_updates(self, taken_before: datetime) -> int:
+        """Delete update ids older than ``taken_before`` (Telegram never resends them that late)."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.taken_at < _utc(taken_before)))
             return _changed(result)
 
     # ---- the user's rights: see everything, delete everything ----------------------
@@ -423,6 +575,7 @@ class Storage:
                 else {
                     "telegram_id": user.id,
                     "language": user.language,
+                    "blocked_at": _iso(user.blocked_at),
                     "created_at": _iso(user.created_at),
                     "updated_at": _iso(user.updated_at),
                 },
@@ -460,6 +613,7 @@ class Storage:
                         "due_at": _iso(r.due_at),
                         "created_at": _iso(r.created_at),
                         "sent_at": _iso(r.sent_at),
+                        "outcome": r.outcome,
                     }
                     for r in reminders
                 ],
@@ -479,11 +633,15 @@ class Storage:
         """Rows per table (for one user, or all): what ``/forget`` must bring to zero.
 
         Every table of the metadata is counted, not only ``USER_TABLES``, so a new table that
-        ``/forget`` does not know about shows up as rows left behind.
+        ``/forget`` does not know about shows up as rows left behind; only ``SERVICE_TABLES``
+        (no user data in them) are left out.
         """
         counts: dict[str, int] = {}
+        service = {t.__tablename__ for t in SERVICE_TABLES}
         async with self.sessions() as session:
             for table in Base.metadata.sorted_tables:
+                if table.name in service:
+                    continue
                 column = table.c.user_id if "user_id" in table.c else table.c.id
                 query = select(func.count()).select_from(table)
                 if user_id is not None:

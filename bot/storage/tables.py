@@ -30,6 +30,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     language: Mapped[str] = mapped_column(String(8))
+    # Set when Telegram said the user blocked the bot (403 Forbidden); cleared by their next update.
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -85,10 +87,13 @@ class ScoreSnapshot(Base):
 class Reminder(Base):
     """A reminder to look at an action's effect once Sesame has recomputed the score.
 
-    Only the action id and the times: the words are rendered when it is sent. ``sent_at`` is
-    set by the one process that claims the row, before sending, so a reminder is sent at most
-    once however many bot processes share the database. At most one reminder per user and
-    action is pending (not yet sent), which the partial unique index enforces.
+    Only the action id and the times: the words are rendered when it is sent. A process that
+    is about to send it *claims* it (``claimed_at``, a lease: a claim older than
+    ``CLAIM_LEASE`` belonged to a process that died and may be taken again). Once the send is
+    over, ``sent_at`` and ``outcome`` say how it ended: ``sent``, ``maybe_sent`` (the request
+    may have reached Telegram, say a timeout after it went out: never sent again),
+    ``unreachable`` (the user blocked the bot) or ``dropped``. At most one reminder per user and
+    action is pending (``sent_at`` empty), which the partial unique index enforces.
     """
 
     __tablename__ = "reminders"
@@ -109,6 +114,8 @@ class Reminder(Base):
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class BillImport(Base):
@@ -135,5 +142,29 @@ class BillImport(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class ProcessedUpdate(Base):
+    """A Telegram update id taken by one process, so a retried or duplicated update runs once.
+
+    No user data: the update id and two times. ``done_at`` is set once the update was handled;
+    a row without it older than the lease belonged to a process that died mid-update, and the
+    update may be taken again. Rows are pruned after a day (Telegram keeps updates no longer).
+    """
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+SERVICE_TABLES: tuple[type[Base], ...] = (ProcessedUpdate,)
+"""Tables that hold no user data (nothing for ``/forget`` or ``/export``)."""
+
 USER_TABLES: tuple[type[Base], ...] = (StoredAnswer, DialogState, ScoreSnapshot, Reminder, BillImport, User)
 """Every table holding user data, children first (the order ``/forget`` deletes in)."""
+
+
+def user_data_table_names() -> list[str]:
+    """Every table of the schema except ``SERVICE_TABLES``: what ``count_rows`` reports on."""
+    service = {t.__tablename__ for t in SERVICE_TABLES}
+    return [name for name in Base.metadata.tables if name not in service]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.storage.repository import Dialog, NewAnswer, Storage, UserRows
+from bot.storage.tables import utcnow
 from scoring.questions import Answer
 
 
@@ -37,6 +38,12 @@ class UserUnit(Storage):
     async def load(cls, storage: Storage, user_id: int, language: str) -> UserUnit:
         """Read the user's rows (creating a first-time user in ``language``)."""
         return cls(storage, user_id, await storage.load_user(user_id, language))
+
+    @classmethod
+    async def find(cls, storage: Storage, user_id: int) -> UserUnit | None:
+        """Read the rows of a known user; ``None`` (and nothing created) for anyone else."""
+        rows = await storage.find_user(user_id)
+        return None if rows is None else cls(storage, user_id, rows)
 
     @property
     def language(self) -> str:
@@ -75,11 +82,17 @@ class UserUnit(Storage):
         return (await self._held()).dialog
 
     # ---- writes, kept in step with what the unit holds -------------------------------------
-    async def start_dialog(self, user_id: int, path: str, queue: tuple[str, ...], nonce: str) -> None:
-        """Begin a path; the unit now holds the new dialog."""
-        await super().start_dialog(user_id, path, queue, nonce)
-        if user_id == self.user_id and self._rows is not None:
-            self._rows = replace(self._rows, dialog=Dialog(path, tuple(queue), 0, nonce, None))
+    async def start_dialog(
+        self, user_id: int, path: str, queue: tuple[str, ...], nonce: str, *, expected_nonce: str | None
+    ) -> bool:
+        """Begin a path (guarded like a step); the unit now holds the new dialog, or reads again."""
+        started = await super().start_dialog(user_id, path, queue, nonce, expected_nonce=expected_nonce)
+        if user_id == self.user_id:
+            if started and self._rows is not None:
+                self._rows = replace(self._rows, dialog=Dialog(path, tuple(queue), 0, nonce, None, utcnow()))
+            elif not started:
+                self._rows = None  # another update started or moved it: read again when asked
+        return started
 
     async def step(
         self,

@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
+from bot.outbound import request_started
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
@@ -112,6 +113,7 @@ class RecordingRequest(BaseRequest):
         connect_timeout=None,
         pool_timeout=None,
     ) -> tuple[int, bytes]:
+        request_started()  # as the real network layer does (bot.telegram_limits.TrackedRequest)
         if "/file/bot" in url:  # a download: the file a user sent
             file_id = url.rsplit("/", 1)[-1]
             self.calls.append(Call("download", {"file_id": file_id}))

@@ -4,7 +4,7 @@ from telegram.constants import ParseMode
 
 from bot.application import build_application
 from bot.config import api_urls
-from bot.storage.tables import Base
+from bot.storage.tables import user_data_table_names
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import TOKEN, BotUnderTest, RecordingRequest
 
@@ -69,7 +69,7 @@ async def test_the_database_is_opened_and_migrated_in_post_init(tmp_path):
     await application.initialize()
     await application.post_init(application)
     storage = application.bot_data["advisor"].storage
-    assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 0)
+    assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 0)
     assert application.bot_data["reminder_delivery"].get_name() == "reminder_delivery"  # the delivery runs
     await application.post_shutdown(application)
     assert "reminder_delivery" not in application.bot_data  # cancelled before the database closed

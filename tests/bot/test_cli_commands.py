@@ -58,7 +58,7 @@ def test_httpx_is_kept_below_info_so_the_token_in_its_urls_is_never_logged():
     root, httpx = logging.getLogger(), logging.getLogger("httpx")
     levels = root.level, httpx.level
     try:
-        configure_logging()
+        configure_logging([])
         assert httpx.getEffectiveLevel() >= logging.WARNING
         assert logging.getLogger("bot").getEffectiveLevel() <= logging.INFO
     finally:

@@ -24,6 +24,7 @@ from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import GIVE_UP_AFTER, KEEP_SENT, deliver_due
 from bot.reminder_schedule import SESAME_TIMEZONE, next_recompute
 from bot.storage import Snapshot
+from bot.storage.repository import CLAIM_LEASE
 from bot.storage.tables import Reminder
 from scoring.questions import QUICK_IDS
 from templates import render
@@ -85,6 +86,7 @@ async def test_one_pending_reminder_per_action_and_cancelling_it(storage):
     # Once sent, it is no longer pending: the same action may be reminded of again.
     [due] = await storage.due_reminders(UTC_6TH_MARCH)
     assert await storage.claim_reminder(due.id, UTC_6TH_MARCH)
+    assert await storage.finish_reminder(due.id, UTC_6TH_MARCH, "sent", UTC_6TH_MARCH)
     assert not await storage.cancel_reminder(1, FIRST)  # a sent reminder is not "cancelled"
     assert await storage.set_reminder(1, FIRST, UTC_6TH_MARCH + timedelta(days=31))
     assert (await storage.count_rows(1))["reminders"] == 2
@@ -110,7 +112,8 @@ async def test_a_claim_succeeds_once_across_two_engines(database, storage):
     try:
         assert await other.claim_reminder(due.id, UTC_6TH_MARCH)
         assert not await storage.claim_reminder(due.id, UTC_6TH_MARCH)
-        assert await storage.due_reminders(UTC_6TH_MARCH + timedelta(days=1)) == []
+        soon = UTC_6TH_MARCH + CLAIM_LEASE / 2
+        assert await storage.due_reminders(soon) == [] and not await storage.claim_reminder(due.id, soon)
     finally:
         await other.close()
 
@@ -121,6 +124,7 @@ async def test_sent_reminders_are_pruned_after_a_while(storage):
     await storage.set_reminder(1, SECOND, UTC_6TH_MARCH + timedelta(days=31))
     [due] = await storage.due_reminders(UTC_6TH_MARCH)
     await storage.claim_reminder(due.id, UTC_6TH_MARCH)
+    await storage.finish_reminder(due.id, UTC_6TH_MARCH, "sent", UTC_6TH_MARCH)
     assert await storage.prune_reminders(UTC_6TH_MARCH) == 0
     assert await storage.prune_reminders(UTC_6TH_MARCH + timedelta(seconds=1)) == 1
     assert [p.action_id for p in await storage.pending_reminders(1)] == [SECOND]  # pending ones stay
@@ -158,7 +162,10 @@ async def test_two_processes_delivering_at_once_send_each_reminder_exactly_once(
         b_sent = asyncio.Event()
         a, b = Outbox(gate=b_sent), Outbox(opens=b_sent)
         now = UTC_6TH_MARCH + timedelta(minutes=1)
-        first, second = await asyncio.gather(deliver_due(storage, a, now), deliver_due(other, b, now))
+        # One send at a time in each round, so the pause above makes the rounds interleave.
+        first, second = await asyncio.gather(
+            deliver_due(storage, a, now, concurrency=1), deliver_due(other, b, now, concurrency=1)
+        )
         recipients = [user for user, _ in a.sent + b.sent]
         assert sorted(recipients) == users  # everyone once, nobody twice
         assert a.sent and b.sent and first.taken + second.taken > 0  # both rounds saw the reminders
@@ -192,7 +199,7 @@ async def test_a_user_who_blocked_the_bot_is_handled_and_the_others_still_get_th
         delivery = await deliver_due(storage, send, UTC_6TH_MARCH)
         assert (delivery.sent, delivery.unreachable, delivery.failed) == (2, 1, 0)
         messages = [c for c in bot.recorder.calls if c.method == "sendMessage"]
-        assert [(int(c.params["chat_id"]), c.ok) for c in messages] == [(41, True), (42, False), (43, True)]
+        assert sorted((int(c.params["chat_id"]), c.ok) for c in messages) == [(41, True), (42, False), (43, True)]
         assert TITLE[FIRST]("en") in plain(messages[0].text)
         assert messages[0].labels == ["📊 My score", "💡 How to raise it"]
         # The blocked user's reminder counts as handled: the next round sends nothing.

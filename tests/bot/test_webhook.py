@@ -2,19 +2,23 @@
 
 The design keeps every bit of conversation state in the database so that several processes can
 serve one bot; long polling allows one process per token, so this is what webhook mode is for.
-Both processes are the installed console script (PTB's webhook server on tornado, the trained
+Both processes are the installed console script (the bot's ASGI webhook app on uvicorn, the trained
 model, the templates, the bot's migrations on a fresh PostgreSQL database); the test plays
 Telegram with the Bot API stand-in and a load balancer by POSTing each update to the other
 process in turn. Only the Telegram network is replaced.
 """
 
 import asyncio
+import json
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import asyncpg
 import pytest
@@ -266,6 +270,61 @@ def test_an_update_without_the_secret_token_is_refused_and_changes_nothing(clust
     chats = {c.params.get("chat_id") for c in api.calls[before:]}
     assert chats == {USER_ID + 3}, f"refused updates were acted on:\n{api.transcript(before)}"
     assert read_storage(shared_database, lambda storage: storage.user_language(USER_ID + 2)) is None
+
+
+def raw_request(url, body=None, headers=None, method="POST"):
+    """Any HTTP request, as a hostile client would send it: (status, body text)."""
+    request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=STEP_TIMEOUT) as response:
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode(errors="replace")
+
+
+def test_hostile_requests_get_a_status_not_a_traceback(cluster):
+    api, a, b = cluster
+    signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    before = api.mark()
+    assert raw_request(a.url, b'{"update_id": 1, "message": ', signed)[0] == 400
+    assert raw_request(a.url, b"x" * (1024 * 1024 + 1), signed)[0] == 413
+    assert raw_request(b.url, b"{}", {**signed, "Content-Type": "text/plain"})[0] == 415
+    charset = {**signed, "Content-Type": "application/json; charset=utf-8"}
+    update = api.command_update("help", user_id=USER_ID + 7)
+    status, _ = raw_request(b.url, json.dumps(update).encode(), charset)
+    assert status == 200
+    step(api, (a, b), "sendMessage", lambda c: c.params["chat_id"] == USER_ID + 7, "the answer to /help")
+    assert {c.params.get("chat_id") for c in api.calls[before:]} == {USER_ID + 7}
+    for worker in (a, b):
+        assert "Traceback" not in worker.output()
+
+
+def test_an_update_delivered_to_both_processes_is_handled_once(cluster):
+    api, a, b = cluster
+    update = api.command_update("help", user_id=USER_ID + 8)
+    body = json.dumps(update).encode()
+    signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda w: raw_request(w.url, body, signed)[0], (a, b, a, b)))
+    assert set(statuses) <= {200, 503}, statuses
+    # Telegram retries a 503 later: by then the update is done, and it is not handled again.
+    assert [raw_request(w.url, body, signed)[0] for w in (a, b)] == [200, 200]
+    step(api, (a, b), "sendMessage", lambda c: c.params["chat_id"] == USER_ID + 8, "the answer to /help")
+    time.sleep(0.5)
+    answers = [c for c in api.calls if c.method == "sendMessage" and c.params["chat_id"] == USER_ID + 8]
+    assert len(answers) == 1, f"one update answered {len(answers)} times"
+
+
+def test_health_and_metrics(cluster):
+    api, a, b = cluster
+    for worker in (a, b):
+        root = worker.url.rsplit("/telegram/updates", 1)[0]
+        assert raw_request(f"{root}/healthz", method="GET") == (200, "ok")
+        status, metrics = raw_request(f"{root}/metrics", method="GET")
+        assert status == 200 and "sesame_update_seconds_bucket" in metrics
+        assert 'sesame_updates_total{kind="message"}' in metrics
+        assert str(USER_ID) not in metrics and TOKEN.split(":")[1] not in metrics
 
 
 def test_both_processes_stop_cleanly_without_leaking_secrets(cluster):

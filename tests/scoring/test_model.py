@@ -1,7 +1,10 @@
 """The learner and the packaged estimator: monotone weights, encoding, and agreement with the card."""
 
 import fractions
+import io
+import json
 import random
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -14,7 +17,7 @@ from scoring import population
 from scoring.features import ThermometerEncoder
 from scoring.model import MonotoneLogisticRegression, ScorecardTrainer, auc_ks
 from scoring.questions import QUESTIONS
-from scoring.train import load_estimator
+from scoring.train import ESTIMATOR_FILE, TRUSTED_TYPES, UntrustedModelError, load_estimator, packaged_folder
 from tests.scoring.profiles import complete_profiles
 
 COLUMNS = [q.id for q in QUESTIONS]
@@ -152,3 +155,37 @@ def test_unlisted_categories_are_ordered_by_good_rate():
     assert encoder.levels_["colour"] == ["blue", "green", "red"]
     with pytest.raises(ValueError, match="no target"):
         ThermometerEncoder().fit(table)
+
+
+def crafted_exec_file(path, code):
+    """A skops file whose loading calls ``builtins.exec(code)``: a constructor node naming ``exec``."""
+    arguments = json.loads(zipfile.ZipFile(io.BytesIO(sio.dumps([code]))).read("schema.json"))
+    schema = {
+        "__class__": "exec",
+        "__module__": "builtins",
+        "__loader__": "ConstructorFromReduceNode",
+        "content": {k: v for k, v in arguments.items() if k not in ("protocol", "_skops_version")},
+        "protocol": arguments["protocol"],
+        "_skops_version": arguments["_skops_version"],
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("schema.json", json.dumps(schema))
+
+
+def test_a_file_that_calls_builtins_exec_is_refused_before_running_anything(tmp_path):
+    marker = tmp_path / "ran"
+    path = tmp_path / "crafted.skops"
+    crafted_exec_file(path, f"open({str(marker)!r}, 'w').write('code ran')")
+    # The file is dangerous: trusting builtins.exec (as trusting all of builtins did) runs its code.
+    sio.loads(path.read_bytes(), trusted=["builtins.exec"])
+    assert marker.read_text() == "code ran"
+    marker.unlink()
+    with pytest.raises(UntrustedModelError, match=r"builtins\.exec") as refused:
+        load_estimator(path)
+    assert "does not trust" in str(refused.value) and not marker.exists()
+
+
+def test_the_packaged_model_needs_exactly_the_listed_types():
+    data = (packaged_folder() / ESTIMATOR_FILE).read_bytes()
+    assert sorted(sio.get_untrusted_types(data=data)) == sorted(TRUSTED_TYPES)
+    assert all("*" not in name and name.count(".") >= 2 for name in TRUSTED_TYPES)  # full names, no modules

@@ -150,6 +150,7 @@ def _profile(lang: str) -> list[Context]:
     "bot_forget_kept.html.j2",
     "bot_unknown.html.j2",
     "bot_error.html.j2",
+    "bot_unavailable.html.j2",
     "bot_unsupported.html.j2",
     "bot_chart_caption.html.j2",
     "cli_no_token.txt.j2",
@@ -221,7 +222,7 @@ def _help(lang: str) -> list[Context]:
 
 @sample("bot_notice.txt.j2")
 def _notice(lang: str) -> list[Context]:
-    return [{"notice": name} for name in ("stale", "forged")]
+    return [{"notice": name} for name in ("stale", "forged", "no_user", "private_only", "unavailable")]
 
 
 @sample("bot_button.txt.j2")

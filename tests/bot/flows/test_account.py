@@ -5,7 +5,7 @@ import json
 
 from advice.ranking import rank
 from bot.flows.advice import advisable
-from bot.storage.tables import Base
+from bot.storage.tables import user_data_table_names
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS
 from tests.bot.telegram_testkit import answer_quick
@@ -87,7 +87,7 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     calls = await user.tap("🗑 Yes, delete everything")
     assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
     # Counted from the metadata, so a table /forget does not know about would show here.
-    assert await storage.count_rows(user.id) == dict.fromkeys(Base.metadata.tables, 0)
+    assert await storage.count_rows(user.id) == dict.fromkeys(user_data_table_names(), 0)
     everyone = await storage.count_rows()
     assert everyone == await storage.count_rows(other.id)
     assert everyone["answers"] == len(QUICK_IDS) and everyone["users"] == 1 and everyone["reminders"] == 1

@@ -1,12 +1,14 @@
 """The questionnaire through Telegram: ``/start`` (welcome, disclaimer, the quick check), both paths,
 /back, /skip, /cancel, and every kind of bad input."""
 
+import asyncio
+
 import pytest
 
 from bot.callbacks import AnswerTap
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from templates import render
-from tests.bot.telegram_testkit import plain
+from tests.bot.telegram_testkit import BotUnderTest, RecordingRequest, plain
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
 NUMBER_QUESTION = next(q for q in QUESTIONS if q.kind == "number")
@@ -445,6 +447,54 @@ async def test_start_again_mid_quick_check_continues_at_the_same_question(bot):
     calls = await user.send("/start")
     assert "Welcome back" in calls[0].text
     assert QUESTION_BY_ID[QUICK_IDS[1]].en in calls[1].text and f"2/{len(QUICK_IDS)}" in calls[1].text
+
+
+class HeldQuestions(RecordingRequest):
+    """A process whose question messages wait at the network until ``release`` is set."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def do_request(self, url, method, request_data=None, **kwargs):
+        if url.endswith("/sendMessage") and request_data and "reply_markup" in dict(request_data.parameters):
+            await asyncio.wait_for(self.release.wait(), 10)
+        return await super().do_request(url, method, request_data, **kwargs)
+
+
+async def test_two_start_at_once_from_two_processes_ask_one_first_question(database, storage):
+    """Issue 10, item 5: several webhook processes make two /start of a new user at once likely.
+
+    Process A is still sending the first question when B handles the second /start: B must
+    neither fail nor ask again. Then, in free-running rounds, no /start fails and every question
+    message shown carries the live buttons.
+    """
+    other = await database.open()
+    held = HeldQuestions()
+    first, second = await BotUnderTest.start(storage, held), await BotUnderTest.start(other)
+    try:
+        user_id = 330000
+        a = asyncio.ensure_future(first.user(user_id).send("/start"))
+        while (await storage.dialog(user_id)) is None:
+            await asyncio.sleep(0.01)
+        b_calls = await second.user(user_id).send("/start")
+        held.release.set()
+        a_calls = await a
+        questions = [c for c in a_calls + b_calls if c.method == "sendMessage" and c.buttons]
+        assert len(questions) == 1 and b_calls == [], [c.method for c in b_calls]
+        assert (await storage.dialog(user_id)).nonce in questions[0].buttons[0][0][1]
+
+        for round_ in range(1, 6):
+            user_id = 330000 + round_
+            calls = await asyncio.gather(first.user(user_id).send("/start"), second.user(user_id).send("/start"))
+            questions = [c for batch in calls for c in batch if c.method == "sendMessage" and c.buttons]
+            live = (await storage.dialog(user_id)).nonce
+            assert 1 <= len(questions) <= 2 and all(live in q.buttons[0][0][1] for q in questions), round_
+        assert not first.errors and not second.errors
+    finally:
+        await first.stop()
+        await second.stop()
+        await other.close()
 
 
 async def test_the_disclaimer_comes_once_per_burst_and_short_after_the_first_time(bot):

@@ -1,6 +1,7 @@
 """A failing handler: the user gets a kind reply, the button is answered, the log holds no text."""
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
@@ -41,3 +42,18 @@ async def test_the_apology_speaks_the_users_language(storage, monkeypatch, code)
     calls = await bot.user(language_code=code).send("/score")
     assert "出了点问题" in calls[0].text
     await bot.stop()
+
+
+async def test_a_user_who_blocks_the_bot_mid_reply_is_marked_and_their_reminders_stop(storage):
+    bot = await BotUnderTest.start(storage)
+    try:
+        user = bot.user(441001)
+        await user.send("/help")
+        assert await storage.set_reminder(user.id, "huabei_on_time", datetime(2030, 3, 6, 2, tzinfo=UTC))
+        bot.recorder.blocked.add(user.id)
+        calls = await user.send("/help")
+        assert [c.method for c in calls] == ["sendMessage"] and not calls[0].ok  # no apology attempted
+        assert await storage.blocked_at(user.id) is not None
+        assert await storage.pending_reminders(user.id) == []
+    finally:
+        await bot.stop()

@@ -1,9 +1,11 @@
 """Storage queries on SQLite and PostgreSQL: users, answers, guarded steps, snapshots, export, forget."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.storage import NewAnswer, Snapshot, bill_imports
-from bot.storage.tables import Base
+from bot.storage.repository import UPDATE_LEASE
+from bot.storage.tables import user_data_table_names
 
 
 def snapshot(score):
@@ -19,7 +21,7 @@ async def test_a_user_keeps_the_first_language(storage):
 
 async def test_values_of_every_kind_round_trip(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "full", ("income", "insurance", "living_bills"), "n00001")
+    await storage.start_dialog(1, "full", ("income", "insurance", "living_bills"), "n00001", expected_nonce=None)
     await storage.step(
         1, "n00001", path="full", position=1, nonce="n00002", answer=NewAnswer("income", "stable", "button")
     )
@@ -34,7 +36,7 @@ async def test_values_of_every_kind_round_trip(storage):
 
 async def test_a_step_with_an_old_nonce_changes_nothing(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income",), "abcdef")
+    await storage.start_dialog(1, "quick", ("income",), "abcdef", expected_nonce=None)
     assert not await storage.step(
         1, "zzzzzz", path=None, position=1, nonce="x", answer=NewAnswer("income", "none", "button")
     )
@@ -45,8 +47,8 @@ async def test_a_step_with_an_old_nonce_changes_nothing(storage):
 
 async def test_an_answer_changed_replaces_the_row(storage):
     await storage.ensure_user(1, "en")
-    for nonce, value in (("aaaaaa", "none"), ("bbbbbb", "stable")):
-        await storage.start_dialog(1, "edit", ("income",), nonce)
+    for previous, nonce, value in ((None, "aaaaaa", "none"), ("cccccc", "bbbbbb", "stable")):
+        assert await storage.start_dialog(1, "edit", ("income",), nonce, expected_nonce=previous)
         await storage.step(
             1, nonce, path=None, position=1, nonce="cccccc", answer=NewAnswer("income", value, "profile_edit")
         )
@@ -56,7 +58,7 @@ async def test_an_answer_changed_replaces_the_row(storage):
 
 async def test_the_question_message_is_remembered_only_for_the_current_question(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income",), "abcdef")
+    await storage.start_dialog(1, "quick", ("income",), "abcdef", expected_nonce=None)
     await storage.question_shown(1, "abcdef", 77)
     await storage.question_shown(1, "oldold", 78)
     assert (await storage.dialog(1)).message_id == 77
@@ -73,7 +75,7 @@ async def test_snapshots_newest_first(storage):
 async def test_export_holds_every_row_and_forget_removes_them_all(storage):
     for user in (1, 2):
         await storage.ensure_user(user, "en")
-        await storage.start_dialog(user, "quick", ("income", "huabei"), "abcdef")
+        await storage.start_dialog(user, "quick", ("income", "huabei"), "abcdef", expected_nonce=None)
         await storage.step(
             user, "abcdef", path="quick", position=1, nonce="bcdefg", answer=NewAnswer("income", "stable", "button")
         )
@@ -98,11 +100,12 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
             "due_at": "2025-03-06T02:00:00+00:00",
             "created_at": data["reminders"][0]["created_at"],
             "sent_at": None,
+            "outcome": None,
         }
     ]
     assert await storage.forget(1) == 6
-    assert await storage.count_rows(1) == dict.fromkeys(Base.metadata.tables, 0)
-    assert await storage.count_rows() == dict.fromkeys(Base.metadata.tables, 1)
+    assert await storage.count_rows(1) == dict.fromkeys(user_data_table_names(), 0)
+    assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 1)
     assert await storage.export(1) == {
         "user": None,
         "answers": [],
@@ -110,3 +113,37 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         "score_snapshots": [],
         "reminders": [],
     }
+
+
+async def test_starting_a_dialog_is_guarded_like_a_step(storage):
+    await storage.ensure_user(1, "en")
+    assert await storage.start_dialog(1, "quick", ("income",), "first1", expected_nonce=None)
+    # A second "first start" (a concurrent /start that also read "no dialog") changes nothing.
+    assert not await storage.start_dialog(1, "quick", ("huabei",), "second", expected_nonce=None)
+    # Restarting from a state that has moved on changes nothing either.
+    assert not await storage.start_dialog(1, "full", ("huabei",), "third3", expected_nonce="stale0")
+    dialog = await storage.dialog(1)
+    assert (dialog.nonce, dialog.queue) == ("first1", ("income",))
+    assert await storage.start_dialog(1, "full", ("huabei",), "fourth", expected_nonce="first1")
+    assert (await storage.dialog(1)).nonce == "fourth"
+
+
+async def test_an_update_id_is_taken_once_and_again_only_after_its_taker_died(database, storage):
+    moment = datetime(2025, 3, 6, 2, tzinfo=UTC)
+    other = await database.open()  # a second process
+    try:
+        results = await asyncio.gather(*(s.take_update(77, moment) for s in (storage, other, storage, other)))
+        assert sorted(results) == [False, False, False, True]
+        assert await storage.update_state(77) == "taken"
+        assert not await other.take_update(77, moment + UPDATE_LEASE / 2)  # its taker is still working
+        assert await other.take_update(77, moment + UPDATE_LEASE * 2)  # the taker died: taken again
+        assert await other.update_done(77, moment + UPDATE_LEASE * 2)
+        assert not await storage.take_update(77, moment + UPDATE_LEASE * 10)  # done: never again
+        assert await storage.update_state(77) == "done"
+        await storage.take_update(78, moment)
+        await storage.release_update(78)  # failed before it changed anything: a retry may run
+        assert await storage.update_state(78) is None
+        assert await storage.prune_updates(moment + timedelta(days=1)) == 1
+        assert await storage.update_state(77) is None
+    finally:
+        await other.close()

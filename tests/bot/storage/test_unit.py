@@ -16,7 +16,7 @@ def work(storage):
 
 async def test_load_user_reads_language_dialog_and_answers_in_one_statement(storage, work):
     await storage.ensure_user(1, "zh")
-    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1", expected_nonce=None)
     await storage.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "stable", "button"))
     work.take()
     rows = await storage.load_user(1, "en")
@@ -40,7 +40,7 @@ async def test_load_user_creates_a_first_time_user_with_no_dialog(storage, work)
 
 async def test_an_answer_and_its_step_are_two_statements_in_one_transaction(storage, work):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1", expected_nonce=None)
     work.take()
     assert await storage.step(1, "n1", path="quick", position=1, nonce="n2", answer=NewAnswer("income", "none", "x"))
     assert work.take() == (2, 1)
@@ -53,7 +53,7 @@ async def test_an_answer_and_its_step_are_two_statements_in_one_transaction(stor
 
 async def test_the_unit_reads_once_and_answers_later_reads_from_what_it_holds(storage, work):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1", expected_nonce=None)
     work.take()
     unit = await UserUnit.load(storage, 1, "en")
     assert await unit.ensure_user(1, "en") == "en"
@@ -74,7 +74,7 @@ async def test_the_unit_reads_once_and_answers_later_reads_from_what_it_holds(st
 
 async def test_a_refused_step_makes_the_unit_read_again(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1")
+    await storage.start_dialog(1, "quick", ("income", "insurance"), "n1", expected_nonce=None)
     unit = await UserUnit.load(storage, 1, "en")
     # Another process answers first.
     await storage.step(1, "n1", path="quick", position=1, nonce="other", answer=NewAnswer("income", "none", "x"))
@@ -85,7 +85,7 @@ async def test_a_refused_step_makes_the_unit_read_again(storage):
 
 async def test_the_unit_keeps_language_message_and_forget_in_step(storage):
     await storage.ensure_user(1, "en")
-    await storage.start_dialog(1, "full", ("living_bills",), "n1")
+    await storage.start_dialog(1, "full", ("living_bills",), "n1", expected_nonce=None)
     unit = await UserUnit.load(storage, 1, "en")
     await unit.question_shown(1, "n1", 42)
     assert (await unit.dialog(1)).message_id == 42 == (await storage.dialog(1)).message_id
