@@ -72,7 +72,8 @@ class Advisor:
             unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
             if unit is None:
                 return [Notice(notice(language_of(who.language_code), "no_user"))]
-            session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+            lang = language_of(unit.language)
+            session = Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
             return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:

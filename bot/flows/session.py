@@ -7,7 +7,7 @@ it, so a flow module imports no other module's state and any flow can be tested 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.dialog import DialogEngine
@@ -39,7 +39,7 @@ class Session:
     channel: Channel
     user_id: int
     lang: Lang
-    parked: ParkedFiles = field(default_factory=ParkedFiles)
+    parked: ParkedFiles
     """ZIPs waiting for their password: the advisor's, shared by every session of the process."""
 
     @property

@@ -111,7 +111,7 @@ async def give(storage: Storage, user_id: int, answers: dict[str, Any], source: 
     """Store answers as the questionnaire would (one step each)."""
     await storage.ensure_user(user_id, "en")
     queue = tuple(answers)
-    await storage.start_dialog(user_id, "full", queue, "n00000")
+    assert await storage.start_dialog(user_id, "full", queue, "n00000", expected_nonce=None)
     for position, (question_id, value) in enumerate(answers.items()):
         nonce = f"n{position:05d}"
         moved = await storage.step(
