@@ -37,10 +37,6 @@ from bot.storage import Timeouts, open_storage
 from bot.telegram_limits import TrackedRequest
 
 DELIVERY_TASK = "reminder_delivery"
-CONTENT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application")
-"""python-telegram-bot's loggers that at DEBUG print every Bot API call's parameters and results and
-every update processed: the users' messages (a ZIP password, answers typed). They stay at INFO
-whatever the root level, so no DEBUG setting can put a message text in a log."""
 CONNECTION_POOL_SIZE = 256
 """Connections of a bot built here: what PTB's builder gives the bot it builds itself."""
 
@@ -94,8 +90,6 @@ def build_application(
     if advisor is None and database_url is None:
         raise ValueError("build_application needs a database_url or an advisor")
     log_privacy.install([token])  # before PTB logs "Set Bot API URL" with the token in it
-    for name in CONTENT_LOGGERS:
-        logging.getLogger(name).setLevel(logging.INFO)
 
     async def post_init(application: TelegramApplication) -> None:
         if ADVISOR not in application.bot_data:

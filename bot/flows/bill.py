@@ -52,6 +52,11 @@ MAX_PASSWORD = 64
 SOURCE = "bill"
 """How answers from a bill are marked in the database (``answers.source``)."""
 
+
+class FetchFailed(Exception):
+    """The offered file could not be downloaded (Telegram refused or lost it)."""
+
+
 Fetch = Callable[[], Awaitable[bytes]]
 """Downloads the offered file: called only once the size and the limit allow it."""
 
@@ -93,7 +98,11 @@ async def received(session: Session, size: int | None, fetch: Fetch) -> list[Rep
             )
         ]
     session.parked.drop(session.user_id)  # an older ZIP waiting for its password is replaced
-    data = await fetch()
+    try:
+        data = await fetch()
+    except FetchFailed:
+        await bill_imports.set_status(session.storage, session.user_id, import_id, "refused")
+        return [text_screen(session.lang, "bot_bill_note.html.j2", note="download_failed")]
     if len(data) > MAX_FILE_BYTES:  # the stated size was missing or wrong
         await bill_imports.set_status(session.storage, session.user_id, import_id, "refused")
         return [_refused(session, Reason.TOO_BIG)]

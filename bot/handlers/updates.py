@@ -9,8 +9,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.flows.bill import FetchFailed
 from bot.handlers.common import advisor_of, deliver, who_of
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -49,8 +51,11 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sent = update.message.document
 
     async def fetch() -> bytes:
-        file = await context.bot.get_file(sent.file_id)
-        return bytes(await file.download_as_bytearray())
+        try:
+            file = await context.bot.get_file(sent.file_id)
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as exc:  # gone, too big for a bot, or refused: the user is told
+            raise FetchFailed(exc.__class__.__name__) from None
 
     await deliver(update, context, await advisor_of(context).bill_file(who_of(update), sent.file_size, fetch))
 

@@ -146,6 +146,8 @@ class RecordingRequest(BaseRequest):
             return True, True
         if call.method == "getFile":
             file_id = p["file_id"]
+            if file_id not in self.files:
+                return False, "Bad Request: invalid file_id"
             return True, {"file_id": file_id, "file_unique_id": file_id[-8:], "file_path": file_id}
         if call.method == "deleteMessage":
             return True, True

@@ -29,7 +29,8 @@ def _password(lang: str) -> list[Context]:
 @sample("bot_bill_note.html.j2")
 def _note(lang: str) -> list[Context]:
     refused = [{"note": "refused", "problem": error_text(reason, lang)} for reason in Reason]  # type: ignore[arg-type]
-    return [*refused, {"note": "slow_down", "limit": 5, "minutes": 10}, {"note": "cancelled"}]
+    others = [{"note": "slow_down", "limit": 5, "minutes": 10}, {"note": "cancelled"}, {"note": "download_failed"}]
+    return [*refused, *others]
 
 
 @sample("bot_bill_found.html.j2")
