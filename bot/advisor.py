@@ -12,8 +12,9 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 
 from bot import commands
-from bot.flows import guide, questionnaire
+from bot.flows import bill, guide, questionnaire
 from bot.flows.session import Channel, Session, Who
+from bot.parked_files import ParkedFiles
 from bot.reminder_schedule import Clock
 from bot.replies import Notice, Reply
 from bot.screens import notice
@@ -37,6 +38,7 @@ class Advisor:
         self.card = card or load_scorecard()
         self.clock = clock  # when reminders fall due and are delivered
         self.channel = channel
+        self.parked = ParkedFiles()  # ZIPs waiting for their password, in this process only
 
     async def language(self, who: Who) -> Lang:
         """The user's language; the first contact creates the user with the client's one."""
@@ -49,7 +51,8 @@ class Advisor:
         one round trip, and every flow of this update reads them from there, not again.
         """
         unit = await UserUnit.load(self.storage, who.id, language_of(who.language_code))
-        return Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+        lang = language_of(unit.language)
+        return Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
 
     def texts(self) -> AbstractContextManager[None]:
         """How replies are worded for this channel: the terminal chat has no buttons to tap."""
@@ -71,13 +74,21 @@ class Advisor:
             unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
             if unit is None:
                 return [Notice(notice(language_of(who.language_code), "no_user"))]
-            session = Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language))
+            lang = language_of(unit.language)
+            session = Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
             return await commands.press(session, data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
-        """Typed text: an answer (a number, a label, a place), a free question, or the help."""
+        """Typed text: the password of a ZIP that waits for it, an answer, a free question, or the help."""
         with self.texts():
-            return await commands.typed(await self.session(who), text)
+            session = await self.session(who)
+            replies = await bill.password(session, text)
+            return replies if replies is not None else await commands.typed(session, text)
+
+    async def bill_file(self, who: Who, size: int | None, fetch: bill.Fetch) -> list[Reply]:
+        """A file sent in (an Alipay bill, we hope): ``size`` as stated, ``fetch`` downloads it once allowed."""
+        with self.texts():
+            return await bill.received(await self.session(who), size, fetch)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""

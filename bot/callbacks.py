@@ -322,6 +322,31 @@ class ScheduleTap:
         return cls(op, kind, int(match.group(3)))
 
 
+@dataclass(frozen=True)
+class BillTap:
+    """Use the answers a bill showed (``confirm``), or drop the import; bound to the import by its nonce.
+
+    The import (its row id) and its nonce are in the data; the flow checks both against the
+    database, so a tap on an old or forged message changes nothing.
+    """
+
+    PREFIX: ClassVar[str] = "b"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,15}):([A-Za-z0-9_-]{6}):([yn])")
+
+    import_id: int
+    nonce: str
+    confirm: bool
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{self.import_id}:{self.nonce}:{'y' if self.confirm else 'n'}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> BillTap:
+        """The tap the checked data stands for."""
+        return cls(int(match.group(1)), match.group(2), match.group(3) == "y")
+
+
 Tap = (
     AnswerTap
     | ChangeAnswerTap
@@ -335,6 +360,7 @@ Tap = (
     | GoalTap
     | ScheduleTap
     | OwnedTap
+    | BillTap
 )
 TAP_KINDS: tuple[type[Tap], ...] = (
     AnswerTap,
@@ -349,6 +375,7 @@ TAP_KINDS: tuple[type[Tap], ...] = (
     CheckinTap,
     GoalTap,
     ScheduleTap,
+    BillTap,
 )
 """Every kind of button; a new kind is a class above and a line here (and its flow in the registry)."""
 KIND_BY_PREFIX: dict[str, type[Tap]] = {kind.PREFIX: kind for kind in TAP_KINDS}

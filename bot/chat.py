@@ -27,6 +27,7 @@ from bot.flows.session import Who
 from bot.reminder_delivery import deliver_due
 from bot.replies import CHART_FILE, Button, Document, EditMessage, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
+from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.i18n import Lang
 from templates import render
 
@@ -77,7 +78,9 @@ class TerminalChat:
             return True
         if text.lower() in QUIT:
             return False
-        if (name := command_name(text)) is not None:
+        if (path := bill_path(text)) is not None:
+            replies = await self.import_file(path)
+        elif (name := command_name(text)) is not None:
             arguments = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
             replies = await self.advisor.command(self.who, name, arguments)
         elif not self.typed and self.buttons and (number := choice_number(text)) is not None:
@@ -94,6 +97,22 @@ class TerminalChat:
             replies = await self.advisor.text(self.who, text)
         self.show(replies, await self.language())
         return True
+
+    async def import_file(self, path: Path) -> list[Reply]:
+        """``/import PATH`` (or a typed path): the file goes through the very flow a Telegram file does."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return [Screen(render(await self.language(), "chat_no_file.txt.j2", path=str(path)))]
+
+        async def fetch() -> bytes:
+            with path.open("rb") as handle:  # never more than one byte past the limit
+                return handle.read(MAX_FILE_BYTES + 1)
+
+        try:
+            return await self.advisor.bill_file(self.who, size, fetch)
+        except OSError:  # unreadable (a directory, no permission): nothing was read
+            return [Screen(render(await self.language(), "chat_no_file.txt.j2", path=str(path)))]
 
     async def bye(self) -> None:
         """The last line."""
@@ -120,7 +139,8 @@ class TerminalChat:
                 path = self.save(EXPORT_FILE, reply.content)
                 self.say(plain(f"{reply.caption}\n{render(lang, 'chat_file.txt.j2', kind='file', path=str(path))}"))
             # An EditMessage of an older message only tidies Telegram's history, and a Notice is a
-            # toast repeating what the screen after it says: neither adds anything here.
+            # toast repeating what the screen after it says: neither adds anything here. A
+            # DeleteIncoming (a typed ZIP password) has no message to delete in a terminal.
 
     def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang, question: bool = False) -> None:
         """A message, and its buttons as choices the next line can pick (a question's also by their words)."""
@@ -142,6 +162,8 @@ class TerminalChat:
                     lines.append("  " + "   ".join(cells))
             lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
             self.last_screen = "\n".join(lines)
+        elif typed:  # a screen waiting for typed text (a ZIP password): earlier choices no longer apply
+            self.buttons, self.typed = [], True
         self.say("\n".join(lines))
 
     def forget_files(self) -> None:
@@ -155,6 +177,17 @@ class TerminalChat:
         path = self.folder / name
         path.write_bytes(content)
         return path
+
+
+def bill_path(text: str) -> Path | None:
+    """The file a line asks to import: ``/import PATH``, or a bare path to a ``.csv`` or ``.zip`` that exists."""
+    command, _, rest = text.partition(" ")
+    if command_name(command) == "import" and rest.strip():
+        return Path(rest.strip().strip("'\"")).expanduser()
+    bare = Path(text.strip("'\"")).expanduser()
+    if bare.suffix.lower() in (".csv", ".zip") and bare.is_file():
+        return bare
+    return None
 
 
 def choice_number(text: str) -> int | None:

@@ -20,6 +20,7 @@ from advice import ACTIONS
 from bot.answer_matching import may_answer
 from bot.callbacks import (
     AnswerTap,
+    BillTap,
     Bounds,
     ChangeAnswerTap,
     CheckinTap,
@@ -36,7 +37,19 @@ from bot.callbacks import (
     WhatIfTap,
     decode,
 )
-from bot.flows import account, advice, guide, profile, progress, questionnaire, record_items, reminders, score, whatif
+from bot.flows import (
+    account,
+    advice,
+    bill,
+    guide,
+    profile,
+    progress,
+    questionnaire,
+    record_items,
+    reminders,
+    score,
+    whatif,
+)
 from bot.flows.session import Session
 from bot.intents import intent_of
 from bot.replies import Reply
@@ -75,6 +88,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reminders", reminders.show),
     Command("profile", profile.show, button=True),
     Command("full", questionnaire.full, button=True),
+    Command("import", bill.explain),
     Command("back", questionnaire.back),
     Command("skip", questionnaire.skip),
     Command("cancel", questionnaire.cancel),
@@ -112,6 +126,7 @@ BUTTONS: dict[type[Tap], ButtonFlow] = {
     CheckinTap: progress.checkin_tapped,
     GoalTap: progress.goal_tapped,
     ScheduleTap: progress.schedule_tapped,
+    BillTap: bill.tapped,
 }
 """Each kind of button (``bot.callbacks.TAP_KINDS``) and the flow it runs; a test checks none is missing."""
 

@@ -77,4 +77,9 @@ class Notice:
     text: str
 
 
-Reply = Screen | EditMessage | Photo | Document | Notice
+@dataclass(frozen=True)
+class DeleteIncoming:
+    """Delete the message the user just sent (a ZIP password should not stay in the chat)."""
+
+
+Reply = Screen | EditMessage | Photo | Document | Notice | DeleteIncoming

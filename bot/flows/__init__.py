@@ -14,5 +14,6 @@ command or button runs which flow is declared once, in the registry ``bot.comman
 | ``record_items`` | whether the user has a record-if-true item (asked under ``/advice``, changed in ``/profile``) |
 | ``reminders`` | ``/reminders``, the reminder buttons, and the message a due reminder sends |
 | ``account`` | ``/language``, ``/export``, ``/forget`` |
+| ``bill`` | ``/import``, an Alipay bill sent as a file, its ZIP password, confirming its answers |
 | ``guide`` | ``/help``, unknown commands, the apology when something failed |
 """

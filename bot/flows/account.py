@@ -9,7 +9,7 @@ from bot.callbacks import ForgetTap, LanguageTap
 from bot.flows.session import Session
 from bot.replies import Document, EditMessage, Reply
 from bot.screens import forget_screen, language_screen, question_screen, text_screen
-from bot.storage import record_items
+from bot.storage import bill_imports, record_items
 from bot.storage.progress import parse_schedule_key
 from templates import render
 
@@ -33,6 +33,7 @@ async def export(session: Session) -> list[Reply]:
     """Everything stored about the user, as a JSON file."""
     data = await session.storage.export(session.user_id)
     data["record_items"] = await record_items.exported(session.storage, session.user_id)
+    data["bill_imports"] = await bill_imports.exported(session.storage, session.user_id)
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     caption = render(session.lang, "bot_export.html.j2", **_counts(data))
     return [Document(content, EXPORT_FILE, caption)]

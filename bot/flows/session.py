@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.dialog import DialogEngine
+from bot.parked_files import ParkedFiles
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
 from scoring.card import Scorecard
@@ -38,6 +39,8 @@ class Session:
     channel: Channel
     user_id: int
     lang: Lang
+    parked: ParkedFiles
+    """ZIPs waiting for their password: the advisor's, shared by every session of the process."""
     arguments: str = ""
     """What followed the command's name (``/myscore 712`` -> ``712``); empty for anything else."""
 

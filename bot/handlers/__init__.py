@@ -28,6 +28,7 @@ def setup(application: TelegramApplication) -> None:
         application.add_handler(CommandHandler(command.name, updates.command(command.name), filters=PRIVATE))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, updates.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & PRIVATE, updates.text))
+    application.add_handler(MessageHandler(filters.Document.ALL & PRIVATE, updates.document))
     application.add_handler(MessageHandler(~filters.TEXT & PRIVATE, updates.other_message))
     application.add_handler(CallbackQueryHandler(updates.button))
     application.add_error_handler(errors.report_error)

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.advisor import Advisor
 from bot.charts.telegram import chart_cache_of, send_chart
 from bot.flows.session import Who
-from bot.replies import Document, EditMessage, Keyboard, Notice, Photo, Reply, Screen
+from bot.replies import DeleteIncoming, Document, EditMessage, Keyboard, Notice, Photo, Reply, Screen
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,19 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
                 )
         elif isinstance(reply, Document):
             await context.bot.send_document(chat.id, reply.content, filename=reply.filename, caption=reply.caption)
+        elif isinstance(reply, DeleteIncoming):
+            await delete_incoming(update)
+
+
+async def delete_incoming(update: Update) -> None:
+    """Delete the user's message (a ZIP password); if Telegram refuses, the conversation goes on."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        await message.delete()
+    except TelegramError as exc:  # too old, or already deleted: the reply still comes
+        logger.info("the user's message could not be deleted (%s)", exc.__class__.__name__)
 
 
 async def send_screen(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> None:

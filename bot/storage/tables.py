@@ -213,6 +213,30 @@ class RecordItem(Base):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class BillImport(Base):
+    """One Alipay bill a user sent: when, how far it got, and the answers it showed (never the file).
+
+    A row is written for every file offered, so the per-user limit (``bot.flows.bill``) counts
+    them in the database and holds across processes. ``status`` is ``reading``, ``password`` (a
+    ZIP waits for its password; the bytes are only in the memory of the process that downloaded
+    them), ``found`` (the answers were shown; ``nonce`` binds the confirm button), ``applied``,
+    ``cancelled``, ``unchanged`` (the bill agreed with every answer), ``replaced`` (a newer file came
+    while a ZIP waited for its password) or ``refused``. ``answers``
+    holds only the derived answers (question id -> value); rows older than a day are deleted
+    when the user sends the next file.
+    """
+
+    __tablename__ = "bill_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    nonce: Mapped[str] = mapped_column(String(16), default="")
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 class ProcessedUpdate(Base):
     """A Telegram update id taken by one process, so a retried or duplicated update runs once.
 
@@ -240,6 +264,7 @@ USER_TABLES: tuple[type[Base], ...] = (
     Goal,
     Schedule,
     RecordItem,
+    BillImport,
     User,
 )
 """Every table holding user data, children first (the order ``/forget`` deletes in)."""

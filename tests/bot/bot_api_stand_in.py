@@ -34,12 +34,15 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEFAULT_TOKEN = "123456:TEST-stand-in-token"
 BOT_ID = 123456
 BOT_USERNAME = "sesame_stand_in_bot"
+GET_FILE_LIMIT = 20 * 1024 * 1024
+"""Telegram lets a bot download files up to 20 MB; getFile refuses bigger ones."""
 
 # Parameters PTB sends JSON-encoded; everything else stays the string it arrived as (a text of
 # "42" must stay a string), except the integer ids below.
@@ -215,6 +218,8 @@ class BotApiStandIn:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.known_chats: set[int] = {user_id}  # Telegram only lets a bot write to users who wrote first
+        self.user_messages: dict[int, int] = {}  # the user's own messages: message_id -> chat id
+        self.deleted_user_messages: list[int] = []  # the user's messages the bot deleted
         self._queries: set[str] = set()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -300,10 +305,45 @@ class BotApiStandIn:
             "from": self.user(user_id, language_code),
             "text": text,
         }
+        self.user_messages[message["message_id"]] = message["chat"]["id"]
         command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
         if command:
             length = len(command.group(0).encode("utf-16-le")) // 2
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._numbered({"message": message})
+
+    def document_update(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        mime_type: str = "application/zip",
+        file_size: int | None = None,
+        user_id: int | None = None,
+        language_code: str | None = None,
+    ) -> dict:
+        """An update of the user sending ``data`` as a file; ``getFile`` and the download then serve it.
+
+        ``file_size`` is what Telegram states in the update (default: the real size), so a test can
+        announce a huge file without making one.
+        """
+        file_id = f"document-{uuid.uuid4().hex[:16]}"
+        with self._cond:
+            self.files[file_id] = (f"documents/file_{len(self.files)}{Path(file_name).suffix}", data)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(user_id),
+            "from": self.user(user_id, language_code),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id[-12:],
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(data) if file_size is None else file_size,
+            },
+        }
+        self.user_messages[message["message_id"]] = message["chat"]["id"]
         return self._numbered({"message": message})
 
     def command_update(self, command: str, args: str = "", **who: Any) -> dict:
@@ -657,6 +697,13 @@ class BotApiStandIn:
         return edited
 
     def _delete_message(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        # In a private chat a bot may delete the user's messages too (within 48 hours).
+        own = self.user_messages.get(params.get("message_id"))  # type: ignore[arg-type]
+        if own is not None and own == self._chat_id(params):
+            with self._cond:
+                del self.user_messages[params["message_id"]]
+                self.deleted_user_messages.append(params["message_id"])
+            return True
         message = self._edited(params)
         with self._cond:
             del self.messages[message["message_id"]]
@@ -708,6 +755,8 @@ class BotApiStandIn:
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, data = self.files[file_id]
+        if len(data) > GET_FILE_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
         return {"file_id": file_id, "file_unique_id": file_id[-12:], "file_size": len(data), "file_path": path}
 
     def _scope_key(self, params: dict[str, Any]) -> tuple[str, str]:

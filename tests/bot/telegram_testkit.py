@@ -81,7 +81,14 @@ class RecordingRequest(BaseRequest):
         self.blocked: set[int] = set()  # users who blocked the bot: sendMessage to them is refused (403)
         self._message_id = 0
         self._file = 0
+        self.files: dict[str, bytes] = {}  # files users sent, by file_id
         self.photos: dict[str, tuple[int, int, int]] = {}  # file_id -> size, width, height of each upload
+
+    def add_file(self, data: bytes) -> str:
+        """Keep a file a user sends; ``getFile`` and the download serve it."""
+        file_id = self._file_id()
+        self.files[file_id] = data
+        return file_id
 
     def next_message_id(self) -> int:
         self._message_id += 1
@@ -108,6 +115,10 @@ class RecordingRequest(BaseRequest):
         pool_timeout=None,
     ) -> tuple[int, bytes]:
         request_started()  # as the real network layer does (bot.telegram_limits.TrackedRequest)
+        if "/file/bot" in url:  # a download: the file a user sent
+            file_id = url.rsplit("/", 1)[-1]
+            self.calls.append(Call("download", {"file_id": file_id}))
+            return 200, self.files.get(file_id, b"")  # a made-up document (random updates): empty
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = {}
@@ -133,6 +144,11 @@ class RecordingRequest(BaseRequest):
         if call.method == "getMe":
             return True, BOT_USER
         if call.method in {"answerCallbackQuery", "setMyCommands", "deleteWebhook"}:
+            return True, True
+        if call.method == "getFile":
+            file_id = p["file_id"]
+            return True, {"file_id": file_id, "file_unique_id": file_id[-8:], "file_path": file_id}
+        if call.method == "deleteMessage":
             return True, True
         if call.method == "sendMessage":
             return True, self._message(int(p["chat_id"]), text=plain(p["text"]), markup=p.get("reply_markup"))
@@ -240,6 +256,12 @@ class TelegramUser:
     async def send(self, text: str) -> list[Call]:
         """Send a text message (a command when it starts with ``/``)."""
         return await self.bot.feed({"message": self.message_dict(text)}, f"{self.first_name}: {text}")
+
+    async def send_document(self, data: bytes, file_name: str) -> list[Call]:
+        """Send a file (the recorder serves ``getFile`` and its download from memory)."""
+        file_id = self.bot.recorder.add_file(data)
+        document = {"file_id": file_id, "file_unique_id": file_id[-8:], "file_name": file_name, "file_size": len(data)}
+        return await self.bot.feed({"message": self.message_dict(document=document)}, f"{self.first_name}: [file]")
 
     async def send_sticker(self) -> list[Call]:
         sticker = {

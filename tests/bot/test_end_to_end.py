@@ -285,3 +285,30 @@ def test_run_without_a_token_says_how_to_get_one(tmp_path):
     assert "@BotFather" in lines[0] and "sesame-advisor chat" in lines[0]
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+def test_an_alipay_bill_zip_with_its_password_fills_the_answers_and_nothing_private_is_logged(bot_api, running_bot):
+    from scoring.alipay_bill import read_bill
+    from tests.scoring.alipay_bill import exports, zips
+
+    process, database = running_bot
+    api = bot_api
+    password = "381724"
+    csv = exports.render(exports.active(), "app_2023")
+    api.enqueue(api.document_update(zips.zipcrypto({"alipay.csv": csv}, password.encode()), "支付宝交易明细.zip"))
+    step(api, process, "sendMessage", lambda c: "password" in c.params.get("text", ""), "the password question")
+    api.send_text(password)
+    step(api, process, "deleteMessage", what="the password message deleted")
+    found = step(api, process, "sendMessage", lambda c: "Your Alipay bill" in c.params.get("text", ""), "the bill")
+    confirm = next(data for _, data in api.buttons(found.result["message_id"]) if data.endswith(":y"))
+    api.press(found.result["message_id"], confirm)
+    step(api, process, "editMessageText", lambda c: "saved" in c.params.get("text", ""), "the answers saved")
+    with sqlite3.connect(database) as connection:
+        stored = dict(connection.execute("SELECT question_id, source FROM answers").fetchall())
+    assert set(stored) == set(read_bill(csv).answers) and set(stored.values()) == {"bill"}
+    assert process.stop() == 0
+    output = process.output()
+    assert "bill import" in output  # the bot's own log lines are there
+    assert password not in output
+    for txn in exports.active().txns:
+        assert txn.counterparty not in output and (not txn.merchant_order or txn.merchant_order not in output)

@@ -42,6 +42,8 @@ LATIN_IN_ZH |= {name for name, _ in descriptions("en")} | {"quit", "chat", "run"
 LATIN_IN_ZH |= {"CSV", "ZIP", "password"}
 #: Chinese proper nouns an English text may quote (the product names users search for).
 CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
+#: The Alipay app's own labels on the way to the bill export, which the app shows in Chinese only.
+CHINESE_IN_EN += ("开具交易流水证明", "用于个人对账", "解压密码", "我的", "账单")
 #: The tags Telegram's HTML parse mode accepts.
 TELEGRAM_TAGS = {
     "b",

@@ -73,6 +73,7 @@ async def test_export_sends_everything_stored_and_nothing_else(bot, storage):
         "goal",
         "schedules",
         "record_items",
+        "bill_imports",
     }
     assert data["record_items"] == []
     # The action's reminder, and the monthly check-in's next occurrence (check-ins start with the first estimate).
@@ -103,7 +104,9 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     await follow_up_rows(user.id, storage)
     await record_items.set_owned(storage, user.id, "vehicle", False)
     await record_items.set_owned(storage, other.id, "vehicle", True)
-    assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders included
+    for someone in (user, other):  # a bill sent (and refused: not an export)
+        await someone.send_document(b"not a bill", "notes.csv")
+    assert all((await storage.count_rows(user.id)).values())  # a row in every table, reminders and bills included
     calls = await user.send("/forget")
     assert "2 reminders, 1 real score you reported, your goal," in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]

@@ -31,6 +31,7 @@ async def test_commands_are_published_in_both_languages_and_a_default(bot):
         "reminders",
         "profile",
         "full",
+        "import",
         "back",
         "skip",
         "cancel",

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.storage import NewAnswer, Snapshot, StoredGoal, StoredReport, record_items
+from bot.storage import NewAnswer, Snapshot, StoredGoal, StoredReport, bill_imports, record_items
 from bot.storage.repository import UPDATE_LEASE
 from bot.storage.tables import user_data_table_names
 
@@ -87,6 +87,7 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
         await storage.set_goal(user, StoredGoal(700, 600, True, ("huabei_on_time",), (), 2, datetime.now(UTC)))
         await storage.set_schedule(user, "huabei", 0, 9, 600)
         await record_items.set_owned(storage, user, "vehicle", True)
+        assert await bill_imports.offered(storage, user, datetime.now(UTC), timedelta(minutes=10), 5)
     data = await storage.export(1)
     assert data["user"]["telegram_id"] == 1 and data["user"]["created_at"].endswith("+00:00")
     assert data["answers"] == [
@@ -121,7 +122,7 @@ async def test_export_holds_every_row_and_forget_removes_them_all(storage):
     assert data["goal"]["target"] == 700 and data["goal"]["actions"] == ["huabei_on_time"]
     assert [(s["kind"], s["day"], s["time"], s["paused"]) for s in data["schedules"]] == [("huabei", 9, "10:00", False)]
     assert data["user"]["timezone"] is None
-    assert await storage.forget(1) == 9
+    assert await storage.forget(1) == 10
     assert await storage.count_rows(1) == dict.fromkeys(user_data_table_names(), 0)
     assert await storage.count_rows() == dict.fromkeys(user_data_table_names(), 1)
     assert await storage.export(1) == {

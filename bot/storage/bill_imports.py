@@ -1,0 +1,160 @@
+"""The rows of ``bill_imports``: the per-user limit, the wait for a ZIP password, the confirmation.
+
+Kept apart from ``Storage`` (``repository``) because only the bill import uses them; each
+function is one short transaction on the storage's own sessions. Nothing of the file is ever
+written: a row holds a status, a nonce and, once read, the derived answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from bot.storage.repository import NewAnswer, Storage, _changed, _iso
+from bot.storage.tables import BillImport, StoredAnswer, utcnow
+from scoring.questions import Answer
+
+KEEP_ROWS = timedelta(days=1)
+"""A user's rows older than this are deleted when the next file arrives (the limit needs only minutes)."""
+
+
+@dataclass(frozen=True)
+class FoundImport:
+    """A read bill waiting for the user's confirmation: its row id and the answers it showed."""
+
+    id: int
+    nonce: str
+    answers: dict[str, Answer]
+
+
+async def offered(storage: Storage, user_id: int, now: datetime, window: timedelta, limit: int) -> int | None:
+    """Record a file the user offers; ``None`` (and nothing recorded) when ``limit`` files came within ``window``.
+
+    Two processes counting at the same instant may both let one more through: the limit slows a
+    user down, it is not a quota to the file.
+    """
+    async with storage.sessions.begin() as session:
+        await session.execute(
+            delete(BillImport).where(BillImport.user_id == user_id, BillImport.created_at < now - KEEP_ROWS)
+        )
+        recent = await session.scalar(
+            select(func.count())
+            .select_from(BillImport)
+            .where(BillImport.user_id == user_id, BillImport.created_at >= now - window)
+        )
+        if int(recent or 0) >= limit:
+            return None
+        # A new file ends any wait for an older ZIP's password: the next text is not for that one.
+        await session.execute(
+            update(BillImport)
+            .where(BillImport.user_id == user_id, BillImport.status == "password")
+            .values(status="replaced", updated_at=now)
+        )
+        row = BillImport(user_id=user_id, status="reading", nonce="", created_at=now, updated_at=now)
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+async def set_status(
+    storage: Storage,
+    user_id: int,
+    import_id: int,
+    status: str,
+    *,
+    nonce: str = "",
+    answers: dict[str, Any] | None = None,
+) -> None:
+    """Move an import on (``password``, ``found`` with its answers and nonce, ``refused``...)."""
+    async with storage.sessions.begin() as session:
+        await session.execute(
+            update(BillImport)
+            .where(BillImport.id == import_id, BillImport.user_id == user_id)
+            .values(status=status, nonce=nonce, answers=answers, updated_at=utcnow())
+        )
+
+
+async def awaiting_password(storage: Storage, user_id: int, since: datetime) -> tuple[int, str] | None:
+    """The user's newest import waiting for a ZIP password since ``since``: its id and nonce."""
+    async with storage.sessions() as session:
+        row = (
+            await session.execute(
+                select(BillImport.id, BillImport.nonce)
+                .where(BillImport.user_id == user_id, BillImport.status == "password", BillImport.created_at >= since)
+                .order_by(BillImport.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+
+async def found(storage: Storage, user_id: int, import_id: int, nonce: str) -> FoundImport | None:
+    """The import a confirm button points at, if it still waits for the confirmation."""
+    async with storage.sessions() as session:
+        row = await session.get(BillImport, import_id)
+        if row is None or row.user_id != user_id or row.status != "found" or row.nonce != nonce:
+            return None
+        return FoundImport(row.id, row.nonce, dict(row.answers or {}))
+
+
+async def close(storage: Storage, user_id: int, import_id: int, nonce: str, status: str) -> bool:
+    """Close a waiting import (``cancelled``); ``False`` when it was closed already (a second tap)."""
+    async with storage.sessions.begin() as session:
+        result = await session.execute(
+            update(BillImport)
+            .where(
+                BillImport.id == import_id,
+                BillImport.user_id == user_id,
+                BillImport.nonce == nonce,
+                BillImport.status.in_(("found", "password")),
+            )
+            .values(status=status, updated_at=utcnow())
+        )
+        return _changed(result) == 1
+
+
+async def apply(
+    storage: Storage, user_id: int, import_id: int, nonce: str, store: list[NewAnswer], drop: list[str]
+) -> bool:
+    """Store the bill's answers and drop the ones they contradict, in one transaction with the import's close.
+
+    ``False`` and no change when the import is no longer waiting (tapped twice, in any process).
+    """
+    async with storage.sessions.begin() as session:
+        result = await session.execute(
+            update(BillImport)
+            .where(
+                BillImport.id == import_id,
+                BillImport.user_id == user_id,
+                BillImport.nonce == nonce,
+                BillImport.status == "found",
+            )
+            .values(status="applied", updated_at=utcnow())
+        )
+        if _changed(result) != 1:
+            return False
+        for answer in store:
+            await session.merge(
+                StoredAnswer(
+                    user_id=user_id,
+                    question_id=answer.question_id,
+                    value=answer.value,
+                    source=answer.source,
+                    answered_at=utcnow(),
+                )
+            )
+        if drop:
+            await session.execute(
+                delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(drop))
+            )
+        return True
+
+
+async def exported(storage: Storage, user_id: int) -> list[dict[str, Any]]:
+    """The user's import rows for ``/export``: when, how far, and the answers shown."""
+    async with storage.sessions() as session:
+        rows = await session.scalars(select(BillImport).where(BillImport.user_id == user_id).order_by(BillImport.id))
+        return [{"status": r.status, "answers": r.answers, "created_at": _iso(r.created_at)} for r in rows]
