@@ -9,12 +9,14 @@ process in turn. Only the Telegram network is replaced.
 """
 
 import asyncio
+import http.client
 import json
 import signal
 import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import warnings
@@ -286,12 +288,30 @@ def raw_request(url, body=None, headers=None, method="POST"):
             return error.code, error.read().decode(errors="replace")
 
 
+def oversized_request(url, declared, headers):
+    """A body declared larger than the limit: the status, read before the body is sent.
+
+    The server refuses on the declared length and closes; a client still writing a megabyte
+    then meets a broken pipe (a race, not the server's fault), so this one sends headers only.
+    """
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=STEP_TIMEOUT)
+    try:
+        connection.putrequest("POST", parts.path)
+        for name, value in {**headers, "Content-Length": str(declared)}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def test_hostile_requests_get_a_status_not_a_traceback(cluster):
     api, a, b = cluster
     signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
     before = api.mark()
     assert raw_request(a.url, b'{"update_id": 1, "message": ', signed)[0] == 400
-    assert raw_request(a.url, b"x" * (1024 * 1024 + 1), signed)[0] == 413
+    assert oversized_request(a.url, 1024 * 1024 + 1, signed) == 413
     assert raw_request(b.url, b"{}", {**signed, "Content-Type": "text/plain"})[0] == 415
     charset = {**signed, "Content-Type": "application/json; charset=utf-8"}
     update = api.command_update("help", user_id=USER_ID + 7)
