@@ -88,7 +88,6 @@ HTML_TAGS = {
     "pre",
     "blockquote",
     "tg-emoji",
-    "br",
 }
 HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 

@@ -13,6 +13,7 @@ from bot.commands import descriptions
 from scoring.card import BANDS
 from scoring.questions import DIMENSIONS, QUESTIONS
 from templates import LANGUAGES, render, template_names
+from tests.bot.bot_api_stand_in import HTML_TAGS
 
 from .samples import card, load_all, troubled_answers
 
@@ -44,25 +45,6 @@ LATIN_IN_ZH |= {"CSV", "ZIP", "password"}
 CHINESE_IN_EN = ("芝麻分", "芝麻信用", "支付宝", "花呗", "借呗", "余额宝", "天猫", "淘宝", "网商银行")
 #: The Alipay app's own labels on the way to the bill export, which the app shows in Chinese only.
 CHINESE_IN_EN += ("开具交易流水证明", "用于个人对账", "解压密码", "我的", "账单")
-#: The tags Telegram's HTML parse mode accepts.
-TELEGRAM_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "span",
-    "tg-spoiler",
-    "a",
-    "code",
-    "pre",
-    "blockquote",
-    "tg-emoji",
-}
 #: Templates that show a score or projection, so must carry the estimate disclaimer.
 SHOWS_A_SCORE = ("cli_score", "cli_advise", "cli_whatif", "advice", "whatif", "bot_score")
 
@@ -98,7 +80,7 @@ class TelegramHtml(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag not in TELEGRAM_TAGS:
+        if tag not in HTML_TAGS:
             self.problems.append(f"tag <{tag}>")
         self.stack.append(tag)
 
