@@ -93,6 +93,7 @@ class Advisor:
         """A file sent in (an Alipay bill, we hope): ``size`` as stated, ``fetch`` downloads it once allowed."""
         with self.texts():
             async with await self.unit(who) as unit:
+                await unit.commit()  # a first contact's user row: no transaction stays open over the download
                 return await bill.received(self.session(unit, who), size, fetch)
 
     async def unsupported(self, who: Who) -> list[Reply]:

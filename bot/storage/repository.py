@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import CursorResult, Result, Row, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -137,6 +137,14 @@ class DueReminder:
 
 # The statements of every tap, built once: building one and working out its cache key costs more
 # Python time than a round trip to a local database. Values are bound per call.
+_DIALOG_COLUMNS = (
+    DialogState.path,
+    DialogState.queue,
+    DialogState.position,
+    DialogState.nonce,
+    DialogState.message_id,
+    DialogState.updated_at,
+)
 _LOAD_USER = (
     select(
         User.language,
@@ -145,12 +153,7 @@ _LOAD_USER = (
         # Uncorrelated (bound to the id, not to the joined row): each is one index probe per statement.
         exists().where(ScoreSnapshot.user_id == bindparam("user_id")).label("seen_estimate"),
         exists().where(ScoreReport.user_id == bindparam("user_id")).label("reported"),
-        DialogState.path,
-        DialogState.queue,
-        DialogState.position,
-        DialogState.nonce,
-        DialogState.message_id,
-        DialogState.updated_at,
+        *_DIALOG_COLUMNS,
         StoredAnswer.question_id,
         StoredAnswer.value,
     )
@@ -220,7 +223,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _snapshot(row: Row[Any]) -> Snapshot:
+def _dialog(row: Row[Unpack[tuple[Any, ...]]]) -> Dialog:
+    """A dialog from a row holding ``_DIALOG_COLUMNS``."""
+    updated = None if row.updated_at is None else _utc(row.updated_at)
+    return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated)
+
+
+def _snapshot(row: Row[Unpack[tuple[Any, ...]]]) -> Snapshot:
     calibrated = None
     if row.calibrated_score is not None and row.calibrated_low is not None and row.calibrated_high is not None:
         calibrated = (row.calibrated_score, row.calibrated_low, row.calibrated_high)
@@ -287,10 +296,7 @@ class Storage(ProgressStore):
         first = rows[0]
         if first.blocked_at is not None:
             await self._unblock(user_id)
-        dialog = None
-        if first.nonce is not None:
-            updated = None if first.updated_at is None else _utc(first.updated_at)
-            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id, updated)
+        dialog = None if first.nonce is None else _dialog(first)
         answers = {row.question_id: row.value for row in rows if row.question_id is not None}
         return UserRows(
             first.language, dialog, answers, first.timezone, bool(first.seen_estimate), bool(first.reported)
@@ -341,21 +347,8 @@ class Storage(ProgressStore):
     async def dialog(self, user_id: int) -> Dialog | None:
         """The user's dialog state, if one was ever started."""
         async with self._reading() as connection:
-            row = (
-                await connection.execute(
-                    select(
-                        DialogState.path,
-                        DialogState.queue,
-                        DialogState.position,
-                        DialogState.nonce,
-                        DialogState.message_id,
-                        DialogState.updated_at,
-                    ).where(DialogState.user_id == user_id)
-                )
-            ).first()
-        if row is None:
-            return None
-        return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, _utc(row.updated_at))
+            row = (await connection.execute(select(*_DIALOG_COLUMNS).where(DialogState.user_id == user_id))).first()
+        return None if row is None else _dialog(row)
 
     async def start_dialog(
         self, user_id: int, path: str, queue: tuple[str, ...], nonce: str, *, expected_nonce: str | None

@@ -51,8 +51,13 @@ class UserUnit(Storage):
 
     @classmethod
     async def load(cls, storage: Storage, user_id: int, language: str) -> UserUnit:
-        """Read the user's rows (creating a first-time user in ``language``)."""
-        return cls(storage, user_id, await storage.load_user(user_id, language))
+        """Read the user's rows; a first-time user is created in ``language``, in the update's transaction."""
+        rows = await storage.find_user(user_id)
+        if rows is not None:
+            return cls(storage, user_id, rows)
+        unit = cls(storage, user_id, UserRows(language, None, {}))
+        unit._hold(language=await unit._create_user(user_id, language))  # another update may have created them
+        return unit
 
     @classmethod
     async def find(cls, storage: Storage, user_id: int) -> UserUnit | None:
