@@ -53,9 +53,9 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[Reply]) -> None:
     """Show the replies; a tapped button's query is always answered (with a notice, if any).
 
-    The query's answer only stops the button's spinner (and shows the notice): it goes out while
-    the messages are sent, not before them, so a tap costs the user one Bot API round trip less.
-    The messages themselves go one after the other, in order.
+    The query's answer only stops the button's spinner (and shows the notice): it is sent first,
+    and the messages go out without waiting for its reply, so a tap costs the user one Bot API
+    round trip less. The messages themselves go one after the other, in order.
     """
     query = update.callback_query
     if query is None:
@@ -63,6 +63,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
         return
     note = next((r.text for r in replies if isinstance(r, Notice)), None)
     answering = asyncio.create_task(query.answer(note))
+    await asyncio.sleep(0)  # the answer is sent first; its reply is not waited for
     try:
         await show(update, context, replies)
     except BaseException:
