@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import CursorResult, Result, Row, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -190,6 +190,28 @@ _UPSERT_ANSWER = {
     "sqlite": _upsert_answer(sqlite.insert(StoredAnswer)),
 }
 
+
+def _step_with_answer() -> postgresql.Insert | sqlite.Insert:
+    """PostgreSQL's answer tap in one statement: the guarded step, and the answer only if the step matched.
+
+    ``WITH moved AS (UPDATE dialog_states ... RETURNING user_id) INSERT INTO answers SELECT ... FROM moved
+    ON CONFLICT ...``: one statement is one transaction, so the tap needs no BEGIN and COMMIT round
+    trips, and it changed a row (``rowcount`` 1) exactly when the nonce still matched.
+    """
+    moved = _STEP.returning(DialogState.user_id).cte("moved")
+    answer = select(
+        moved.c.user_id,
+        bindparam("question_id", type_=StoredAnswer.question_id.type),
+        bindparam("value", type_=StoredAnswer.value.type),
+        bindparam("source", type_=StoredAnswer.source.type),
+        bindparam("step_at", type_=StoredAnswer.answered_at.type),
+    )
+    columns = ["user_id", "question_id", "value", "source", "answered_at"]
+    return _upsert_answer(postgresql.insert(StoredAnswer).from_select(columns, answer).add_cte(moved))
+
+
+_STEP_WITH_ANSWER = _step_with_answer()
+
 DUE_BATCH = 100
 """Reminders read per delivery round; the rest wait for the next round."""
 CLAIM_LEASE = timedelta(minutes=10)
@@ -223,13 +245,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _dialog(row: Row[Unpack[tuple[Any, ...]]]) -> Dialog:
+def _dialog(row: Row[*tuple[Any, ...]]) -> Dialog:
     """A dialog from a row holding ``_DIALOG_COLUMNS``."""
     updated = None if row.updated_at is None else _utc(row.updated_at)
     return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated)
 
 
-def _snapshot(row: Row[Unpack[tuple[Any, ...]]]) -> Snapshot:
+def _snapshot(row: Row[*tuple[Any, ...]]) -> Snapshot:
     calibrated = None
     if row.calibrated_score is not None and row.calibrated_low is not None and row.calibrated_high is not None:
         calibrated = (row.calibrated_score, row.calibrated_low, row.calibrated_high)
@@ -397,24 +419,39 @@ class Storage(ProgressStore):
         another update got there first.
         """
         move = Move(path, position, nonce, answer, dropped, queue)
-        async with self._writing() as connection:
-            moved = await self._write_step(connection, user_id, expected_nonce, move)
+        if self._one_statement(move):
+            async with self._reading() as connection:
+                moved = await self._write_step(connection, user_id, expected_nonce, move)
+        else:
+            async with self._writing() as connection:
+                moved = await self._write_step(connection, user_id, expected_nonce, move)
         self._dialog_moved(user_id, move if moved else None)
         return moved
 
+    def _one_statement(self, move: Move) -> bool:
+        """Whether the step is one statement (PostgreSQL: an answer and the next question), a transaction by itself.
+
+        A step that ends the path is not: the score it leads to keeps its snapshot (and the first
+        one starts the check-in) in the same transaction.
+        """
+        plain = move.answer is not None and move.path is not None and not move.dropped and move.queue is None
+        return plain and self.engine.dialect.name == "postgresql"
+
     async def _write_step(self, connection: AsyncConnection, user_id: int, expected_nonce: str, move: Move) -> bool:
         now = utcnow()
-        moved = await connection.execute(
-            _STEP,
-            {
-                "step_user": user_id,
-                "step_expected": expected_nonce,
-                "step_path": move.path,
-                "step_position": move.position,
-                "step_nonce": move.nonce,
-                "step_at": now,
-            },
-        )
+        values: dict[str, Any] = {
+            "step_user": user_id,
+            "step_expected": expected_nonce,
+            "step_path": move.path,
+            "step_position": move.position,
+            "step_nonce": move.nonce,
+            "step_at": now,
+        }
+        if self._one_statement(move):
+            assert move.answer is not None
+            answer = {"question_id": move.answer.question_id, "value": move.answer.value, "source": move.answer.source}
+            return _changed(await connection.execute(_STEP_WITH_ANSWER, {**values, **answer})) == 1
+        moved = await connection.execute(_STEP, values)
         if _changed(moved) != 1:
             return False
         if move.queue is not None:

@@ -6,7 +6,9 @@ then the first snapshot with the check-in it starts). ``UserUnit`` reads the use
 round trip when the update starts (``Storage.load_user``) and answers every later read of them
 from what it holds; the update's writes share one transaction, begun by the first of them and
 committed when the update's replies are ready (``async with unit``), so the user never sees
-an answer confirmed that is not stored.
+an answer confirmed that is not stored. One write needs no such transaction: on PostgreSQL, an
+answer that leads to the next question is one statement (``Storage.step``), a transaction by itself;
+if the update fails after it, the answer stays stored, and the apology says so.
 
 The nonce guard is unchanged: a step is an ``UPDATE`` that only matches the dialog showing the
 expected nonce, and its row stays locked until the commit, so a concurrent update (of this or
