@@ -31,7 +31,6 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from bot.storage.connections import Connections
 from bot.storage.progress import DEFAULT_TIMEZONE, StoredReport
 from bot.storage.repository import Dialog, Move, Snapshot, Storage, UserRows
 from scoring.questions import Answer
@@ -40,32 +39,35 @@ from scoring.questions import Answer
 class UserUnit(Storage):
     """The storage as one update of one user sees it."""
 
-    def __init__(self, storage: Storage, user_id: int, rows: UserRows) -> None:
+    def __init__(self, storage: Storage, user_id: int, language: str) -> None:
         # Not ``super().__init__``: the unit shares the storage's engine and session factories.
         self.engine = storage.engine
         self.autocommit = storage.autocommit
         self.sessions = self._own_sessions = storage.sessions
         self.reads = self._own_reads = storage.reads
         self.user_id = user_id
-        self._rows: UserRows | None = rows
-        self._language_hint = rows.language  # for reading again (a user deleted meanwhile is made anew)
+        self._rows: UserRows | None = None
+        self._language_hint = language  # for a first-time user, or one deleted meanwhile (made anew)
+        self._reader: AsyncConnection | None = None
         self._transaction: AsyncConnection | None = None
 
     @classmethod
     async def load(cls, storage: Storage, user_id: int, language: str) -> UserUnit:
         """Read the user's rows; a first-time user is created in ``language``, in the update's transaction."""
-        rows = await storage.find_user(user_id)
-        if rows is not None:
-            return cls(storage, user_id, rows)
-        unit = cls(storage, user_id, UserRows(language, None, {}))
-        unit._hold(language=await unit._create_user(user_id, language))  # another update may have created them
+        unit = cls(storage, user_id, language)
+        await unit._held()
         return unit
 
     @classmethod
     async def find(cls, storage: Storage, user_id: int) -> UserUnit | None:
         """Read the rows of a known user; ``None`` (and nothing created) for anyone else."""
-        rows = await storage.find_user(user_id)
-        return None if rows is None else cls(storage, user_id, rows)
+        unit = cls(storage, user_id, "")
+        rows = await unit.find_user(user_id)
+        if rows is None:
+            await unit.rollback()  # gives the connection back
+            return None
+        unit._rows, unit._language_hint = rows, rows.language
+        return unit
 
     @property
     def language(self) -> str:
@@ -105,6 +107,7 @@ class UserUnit(Storage):
         await self._end(commit=False)
 
     async def _end(self, *, commit: bool) -> None:
+        await self._release_reader()
         connection, self._transaction = self._transaction, None
         if connection is None:
             return
@@ -120,6 +123,7 @@ class UserUnit(Storage):
     async def _begun(self) -> AsyncConnection:
         """The update's transaction, begun by its first write."""
         if self._transaction is None:
+            await self._release_reader()  # from now on the update reads in its transaction
             connection = await self.engine.connect()
             await connection.begin()
             self._transaction = connection
@@ -136,12 +140,21 @@ class UserUnit(Storage):
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[AsyncConnection]:
-        """Once the update wrote, its reads see those writes: they run in its transaction."""
+        """Reads outside a transaction, on one connection kept for the update; once it wrote, in its transaction.
+
+        (A plain answer on PostgreSQL, one statement, runs here too: ``Storage.step``.)
+        """
         if self._transaction is not None:
             yield self._transaction
         else:
-            async with Connections._reading(self) as connection:
-                yield connection
+            if self._reader is None:  # one connection for the update's reads, not one per read
+                self._reader = await self.autocommit.connect()
+            yield self._reader
+
+    async def _release_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await reader.close()
 
     # ---- reads answered from what the unit holds ---------------------------------------
     async def ensure_user(self, user_id: int, language: str) -> str:

@@ -48,5 +48,5 @@ async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs
     assert finishing == (6, 1), per_tap
     # The user's rows, then the last snapshot (to tell whether the score moved): unchanged, so nothing kept.
     assert score == (2, 0), score
-    # The user's rows, then the record-if-true items the advice counts.
+    # The user's rows, then the record-if-true items the advice counts (one connection for both).
     assert advice == (2, 0), advice
