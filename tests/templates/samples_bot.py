@@ -183,6 +183,11 @@ def _webhook_invalid(lang: str) -> list[Context]:
     ]
 
 
+@sample("cli_metrics_port.txt.j2")
+def _metrics_port(lang: str) -> list[Context]:
+    return [{"variable": "SESAME_METRICS_PORT", "listen": "127.0.0.1", "port": 9464}]
+
+
 @sample("cli_setting_invalid.txt.j2")
 def _setting_invalid(lang: str) -> list[Context]:
     return [{"variable": "SESAME_CONCURRENCY", "low": 1, "high": 1024}]
