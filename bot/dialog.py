@@ -129,11 +129,11 @@ def opens_dimension(queue: tuple[str, ...], index: int, answers: dict[str, Answe
 
     Read from the path's queue (what was open when it started), so it holds for the whole path:
     resuming, ``/back`` or ``/skip`` show a hint where it was, and a new path (``/full`` after the
-    quick check) has its own first question. Settled questions are never asked, so they count not.
+    quick check) has its own first question. Settled questions before it are never asked, so they
+    count not (the question itself may be settled: changing an implied answer asks it all the same).
     """
     dimension = QUESTION_BY_ID[queue[index]].dimension
-    first = next(qid for qid in queue if QUESTION_BY_ID[qid].dimension == dimension and not settled(qid, answers))
-    return first == queue[index]
+    return not any(QUESTION_BY_ID[qid].dimension == dimension and not settled(qid, answers) for qid in queue[:index])
 
 
 def _open_position(queue: tuple[str, ...], position: int, step: int, answers: dict[str, Answer]) -> int:
