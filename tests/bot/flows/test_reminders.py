@@ -8,8 +8,11 @@ from advice import ACTIONS
 from advice.ranking import rank
 from bot.callbacks import ReminderTap
 from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.reminders import due_message
+from bot.storage import record_items
 from scoring.card import load_scorecard
-from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+from scoring.questions import QUESTION_BY_ID
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_answers
 
 CARD = load_scorecard()
 NOW = datetime(2025, 12, 20, 8, tzinfo=UTC)  # the next recompute is in January 2026
@@ -129,3 +132,19 @@ async def test_reminders_in_chinese(bot, storage):
     assert "已设提醒：2026年1月6日 10:00（北京时间）" in plain(calls[1].text)
     listing = await user.send("/reminders")
     assert "你的提醒" in listing[0].text and top.action.title("zh") in listing[0].text
+
+
+async def test_a_due_reminder_offers_to_record_an_answer_the_user_can_change_and_never_a_fact(storage):
+    await storage.ensure_user(4, "en")
+    answers = {**quick_answers({"huabei": 2, "income": 2, "provident_fund": 0}), "phone_years": "lt1"}
+    await storage.replace_answers(4, answers, "button")
+    record = "✏️ Record it: change my answer"
+    # Same phone number everywhere already: only waiting ages it, a fact, so nothing to record.
+    phone = await due_message(storage, 4, "stable_phone")
+    assert phone is not None and record not in [b.label for row in phone.keyboard for b in row]
+    assert "change your answer" not in plain(phone.text)
+    # A record-if-true item the user said they have is still worth the reminder, recorded by its answer.
+    await record_items.set_owned(storage, 4, "provident_fund", True)
+    fund = await due_message(storage, 4, "add_provident_fund")
+    assert fund is not None and fund.keyboard[0][0].label == record
+    assert f"change your answer to “{QUESTION_BY_ID['provident_fund'].prompt('en')}”" in plain(fund.text)
