@@ -6,6 +6,7 @@ from advice import ACTIONS, Plan, rank
 from advice.presentation import action_view, plan_view
 from bot.callbacks import ReminderTap, StepsTap
 from bot.flows.session import Session
+from bot.progress import Progress
 from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
 from bot.screens import button_label, no_answers_screen, owned_question_screen
@@ -52,6 +53,7 @@ async def show(session: Session) -> list[Reply]:
         return [no_answers_screen(session.lang)]
     asking = owned_question(planned[1], session)
     screen = advice_screen(planned[1], session, await session.has_seen_an_estimate())
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
     return [screen, *([asking] if asking else [])]
 
 

@@ -31,6 +31,8 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     if planned is None:
         return no_answers_screen(lang)
     answers, plan = planned
+    brief = await session.has_seen_an_estimate()
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
     offered = [ACTION_INDEX[r.id] for r in plan.actions]
     # Picks no longer in the plan (answers changed since) still count, after the others.
     order = offered + sorted(picked - set(offered))
@@ -48,7 +50,6 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
         return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)
-    brief = await session.has_seen_an_estimate()
     text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
     calibrated = await Progress(session.storage, session.card, session.clock).calibrated(session.user_id, plan.before)
     if calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base

@@ -220,9 +220,29 @@ async def test_goal_plans_and_done_changes_the_answers_and_explains_the_move(bot
     assert after != before and (await storage.goal(user.id)).done == goal.actions[:1]
     score_text = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     assert "you changed" in score_text
-    assert "reached" not in plain((await user.send("/goal"))[0].text) and "1 of" in plain(
-        (await user.send("/goal"))[0].text
-    )
+    # That one action lifts the estimate past the goal: /goal says it is reached (once) and offers a higher one.
+    now = CARD.score(advisable(after)).score
+    assert now >= score + 15
+    text = plain((await user.send("/goal"))[0].text)
+    assert f"Goal {score + 15} reached" in text and f"estimate is {now}" in text and "/goal " in text
+    assert await storage.goal(user.id) is None
+    assert "Your goal now" not in plain((await user.send("/goal"))[0].text)
+
+
+async def test_a_goal_reached_by_the_calibrated_estimate_says_so_in_myscore_and_goal(bot, storage, clock):
+    # QA: after /myscore, /goal 700 said "already at or above" while /goal still showed the goal as open.
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2})
+    score = CARD.score(advisable(await storage.answers(user.id))).score
+    await user.send(f"/goal {score + 10}")
+    assert "Your goal now" in plain((await user.send("/goal"))[0].text)
+    clock.moment = CHECKIN
+    text = plain((await user.send(f"/myscore {score + 200}"))[0].text)
+    assert f"That reaches your goal of {score + 10}" in text
+    assert await storage.goal(user.id) is None
+    assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
+    goal_text = plain((await user.send("/goal"))[0].text)
+    assert "Your goal now" not in goal_text
 
 
 async def test_a_goal_already_reached_says_so(bot, storage):
