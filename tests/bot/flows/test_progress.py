@@ -1,6 +1,7 @@
 """The follow-up over months through the real Application: /myscore, /goal, /history, check-ins, /remind."""
 
 import asyncio
+import re
 import struct
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ from bot.flows.advice import advisable
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
 from tests.bot.test_reminders import Outbox
 
@@ -319,3 +321,74 @@ async def test_history_in_chinese_sends_its_chart(bot, storage):
     assert calls[1].method == "sendPhoto" and "估算" in plain(calls[1].text)
     png = calls[1].files["photo"][1]
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", png[16:24]) == (1080, 960)
+
+
+# ---- explained changes ---------------------------------------------------------------------
+def headline_and_lines(text: str) -> tuple[int, list[int]]:
+    """The move a score reply states and the points of each line under it."""
+    (headline,) = re.findall(r"([+-]\d+) since your previous estimate", text)
+    lines = [int(points) for points in re.findall(r"^• .*: ([+-]\d+)$", text, flags=re.MULTILINE)]
+    return int(headline), lines
+
+
+async def change_answer(user, question_id: str, value) -> list:
+    await user.send("/profile")
+    await user.tap(str([q.id for q in QUESTIONS].index(question_id) + 1))
+    question = QUESTION_BY_ID[question_id]
+    return await user.tap(question.choices[question.levels.index(value)].label("en"))
+
+
+def score_text(calls) -> str:
+    return plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
+
+
+async def test_no_cards_shows_the_settled_answers_as_implied_and_the_lines_add_up(bot, storage):
+    # QA: 3-5 cards -> none showed "📉 -28" over lines adding to -13, the settled answers as "no answer".
+    user = bot.user()
+    await answer_quick(user, picks={"credit_cards": 3, "card_repayment": 3})
+    text = score_text(await change_answer(user, "credit_cards", "none"))
+    headline, lines = headline_and_lines(text)
+    assert headline < 0 and sum(lines) == headline
+    assert "you changed How many credit cards do you hold? 3-5 → None" in text
+    assert "so How do you repay your credit cards? Always on time → I have no cards (implied, from: No credit" in text
+    assert "so Are your cards bound to Alipay with their statements imported? → Not bound (implied, from: No" in text
+    assert "→ no answer" not in text and "more question" not in text
+
+
+async def test_a_change_is_explained_from_the_last_estimate_shown_anywhere(bot, storage):
+    # QA: a change explained with an earlier edit's answers (+24 of cards) and "answered 1 more question".
+    user = bot.user()
+    await answer_quick(user, picks={"credit_cards": 3, "card_repayment": 3})
+    await change_answer(user, "credit_cards", "none")
+    await change_answer(user, "credit_cards", "one_two")  # the card repayment record is asked again...
+    await user.send("/cancel")  # ...and left: the cards changed, no score shown
+    advice = plain((await user.send("/advice"))[0].text)
+    shown = CARD.score(await storage.answers(user.id)).score
+    assert f"Estimated Sesame score: {shown}" in advice
+    text = score_text(await change_answer(user, "huabei", "on_time"))
+    headline, lines = headline_and_lines(text)
+    assert f"since your previous estimate ({shown})" in text
+    assert sum(lines) == headline and text.count("• you changed") == 1 and "you changed How did you repay Huabei" in text
+    assert len(lines) == 2 and "• the estimate of the questions still unanswered: " in text  # it moves with Huabei
+    assert "credit cards" not in text and "more question" not in text
+    history = plain((await user.send("/history"))[0].text)
+    assert history.count(str(shown)) >= 1
+
+
+async def test_the_first_estimate_is_the_first_one_shown_anywhere(bot, storage):
+    # QA: 652 seen in /advice, /whatif, /goal, /myscore before /score said "first estimate".
+    user = bot.user()
+    await answer_quick(user, picks={"credit_cards": 3, "card_repayment": 3})
+    first = await storage.snapshots(user.id, limit=None)
+    assert len(first) == 1 and first[0].explanation["kind"] == "first"  # the quick check's own score reply
+    await change_answer(user, "huabei", "on_time")
+    count = len(await storage.snapshots(user.id, limit=None))
+    await change_answer(user, "credit_cards", "one_two")
+    await user.send("/cancel")
+    await user.send("/whatif")
+    snapshots = await storage.snapshots(user.id, limit=None)
+    assert len(snapshots) == count + 1 and snapshots[0].answers["credit_cards"] == "one_two"
+    for command in ("/whatif", "/advice", "/goal 900"):  # the same estimate again: kept once
+        await user.send(command)
+    assert len(await storage.snapshots(user.id, limit=None)) == count + 1
+    assert "since your previous estimate" not in plain((await user.send("/score"))[0].text)
