@@ -237,7 +237,9 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
     screen = applied_screen(session, before, after)
-    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it shows the estimate
+    # The reply shows the new estimate. ``after`` is what was stored: ``bill_imports.apply`` writes
+    # past the update's unit, whose answers are from before.
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id, after)
     return [EditMessage(screen)]
 
 

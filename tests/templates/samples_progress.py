@@ -196,7 +196,8 @@ def _history(lang: str) -> list[Context]:
     quick, full, changed = _profiles()
     snapshots = []
     previous = None
-    for month, answers in enumerate((quick, full, changed)):
+    many = {**_no_cards(changed), "income": "none", "loans": "late", "shopping": "rarely", "vehicle": False}
+    for month, answers in enumerate((quick, full, changed, many)):
         result = card().score(answers)
         change = explain(card(), previous, answers)
         calibrated = (result.score + 20, result.range[0] + 30, result.range[1] - 30) if month == 2 else None

@@ -11,7 +11,7 @@ from bot.flows.advice import advisable
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
-from scoring.questions import QUESTION_BY_ID, QUESTIONS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
 from tests.bot.test_reminders import Outbox
 
@@ -376,19 +376,22 @@ async def test_a_change_is_explained_from_the_last_estimate_shown_anywhere(bot, 
 
 
 async def test_the_first_estimate_is_the_first_one_shown_anywhere(bot, storage):
-    # QA: 652 seen in /advice, /whatif, /goal, /myscore before /score said "first estimate".
+    # QA: 652 seen in /advice, /whatif, /goal and /myscore before /score said "This is your first estimate".
     user = bot.user()
-    await answer_quick(user, picks={"credit_cards": 3, "card_repayment": 3})
-    first = await storage.snapshots(user.id, limit=None)
-    assert len(first) == 1 and first[0].explanation["kind"] == "first"  # the quick check's own score reply
-    await change_answer(user, "huabei", "on_time")
-    count = len(await storage.snapshots(user.id, limit=None))
-    await change_answer(user, "credit_cards", "one_two")
-    await user.send("/cancel")
-    await user.send("/whatif")
-    snapshots = await storage.snapshots(user.id, limit=None)
-    assert len(snapshots) == count + 1 and snapshots[0].answers["credit_cards"] == "one_two"
-    for command in ("/whatif", "/advice", "/goal 900"):  # the same estimate again: kept once
+    await user.send("/start")
+    for qid in QUICK_IDS[:4]:
+        question = QUESTION_BY_ID[qid]
+        await user.tap(question.choices[1].label("en"))
+    await user.send("/cancel")  # answers kept, no score shown yet
+    assert await storage.snapshots(user.id, limit=None) == []
+    shown = CARD.score(await storage.answers(user.id)).score
+    assert f"Estimated Sesame score: {shown}" in plain((await user.send("/advice"))[0].text)
+    (first,) = await storage.snapshots(user.id, limit=None)
+    assert first.score == shown and first.explanation["kind"] == "first"
+    for command in ("/whatif", "/advice", f"/goal {shown + 30}", "/goal"):  # the same estimate again: kept once
         await user.send(command)
-    assert len(await storage.snapshots(user.id, limit=None)) == count + 1
-    assert "since your previous estimate" not in plain((await user.send("/score"))[0].text)
+    assert len(await storage.snapshots(user.id, limit=None)) == 1
+    score = plain((await user.send("/score"))[0].text)
+    assert "first estimate" not in score and "since your previous estimate" not in score
+    history = plain((await user.send("/history"))[0].text)
+    assert str(shown) in history and "first estimate" in history
