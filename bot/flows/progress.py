@@ -266,8 +266,13 @@ async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
     if moved is None:
         return [Notice(notice(lang, "stale")), _screen(lang, "bot_goal_checkin.html.j2", state="not_planned")]
     done = _screen(lang, "bot_goal_checkin.html.j2", state="done", title=action.title(lang), changed="")
-    refreshed = await goal_checkin_screen(session.storage, session.user_id, lang)
-    replies: list[Reply] = [EditMessage(refreshed)] if refreshed is not None else []
+    reached = await _progress(session).goal_reached(session.user_id, advisable(moved[1]))
+    if reached is not None:  # the check-in's buttons make no sense any more: it says so instead
+        old, shown, calibrated = reached
+        replies: list[Reply] = [EditMessage(_reached_screen(lang, shown, old.target, calibrated, was_goal=True))]
+    else:
+        refreshed = await goal_checkin_screen(session.storage, session.user_id, lang)
+        replies = [EditMessage(refreshed)] if refreshed is not None else []
     return [*replies, done, *await score.replies(session, None)]
 
 

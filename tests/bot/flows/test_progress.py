@@ -13,6 +13,7 @@ from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+from tests.bot.test_journey_transcripts import PICKS as JOURNEY_PICKS
 from tests.bot.test_reminders import Outbox
 
 CARD = load_scorecard()
@@ -205,7 +206,7 @@ async def test_goal_plans_and_done_changes_the_answers_and_explains_the_move(bot
     calls = await user.send(f"/goal {score + 15}")
     text = plain(calls[0].text)
     assert f"Goal {score + 15}" in text and f"you are at {score}" in text and "least-effort plan" in text
-    goal = await storage.goal(user.id)
+    assert (await storage.goal(user.id)).target == score + 15
     send = telegram_sender(bot.application.bot)
     await deliver_due(storage, send, START)
     (occurrence,) = [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
@@ -219,16 +220,34 @@ async def test_goal_plans_and_done_changes_the_answers_and_explains_the_move(bot
     before = await storage.answers(user.id)
     calls = await user.tap(first)
     after = await storage.answers(user.id)
-    assert after != before and (await storage.goal(user.id)).done == goal.actions[:1]
+    assert after != before
     score_text = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     assert "you changed" in score_text
-    # That one action lifts the estimate past the goal: /goal says it is reached (once) and offers a higher one.
+    # That one action lifts the estimate past the goal: the tapped message says so (no more buttons to tap),
+    # offers a higher goal, and the goal is gone with its check-ins, so /goal agrees.
     now = CARD.score(advisable(after)).score
     assert now >= score + 15
-    text = plain((await user.send("/goal"))[0].text)
-    assert f"Goal {score + 15} reached" in text and f"estimate is {now}" in text and "/goal " in text
+    (edited,) = [c for c in calls if c.method == "editMessageText"]
+    assert f"Goal {score + 15} reached" in plain(edited.text) and f"estimate is {now}" in plain(edited.text)
+    assert edited.labels == [] and "/goal " in plain(edited.text)
     assert await storage.goal(user.id) is None
+    assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
     assert "Your goal now" not in plain((await user.send("/goal"))[0].text)
+
+
+async def test_a_goal_not_reached_yet_counts_the_done_actions(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks=JOURNEY_PICKS)
+    score = CARD.score(advisable(await storage.answers(user.id))).score
+    calls = await user.send(f"/goal {score + 40}")
+    goal = await storage.goal(user.id)
+    assert len(goal.actions) >= 2
+    calls = await user.tap(calls[0].labels[0])
+    assert CARD.score(advisable(await storage.answers(user.id))).score < score + 40
+    (edited,) = [c for c in calls if c.method == "editMessageText"]
+    assert "which of the planned actions" in plain(edited.text) and len(edited.labels) == len(goal.actions)
+    text = plain((await user.send("/goal"))[0].text)
+    assert f"Your goal now: {score + 40}" in text and f"1 of {len(goal.actions)} planned actions done" in text
 
 
 async def test_a_goal_reached_by_the_calibrated_estimate_says_so_in_myscore_and_goal(bot, storage, clock):
@@ -368,7 +387,8 @@ async def test_a_change_is_explained_from_the_last_estimate_shown_anywhere(bot, 
     text = score_text(await change_answer(user, "huabei", "on_time"))
     headline, lines = headline_and_lines(text)
     assert f"since your previous estimate ({shown})" in text
-    assert sum(lines) == headline and text.count("• you changed") == 1 and "you changed How did you repay Huabei" in text
+    assert sum(lines) == headline and text.count("• you changed") == 1
+    assert "you changed How did you repay Huabei" in text
     assert len(lines) == 2 and "• the estimate of the questions still unanswered: " in text  # it moves with Huabei
     assert "credit cards" not in text and "more question" not in text
     history = plain((await user.send("/history"))[0].text)
