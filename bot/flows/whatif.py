@@ -30,7 +30,7 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     planned = await plan_for(session)
     if planned is None:
         return no_answers_screen(lang)
-    answers, plan = planned
+    answers, plan = planned.answers, planned.plan
     brief = await session.has_seen_an_estimate()
     await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
     offered = [ACTION_INDEX[r.id] for r in plan.actions]
@@ -51,18 +51,15 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)
     text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
-    calibrated = await Progress(session.storage, session.card, session.clock).calibrated(session.user_id, plan.before)
-    if calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
-        shift = calibrated.score - plan.before.score
-        projected = min(max(projection.score + shift, session.card.minimum), session.card.maximum)
-        reports = calibrated.offset.reports
+    base = planned.base
+    if base.calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
         line = render(
             lang,
             "bot_calibrated_projection.html.j2",
-            base=calibrated.score,
-            projected=projected,
+            base=base.score,
+            projected=base.project(projection.score),
             gain=projection.gain,
-            reports=reports,
+            reports=base.reports,
         )
         text = f"{text}\n\n{line}"
     return Screen(text, keyboard)
