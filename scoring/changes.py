@@ -208,26 +208,31 @@ def _raw(card: Scorecard, answers: dict[str, Answer]) -> float:
     return card.offset + card.factor * result.log_odds
 
 
-def _worth(card: Scorecard, known: dict[str, Answer]) -> dict[str, float]:
-    """Each question's log-odds in a completed profile: its points if known, else its expected points.
+def _unknown_mean(card: Scorecard, known: dict[str, Answer]) -> float:
+    """The log-odds the card expects of the questions a completed profile leaves unknown."""
+    given = sum(card.tables[qid][value] for qid, value in known.items() if qid in card.tables)
+    return card.score(known).log_odds - card.intercept - given
 
-    The expected points of an unknown question are over its answers' chances given the known
-    ones (``ConditionalEstimate.outcomes``); their sum is the card's estimate of the unknown part.
+
+def _expected(card: Scorecard, known: dict[str, Answer], questions: Sequence[str]) -> dict[str, float]:
+    """Each of ``questions`` (unknown in a completed profile): its expected log-odds given the known answers.
+
+    Over its answers' chances given the known ones (``ConditionalEstimate.outcomes``). Only the
+    questions that change between known and unknown need one (a few array sums each); the rest
+    of the estimate is the card's own, taken whole.
     """
-    worth = {qid: card.tables[qid][value] for qid, value in known.items() if qid in card.tables}
-    if len(worth) < len(card.question_ids):
-        estimate = card.estimate
-        posterior = estimate.posterior(known)
-        for qid in card.question_ids:
-            if qid in worth:
-                continue
-            chances, _, _ = estimate.outcomes(posterior, known, qid)
-            # An answer the known ones rule out ("no cards" beside "6+ cards") has no chance; the
-            # estimate's patterns give contradictions a fallback likelihood, so they are left out here.
-            possible = [(c, v) for c, v in zip(chances, card.tables[qid], strict=True) if not _ruled_out(qid, v, known)]
-            total = sum(c for c, _ in possible)
-            worth[qid] = float(sum(c * card.tables[qid][v] for c, v in possible) / total)
-    return worth
+    if not questions:
+        return {}
+    posterior = card.estimate.posterior(known)
+    expected = {}
+    for qid in questions:
+        chances, _, _ = card.estimate.outcomes(posterior, known, qid)
+        # An answer the known ones rule out ("no cards" beside "6+ cards") has no chance; the
+        # estimate's patterns give contradictions a fallback likelihood, so they are left out here.
+        possible = [(c, v) for c, v in zip(chances, card.tables[qid], strict=True) if not _ruled_out(qid, v, known)]
+        total = sum(c for c, _ in possible)
+        expected[qid] = float(sum(c * card.tables[qid][v] for c, v in possible) / total)
+    return expected
 
 
 def _ruled_out(question_id: str, value: Answer, known: Mapping[str, Answer]) -> bool:
@@ -278,32 +283,40 @@ def explain(
     previous = dict(before)
     shown_before = card.score(previous).score if score_before is None else score_before
     known_before, known_now = complete(previous), complete(now)
-    worth_before, worth_now = _worth(card, known_before), _worth(card, known_now)
-    factor = card.factor
-
-    def move(qid: str) -> float:
-        return factor * (worth_now[qid] - worth_before[qid])
-
+    tables, factor = card.tables, card.factor
+    newly_known = [q for q in card.question_ids if q in known_now and q not in known_before]
+    withdrawn = [q for q in card.question_ids if q in known_before and q not in known_now]
+    expected_before = _expected(card, known_before, newly_known)
+    expected_now = _expected(card, known_now, withdrawn)
     changes: list[AnswerChange] = []
     newly: list[str] = []
-    precision = estimate = 0.0
+    precision = 0.0
     for qid in card.question_ids:
         old, new = known_before.get(qid), known_now.get(qid)
         old_from = None if qid in previous else _implied_by(qid, previous)
         new_from = None if qid in now else _implied_by(qid, now)
         if old is None and new is None:
-            estimate += move(qid)
-        elif old is None:
-            settler = new_from
-            if settler is not None and settler in known_before:  # settled by a changed answer
-                changes.append(AnswerChange(qid, None, new, move(qid), None, new_from))
+            continue
+        if old is None:
+            assert new is not None
+            points = factor * (tables[qid][new] - expected_before[qid])
+            if new_from is not None and new_from in known_before:  # settled by a changed answer
+                changes.append(AnswerChange(qid, None, new, points, None, new_from))
             else:
-                precision += move(qid)
+                precision += points
                 if new_from is None:
                     newly.append(qid)
-        elif new is None or not _same(old, new):
-            changes.append(AnswerChange(qid, old, new, move(qid), old_from, new_from))
-    raw_before, raw_after = _raw(card, previous), _raw(card, now)
+        elif new is None:
+            changes.append(AnswerChange(qid, old, None, factor * (expected_now[qid] - tables[qid][old]), old_from))
+        elif not _same(old, new):
+            points = factor * (tables[qid][new] - tables[qid][old])
+            changes.append(AnswerChange(qid, old, new, points, old_from, new_from))
+    # The questions unknown in both: the card's estimate of everything unknown, less the parts above.
+    open_now = _unknown_mean(card, known_now) - sum(expected_now.values())
+    open_before = _unknown_mean(card, known_before) - sum(expected_before.values())
+    still_open = any(q not in known_before and q not in known_now for q in card.question_ids)
+    estimate = factor * (open_now - open_before) if still_open else 0.0
+    raw_before, raw_after = _raw(card, known_before), _raw(card, known_now)
     other = (shown_after - shown_before) - (round(raw_after) - round(raw_before))
     kind: Kind
     if changes and newly:
