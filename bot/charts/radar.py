@@ -29,15 +29,18 @@ from numbers import Integral
 from typing import Any
 
 from matplotlib import patheffects
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
+from PIL import Image, ImageDraw, ImageFont
 
-from bot.charts.fonts import RENDER_LOCK, font
-from bot.charts.png import canvas_png
+from bot.charts.fonts import RENDER_LOCK, cjk_font_path, font
+from bot.charts.jpeg import canvas_jpeg
 from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import ScoreResult
 from scoring.i18n import Lang
@@ -51,6 +54,7 @@ GRID_LEVELS = (20, 40, 60, 80, 100)
 # Text sizes in pixels (the picture is shown about 1:1 on a phone, about 2.8 px per pt).
 TITLE_PX = 46
 TITLE_MIN_PX = 34
+TITLE_LINE_SPACING = 1.15  # a wrapped title's line pitch, in sizes
 LABEL_PX = 38
 WEIGHT_PX = 30
 BADGE_PX = 34
@@ -339,16 +343,29 @@ def _outline(background: _Background, values: Sequence[int | None]) -> None:
     pairs = list(zip(answered, answered[1:] + answered[:1], strict=True))
     if len(answered) == 2:
         pairs = pairs[:1]
+    # Solid edges go in one line, broken (NaN) where a spoke is unasked: one artist to draw, not five.
+    solid_x: list[float] = []
+    solid_y: list[float] = []
     for (i, (x0, y0)), (j, (x1, y1)) in pairs:
-        adjacent = (j - i) % count == 1
+        if (j - i) % count == 1:
+            if not solid_x or (solid_x[-1], solid_y[-1]) != (x0, y0):
+                solid_x += [math.nan, x0]
+                solid_y += [math.nan, y0]
+            solid_x.append(x1)
+            solid_y.append(y1)
+            continue
+        background.draw(
+            Line2D([x0, x1], [y0, y1], color=NOT_ASKED, linewidth=2.5, linestyle=(0, (4, 3)), transform=_PIXEL)
+        )
+    if solid_x:
         background.draw(
             Line2D(
-                [x0, x1],
-                [y0, y1],
-                color=ACCENT if adjacent else NOT_ASKED,
-                linewidth=4 if adjacent else 2.5,
-                linestyle="-" if adjacent else (0, (4, 3)),
+                solid_x,
+                solid_y,
+                color=ACCENT,
+                linewidth=4,
                 solid_capstyle="round",
+                solid_joinstyle="round",
                 transform=_PIXEL,
             )
         )
@@ -370,12 +387,93 @@ def _free_ticks(background: _Background, badges: Sequence[_Badge]) -> list[tuple
     return free
 
 
-def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
-    for level, (left, bottom, right, top) in _free_ticks(background, badges):
-        background.draw(
+def _over(target: np.ndarray, colour: np.ndarray, alpha: np.ndarray) -> None:
+    """Paint ``colour`` with coverage ``alpha`` (0-255) over the uint8 RGB pixels ``target``, in place.
+
+    Straight-alpha "over", rounded exactly as ``round(v / 255)``: numpy's integer division is
+    slow (no SIMD), so the division is the shift form ``(t + (t >> 8)) >> 8`` with t = v + 128,
+    which is exact for every v up to 255 * 255 and keeps all arithmetic in uint16.
+    """
+    alpha = alpha.astype(np.uint16)
+    mixed = colour * alpha + target * (255 - alpha) + 128
+    target[...] = (mixed + (mixed >> 8)) >> 8
+
+
+@dataclass(frozen=True)
+class _Sprite:
+    """Text drawn once by Agg, kept as straight-alpha RGBA pixels and composited where needed.
+
+    Matplotlib spends a millisecond or more laying out and rasterising each text (a ring number's
+    white halo is drawn as a stroked path); the same few texts (grades 0-100, five ring numbers,
+    "not asked yet") recur on every chart, so their pixels are made once and pasted with numpy.
+    ``anchor`` is where the artist's centre lies in ``rgba`` (column, row from the top left).
+    """
+
+    rgba: np.ndarray
+    anchor: tuple[float, float]
+
+    def paste(self, canvas: np.ndarray, x: float, y: float) -> None:
+        """Composite onto ``canvas`` (Agg's RGBA buffer) with the anchor at (x, y) from the bottom left.
+
+        The position is rounded to whole pixels: half a pixel at most, which no eye sees and which
+        the layout's clearances absorb.
+        """
+        height, width = canvas.shape[:2]
+        left = round(x - self.anchor[0])
+        top = round(height - y - self.anchor[1])
+        rows, columns = self.rgba.shape[:2]
+        # Clipped to the canvas, though the layout keeps every sprite inside it.
+        r0, c0 = max(0, -top), max(0, -left)
+        r1, c1 = min(rows, height - top), min(columns, width - left)
+        if r0 >= r1 or c0 >= c1:
+            return
+        source = self.rgba[r0:r1, c0:c1]
+        _over(canvas[top + r0 : top + r1, left + c0 : left + c1, :3], source[..., :3], source[..., 3:])
+
+
+SPRITE_MARGIN = 12  # px around a sprite's text box: a badge's edge line or a ring number's halo
+
+
+def _draw_sprites(
+    artists: Sequence[Callable[[float, float], Sequence[Artist]]], cell: tuple[int, int]
+) -> list[_Sprite]:
+    """Draw each artist (given its centre, it returns what to draw there) in one sheet of cells.
+
+    One transparent figure for all of them, drawn once: a figure per sprite would cost more than
+    the sprites save. Each cell is then cut to the pixels it covers.
+    """
+    cell_w, cell_h = cell
+    columns = max(1, min(len(artists), 2000 // cell_w))
+    rows = math.ceil(len(artists) / columns)
+    # Whole inches at 100 dpi, so the canvas is exactly the pixels asked for (no rounding of a row).
+    width, height = math.ceil(columns * cell_w / DPI), math.ceil(rows * cell_h / DPI)
+    figure = Figure(figsize=(width, height), dpi=DPI, facecolor="none")
+    canvas = FigureCanvasAgg(figure)
+    for index, draw in enumerate(artists):
+        row, column = divmod(index, columns)
+        for artist in draw(column * cell_w + cell_w / 2, height * DPI - row * cell_h - cell_h / 2):
+            figure.add_artist(artist)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    sprites = []
+    for index in range(len(artists)):
+        row, column = divmod(index, columns)
+        piece = pixels[row * cell_h : (row + 1) * cell_h, column * cell_w : (column + 1) * cell_w]
+        used_rows = np.flatnonzero(piece[..., 3].any(axis=1))
+        used_columns = np.flatnonzero(piece[..., 3].any(axis=0))
+        top, bottom = int(used_rows[0]), int(used_rows[-1]) + 1
+        left, right = int(used_columns[0]), int(used_columns[-1]) + 1
+        rgba = piece[top:bottom, left:right].copy()
+        sprites.append(_Sprite(rgba, (cell_w / 2 - left, cell_h / 2 - top)))
+    return sprites
+
+
+def _tick_text(level: int) -> Callable[[float, float], Sequence[Artist]]:
+    def draw(x: float, y: float) -> Sequence[Artist]:
+        return [
             Text(
-                (left + right) / 2,
-                (bottom + top) / 2,
+                x,
+                y,
                 str(level),
                 fontproperties=font(_pt(TICK_PX)),
                 color=TICK,
@@ -384,7 +482,79 @@ def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
                 path_effects=_HALO,
                 transform=_PIXEL,
             )
+        ]
+
+    return draw
+
+
+@lru_cache(maxsize=1)
+def _tick_sprites() -> dict[int, _Sprite]:
+    """The ring numbers with their white halo, drawn once per process."""
+    cell = (TICK_PX * 3 + 2 * SPRITE_MARGIN, TICK_PX * 2 + 2 * SPRITE_MARGIN)
+    return dict(zip(GRID_LEVELS, _draw_sprites([_tick_text(level) for level in GRID_LEVELS], cell), strict=True))
+
+
+_BadgeKey = tuple[str, float, str, bool]  # text, size in px, colour, dashed
+_BADGE_SPRITES: dict[_BadgeKey, _Sprite] = {}
+
+
+def _badge_key(badge: _Badge) -> _BadgeKey:
+    return badge.text, badge.size, badge.colour, badge.dashed
+
+
+def _badge_text(badge: _Badge) -> Callable[[float, float], Sequence[Artist]]:
+    def draw(x: float, y: float) -> Sequence[Artist]:
+        grade = badge.colour == ACCENT
+        return [
+            Text(
+                x,
+                y,
+                badge.text,
+                fontproperties=font(_pt(badge.size)),
+                color="white" if grade else badge.colour,
+                ha="center",
+                va="center_baseline",
+                transform=_PIXEL,
+                bbox={
+                    "boxstyle": f"round,pad={BADGE_PAD / badge.size:.3f}",
+                    "facecolor": ACCENT if grade else "white",
+                    "edgecolor": badge.colour,
+                    "linewidth": 1.8,
+                    "linestyle": "--" if badge.dashed else "-",
+                },
+            )
+        ]
+
+    return draw
+
+
+def _badge_sprites(background: _Background, badges: Sequence[_Badge]) -> list[_Sprite]:
+    """The pixels of each badge; what is missing is drawn now, and the first time every grade 0-100.
+
+    About 120 ms once per process (one sheet of 101 badges) instead of 2 ms of text per chart.
+    """
+    missing = {_badge_key(badge): badge for badge in badges if _badge_key(badge) not in _BADGE_SPRITES}
+    if missing:
+        for grade in range(101):
+            badge = _badge(background, 0, 0, str(grade), BADGE_PX, ACCENT)
+            missing.setdefault(_badge_key(badge), badge)
+        for key in list(missing):
+            if key in _BADGE_SPRITES:
+                del missing[key]
+        cell = (
+            math.ceil(2 * max(b.half_width for b in missing.values())) + 2 * SPRITE_MARGIN,
+            math.ceil(2 * max(b.half_height for b in missing.values())) + 2 * SPRITE_MARGIN,
         )
+        drawn = _draw_sprites([_badge_text(badge) for badge in missing.values()], cell)
+        _BADGE_SPRITES.update(zip(missing, drawn, strict=True))
+    return [_BADGE_SPRITES[_badge_key(badge)] for badge in badges]
+
+
+def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
+    sprites = _tick_sprites()
+    pixels = np.asarray(background.canvas.buffer_rgba())
+    for level, (left, bottom, right, top) in _free_ticks(background, badges):
+        sprites[level].paste(pixels, (left + right) / 2, (bottom + top) / 2)
 
 
 def _draw_badges(background: _Background, badges: Sequence[_Badge], values: Sequence[int | None]) -> None:
@@ -399,25 +569,9 @@ def _draw_badges(background: _Background, badges: Sequence[_Badge], values: Sequ
                 background.draw(
                     Line2D([px], [py], marker="o", markersize=9, color=ACCENT, linestyle="none", transform=_PIXEL)
                 )
-        background.draw(
-            Text(
-                badge.x,
-                badge.y,
-                badge.text,
-                fontproperties=font(_pt(badge.size)),
-                color=badge.colour if value is None else "white",
-                ha="center",
-                va="center_baseline",
-                transform=_PIXEL,
-                bbox={
-                    "boxstyle": f"round,pad={BADGE_PAD / badge.size:.3f}",
-                    "facecolor": "white" if value is None else ACCENT,
-                    "edgecolor": badge.colour,
-                    "linewidth": 1.8,
-                    "linestyle": "--" if badge.dashed else "-",
-                },
-            )
-        )
+    pixels = np.asarray(background.canvas.buffer_rgba())
+    for badge, sprite in zip(badges, _badge_sprites(background, badges), strict=True):
+        sprite.paste(pixels, badge.x, badge.y)
 
 
 def fit_title(title: str, room: float, measure: Callable[[str, float], float]) -> tuple[float, list[str]]:
@@ -444,23 +598,34 @@ def fit_title(title: str, room: float, measure: Callable[[str, float], float]) -
     return size, [title[:20] + "…"]
 
 
+@lru_cache(maxsize=16)
+def _title_face(size_px: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(cjk_font_path()), size_px)
+
+
 def _title(background: _Background, title: str) -> None:
-    """The title across the top, shrunk (and if need be wrapped) to fit the width."""
-    size, lines = fit_title(title, SIZE_PX - 2 * MARGIN, lambda text, px: background.measure(text, px)[0])
-    background.draw(
-        Text(
-            SIZE_PX / 2,
-            SIZE_PX - TITLE_BAND / 2,
-            "\n".join(lines),
-            fontproperties=font(_pt(size)),
-            color=INK,
-            ha="center",
-            va="center",
-            multialignment="center",
-            linespacing=1.15,
-            transform=_PIXEL,
-        )
-    )
+    """The title across the top, shrunk (and if need be wrapped) to fit the width.
+
+    Drawn by Pillow's FreeType with the same Noto Sans CJK face as the labels, not by matplotlib:
+    a title is new on every chart (score and range), and matplotlib spent 3-4 ms measuring it and
+    drawing it glyph by glyph, Pillow 0.5 ms; the glyphs come out the same (same font, same
+    grey-level antialiasing). The lines are centred on the band's middle by their extent (at least
+    that of "lp", ascender to descender), as matplotlib centred them.
+    """
+    size, lines = fit_title(title, SIZE_PX - 2 * MARGIN, lambda text, px: _title_face(px).getlength(text))
+    face = _title_face(size)
+    # The lines' extent above and below their baselines (above is negative), "lp" at least.
+    _, lp_top, _, lp_bottom = face.getbbox("lp", anchor="ls")
+    top = min(lp_top, face.getbbox(lines[0], anchor="ls")[1])
+    bottom = max(lp_bottom, face.getbbox(lines[-1], anchor="ls")[3])
+    pitch = TITLE_LINE_SPACING * size
+    baseline = TITLE_BAND / 2 - (top + pitch * (len(lines) - 1) + bottom) / 2
+    band = np.asarray(background.canvas.buffer_rgba())[:TITLE_BAND]
+    image = Image.fromarray(band[..., :3])  # a copy of the band's RGB: Pillow blends the glyphs in C
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((SIZE_PX / 2, baseline + index * pitch), line, fill=INK, font=face, anchor="ms")
+    band[..., :3] = np.asarray(image)
 
 
 @dataclass(frozen=True)
@@ -482,7 +647,7 @@ def radar_layout(
     weights: Sequence[str] | None = None,
     not_asked: str = "not asked yet",
 ) -> RadarLayout:
-    """The layout ``radar_png`` draws for these arguments."""
+    """The layout ``radar_jpeg`` draws for these arguments."""
     values = validate(labels, grades)
     with RENDER_LOCK:
         background = _background(tuple(labels), None if weights is None else tuple(weights))
@@ -498,7 +663,7 @@ def radar_layout(
         )
 
 
-def radar_png(
+def radar_jpeg(
     labels: Sequence[str],
     grades: Sequence[int | None],
     title: str,
@@ -524,7 +689,7 @@ def radar_png(
         _ticks(background, badges)
         _draw_badges(background, badges, values)
         _title(background, title)
-        return canvas_png(background.canvas)
+        return canvas_jpeg(background.canvas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,6 +735,6 @@ class RadarChart:
     def render(self) -> bytes:
         """Draw the picture (10-25 ms; the cache makes sure it happens once)."""
         texts = self.texts()
-        return radar_png(
+        return radar_jpeg(
             texts["labels"], self.grades, texts["title"], weights=texts["weights"], not_asked=texts["not_asked"]
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_layout, radar_png
+from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_layout, radar_jpeg
 from scoring.card import load_scorecard
 from scoring.questions import DIMENSIONS, parse_answers
 
@@ -197,13 +197,13 @@ def test_a_short_title_keeps_its_size_and_a_long_one_wraps_in_two_lines_that_fit
 @pytest.mark.parametrize("bad", [-1, 101, 250, -100])
 def test_grade_outside_0_100_is_rejected(bad):
     with pytest.raises(ValueError, match="0-100"):
-        radar_png(list("abcde"), [50, 50, bad, 50, 50], "t")
+        radar_jpeg(list("abcde"), [50, 50, bad, 50, 50], "t")
 
 
 @pytest.mark.parametrize("bad", [50.5, "50", True])
 def test_non_integer_grade_is_rejected(bad):
     with pytest.raises(ValueError, match="integer"):
-        radar_png(list("abcde"), [50, 50, bad, 50, 50], "t")
+        radar_jpeg(list("abcde"), [50, 50, bad, 50, 50], "t")
 
 
 @pytest.mark.parametrize(
@@ -212,17 +212,17 @@ def test_non_integer_grade_is_rejected(bad):
 )
 def test_wrong_lengths_are_rejected(labels, grades):
     with pytest.raises(ValueError):
-        radar_png(labels, grades, "t")
+        radar_jpeg(labels, grades, "t")
 
 
 def test_weights_must_match_the_labels():
     with pytest.raises(ValueError, match="weight"):
-        radar_png(list("abcde"), [1, 2, 3, 4, 5], "t", weights=["1%"])
+        radar_jpeg(list("abcde"), [1, 2, 3, 4, 5], "t", weights=["1%"])
 
 
 def test_other_axis_counts_render():
-    assert_png(radar_png(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
-    assert_png(radar_png(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
+    assert_png(radar_jpeg(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
+    assert_png(radar_jpeg(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
 
 
 def test_concurrent_renders_are_identical():
