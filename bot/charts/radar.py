@@ -28,8 +28,8 @@ from functools import lru_cache
 from numbers import Integral
 from typing import Any
 
-from matplotlib import patheffects
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure

@@ -64,9 +64,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
             await edit_screen(update, context, chat.id, reply)
         elif isinstance(reply, Photo):
             keyboard = markup(reply.keyboard)
-            if isinstance(reply.png, bytes):
+            if isinstance(reply.picture, bytes):
                 await context.bot.send_photo(
-                    chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
+                    chat.id, reply.picture, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
                 )
             else:  # a chart: by file_id if Telegram has it, else drawn and uploaded
                 cache = chart_cache_of(context.application)
@@ -74,7 +74,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: S
                     context.bot,
                     cache,
                     chat.id,
-                    reply.png,
+                    reply.picture,
                     caption=reply.caption,
                     filename=reply.filename,
                     reply_markup=keyboard,

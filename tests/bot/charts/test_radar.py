@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_layout, radar_jpeg
+from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_jpeg, radar_layout
 from scoring.card import load_scorecard
 from scoring.questions import DIMENSIONS, parse_answers
 
-from .pngs import assert_png, pixels
+from .pictures import assert_jpeg, pixels
 
 MIX = (72, 13, 75, 100, 8)  # the grades of the issue: "13" on the "20" tick, "75" on the outer ring, "8" off its point
 
@@ -45,7 +45,7 @@ def overlaps(a, b):
 @pytest.mark.parametrize("grades", [MIX, (0, 0, 0, 0, 0), (100,) * 5, (80, None, 55, 40, 20), (None,) * 5])
 def test_both_languages_give_the_same_phone_width_square(lang, grades):
     data = render_strict(chart(lang, grades))
-    assert_png(data, (SIZE_PX, SIZE_PX))
+    assert_jpeg(data, (SIZE_PX, SIZE_PX))
     assert 20_000 < len(data) < 400_000
 
 
@@ -221,8 +221,8 @@ def test_weights_must_match_the_labels():
 
 
 def test_other_axis_counts_render():
-    assert_png(radar_jpeg(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
-    assert_png(radar_jpeg(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
+    assert_jpeg(radar_jpeg(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
+    assert_jpeg(radar_jpeg(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
 
 
 def test_concurrent_renders_are_identical():
