@@ -1,16 +1,20 @@
-"""The radar chart of the five dimension grades, as the PNG the bot sends with ``/score``.
+"""The radar chart of the five dimension grades, as the JPEG the bot sends with ``/score``.
 
 The picture is a 1080 x 1080 square in both languages: phones show a Telegram photo at the
 chat's full width (about 1080 device pixels), so a square of that size is shown 1:1, crisp, and the
 Chinese and English charts look alike. Text sizes are chosen for that: a phone shows about 2.8 px
 per point, so a 38 px label reads like 13 pt text and the smallest text (24 px ring numbers) like 8.5 pt.
 
-Speed (issue 9): everything that depends only on the labels (white page, rings, spokes, the
+Speed (issue 9: a new radar is drawn on the tap that finishes the quick check, so it must cost
+well under 10 ms). Everything that depends only on the labels (white page, rings, spokes, the
 dimension names with their weights) is drawn once per label set and kept as an Agg pixel region.
-A chart restores that region and draws only what is the user's: the polygon, the grade badges,
-the ring numbers that a badge leaves free, and the title. The pixels are then encoded by
-``bot.charts.png`` at a low compression level. All drawing is on private ``Figure`` objects
-(never ``pyplot``), so it needs no display and keeps no global figure state.
+The texts every chart repeats (the grade badges 0-100, the "not asked yet" badge, the ring numbers
+with their white halo) are drawn once per process by matplotlib as RGBA sprites
+and alpha-composited with numpy where the layout puts them. A chart restores the region, draws
+its polygon with Agg, pastes the sprites, draws its title with Pillow (same font; matplotlib's
+text layout was the slowest part) and is encoded by ``bot.charts.jpeg``. All matplotlib drawing
+is on private ``Figure`` objects (never ``pyplot``), so it needs no display and keeps no global
+figure state.
 
 Value labels are badges centred on their points, so none floats off its point; the ring numbers
 are drawn after the badges are placed and a number a badge would cover is left out, so a badge
@@ -32,9 +36,11 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from PIL import Image, ImageDraw, ImageFont
@@ -78,6 +84,7 @@ TICK = "#8a96a3"
 GRID = "#cbd2d9"
 ACCENT = "#1677ff"
 FILL = "#1677ff"
+FILL_ALPHA = 0.18
 NOT_ASKED = "#9aa5b1"
 
 _PIXEL = IdentityTransform()
@@ -332,43 +339,55 @@ def _badges(background: _Background, values: Sequence[int | None], not_asked: st
 
 
 def _outline(background: _Background, values: Sequence[int | None]) -> None:
-    """The filled polygon through the answered points; a dashed edge bridges unasked spokes."""
+    """The filled polygon through the answered points; a dashed edge bridges unasked spokes.
+
+    The fill and the solid edges go straight to the renderer as paths (one each, the edges broken
+    where a spoke is unasked): building matplotlib artists for them cost more than drawing them.
+    """
     g = background.geometry
+    renderer = background.renderer
     answered = [(i, g.point(g.angles[i], v)) for i, v in enumerate(values) if v is not None]
     if len(answered) >= 3:
-        background.draw(Polygon([p for _, p in answered], closed=True, facecolor=FILL, alpha=0.18, linewidth=0))
+        fill = renderer.new_gc()
+        fill.set_linewidth(0)
+        corners = [p for _, p in answered]
+        # closed=True takes the last vertex as the closing one (its position is ignored).
+        renderer.draw_path(fill, Path([*corners, corners[0]], closed=True), _PIXEL, to_rgba(FILL, FILL_ALPHA))
+        fill.restore()
     if len(answered) < 2:
         return
     count = len(values)
     pairs = list(zip(answered, answered[1:] + answered[:1], strict=True))
     if len(answered) == 2:
         pairs = pairs[:1]
-    # Solid edges go in one line, broken (NaN) where a spoke is unasked: one artist to draw, not five.
-    solid_x: list[float] = []
-    solid_y: list[float] = []
-    for (i, (x0, y0)), (j, (x1, y1)) in pairs:
+    solid: list[tuple[float, float]] = []
+    codes: list[np.uint8] = []
+    for (i, start), (j, end) in pairs:
         if (j - i) % count == 1:
-            if not solid_x or (solid_x[-1], solid_y[-1]) != (x0, y0):
-                solid_x += [math.nan, x0]
-                solid_y += [math.nan, y0]
-            solid_x.append(x1)
-            solid_y.append(y1)
+            if not solid or solid[-1] != start:
+                solid.append(start)
+                codes.append(Path.MOVETO)
+            solid.append(end)
+            codes.append(Path.LINETO)
             continue
         background.draw(
-            Line2D([x0, x1], [y0, y1], color=NOT_ASKED, linewidth=2.5, linestyle=(0, (4, 3)), transform=_PIXEL)
-        )
-    if solid_x:
-        background.draw(
             Line2D(
-                solid_x,
-                solid_y,
-                color=ACCENT,
-                linewidth=4,
-                solid_capstyle="round",
-                solid_joinstyle="round",
+                [start[0], end[0]],
+                [start[1], end[1]],
+                color=NOT_ASKED,
+                linewidth=2.5,
+                linestyle=(0, (4, 3)),
                 transform=_PIXEL,
             )
         )
+    if solid:
+        edge = renderer.new_gc()
+        edge.set_foreground(ACCENT)
+        edge.set_linewidth(4)
+        edge.set_capstyle("round")
+        edge.set_joinstyle("round")
+        renderer.draw_path(edge, Path(solid, codes), _PIXEL)
+        edge.restore()
 
 
 def _free_ticks(background: _Background, badges: Sequence[_Badge]) -> list[tuple[int, Box]]:
@@ -387,30 +406,39 @@ def _free_ticks(background: _Background, badges: Sequence[_Badge]) -> list[tuple
     return free
 
 
-def _over(target: np.ndarray, colour: np.ndarray, alpha: np.ndarray) -> None:
-    """Paint ``colour`` with coverage ``alpha`` (0-255) over the uint8 RGB pixels ``target``, in place.
-
-    Straight-alpha "over", rounded exactly as ``round(v / 255)``: numpy's integer division is
-    slow (no SIMD), so the division is the shift form ``(t + (t >> 8)) >> 8`` with t = v + 128,
-    which is exact for every v up to 255 * 255 and keeps all arithmetic in uint16.
-    """
-    alpha = alpha.astype(np.uint16)
-    mixed = colour * alpha + target * (255 - alpha) + 128
-    target[...] = (mixed + (mixed >> 8)) >> 8
-
-
-@dataclass(frozen=True)
 class _Sprite:
-    """Text drawn once by Agg, kept as straight-alpha RGBA pixels and composited where needed.
+    """Pixels drawn once, kept ready to composite onto a chart with numpy.
 
     Matplotlib spends a millisecond or more laying out and rasterising each text (a ring number's
     white halo is drawn as a stroked path); the same few texts (grades 0-100, five ring numbers,
-    "not asked yet") recur on every chart, so their pixels are made once and pasted with numpy.
-    ``anchor`` is where the artist's centre lies in ``rgba`` (column, row from the top left).
+    "not asked yet") recur on every chart, so their pixels are made once and pasted.
+    ``anchor`` is where the artist's centre lies in the pixels (column, row from the top left).
+
+    Compositing is straight-alpha "over", rounded exactly as ``round(v / 255)``. To be fast it
+    keeps everything per pixel and channel in whole RGBA rows (numpy then runs long contiguous
+    loops, not loops of three channels), premultiplied once here, and replaces the slow integer
+    division by the shift form ``(t + (t >> 8)) >> 8`` with t = v + 128, exact for every v up to
+    255 * 255, so all arithmetic stays in uint16.
     """
 
-    rgba: np.ndarray
-    anchor: tuple[float, float]
+    __slots__ = ("anchor", "inverse", "premultiplied", "rgba")
+
+    def __init__(self, rgba: np.ndarray, anchor: tuple[float, float]) -> None:
+        self.rgba = rgba
+        self.anchor = anchor
+        alpha = np.repeat(rgba[..., 3:].astype(np.uint16), 4, axis=-1)
+        colour = rgba.astype(np.uint16)
+        colour[..., 3] = 255  # so the canvas stays opaque: 255 * a + 255 * (255 - a)
+        self.premultiplied = colour * alpha + 128
+        self.inverse = 255 - alpha
+
+    @classmethod
+    def of_coverage(cls, coverage: np.ndarray, colour: str) -> _Sprite:
+        """A text mask (0-255 coverage, e.g. Pillow's glyphs) in one colour, anchored at its top left."""
+        rgba = np.empty((*coverage.shape, 4), dtype=np.uint8)
+        rgba[..., :3] = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        rgba[..., 3] = coverage
+        return cls(rgba, (0.0, 0.0))
 
     def paste(self, canvas: np.ndarray, x: float, y: float) -> None:
         """Composite onto ``canvas`` (Agg's RGBA buffer) with the anchor at (x, y) from the bottom left.
@@ -427,8 +455,9 @@ class _Sprite:
         r1, c1 = min(rows, height - top), min(columns, width - left)
         if r0 >= r1 or c0 >= c1:
             return
-        source = self.rgba[r0:r1, c0:c1]
-        _over(canvas[top + r0 : top + r1, left + c0 : left + c1, :3], source[..., :3], source[..., 3:])
+        target = canvas[top + r0 : top + r1, left + c0 : left + c1]
+        mixed = target * self.inverse[r0:r1, c0:c1] + self.premultiplied[r0:r1, c0:c1]
+        target[...] = (mixed + (mixed >> 8)) >> 8
 
 
 SPRITE_MARGIN = 12  # px around a sprite's text box: a badge's edge line or a ring number's halo
@@ -614,18 +643,34 @@ def _title(background: _Background, title: str) -> None:
     """
     size, lines = fit_title(title, SIZE_PX - 2 * MARGIN, lambda text, px: _title_face(px).getlength(text))
     face = _title_face(size)
-    # The lines' extent above and below their baselines (above is negative), "lp" at least.
-    _, lp_top, _, lp_bottom = face.getbbox("lp", anchor="ls")
-    top = min(lp_top, face.getbbox(lines[0], anchor="ls")[1])
-    bottom = max(lp_bottom, face.getbbox(lines[-1], anchor="ls")[3])
     pitch = TITLE_LINE_SPACING * size
-    baseline = TITLE_BAND / 2 - (top + pitch * (len(lines) - 1) + bottom) / 2
-    band = np.asarray(background.canvas.buffer_rgba())[:TITLE_BAND]
-    image = Image.fromarray(band[..., :3])  # a copy of the band's RGB: Pillow blends the glyphs in C
-    draw = ImageDraw.Draw(image)
+    # Drawn first on a scratch band with the first baseline at ``drawn``; where the ink lands
+    # says how far the lines reach above and below their baselines (measuring them first would
+    # lay the text out twice more).
+    drawn = TITLE_BAND
+    mask = Image.new("L", (SIZE_PX, 2 * TITLE_BAND + round(pitch)))
+    draw = ImageDraw.Draw(mask)
     for index, line in enumerate(lines):
-        draw.text((SIZE_PX / 2, baseline + index * pitch), line, fill=INK, font=face, anchor="ms")
-    band[..., :3] = np.asarray(image)
+        draw.text((SIZE_PX / 2, drawn + index * pitch), line, fill=255, font=face, anchor="ms")
+    inked = mask.getbbox()
+    if inked is None:
+        return
+    left, top, right, bottom = inked
+    # The lines' extent from the first baseline (above is negative), at least that of "lp".
+    lp_top, lp_bottom = _lp_extent(size)
+    last = pitch * (len(lines) - 1)
+    above = min(top - drawn, lp_top)
+    below = max(bottom - drawn, last + lp_bottom)
+    baseline = TITLE_BAND / 2 - (above + below) / 2
+    glyphs = _Sprite.of_coverage(np.asarray(mask)[top:bottom, left:right], INK)
+    glyphs.paste(np.asarray(background.canvas.buffer_rgba()), left, SIZE_PX - (top + round(baseline - drawn)))
+
+
+@lru_cache(maxsize=16)
+def _lp_extent(size_px: float) -> tuple[int, int]:
+    """How far "lp" reaches above (negative) and below the baseline: a line's least extent."""
+    _, top, _, bottom = _title_face(size_px).getbbox("lp", anchor="ls")
+    return int(top), int(bottom)
 
 
 @dataclass(frozen=True)
@@ -671,7 +716,7 @@ def radar_jpeg(
     weights: Sequence[str] | None = None,
     not_asked: str = "not asked yet",
 ) -> bytes:
-    """Draw the grades (0-100, one per label, first label at the top, clockwise) as a square PNG.
+    """Draw the grades (0-100, one per label, first label at the top, clockwise) as a square JPEG.
 
     ``weights`` (one short text per label, e.g. "35%") is shown under each label; a grade of
     ``None`` is drawn as ``not_asked``, never as a point. Raises ``ValueError`` for a grade
@@ -733,7 +778,7 @@ class RadarChart:
         }
 
     def render(self) -> bytes:
-        """Draw the picture (10-25 ms; the cache makes sure it happens once)."""
+        """Draw the picture (about 5-10 ms; the cache makes sure it happens once)."""
         texts = self.texts()
         return radar_jpeg(
             texts["labels"], self.grades, texts["title"], weights=texts["weights"], not_asked=texts["not_asked"]
