@@ -421,16 +421,15 @@ class _Sprite:
     255 * 255, so all arithmetic stays in uint16.
     """
 
-    __slots__ = ("anchor", "inverse", "premultiplied", "rgba")
+    __slots__ = ("anchor", "inverse", "premultiplied")
 
     def __init__(self, rgba: np.ndarray, anchor: tuple[float, float]) -> None:
-        self.rgba = rgba
         self.anchor = anchor
-        alpha = np.repeat(rgba[..., 3:].astype(np.uint16), 4, axis=-1)
+        alpha = np.repeat(rgba[..., 3:], 4, axis=-1)
         colour = rgba.astype(np.uint16)
         colour[..., 3] = 255  # so the canvas stays opaque: 255 * a + 255 * (255 - a)
-        self.premultiplied = colour * alpha + 128
-        self.inverse = 255 - alpha
+        self.premultiplied = colour * alpha + 128  # uint16
+        self.inverse = 255 - alpha  # uint8: about 12 bytes a pixel in all, 4 MiB for every sprite
 
     @classmethod
     def of_coverage(cls, coverage: np.ndarray, colour: str) -> _Sprite:
@@ -449,14 +448,15 @@ class _Sprite:
         height, width = canvas.shape[:2]
         left = round(x - self.anchor[0])
         top = round(height - y - self.anchor[1])
-        rows, columns = self.rgba.shape[:2]
+        rows, columns = self.inverse.shape[:2]
         # Clipped to the canvas, though the layout keeps every sprite inside it.
         r0, c0 = max(0, -top), max(0, -left)
         r1, c1 = min(rows, height - top), min(columns, width - left)
         if r0 >= r1 or c0 >= c1:
             return
         target = canvas[top + r0 : top + r1, left + c0 : left + c1]
-        mixed = target * self.inverse[r0:r1, c0:c1] + self.premultiplied[r0:r1, c0:c1]
+        mixed = np.multiply(target, self.inverse[r0:r1, c0:c1], dtype=np.uint16)
+        mixed += self.premultiplied[r0:r1, c0:c1]
         target[...] = (mixed + (mixed >> 8)) >> 8
 
 
