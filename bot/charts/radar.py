@@ -49,7 +49,7 @@ from bot.charts.fonts import RENDER_LOCK, cjk_font_path, font
 from bot.charts.jpeg import canvas_jpeg
 from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import ScoreResult
-from scoring.i18n import Lang
+from scoring.i18n import LANGUAGES, Lang
 from scoring.questions import DIMENSION_NAMES
 from templates import render
 
@@ -783,3 +783,14 @@ class RadarChart:
         return radar_jpeg(
             texts["labels"], self.grades, texts["title"], weights=texts["weights"], not_asked=texts["not_asked"]
         )
+
+
+def warm_up() -> None:
+    """Draw one radar per language and throw it away.
+
+    The first chart of a process pays once for the backgrounds, the ring-number and badge sprites
+    and the fonts (about 135 ms); a bot calls this on start so that no user's first score waits
+    for it.
+    """
+    for lang in LANGUAGES:
+        RadarChart(lang, tuple(DIMENSION_NAMES), (50,) * len(DIMENSION_NAMES), 650, 600, 700).render()

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.charts import radar
 from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_jpeg, radar_layout
 from scoring.card import load_scorecard
+from scoring.i18n import LANGUAGES
 from scoring.questions import DIMENSIONS, parse_answers
 
 from .pictures import assert_jpeg, pixels
@@ -295,3 +297,10 @@ def test_concurrent_renders_are_identical():
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda c: c.render(), charts * 4))
     assert results == expected * 4
+
+
+def test_warm_up_draws_what_every_language_shares_before_any_user_asks():
+    radar._background.cache_clear()
+    radar.warm_up()
+    assert radar._background.cache_info().currsize == len(LANGUAGES)
+    assert radar._tick_sprites.cache_info().currsize == 1
