@@ -22,10 +22,9 @@ from typing import BinaryIO, TextIO
 from bot.advisor import Advisor
 from bot.callbacks import ForgetTap
 from bot.commands import command_name
-from bot.flows.account import EXPORT_FILE
 from bot.flows.session import Who
 from bot.reminder_delivery import deliver_due
-from bot.replies import CHART_FILE, Button, Document, EditMessage, Keyboard, Photo, Reply, Screen
+from bot.replies import CHAT_FILES, Button, Document, EditMessage, FileName, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.i18n import Lang
@@ -136,7 +135,7 @@ class TerminalChat:
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
                 self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
             elif isinstance(reply, Document):
-                path = self.save(EXPORT_FILE, reply.content)
+                path = self.save(reply.filename, reply.content)
                 self.say(plain(f"{reply.caption}\n{render(lang, 'chat_file.txt.j2', kind='file', path=str(path))}"))
             # An EditMessage of an older message only tidies Telegram's history, and a Notice is a
             # toast repeating what the screen after it says: neither adds anything here. A
@@ -167,12 +166,12 @@ class TerminalChat:
         self.say("\n".join(lines))
 
     def forget_files(self) -> None:
-        """``/forget`` confirmed: the chart and export this chat saved go with the rows."""
-        for name in (CHART_FILE, EXPORT_FILE):
+        """``/forget`` confirmed: every file this chat may have saved (charts, export) goes with the rows."""
+        for name in CHAT_FILES:
             (self.folder / name).unlink(missing_ok=True)
 
-    def save(self, name: str, content: bytes) -> Path:
-        """Write a picture or file the bot would send into the data folder."""
+    def save(self, name: FileName, content: bytes) -> Path:
+        """Write a picture or file the bot would send into the data folder (under a name ``/forget`` deletes)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / name
         path.write_bytes(content)

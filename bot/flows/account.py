@@ -7,13 +7,11 @@ from typing import Any
 
 from bot.callbacks import ForgetTap, LanguageTap
 from bot.flows.session import Session
-from bot.replies import Document, EditMessage, Reply
+from bot.replies import EXPORT_FILE, Document, EditMessage, Reply
 from bot.screens import forget_screen, language_screen, question_screen, text_screen
 from bot.storage import bill_imports, record_items
 from bot.storage.progress import parse_schedule_key
 from templates import render
-
-EXPORT_FILE = "sesame-advisor-data.json"
 
 
 async def choose_language(session: Session) -> list[Reply]:

@@ -22,7 +22,7 @@ from bot.flows.advice import ACTION_INDEX, advisable
 from bot.flows.session import Session
 from bot.progress import Progress, plan_schedules
 from bot.progress_views import calibrated_view, history_view, schedule_view
-from bot.replies import Button, EditMessage, Notice, Photo, Reply, Screen
+from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
     CHECKIN_DAY,
     DEFAULT_TIME,
@@ -40,7 +40,6 @@ from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
 from templates import render
 
-HISTORY_FILE = "sesame-history.png"
 NUMBER = re.compile(r"^\s*(-?\d{1,6})\s*(?:分)?\s*$")
 KIND_WORDS: dict[str, str] = {"huabei": "huabei", "花呗": "huabei", "card": "card", "信用卡": "card", "卡": "card"}
 MAX_CARDS = 9

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.chat import plain, read_line, run_chat
+from bot.replies import CHAT_FILES
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.presentation import score_view
@@ -193,3 +194,12 @@ def test_answers_typed_by_their_words_free_questions_and_no_tap_anywhere(tmp_pat
     assert len(answers) == len(QUICK) - 2 and "huabei" not in answers and "card_repayment" not in answers
     _, english = chat(tmp_path / "en", ["/help", "/profile", "/whatif", "/reminders"], lang="en")
     assert " tap" not in english.lower() and "Tap " not in english
+
+
+def test_forget_deletes_every_file_the_chat_wrote(tmp_path):
+    # The score chart, the history chart (it shows reported real scores) and the export.
+    chat(tmp_path, ["1"] * len(QUICK) + ["/myscore 650", "/history", "/export"])
+    folder = tmp_path / "chat"
+    assert {p.name for p in folder.iterdir()} == set(CHAT_FILES)
+    chat(tmp_path, ["/forget", "1"])
+    assert list(folder.iterdir()) == []
