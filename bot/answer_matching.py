@@ -32,6 +32,12 @@ def fold(text: str) -> str:
     return " ".join(folded.split()).strip(EDGE_PUNCTUATION)
 
 
+def typed_place(text: str) -> int | None:
+    """The place a typed number names ("3", "３"), whether or not a button stands there; ``None`` for other text."""
+    typed = fold(text)
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 6 else None
+
+
 def matching_choices(question: Question, text: str) -> tuple[int, ...]:
     """The choice indexes (into ``question.choices``) ``text`` may mean, in the order shown.
 
@@ -44,7 +50,7 @@ def matching_choices(question: Question, text: str) -> tuple[int, ...]:
         return ()
     shown = question.display_indexes()
     if typed.isascii() and typed.isdigit():
-        place = int(typed) if len(typed) <= 3 else 0
+        place = typed_place(typed) or 0
         return (shown[place - 1],) if 1 <= place <= len(shown) else ()
     labels = {index: {fold(question.choices[index].label(lang)) for lang in LANGUAGES} for index in shown}
     if question.kind == "bool":

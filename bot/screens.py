@@ -60,11 +60,16 @@ def layout(buttons: list[Button]) -> Keyboard:
 
 
 def question_screen(
-    ask: Ask, lang: Lang, problem: InputProblem | None = None, candidates: Sequence[int] = ()
+    ask: Ask,
+    lang: Lang,
+    problem: InputProblem | None = None,
+    candidates: Sequence[int] = (),
+    place: int | None = None,
 ) -> Screen:
     """A question with its progress, its answers as buttons and, after bad input, what was wrong.
 
-    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply.
+    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply;
+    ``place`` is a number typed that no choice stands at.
     """
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
@@ -84,6 +89,8 @@ def question_screen(
         current=current,
         problem=problem,
         candidates=[view["choices"][index]["label"] for index in candidates],
+        place=place,
+        choices=len(buttons),
         asking=True,
     )
     return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)

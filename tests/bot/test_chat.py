@@ -203,3 +203,37 @@ def test_forget_deletes_every_file_the_chat_wrote(tmp_path):
     assert {p.name for p in folder.iterdir()} == set(CHAT_FILES)
     chat(tmp_path, ["/forget", "1"])
     assert list(folder.iterdir()) == []
+
+
+def stored(tmp_path, read):
+    async def run():
+        storage = await open_storage(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}")
+        try:
+            return await read(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(run())
+
+
+def test_a_choice_picks_only_from_the_newest_menu_still_on_screen(tmp_path):
+    # /timezone's reply has no buttons: it replaces the /remind list, so "1" no longer pauses its first entry.
+    chat(tmp_path, ["1"] * len(QUICK) + ["/remind huabei 9 20:00", "/timezone Europe/Berlin", "1"])
+    schedules = stored(tmp_path, lambda storage: storage.schedules(0))
+    assert {s.kind for s in schedules} >= {"checkin", "huabei"} and not any(s.paused for s in schedules)
+    # A menu still on screen is picked from: "1" pauses the check-in listed first.
+    chat(tmp_path, ["/remind", "1"])
+    assert [s.kind for s in stored(tmp_path, lambda storage: storage.schedules(0)) if s.paused] == ["checkin"]
+
+
+def test_a_number_no_menu_could_have_is_typed_text_not_a_missing_choice(tmp_path):
+    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/score", "712"])
+    assert "There is no choice 712" not in out
+    assert [r.score for r in stored(tmp_path, lambda storage: storage.reports(0))] == [712]
+
+
+def test_a_missing_choice_on_a_question_is_one_warning(tmp_path):
+    code, out = chat(tmp_path, ["no idea", "9"])
+    after = out[out.index("› 9") :]
+    assert after.count("⚠️") == 1 and "There is no choice 9 here: type a number from 1 to 5." in after
+    assert after.count(QUICK[0].en) == 1  # the question once more, with its choices
