@@ -231,9 +231,9 @@ class DialogEngine:
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
-        """A typed answer: a number, or a button's label, start of one or place (``bot.answer_matching``).
+        """A typed answer: a number, or a button's label, part of one or place (``bot.answer_matching``).
 
-        Anything else is rejected and changes nothing; text that starts several labels comes
+        Anything else is rejected and changes nothing; text that fits several labels comes
         back with them as ``candidates``, so the reply can ask which one was meant.
         """
         dialog = await self.storage.dialog(user_id)
