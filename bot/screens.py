@@ -21,7 +21,7 @@ from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
-from scoring.structure import GROUP_NAMES, LINKS, implied_answers
+from scoring.structure import GROUP_NAMES, LINKS, answered_count, implied_answers
 from templates import render
 
 QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
@@ -177,7 +177,8 @@ def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, 
         for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
         if qid in RECORD_ACTIONS
     ]
-    return {"items": items, "answered": len(given), "implied": len(implied), "owned": said}
+    answered, total = answered_count(given)
+    return {"items": items, "answered": answered, "total": total, "implied": len(implied), "owned": said}
 
 
 def implied_source(question_id: str, answers: Mapping[str, Answer], lang: Lang) -> str:

@@ -4,6 +4,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from bot.replies import CHAT_FILES
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.presentation import score_view
-from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from templates import render
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
@@ -237,3 +238,12 @@ def test_a_missing_choice_on_a_question_is_one_warning(tmp_path):
     after = out[out.index("› 9") :]
     assert after.count("⚠️") == 1 and "There is no choice 9 here: type a number from 1 to 5." in after
     assert after.count(QUICK[0].en) == 1  # the question once more, with its choices
+
+
+def test_score_and_profile_count_answers_against_the_same_questions(tmp_path):
+    # "None" (no credit card) settles the card questions: they count nowhere, in neither reply.
+    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/score", "/profile"])
+    score = re.search(r"(\d+) of (\d+) questions answered", out[out.rindex("› /score") :])
+    profile = re.search(r"Your answers \((\d+) of (\d+)", out)
+    assert score is not None and profile is not None
+    assert score.groups() == profile.groups() and int(score[2]) < len(QUESTIONS)
