@@ -201,14 +201,13 @@ def language_screen(lang: Lang) -> Screen:
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
-def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int, reports: int = 0, goal: int = 0) -> Screen:
-    """The confirmation ``/forget`` asks for before deleting anything."""
+def forget_screen(lang: Lang, **summary: Any) -> Screen:
+    """The confirmation ``/forget`` asks for before deleting anything; ``summary`` names what would go."""
     row = (
         Button(button_label(lang, "forget_yes"), ForgetTap(True).data()),
         Button(button_label(lang, "forget_no"), ForgetTap(False).data()),
     )
-    counts = {"answers": answers, "snapshots": snapshots, "reminders": reminders, "reports": reports, "goal": goal}
-    text = render(lang, "bot_forget_confirm.html.j2", **counts)
+    text = render(lang, "bot_forget_confirm.html.j2", **summary)
     return Screen(text, (row,))
 
 

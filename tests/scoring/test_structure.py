@@ -10,8 +10,8 @@ from scoring.questions import QUESTION_BY_ID, QUESTIONS, InvalidAnswer
 from scoring.structure import (
     LINKS,
     Contradiction,
-    answered_count,
     ContradictoryAnswers,
+    answered_count,
     check,
     complete,
     consistent_after_change,
