@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, Literal
 
-from advice import ACTION_BY_ID, ACTIONS
+from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
-from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap, ReminderTap
+from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap
 from bot.dialog import Ask, InputProblem
-from bot.reminder_schedule import due_view
 from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
@@ -209,17 +207,6 @@ def forget_screen(lang: Lang, **summary: Any) -> Screen:
     )
     text = render(lang, "bot_forget_confirm.html.j2", **summary)
     return Screen(text, (row,))
-
-
-def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Screen:
-    """``/reminders``: each pending reminder (action index, due moment) with a button cancelling it."""
-    items, rows = [], []
-    for number, (index, due) in enumerate(pending, start=1):
-        title = ACTIONS[index].title(lang)
-        items.append({"number": number, "title": title, "due": due_view(due)})
-        label = button_label(lang, "unremind_listed", number=number, title=title)
-        rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
-    return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
 def reminder_message(

@@ -217,15 +217,6 @@ def _steps(lang: str) -> list[Context]:
     return [{**context, "due": due} for context in steps[:2] + steps[-2:] for due in (None, DUES[0])]
 
 
-@sample("bot_reminders.html.j2")
-def _reminders(lang: str) -> list[Context]:
-    items = [
-        {"number": n, "title": action.title(lang), "due": due}
-        for n, (action, due) in enumerate(zip(ACTIONS, DUES, strict=False), start=1)
-    ]
-    return [{"items": items}, {"items": items[:1]}, {"items": []}]
-
-
 @sample("bot_reminder.html.j2")
 def _reminder(lang: str) -> list[Context]:
     change = {

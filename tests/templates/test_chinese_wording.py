@@ -105,7 +105,7 @@ def test_words_the_newcomer_stumbled_on_are_gone():
 
 def test_reminders_and_calibration_say_what_they_mean():
     card = {"kind": "card", "number": 1, "day": 20, "time": "21:30", "paused": False}
-    remind = render("zh", "bot_remind.html.j2", state="list", timezone="Asia/Shanghai", schedules=[card])
+    remind = render("zh", "bot_remind.html.j2", state="list", timezone="Asia/Shanghai", schedules=[card], actions=[])
     assert "• 第 1 张信用卡还款：每月20日 21:30" in remind
     assert render("zh", "bot_repayment.html.j2", kind="card", number=2).startswith("⏰ <b>第 2 张信用卡还款日")
     assert render("zh", "bot_progress_button.txt.j2", button="stop", what="第 2 张信用卡") == "🗑 停止第 2 张信用卡"
