@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from advice.catalogue import ACTION_BY_ID, ACTIONS
 from advice.feasibility import RECORD_ACTIONS
+from advice.presentation import action_view
+from advice.ranking import rank
 from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
@@ -13,7 +15,7 @@ from bot.screens import profile_view
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
-from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
+from .samples import PROFILES, Context, _action_steps, calibrated_base, card, example_answers, sample
 from .samples_progress import _calibrated, _changes
 
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
@@ -214,7 +216,19 @@ def _due(lang: str) -> list[Context]:
 @sample("bot_steps.html.j2")
 def _steps(lang: str) -> list[Context]:
     steps = _action_steps(lang)
-    return [{**context, "due": due} for context in steps[:2] + steps[-2:] for due in (None, DUES[0])]
+    plan = rank(card(), PROFILES[0]())
+    calibrated = [{"action": action_view(r, lang, calibrated_base(plan.before.score, 30))} for r in plan.actions[:2]]
+    record = {
+        "question": QUESTIONS[1].prompt(lang),
+        "now": QUESTIONS[1].choices[2].label(lang),
+        "after": QUESTIONS[1].choices[4].label(lang),
+    }
+    return [
+        {**context, "due": due, "record": r}
+        for context in steps[:2] + steps[-2:] + calibrated
+        for due in (None, DUES[0])
+        for r in (None, record)
+    ]
 
 
 @sample("bot_reminder.html.j2")
@@ -234,7 +248,10 @@ def _reminder(lang: str) -> list[Context]:
 
 @sample("bot_help.html.j2")
 def _help(lang: str) -> list[Context]:
-    return [{"commands": descriptions(lang), "puzzled": puzzled} for puzzled in (False, True)]
+    return [
+        {"commands": descriptions(lang), "puzzled": puzzled, "number": number}
+        for puzzled, number in ((False, None), (True, None), (True, 3), (True, 12345))
+    ]
 
 
 @sample("bot_notice.txt.j2")
