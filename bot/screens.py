@@ -35,6 +35,11 @@ def button_label(lang: Lang, name: str, **context: Any) -> str:
     return render(lang, "bot_button.txt.j2", button=name, **context)
 
 
+def progress_label(lang: Lang, name: str, **context: Any) -> str:
+    """A label of the follow-up's buttons and reminder names, from ``bot_progress_button.txt.j2``."""
+    return render(lang, "bot_progress_button.txt.j2", button=name, **context)
+
+
 def notice(lang: Lang, name: str) -> str:
     """The short text shown on a tapped button (a Telegram toast)."""
     return render(lang, "bot_notice.txt.j2", notice=name)

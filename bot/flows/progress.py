@@ -34,7 +34,7 @@ from bot.scheduling import (
     parse_time,
     zone,
 )
-from bot.screens import no_answers_screen, notice
+from bot.screens import no_answers_screen, notice, progress_label
 from bot.storage import Snapshot, Storage, StoredReport
 from bot.storage.progress import parse_schedule_key
 from scoring.assumptions import SCALE
@@ -58,7 +58,7 @@ def _progress(session: Session) -> Progress:
 
 
 def _button(lang: Lang, name: str, **context: Any) -> str:
-    return render(lang, "bot_progress_button.txt.j2", button=name, **context)
+    return progress_label(lang, name, **context)
 
 
 def _screen(lang: Lang, name: str, keyboard: tuple[tuple[Button, ...], ...] = (), **context: Any) -> Screen:

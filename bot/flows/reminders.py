@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Literal
 
 from advice import ACTIONS, rank
 from advice.ranking import RankedAction
@@ -14,7 +14,7 @@ from bot.flows.session import Session
 from bot.progress_views import schedule_view
 from bot.reminder_schedule import due_view, next_recompute
 from bot.replies import Button, EditMessage, Notice, Reply, Screen
-from bot.screens import button_label, layout, no_answers_screen, notice, reminder_message
+from bot.screens import button_label, layout, no_answers_screen, notice, progress_label, reminder_message
 from bot.storage import Storage, StoredSchedule, record_items
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
@@ -43,16 +43,14 @@ async def overview(session: Session, state: str = "list", problem: str = "") -> 
     buttons: list[Button] = []
     for s in schedules:
         what = _name(lang, s)
-        if s.paused:
-            buttons.append(Button(_button(lang, "resume", what=what), ScheduleTap("resume", s.kind, s.number).data()))
-        else:
-            buttons.append(Button(_button(lang, "pause", what=what), ScheduleTap("pause", s.kind, s.number).data()))
-        buttons.append(Button(_button(lang, "stop", what=what), ScheduleTap("stop", s.kind, s.number).data()))
+        toggle: Literal["pause", "resume"] = "resume" if s.paused else "pause"
+        buttons.append(Button(progress_label(lang, toggle, what=what), ScheduleTap(toggle, s.kind, s.number).data()))
+        buttons.append(Button(progress_label(lang, "stop", what=what), ScheduleTap("stop", s.kind, s.number).data()))
     kinds = {s.kind for s in schedules}
     if "huabei" not in kinds:
-        buttons.append(Button(_button(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
+        buttons.append(Button(progress_label(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
     if "checkin" not in kinds:
-        buttons.append(Button(_button(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))
+        buttons.append(Button(progress_label(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))
     pending = [p for p in await session.storage.pending_reminders(session.user_id) if p.action_id in ACTION_INDEX]
     actions, rows = [], []
     for number, reminder in enumerate(pending, start=1):
@@ -66,12 +64,8 @@ async def overview(session: Session, state: str = "list", problem: str = "") -> 
     return Screen(render(lang, "bot_remind.html.j2", **context), layout(buttons) + tuple(rows))
 
 
-def _button(lang: Lang, name: str, **context: Any) -> str:
-    return render(lang, "bot_progress_button.txt.j2", button=name, **context)
-
-
 def _name(lang: Lang, schedule: StoredSchedule) -> str:
-    return _button(lang, "name", kind=schedule.kind, number=schedule.number)
+    return progress_label(lang, "name", kind=schedule.kind, number=schedule.number)
 
 
 async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
