@@ -89,6 +89,7 @@ def question_screen(
         position=ask.position,
         total=ask.total,
         path=ask.path,
+        opens_dimension=ask.opens_dimension,
         current=current,
         problem=problem,
         candidates=[view["choices"][index]["label"] for index in candidates],

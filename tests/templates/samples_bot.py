@@ -68,6 +68,7 @@ def _question(lang: str) -> list[Context]:
                 "position": i % 10 + 1,
                 "total": 10 if path == "quick" else len(QUESTIONS),
                 "path": path,
+                "opens_dimension": i % 4 < 2,
                 "current": None if current is None else answer_label(question.id, current, lang),
                 "problem": None,
                 "asking": True,
@@ -80,6 +81,7 @@ def _question(lang: str) -> list[Context]:
                 "position": 3,
                 "total": 17,
                 "path": "full",
+                "opens_dimension": False,
                 "current": None,
                 "problem": problem,
                 "candidates": candidates(lang),
@@ -181,6 +183,11 @@ def _webhook_invalid(lang: str) -> list[Context]:
         {"problem": problem, "variable": "TELEGRAM_WEBHOOK_X"}
         for problem in ("no_secret", "bad_secret", "not_https", "bad_port", "bad_register")
     ]
+
+
+@sample("cli_metrics_port.txt.j2")
+def _metrics_port(lang: str) -> list[Context]:
+    return [{"variable": "SESAME_METRICS_PORT", "listen": "127.0.0.1", "port": 9464}]
 
 
 @sample("cli_setting_invalid.txt.j2")
