@@ -22,10 +22,9 @@ from typing import BinaryIO, TextIO
 from bot.advisor import Advisor
 from bot.callbacks import ForgetTap
 from bot.commands import command_name
-from bot.flows.account import EXPORT_FILE
 from bot.flows.session import Who
 from bot.reminder_delivery import deliver_due
-from bot.replies import CHART_FILE, Button, Document, EditMessage, Keyboard, Photo, Reply, Screen
+from bot.replies import CHAT_FILES, Button, Document, EditMessage, FileName, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.i18n import Lang
@@ -39,6 +38,9 @@ QUIT = ("/quit", "/exit")
 _TAG = re.compile(r"<[^>]+>")
 MAX_LINE = 4096
 """Bytes of one input line that are kept (Telegram's message limit); the rest of a longer line is dropped."""
+NO_MENU_NUMBER = 100
+"""A typed number from here on is no slip on a menu (Telegram allows 100 buttons a message) but
+text with a meaning of its own (a real score such as 712): it goes where typed text goes."""
 
 
 def plain(text: str) -> str:
@@ -54,9 +56,13 @@ class TerminalChat:
         self.who = who
         self.out = out
         self.folder = folder
+        # The choices a typed number picks from: the newest message's buttons, if it had any. A later
+        # message replaces the screen (the terminal has no older message to tap), so any message
+        # without buttons takes them away.
         self.buttons: list[Button] = []
         self.typed = False
-        self.last_screen = ""  # the last message with choices, shown again after a choice that is not there
+        self.question = False  # the buttons are a question's answers: the dialog reads any other number
+        self.last_screen = ""  # the message with those choices, shown again after a choice that is not there
 
     async def language(self) -> Lang:
         """The user's current language (it can change during the chat)."""
@@ -85,12 +91,12 @@ class TerminalChat:
         elif (name := command_name(text)) is not None:
             arguments = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
             replies = await self.advisor.command(self.who, name, arguments)
-        elif not self.typed and self.buttons and (number := choice_number(text)) is not None:
-            if not 1 <= number <= len(self.buttons):
-                lang = await self.language()
-                self.say(render(lang, "chat_no_choice.txt.j2", number=number, buttons=len(self.buttons)))
-                self.say(self.last_screen)
-                return True
+        elif (number := self.menu_number(text)) is not None and not 1 <= number <= len(self.buttons):
+            lang = await self.language()
+            self.say(render(lang, "chat_no_choice.txt.j2", number=number, buttons=len(self.buttons)))
+            self.say(self.last_screen)
+            return True
+        elif number is not None:
             data = self.buttons[number - 1].data
             replies = await self.advisor.tap(self.who, data)
             if data == ForgetTap(True).data():
@@ -99,6 +105,20 @@ class TerminalChat:
             replies = await self.advisor.text(self.who, text)
         self.show(replies, await self.language())
         return True
+
+    def menu_number(self, text: str) -> int | None:
+        """The menu choice a typed line means, if it is a number meant for the buttons on screen.
+
+        ``None`` (the line is typed text) with no buttons on screen, for a question taking a typed
+        number, for a number no menu could have, and for a question's number that is none of its
+        choices: the dialog answers that one, with the question.
+        """
+        number = choice_number(text)
+        if number is None or not self.buttons or self.typed or number >= NO_MENU_NUMBER:
+            return None
+        if self.question and not 1 <= number <= len(self.buttons):
+            return None
+        return number
 
     async def import_file(self, path: Path) -> list[Reply]:
         """``/import PATH`` (or a typed path): the file goes through the very flow a Telegram file does."""
@@ -139,7 +159,8 @@ class TerminalChat:
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
                 self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
             elif isinstance(reply, Document):
-                path = self.save(EXPORT_FILE, reply.content)
+                path = self.save(reply.filename, reply.content)
+                self.buttons = []  # a message of its own, without buttons
                 self.say(plain(f"{reply.caption}\n{render(lang, 'chat_file.txt.j2', kind='file', path=str(path))}"))
             # An EditMessage of an older message only tidies Telegram's history, and a Notice is a
             # toast repeating what the screen after it says: neither adds anything here. A
@@ -148,9 +169,8 @@ class TerminalChat:
     def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang, question: bool = False) -> None:
         """A message, and its buttons as choices the next line can pick (a question's also by their words)."""
         lines = [plain(text)]
+        self.buttons, self.typed, self.question = [button for row in keyboard for button in row], typed, question
         if keyboard:
-            self.buttons = [button for row in keyboard for button in row]
-            self.typed = typed
             if typed:
                 lines.append("  " + "  ".join(f"[{b.label}]" for b in self.buttons))
             else:
@@ -165,17 +185,15 @@ class TerminalChat:
                     lines.append("  " + "   ".join(cells))
             lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
             self.last_screen = "\n".join(lines)
-        elif typed:  # a screen waiting for typed text (a ZIP password): earlier choices no longer apply
-            self.buttons, self.typed = [], True
         self.say("\n".join(lines))
 
     def forget_files(self) -> None:
-        """``/forget`` confirmed: the chart and export this chat saved go with the rows."""
-        for name in (CHART_FILE, OLD_CHART_FILE, EXPORT_FILE):
+        """``/forget`` confirmed: every file this chat may have saved (charts, export) goes with the rows."""
+        for name in (*CHAT_FILES, OLD_CHART_FILE):
             (self.folder / name).unlink(missing_ok=True)
 
-    def save(self, name: str, content: bytes) -> Path:
-        """Write a picture or file the bot would send into the data folder."""
+    def save(self, name: FileName, content: bytes) -> Path:
+        """Write a picture or file the bot would send into the data folder (under a name ``/forget`` deletes)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / name
         path.write_bytes(content)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
-from bot.answer_matching import matching_choices
+from bot.answer_matching import matching_choices, typed_place
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 from scoring.structure import complete, consistent_after_change, implied_answers, settled
@@ -27,7 +27,8 @@ Path = Literal["quick", "full", "edit"]
 message is ``replies.EditMessage``.)"""
 InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
-    "ambiguous",  # typed text that starts several answers' labels
+    "ambiguous",  # typed text that could mean several answers
+    "no_choice",  # a typed number with no answer in that place
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
     "too_long",  # far more text than any answer needs
@@ -75,12 +76,14 @@ class Finished:
 class Rejected:
     """The input changed nothing; ``ask`` is the question to ask again, if one is running.
 
-    ``candidates`` are the choice indexes an ambiguous typed answer could mean.
+    ``candidates`` are the choice indexes an ambiguous typed answer could mean; ``place`` is the
+    number typed for ``no_choice``.
     """
 
     reason: InputProblem
     ask: Ask | None
     candidates: tuple[int, ...] = ()
+    place: int | None = None
 
 
 @dataclass(frozen=True)
@@ -246,9 +249,9 @@ class DialogEngine:
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
-        """A typed answer: a number, or a button's label, start of one or place (``bot.answer_matching``).
+        """A typed answer: a number, or a button's label, part of one or place (``bot.answer_matching``).
 
-        Anything else is rejected and changes nothing; text that starts several labels comes
+        Anything else is rejected and changes nothing; text that fits several labels comes
         back with them as ``candidates``, so the reply can ask which one was meant.
         """
         dialog = await self.storage.dialog(user_id)
@@ -261,6 +264,8 @@ class DialogEngine:
         question = ask.question
         if question.kind != "number":
             found = matching_choices(question, text)
+            if not found and (place := typed_place(text)) is not None:
+                return Rejected("no_choice", ask, place=place)
             if len(found) != 1:
                 return Rejected("ambiguous" if found else "use_buttons", ask, found)
             return await self._store(user_id, dialog, ask, question.levels[found[0]], source)

@@ -8,10 +8,21 @@ conversation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from bot.charts.cache import Chart
 
-CHART_FILE = "sesame-score.jpg"  # the radar is a JPEG (``bot.charts.jpeg``)
+FileName = Literal["sesame-score.jpg", "sesame-history.png", "sesame-advisor-data.json"]
+"""Every name a picture or file the bot sends may have.
+
+The terminal chat writes these into its data folder and ``/forget`` deletes exactly these, so a
+new chart or file must be named here (the type checker refuses any other name), or it would
+outlive the data it shows.
+"""
+CHAT_FILES: tuple[FileName, ...] = get_args(FileName)
+CHART_FILE: FileName = "sesame-score.jpg"  # the radar is a JPEG (``bot.charts.jpeg``)
+HISTORY_FILE: FileName = "sesame-history.png"
+EXPORT_FILE: FileName = "sesame-advisor-data.json"
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ class Photo:
     picture: bytes | Chart
     caption: str
     keyboard: Keyboard = ()
-    filename: str = CHART_FILE
+    filename: FileName = CHART_FILE
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class Document:
     """A file for the user to keep."""
 
     content: bytes
-    filename: str
+    filename: FileName
     caption: str
 
 

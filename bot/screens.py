@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, Literal
 
-from advice import ACTION_BY_ID, ACTIONS
+from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
-from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap, ReminderTap
+from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap
 from bot.dialog import Ask, InputProblem
-from bot.reminder_schedule import due_view
 from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
-from scoring.structure import GROUP_NAMES, LINKS, implied_answers
+from scoring.structure import GROUP_NAMES, LINKS, answered_count, implied_answers
 from templates import render
 
 QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
@@ -35,6 +33,11 @@ PROFILE_ROW = 6
 def button_label(lang: Lang, name: str, **context: Any) -> str:
     """A button's label, from ``bot_button.txt.j2``."""
     return render(lang, "bot_button.txt.j2", button=name, **context)
+
+
+def progress_label(lang: Lang, name: str, **context: Any) -> str:
+    """A label of the follow-up's buttons and reminder names, from ``bot_progress_button.txt.j2``."""
+    return render(lang, "bot_progress_button.txt.j2", button=name, **context)
 
 
 def notice(lang: Lang, name: str) -> str:
@@ -60,11 +63,16 @@ def layout(buttons: list[Button]) -> Keyboard:
 
 
 def question_screen(
-    ask: Ask, lang: Lang, problem: InputProblem | None = None, candidates: Sequence[int] = ()
+    ask: Ask,
+    lang: Lang,
+    problem: InputProblem | None = None,
+    candidates: Sequence[int] = (),
+    place: int | None = None,
 ) -> Screen:
     """A question with its progress, its answers as buttons and, after bad input, what was wrong.
 
-    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply.
+    ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply;
+    ``place`` is a number typed that no choice stands at.
     """
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
@@ -85,6 +93,8 @@ def question_screen(
         current=current,
         problem=problem,
         candidates=[view["choices"][index]["label"] for index in candidates],
+        place=place,
+        choices=len(buttons),
         asking=True,
     )
     return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
@@ -171,7 +181,8 @@ def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, 
         for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
         if qid in RECORD_ACTIONS
     ]
-    return {"items": items, "answered": len(given), "implied": len(implied), "owned": said}
+    answered, total = answered_count(given)
+    return {"items": items, "answered": answered, "total": total, "implied": len(implied), "owned": said}
 
 
 def implied_source(question_id: str, answers: Mapping[str, Answer], lang: Lang) -> str:
@@ -194,26 +205,14 @@ def language_screen(lang: Lang) -> Screen:
     return Screen(render(lang, "bot_language.html.j2"), (row,))
 
 
-def forget_screen(lang: Lang, answers: int, snapshots: int, reminders: int, reports: int = 0, goal: int = 0) -> Screen:
-    """The confirmation ``/forget`` asks for before deleting anything."""
+def forget_screen(lang: Lang, **summary: Any) -> Screen:
+    """The confirmation ``/forget`` asks for before deleting anything; ``summary`` names what would go."""
     row = (
         Button(button_label(lang, "forget_yes"), ForgetTap(True).data()),
         Button(button_label(lang, "forget_no"), ForgetTap(False).data()),
     )
-    counts = {"answers": answers, "snapshots": snapshots, "reminders": reminders, "reports": reports, "goal": goal}
-    text = render(lang, "bot_forget_confirm.html.j2", **counts)
+    text = render(lang, "bot_forget_confirm.html.j2", **summary)
     return Screen(text, (row,))
-
-
-def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Screen:
-    """``/reminders``: each pending reminder (action index, due moment) with a button cancelling it."""
-    items, rows = [], []
-    for number, (index, due) in enumerate(pending, start=1):
-        title = ACTIONS[index].title(lang)
-        items.append({"number": number, "title": title, "due": due_view(due)})
-        label = button_label(lang, "unremind_listed", number=number, title=title)
-        rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
-    return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
 def record_view(question_id: str, now: Answer, after: Answer, lang: Lang) -> dict[str, str]:

@@ -11,8 +11,8 @@ from typing import Any
 from scoring import assumptions
 from scoring.card import BANDS, ScoreResult, band_of
 from scoring.i18n import Lang
-from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, QUESTIONS, Answer
-from scoring.structure import GROUP_NAMES
+from scoring.questions import DIMENSION_NAMES, QUESTION_BY_ID, Answer
+from scoring.structure import GROUP_NAMES, answered_count
 
 #: A range over more bands than this leads the reply ("probably Good to Very good"): one
 #: band word in bold would claim more than the estimate knows.
@@ -44,6 +44,7 @@ def score_view(result: ScoreResult, lang: Lang, reasons: int = 3) -> dict[str, A
     """
     low, high = result.range
     bands = bands_between(low, high, lang)
+    answered, total_questions = answered_count(result.details.answers)
     return {
         "score": result.score,
         "band": result.band.name(lang),
@@ -53,8 +54,8 @@ def score_view(result: ScoreResult, lang: Lang, reasons: int = 3) -> dict[str, A
         "coverage": round(100 * result.range_coverage),
         "range_bands": bands,
         "wide": len(bands) > BANDS_FOR_ONE_WORD,
-        "answered": result.answered,
-        "total_questions": len(QUESTIONS),
+        "answered": answered,
+        "total_questions": total_questions,
         "dimensions": [
             {
                 "id": d.id,

@@ -120,6 +120,17 @@ def settled(question_id: str, answers: dict[str, Answer]) -> bool:
     return question_id in implied_answers(answers)
 
 
+def answered_count(answers: dict[str, Answer]) -> tuple[int, int]:
+    """How many questions are answered, of how many there are to answer.
+
+    A question an earlier answer settles is never asked, so it counts nowhere, as in the
+    dialog's progress: with no credit card the card questions are neither answered nor open.
+    Every count of answers shown (the score, the profile) is this one.
+    """
+    answered = sum(1 for q in QUESTIONS if q.id in answers)
+    return answered, len(QUESTIONS) - len(implied_answers(answers))
+
+
 def contradictions(answers: dict[str, Answer]) -> list[Contradiction]:
     """Every pair of given answers that cannot both be true, each pair reported once."""
     found: list[Contradiction] = []

@@ -18,12 +18,12 @@ from advice.catalogue import UnknownAction
 from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
-from bot.flows import score
+from bot.flows import reminders, score
 from bot.flows.advice import ACTION_INDEX, advisable
 from bot.flows.session import Session
 from bot.progress import Progress, higher_goal, plan_schedules
-from bot.progress_views import calibrated_view, history_view, schedule_view
-from bot.replies import Button, EditMessage, Notice, Photo, Reply, Screen
+from bot.progress_views import calibrated_view, history_view
+from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
     CHECKIN_DAY,
     DEFAULT_TIME,
@@ -34,15 +34,14 @@ from bot.scheduling import (
     parse_time,
     zone,
 )
-from bot.screens import layout, no_answers_screen, notice
-from bot.storage import Snapshot, Storage, StoredReport, StoredSchedule
+from bot.screens import no_answers_screen, notice, progress_label
+from bot.storage import Snapshot, Storage, StoredReport
 from bot.storage.progress import parse_schedule_key
 from scoring.assumptions import SCALE
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
 from templates import render
 
-HISTORY_FILE = "sesame-history.png"
 NUMBER = re.compile(r"^\s*(-?\d{1,6})\s*(?:分)?\s*$")
 KIND_WORDS: dict[str, str] = {"huabei": "huabei", "花呗": "huabei", "card": "card", "信用卡": "card", "卡": "card"}
 MAX_CARDS = 9
@@ -59,7 +58,7 @@ def _progress(session: Session) -> Progress:
 
 
 def _button(lang: Lang, name: str, **context: Any) -> str:
-    return render(lang, "bot_progress_button.txt.j2", button=name, **context)
+    return progress_label(lang, name, **context)
 
 
 def _screen(lang: Lang, name: str, keyboard: tuple[tuple[Button, ...], ...] = (), **context: Any) -> Screen:
@@ -309,36 +308,10 @@ async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
 
 
 # ---- /remind and /timezone -------------------------------------------------------------------
-def _name(lang: Lang, schedule: StoredSchedule) -> str:
-    return _button(lang, "name", kind=schedule.kind, number=schedule.number)
-
-
-async def _remind_screen(session: Session, state: str, problem: str = "") -> Screen:
-    lang = session.lang
-    schedules = await session.storage.schedules(session.user_id)
-    timezone = await session.storage.timezone(session.user_id)
-    buttons: list[Button] = []
-    for s in schedules:
-        what = _name(lang, s)
-        if s.paused:
-            buttons.append(Button(_button(lang, "resume", what=what), ScheduleTap("resume", s.kind, s.number).data()))
-        else:
-            buttons.append(Button(_button(lang, "pause", what=what), ScheduleTap("pause", s.kind, s.number).data()))
-        buttons.append(Button(_button(lang, "stop", what=what), ScheduleTap("stop", s.kind, s.number).data()))
-    kinds = {s.kind for s in schedules}
-    if "huabei" not in kinds:
-        buttons.append(Button(_button(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
-    if "checkin" not in kinds:
-        buttons.append(Button(_button(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))
-    views = [schedule_view(s) for s in schedules]
-    text = render(lang, "bot_remind.html.j2", state=state, problem=problem, timezone=timezone, schedules=views)
-    return Screen(text, layout(buttons))
-
-
 async def remind(session: Session) -> list[Reply]:
     """``/remind``: the list with its buttons; ``/remind huabei 9 10:00`` or ``/remind card 20 21:30`` sets one."""
     if not session.arguments:
-        return [await _remind_screen(session, "list")]
+        return [await reminders.overview(session, "list")]
     words = session.arguments.lower().split()
     kind = KIND_WORDS.get(words[0])
     try:
@@ -352,7 +325,7 @@ async def remind(session: Session) -> list[Reply]:
             raise ScheduleError("extra", _problem(session.lang, "extra", " ".join(words[3:])))
     except ScheduleError as error:
         text = str(error) if error.what in ("kind", "day_missing", "extra") else _problem(session.lang, error.what, "")
-        return [await _remind_screen(session, "invalid", text)]
+        return [await reminders.overview(session, "invalid", text)]
     number = 0
     if kind == "card":
         cards = [s for s in await session.storage.schedules(session.user_id) if s.kind == "card"]
@@ -363,10 +336,10 @@ async def remind(session: Session) -> list[Reply]:
             else next(n for n in range(1, MAX_CARDS + 2) if n not in {s.number for s in cards})
         )
         if number > MAX_CARDS:
-            return [await _remind_screen(session, "invalid", _problem(session.lang, "cards", ""))]
+            return [await reminders.overview(session, "invalid", _problem(session.lang, "cards", ""))]
     await session.storage.set_schedule(session.user_id, kind, number, day, at.hour * 60 + at.minute)
     await plan_schedules(session.storage, session.clock(), user_id=session.user_id)
-    return [await _remind_screen(session, "saved")]
+    return [await reminders.overview(session, "saved")]
 
 
 def _problem(lang: Lang, what: str, text: str) -> str:
@@ -392,7 +365,7 @@ async def schedule_tapped(session: Session, tap: ScheduleTap) -> list[Reply]:
             await storage.pause_schedule(user_id, tap.kind, tap.number, wanted)
     await plan_schedules(storage, session.clock(), user_id=user_id)  # an added or resumed one's next occurrence
     expired: list[Reply] = [] if changed else [Notice(notice(session.lang, "stale"))]
-    return [*expired, EditMessage(await _remind_screen(session, "list"))]
+    return [*expired, EditMessage(await reminders.overview(session, "list"))]
 
 
 async def timezone(session: Session) -> list[Reply]:

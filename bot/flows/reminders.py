@@ -1,29 +1,71 @@
-"""``/reminders``, the reminder buttons, and the message a due reminder sends."""
+"""``/reminders`` (and a bare ``/remind``): every reminder; the reminder buttons; a due reminder's message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Literal
 
 from advice import ACTIONS, rank
 from advice.ranking import RankedAction
-from bot.callbacks import ReminderTap
+from bot.callbacks import ReminderTap, ScheduleTap
 from bot.flows.advice import ACTION_INDEX, advisable, plan_for, record_change, steps_screen
 from bot.flows.session import Session
-from bot.reminder_schedule import next_recompute
-from bot.replies import EditMessage, Notice, Reply, Screen
-from bot.screens import no_answers_screen, notice, reminder_message, reminders_screen
-from bot.storage import Storage, record_items
+from bot.progress_views import schedule_view
+from bot.reminder_schedule import due_view, next_recompute
+from bot.replies import Button, EditMessage, Notice, Reply, Screen
+from bot.screens import button_label, layout, no_answers_screen, notice, progress_label, reminder_message
+from bot.storage import Storage, StoredSchedule, record_items
 from scoring.card import Scorecard, load_scorecard
-from scoring.i18n import language_of
+from scoring.i18n import Lang, language_of
+from templates import render
 
 _card: Callable[[], Scorecard] = cache(load_scorecard)
 """The packaged scorecard, loaded once: the delivery round has no advisor to ask for it."""
 
 
 async def show(session: Session) -> list[Reply]:
-    """The user's pending reminders, each with a button to cancel it."""
-    return [await _list_screen(session)]
+    """``/reminders``: every reminder, each with its buttons."""
+    return [await overview(session)]
+
+
+async def overview(session: Session, state: str = "list", problem: str = "") -> Screen:
+    """Every reminder the user has, of every kind, in one list: ``/reminders`` and ``/remind`` show it.
+
+    The repayment days and check-ins (``/remind``), each with pause and stop, and the actions to be
+    reminded of (``/advice``), each with a button cancelling it. One list, so that neither command
+    says "no reminders" while the other shows some. ``state`` is ``saved`` after ``/remind`` set
+    one, ``invalid`` (with the ``problem``) when it could not.
+    """
+    lang = session.lang
+    schedules = await session.storage.schedules(session.user_id)
+    timezone = await session.storage.timezone(session.user_id)
+    buttons: list[Button] = []
+    for s in schedules:
+        what = _name(lang, s)
+        toggle: Literal["pause", "resume"] = "resume" if s.paused else "pause"
+        buttons.append(Button(progress_label(lang, toggle, what=what), ScheduleTap(toggle, s.kind, s.number).data()))
+        buttons.append(Button(progress_label(lang, "stop", what=what), ScheduleTap("stop", s.kind, s.number).data()))
+    kinds = {s.kind for s in schedules}
+    if "huabei" not in kinds:
+        buttons.append(Button(progress_label(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
+    if "checkin" not in kinds:
+        buttons.append(Button(progress_label(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))
+    pending = [p for p in await session.storage.pending_reminders(session.user_id) if p.action_id in ACTION_INDEX]
+    actions, rows = [], []
+    for number, reminder in enumerate(pending, start=1):
+        index = ACTION_INDEX[reminder.action_id]
+        title = ACTIONS[index].title(lang)
+        actions.append({"number": number, "title": title, "due": due_view(reminder.due_at)})
+        label = button_label(lang, "unremind_listed", number=number, title=title)
+        rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
+    views = [schedule_view(s) for s in schedules]
+    context = {"state": state, "problem": problem, "timezone": timezone, "schedules": views, "actions": actions}
+    return Screen(render(lang, "bot_remind.html.j2", **context), layout(buttons) + tuple(rows))
+
+
+def _name(lang: Lang, schedule: StoredSchedule) -> str:
+    return progress_label(lang, "name", kind=schedule.kind, number=schedule.number)
 
 
 async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
@@ -33,7 +75,7 @@ async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
     if tap.listed:
         cancelled = await session.storage.cancel_reminder(user_id, action_id)
         expired = [] if cancelled else [Notice(notice(lang, "stale"))]
-        return [*expired, EditMessage(await _list_screen(session))]
+        return [*expired, EditMessage(await overview(session))]
     planned = await plan_for(session)
     if planned is None:  # the data is gone (/forget): nothing to remind of
         return [EditMessage(no_answers_screen(lang))]
@@ -69,8 +111,3 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     if change is not None:  # the answer to change once it is done
         record = (change.question_id, change.before, change.after)
     return reminder_message(title, latest[0].score if latest else None, lang, record)
-
-
-async def _list_screen(session: Session) -> Screen:
-    pending = [p for p in await session.storage.pending_reminders(session.user_id) if p.action_id in ACTION_INDEX]
-    return reminders_screen([(ACTION_INDEX[p.action_id], p.due_at) for p in pending], session.lang)

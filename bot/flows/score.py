@@ -9,8 +9,7 @@ from bot.progress_views import calibrated_view, change_view
 from bot.replies import Photo, Reply, Screen
 from bot.screens import no_answers_screen, score_keyboard
 from scoring.presentation import score_view
-from scoring.questions import QUESTIONS
-from scoring.structure import implied_answers
+from scoring.structure import complete
 from templates import render
 
 
@@ -29,15 +28,11 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     shown = await Progress(session.storage, session.card, session.clock).shown(session.user_id, answers, result)
     # An estimate shown before (anything but the first): the disclaimer's short form is enough.
     seen = shown.change is None or shown.change.kind != "first"
-    # Questions an earlier answer settles are never asked (/full skips them): they count nowhere,
-    # as in the dialog's progress, so "the remaining N questions" are the ones /full asks.
-    settled = len(implied_answers(answers))
-    known = len(answers) + settled
-    view = {**score_view(result, lang), "total_questions": len(QUESTIONS) - settled}
+    known = len(complete(answers))
     text = render(
         lang,
         "bot_score.html.j2",
-        **view,
+        **score_view(result, lang),
         change=change_view(shown.change, shown.unexplained, lang),
         calibrated=calibrated_view(shown.calibrated),
         heading=heading,

@@ -9,6 +9,8 @@ HUABEI = QUESTION_BY_ID["huabei"]
 CARDS = QUESTION_BY_ID["credit_cards"]  # shown in natural order: None, 1-2, 3-5, 6 or more
 FUND = QUESTION_BY_ID["provident_fund"]
 BILLS = QUESTION_BY_ID["living_bills"]
+LOANS = QUESTION_BY_ID["loans"]
+WEALTH = QUESTION_BY_ID["wealth"]
 
 
 def test_fold_ignores_case_width_spaces_and_edge_punctuation():
@@ -50,3 +52,27 @@ def test_yes_and_no(text, value):
 def test_may_answer_tells_an_attempt_from_a_free_question():
     assert may_answer(HUABEI, "late") and not may_answer(HUABEI, "what is my score")
     assert may_answer(BILLS, "12") and may_answer(BILLS, "３") and not may_answer(BILLS, "how do I raise my score")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "values"),
+    [
+        # Inside a label as well as at its start: "逾期" is never silently "逾期过一次" alone.
+        (HUABEI, "逾期", ("overdue_now", "late_often", "late_once")),
+        (LOANS, "逾期", ("overdue_now", "late")),
+        # A word of the same meaning, a measure word or 元 left out.
+        (HUABEI, "当前逾期", ("overdue_now",)),
+        (HUABEI, "现在逾期了", ("overdue_now",)),
+        (HUABEI, "还行吧", ()),
+        (WEALTH, "1万以下", ("small",)),
+        (WEALTH, "1万", ("small",)),
+        # A whole label inside a longer answer.
+        (HUABEI, "我现在有逾期", ("overdue_now",)),
+        (LOANS, "I have no loans", ("none",)),
+        (HUABEI, "I'm overdue right now!", ("overdue_now",)),
+        (FUND, "yes and no", (False, True)),
+        (FUND, "not sure", ()),  # "no" only as a word of its own
+    ],
+)
+def test_text_inside_a_label_or_a_label_inside_the_text(question, text, values):
+    assert tuple(question.levels[i] for i in matching_choices(question, text)) == values

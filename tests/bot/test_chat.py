@@ -4,15 +4,17 @@ import asyncio
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.chat import plain, read_line, run_chat
+from bot.replies import CHAT_FILES
 from bot.storage import open_storage
 from scoring.card import load_scorecard
 from scoring.presentation import score_view
-from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from templates import render
 
 QUICK = [QUESTION_BY_ID[qid] for qid in QUICK_IDS]
@@ -195,6 +197,58 @@ def test_answers_typed_by_their_words_free_questions_and_no_tap_anywhere(tmp_pat
     assert len(answers) == len(QUICK) - 2 and "huabei" not in answers and "card_repayment" not in answers
     _, english = chat(tmp_path / "en", ["/help", "/profile", "/whatif", "/reminders"], lang="en")
     assert " tap" not in english.lower() and "Tap " not in english
+
+
+def test_forget_deletes_every_file_the_chat_wrote(tmp_path):
+    # The score chart, the history chart (it shows reported real scores) and the export.
+    chat(tmp_path, ["1"] * len(QUICK) + ["/myscore 650", "/history", "/export"])
+    folder = tmp_path / "chat"
+    assert {p.name for p in folder.iterdir()} == set(CHAT_FILES)
+    chat(tmp_path, ["/forget", "1"])
+    assert list(folder.iterdir()) == []
+
+
+def stored(tmp_path, read):
+    async def run():
+        storage = await open_storage(f"sqlite+aiosqlite:///{tmp_path / 'sesame.sqlite3'}")
+        try:
+            return await read(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(run())
+
+
+def test_a_choice_picks_only_from_the_newest_menu_still_on_screen(tmp_path):
+    # /timezone's reply has no buttons: it replaces the /remind list, so "1" no longer pauses its first entry.
+    chat(tmp_path, ["1"] * len(QUICK) + ["/remind huabei 9 20:00", "/timezone Europe/Berlin", "1"])
+    schedules = stored(tmp_path, lambda storage: storage.schedules(0))
+    assert {s.kind for s in schedules} >= {"checkin", "huabei"} and not any(s.paused for s in schedules)
+    # A menu still on screen is picked from: "1" pauses the check-in listed first.
+    chat(tmp_path, ["/remind", "1"])
+    assert [s.kind for s in stored(tmp_path, lambda storage: storage.schedules(0)) if s.paused] == ["checkin"]
+
+
+def test_a_number_no_menu_could_have_is_typed_text_not_a_missing_choice(tmp_path):
+    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/score", "712"])
+    assert "There is no choice 712" not in out
+    assert [r.score for r in stored(tmp_path, lambda storage: storage.reports(0))] == [712]
+
+
+def test_a_missing_choice_on_a_question_is_one_warning(tmp_path):
+    code, out = chat(tmp_path, ["no idea", "9"])
+    after = out[out.index("› 9") :]
+    assert after.count("⚠️") == 1 and "There is no choice 9 here: type a number from 1 to 5." in after
+    assert after.count(QUICK[0].en) == 1  # the question once more, with its choices
+
+
+def test_score_and_profile_count_answers_against_the_same_questions(tmp_path):
+    # "None" (no credit card) settles the card questions: they count nowhere, in neither reply.
+    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/score", "/profile"])
+    score = re.search(r"(\d+) of (\d+) questions answered", out[out.rindex("› /score") :])
+    profile = re.search(r"Your answers \((\d+) of (\d+)", out)
+    assert score is not None and profile is not None
+    assert score.groups() == profile.groups() and int(score[2]) < len(QUESTIONS)
 
 
 def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):

@@ -114,7 +114,7 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
     await setup_user(storage)
     ask = await engine.begin(USER, "quick")
     assert await engine.answer_text(USER, "I think about three years") == Rejected("use_buttons", ask)
-    assert await engine.answer_text(USER, "9") == Rejected("use_buttons", ask)  # there is no ninth button
+    assert await engine.answer_text(USER, "9") == Rejected("no_choice", ask, place=9)  # there is no ninth button
     assert await engine.answer_text(USER, "x" * 5000) == Rejected("too_long", ask)
     assert await storage.answers(USER) == {}
 

@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.questions import QUESTION_BY_ID, InvalidAnswer
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, InvalidAnswer
 from scoring.structure import (
     LINKS,
     Contradiction,
     ContradictoryAnswers,
+    answered_count,
     check,
     complete,
     consistent_after_change,
@@ -161,3 +162,11 @@ def test_any_change_leaves_a_consistent_profile_holding_the_new_answer(profile: 
     for key, held in profile.items():
         if key not in linked:
             assert after[key] == (value if key == question_id else held)
+
+
+def test_settled_questions_count_neither_as_answered_nor_as_open() -> None:
+    assert answered_count({}) == (0, len(QUESTIONS))
+    no_card = {"credit_cards": "none", "income": "stable"}
+    settled_by_it = len(implied_answers(no_card))
+    assert settled_by_it >= 1
+    assert answered_count(no_card) == (2, len(QUESTIONS) - settled_by_it)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from advice.catalogue import ACTIONS
+from advice.catalogue import ACTION_BY_ID, ACTIONS
 from advice.feasibility import RECORD_ACTIONS
 from advice.presentation import action_view
 from advice.ranking import rank
@@ -197,10 +197,14 @@ def _setting_invalid(lang: str) -> list[Context]:
 
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
+    said = [
+        {"title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": owned}
+        for qid, owned in (("provident_fund", True), ("vehicle", False))
+    ]
     return [
-        {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 3, "goal": 1},
-        {"answers": 0, "snapshots": 0, "reminders": 0, "reports": 0, "goal": 0},
-        {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0},
+        {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 3, "goal": 1, "said": said, "bills": 2},
+        {"answers": 0, "snapshots": 0, "reminders": 0, "reports": 0, "goal": 0, "said": [], "bills": 0},
+        {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0, "said": said[:1], "bills": 1},
     ]
 
 
@@ -232,15 +236,6 @@ def _steps(lang: str) -> list[Context]:
         for due in (None, DUES[0])
         for r in (None, record)
     ]
-
-
-@sample("bot_reminders.html.j2")
-def _reminders(lang: str) -> list[Context]:
-    items = [
-        {"number": n, "title": action.title(lang), "due": due}
-        for n, (action, due) in enumerate(zip(ACTIONS, DUES, strict=False), start=1)
-    ]
-    return [{"items": items}, {"items": items[:1]}, {"items": []}]
 
 
 @sample("bot_reminder.html.j2")

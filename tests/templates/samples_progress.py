@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from advice.catalogue import ACTIONS
 from bot.progress_views import calibrated_view, change_view, history_view, schedule_view
+from bot.reminder_schedule import due_view, next_recompute
 from bot.storage import Snapshot, StoredReport, StoredSchedule
 from scoring.calibration import Report, calibrate, learn_offset
 from scoring.changes import explain
@@ -169,10 +170,13 @@ def _schedules() -> list[dict]:
 @sample("bot_remind.html.j2")
 def _remind(lang: str) -> list[Context]:
     problem = "“32” is not a day of the month (1-31)." if lang == "en" else "“32”不是一个月里的日期（1-31）。"
+    due = due_view(next_recompute(datetime(2025, 12, 20, tzinfo=UTC)))
+    actions = [{"number": n, "title": a.title(lang), "due": due} for n, a in enumerate(ACTIONS[:2], start=1)]
     return [
-        {"state": "list", "timezone": "Asia/Shanghai", "schedules": _schedules()},
-        {"state": "saved", "timezone": "Europe/Berlin", "schedules": _schedules()[:1]},
-        {"state": "list", "timezone": "Asia/Shanghai", "schedules": []},
+        {"state": "list", "timezone": "Asia/Shanghai", "schedules": _schedules(), "actions": actions},
+        {"state": "saved", "timezone": "Europe/Berlin", "schedules": _schedules()[:1], "actions": []},
+        {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": actions[:1]},
+        {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": []},
         {"state": "invalid", "problem": problem},
     ]
 

@@ -14,7 +14,7 @@ import pytest
 from advice.catalogue import ACTIONS, EFFORT_NAMES, TIMINGS, WARNINGS
 from advice.feasibility import GATES, NOTHING_TO_DO, STOPPED
 from scoring.questions import DIMENSION_NAMES, QUESTIONS
-from templates import FOLDER
+from templates import FOLDER, render
 
 CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 HALF_WIDTH = r"[(),:;?!]"
@@ -101,3 +101,18 @@ def test_words_the_newcomer_stumbled_on_are_gone():
     for word in ("放贷方", "难度容易", "难度较难", "比现在的", "都添加来计算"):
         assert word not in joined, word
     assert "贷款机构" in joined and {EFFORT_NAMES[e]["zh"] for e in ("low", "high")} == {"低", "较高"}
+
+
+def test_reminders_and_calibration_say_what_they_mean():
+    card = {"kind": "card", "number": 1, "day": 20, "time": "21:30", "paused": False}
+    remind = render("zh", "bot_remind.html.j2", state="list", timezone="Asia/Shanghai", schedules=[card], actions=[])
+    assert "• 第 1 张信用卡还款：每月20日 21:30" in remind
+    assert render("zh", "bot_repayment.html.j2", kind="card", number=2).startswith("⏰ <b>第 2 张信用卡还款日")
+    assert render("zh", "bot_progress_button.txt.j2", button="stop", what="第 2 张信用卡") == "🗑 停止第 2 张信用卡"
+    assert render("zh", "bot_progress_button.txt.j2", button="name", kind="card", number=2) == "第 2 张信用卡"
+    assert render("zh", "bot_progress_button.txt.j2", button="add_checkin") == "＋ 每月 7 日问我真实分数"
+    projection = render("zh", "bot_calibrated_projection.html.j2", base=662, projected=700, gain=38, reports=1)
+    assert "根据你报告的 1 次真实分数" in projection
+    calibrated = {"score": 690, "low": 650, "high": 730, "reports": 1}
+    context = {"state": "recorded", "real": 712, "estimate": 650, "low": 570, "high": 730, "calibrated": calibrated}
+    assert "根据你报告的 1 次真实分数" in render("zh", "bot_myscore.html.j2", **context)

@@ -202,12 +202,13 @@ def test_the_language_checks_can_fail():
 
 
 def test_english_counts_of_one_are_singular():
-    counts = {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0}
+    counts = {"answers": 1, "snapshots": 1, "reminders": 1, "reports": 1, "goal": 0, "said": [], "bills": 1}
     for name in ("bot_export.html.j2", "bot_forget_confirm.html.j2"):
         text = render("en", name, **counts)
         assert "1 answer," in text and "1 score snapshot," in text and "1 reminder," in text, text
         assert "1 real score you reported," in text, text
-        many = {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 4, "goal": 1}
+        assert "1 Alipay bill you sent (what was read from it," in text, text
+        many = {"answers": 12, "snapshots": 3, "reminders": 2, "reports": 4, "goal": 1, "said": [], "bills": 2}
         assert "12 answers, 3 score snapshots, 2 reminders, 4 real scores you reported" in render("en", name, **many)
     assert "Your 1 answer is kept" in render("en", "bot_cancelled.html.j2", answered=1)
     assert "Your 4 answers are kept" in render("en", "bot_cancelled.html.j2", answered=4)

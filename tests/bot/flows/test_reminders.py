@@ -37,6 +37,11 @@ async def open_top_action(user, storage, lang="en"):
     return top, calls[-1]
 
 
+def cancels(call):
+    """The labels of a reminder list's buttons that cancel an action's reminder."""
+    return [label for label in call.labels if label.startswith("🔕")]
+
+
 async def pending(storage, user):
     return [(p.action_id, p.due_at) for p in await storage.pending_reminders(user.id) if ":" not in p.action_id]
 
@@ -89,21 +94,24 @@ async def test_the_reminder_list_cancels_one_and_an_old_cancel_button_is_stale(b
     text = plain(listing[0].text)
     assert f"1. {top.action.title('en')}: 6 January 2026, 10:00 (China time)" in text
     assert f"2. {other.title('en')}: 6 January 2026" in text
-    assert listing[0].labels == [f"🔕 1. {top.action.title('en')}", f"🔕 2. {other.title('en')}"]
+    assert cancels(listing[0]) == [f"🔕 1. {top.action.title('en')}", f"🔕 2. {other.title('en')}"]
     calls = await user.tap(f"🔕 1. {top.action.title('en')}")
     assert calls[1].method == "editMessageText" and calls[1].params["message_id"] == listing[0].result["message_id"]
-    assert calls[1].labels == [f"🔕 1. {other.title('en')}"]
+    assert cancels(calls[1]) == [f"🔕 1. {other.title('en')}"]
     assert await pending(storage, user) == [(other.id, DUE)]
     # The first message's old "cancel" button: already cancelled, so nothing happens.
-    stale = await user.press(listing[0].result["message_id"], listing[0].buttons[0][0][1])
+    cancel_top = next(data for row in listing[0].buttons for label, data in row if label.startswith("🔕 1."))
+    stale = await user.press(listing[0].result["message_id"], cancel_top)
     assert stale[0].params["text"] == "This button has expired." and await pending(storage, user) == [(other.id, DUE)]
     calls = await user.tap(f"🔕 1. {other.title('en')}")
-    assert "no reminders" in calls[1].text and not calls[1].buttons and await pending(storage, user) == []
+    assert "To be reminded of an action" in calls[1].text and not cancels(calls[1])
+    assert await pending(storage, user) == []
 
 
 async def test_reminders_without_any(bot):
     calls = await bot.user().send("/reminders")
-    assert "You have no reminders" in calls[0].text and "/advice" in calls[0].text and not calls[0].buttons
+    assert "No reminders yet" in calls[0].text and "/advice" in calls[0].text
+    assert calls[0].labels == ["+ Huabei (the 9th, 10:00)", "+ Monthly check-in (the 7th)"]
 
 
 @pytest.mark.parametrize("data", ["r:99:1", "r:0:2", "r:0:1x", "r::1", "r:0:X", "r:-1:1", "r:0"])
@@ -133,6 +141,28 @@ async def test_reminders_in_chinese(bot, storage):
     assert "已设提醒：2026年1月6日 10:00（北京时间）" in plain(calls[1].text)
     listing = await user.send("/reminders")
     assert "你的提醒" in listing[0].text and top.action.title("zh") in listing[0].text
+
+
+async def test_reminders_and_remind_list_every_kind_in_one_screen(bot, storage):
+    user = bot.user()
+    top, _ = await open_top_action(user, storage)
+    await user.tap("⏰ Remind me")
+    await user.send("/remind huabei 9 20:00")
+    await user.send("/remind card 20 21:30")
+    listing = await user.send("/reminders")
+    text = plain(listing[0].text)
+    for kind in (
+        "Monthly check-in",
+        "Huabei repayment: the 9th at 20:00",
+        "Credit card 1 repayment: the 20th at 21:30",
+    ):
+        assert kind in text, kind
+    assert f"{top.action.title('en')}: 6 January 2026, 10:00 (China time)" in text
+    assert "no reminders" not in text.lower()
+    assert {"⏸ Pause Huabei", f"🔕 1. {top.action.title('en')}"} <= set(listing[0].labels)
+    # /remind without arguments is the same list.
+    remind = await user.send("/remind")
+    assert plain(remind[0].text) == text and remind[0].labels == listing[0].labels
 
 
 async def test_a_due_reminder_offers_to_record_an_answer_the_user_can_change_and_never_a_fact(storage):
