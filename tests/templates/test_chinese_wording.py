@@ -114,5 +114,13 @@ def test_reminders_and_calibration_say_what_they_mean():
     projection = render("zh", "bot_calibrated_projection.html.j2", base=662, projected=700, gain=38, reports=1)
     assert "根据你报告的 1 次真实分数" in projection
     calibrated = {"score": 690, "low": 650, "high": 730, "reports": 1}
-    context = {"state": "recorded", "real": 712, "estimate": 650, "low": 570, "high": 730, "calibrated": calibrated}
+    context = {
+        "state": "recorded",
+        "real": 712,
+        "estimate": 650,
+        "low": 570,
+        "high": 730,
+        "calibrated": calibrated,
+        "goal_reached": None,
+    }
     assert "根据你报告的 1 次真实分数" in render("zh", "bot_myscore.html.j2", **context)
