@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 from typing import Any
 
 from bot import config
 from scoring.cli import CliError
-from scoring.i18n import LANGUAGES, language_of
+from scoring.i18n import LANGUAGES, language_of, terminal_locale
 from templates import render
 
 
 def _client_language() -> str | None:
-    """The terminal's language, standing in for a Telegram client's ``language_code``."""
-    return os.environ.get("LC_ALL") or os.environ.get("LANG")
+    """The terminal's language, standing in for a Telegram client's ``language_code``.
+
+    The same reading as every other command's default ``--lang`` (``scoring.i18n.terminal_locale``).
+    """
+    return terminal_locale()
 
 
 def configure_logging(secrets: list[str]) -> None:
