@@ -214,7 +214,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "huabei_on_time",
-        "开通花呗，常用并按时还款",
+        "用好花呗，每期按时还款",
         "Use Huabei and repay it on time",
         # A current overdue must be cleared first (repay_overdue), so it is not a start point.
         # Using Huabei is using credit: the safety gates stop it for those who must not.
