@@ -94,7 +94,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "sources, so fake data does not work.",
     },
     "credit_report": {
-        "zh": "花呗自2021年起接入央行征信：逾期也会出现在你的个人征信报告里。",
+        "zh": "花呗自2021年起已接入央行征信，逾期也会记入你的个人征信报告。",
         "en": "Huabei has reported to the central bank's credit system since 2021: an overdue also "
         "shows in your personal credit report.",
     },

@@ -94,20 +94,20 @@ GATES: tuple[Gate, ...] = (
     Gate(
         "overdue_now",
         (("huabei", ("overdue_now",)), ("loans", ("overdue_now",))),
-        "你现在有逾期：先还清它。还清之前，这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款）。",
+        "你目前有逾期未还，请先把逾期欠款还清。在此之前，我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）。",
         "You have a payment overdue now: repay it first. Until then nothing here suggests new credit "
         "(cards, Huabei or Jiebei use, loans).",
     ),
     Gate(
         "often_late",
         (("card_repayment", ("often_late",)),),
-        "你的信用卡经常逾期：先做到每期按时还款，这里不会给出任何增加信用的建议。",
+        "你的信用卡经常逾期，请先做到每期按时还款。在此之前，我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）。",
         "Your credit cards are often repaid late: get every bill paid on time first; nothing here suggests new credit.",
     ),
     Gate(
         "no_income",
         (("income", ("none", "unstable")),),
-        "你暂时没有稳定收入：这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款），以免背上还不起的债。",
+        "你暂时没有稳定收入。为免背上还不起的债，我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）。",
         "Without a steady income nothing here suggests new credit (cards, Huabei or Jiebei use, "
         "loans): a debt you cannot repay would hurt far more than it helps.",
     ),
@@ -235,7 +235,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
     "not_owned": {
-        "zh": "只有你确实拥有时才添加（见“如果你有以下这些，就把它们添加上”）。",
+        "zh": "只有你确实拥有时才添加（见“如果你确实有以下资料，可以补充到芝麻信用”）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {

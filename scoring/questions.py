@@ -351,8 +351,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Have you authorised your housing provident fund data?",
         quick=True,
     ),
-    Question("property", "capacity", "bool", "名下有房产，并已添加到芝麻信用吗？", "Have you added property you own?"),
-    Question("vehicle", "capacity", "bool", "名下有车辆，并已添加到芝麻信用吗？", "Have you added a vehicle you own?"),
+    Question("property", "capacity", "bool", "你名下的房产已添加到芝麻信用了吗？", "Have you added property you own?"),
+    Question("vehicle", "capacity", "bool", "你名下的车辆已添加到芝麻信用了吗？", "Have you added a vehicle you own?"),
     # ---- identity (15 %) ---------------------------------------------------------------
     Question("real_name", "identity", "bool", "完成实名认证了吗？", "Is your account real-name verified?"),
     Question("education", "identity", "bool", "添加学历信息了吗？", "Have you added your education record?"),
