@@ -13,7 +13,8 @@ Rules, in one place:
 - Contradictory answers are refused (``scoring.structure.check`` raises ``ContradictoryAnswers``).
 - Only feasible, safe changes count (``advice.feasibility``): facts are never advised, a
   record-if-true item counts only once the person says they have it (``owned``), and a safety
-  gate (an overdue now, no steady income, more than five cards) removes every new-credit change.
+  gate (an overdue now, a late repayment record, no steady income or none told, more than five
+  cards) removes every new-credit change.
 - An action only changes *answered* questions (see ``Action.changes_for``). Points for an
   unanswered question would be a claim we cannot back, since the user may already do it; such
   questions are offered as ``tell_me_more`` instead, biggest narrowing of the range first.
@@ -26,7 +27,8 @@ Rules, in one place:
 - The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
   gain is the sum of theirs (they change different answers, and points add up in log-odds).
 - "Tell me more" lists the open questions by how much, on average, their answer would narrow
-  the range (``Scorecard.expected_narrowing``), biggest first.
+  the range (``Scorecard.expected_narrowing``), biggest first, after those a safety gate waits
+  for (``advice.feasibility.ask_first``: the income, before any new credit is advised).
 - Every answer that costs points either has an action (or a record-if-true item) behind it, or
   the plan says why nothing is to be done about it (``nothing_to_do``).
 """
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
-from advice.feasibility import Gate, Infeasible, Owned, active_gates, assess
+from advice.feasibility import Gate, Infeasible, Owned, active_gates, ask_first, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check
@@ -277,8 +279,10 @@ def simulate(
 
 
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
-    """Unanswered questions, those that would narrow the range most first.
+    """Unanswered questions: those a safety gate waits for first, then the most narrowing.
 
+    A gate waiting for an answer (the income, before any new credit is advised) puts its
+    question first.
     The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
     is a prediction interval, so an answer narrows it by what it tells beyond what the other
     answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
@@ -287,7 +291,8 @@ def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMor
         TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
         for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
-    items.sort(key=lambda item: -item.narrows_by)
+    first = ask_first(active_gates(answers))
+    items.sort(key=lambda item: (item.question_id not in first, -item.narrows_by))
     return tuple(items)
 
 

@@ -419,6 +419,17 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+#: Per repayment question, the answers that record a repayment made late or still overdue: any
+#: degree worse than on time ("not used" and "no loans" record nothing). Two rules read it: the
+#: advice's safety gates (no new credit on a late record, ``advice.feasibility``) and the bill
+#: import, which never replaces such an answer with a better one (a bill shows no due dates, and
+#: an unpaid overdue leaves no row: ``scoring.alipay_bill.merge``).
+LATE_REPAYMENTS: dict[str, tuple[Answer, ...]] = {
+    "huabei": ("overdue_now", "late_often", "late_once"),
+    "loans": ("overdue_now", "late"),
+    "card_repayment": ("often_late", "sometimes_late"),
+}
 QUICK_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.quick)
 
 
