@@ -257,7 +257,8 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
 
 async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
     user = bot.user()
-    await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})  # no Huabei yet, no late record, a stable income
+    # no Huabei yet, no late record, a stable income
+    await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
     await storage.set_reminder(user.id, "huabei_on_time", CHECKIN)
     send = telegram_sender(bot.application.bot)
     mark = len(bot.recorder.calls)
@@ -271,7 +272,8 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
-    assert "you changed How did you repay Huabei over the last 12 months? Not opened / not used → Always on time" in score
+    question = "How did you repay Huabei over the last 12 months?"
+    assert f"you changed {question} Not opened / not used → Always on time" in score
 
 
 async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot, storage):
