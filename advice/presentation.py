@@ -12,7 +12,9 @@ from typing import Any
 from advice.catalogue import EFFORT_NAMES, EFFORT_WEIGHTS, TIMING_MONTHS, TIMINGS, WARNINGS, Action, Change, get_action
 from advice.feasibility import STOPPED, nothing_to_do_note
 from advice.planner import GoalPlan
-from advice.ranking import Plan, Projection, RankedAction
+from advice.ranking import Plan, Projection, RankedAction, next_band
+from scoring.calibration import ProjectionBase
+from scoring.card import band_of
 from scoring.i18n import Lang
 from scoring.presentation import answer_label, score_view
 from scoring.questions import QUESTION_BY_ID
@@ -34,13 +36,16 @@ def change_view(change: Change, lang: Lang) -> dict[str, Any]:
     }
 
 
-def action_view(action: Action | RankedAction, lang: Lang) -> dict[str, Any]:
+def action_view(action: Action | RankedAction, lang: Lang, base: ProjectionBase | None = None) -> dict[str, Any]:
     """An action as a template shows it; ``gain`` and the rest are ``None`` outside a plan.
 
     ``before`` maps each question the action changes for this user to the current answer, so
-    the steps can fit it (seven cards are told to cut, never to add one).
+    the steps can fit it (seven cards are told to cut, never to add one). With a calibrated
+    ``base`` the score after it starts from the user's calibrated estimate (the gain stays the
+    model's) and ``calibrated`` says so.
     """
     ranked = action if isinstance(action, RankedAction) else None
+    score_after = None if ranked is None else _projected(ranked.score_after, base)
     entry = action.action if isinstance(action, RankedAction) else action
     changes = ranked.changes if ranked else ()
     return {
@@ -64,9 +69,10 @@ def action_view(action: Action | RankedAction, lang: Lang) -> dict[str, Any]:
         "warning_ids": list(entry.warnings),
         "gain": ranked.gain if ranked else None,
         "points": round(ranked.points, 2) if ranked else None,
-        "score_after": ranked.score_after if ranked else None,
-        "band_after": ranked.band_after.name(lang) if ranked else None,
-        "band_after_id": ranked.band_after.id if ranked else None,
+        "score_after": score_after,
+        "band_after": None if score_after is None else band_of(score_after).name(lang),
+        "band_after_id": None if score_after is None else band_of(score_after).id,
+        "calibrated": _calibrated(base),
         "before": {c.question_id: c.before for c in changes},
         "changes": [change_view(c, lang) for c in changes],
     }
@@ -77,21 +83,28 @@ def steps_text(view: dict[str, Any], lang: Lang) -> str:
     return render(lang, "action_steps.txt.j2", action=view)
 
 
-def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
-    """A what-if result: the projected score, band, range and the answers it changed."""
-    low, high = projection.range
-    next_band = projection.next_band
+def projection_view(projection: Projection, lang: Lang, base: ProjectionBase | None = None) -> dict[str, Any]:
+    """A what-if result: the projected score, band, range and the answers it changed.
+
+    With a calibrated ``base`` every score (before, after, the range) starts from the user's
+    calibrated estimate, the gain staying the model's, and ``calibrated`` says so.
+    """
+    score = _projected(projection.score, base)
+    low, high = (_projected(end, base) for end in projection.range)
+    before = _projected(projection.before.score, base)
+    above, points = next_band(score)
     return {
-        "score": projection.score,
-        "band": projection.band.name(lang),
-        "band_id": projection.band.id,
+        "score": score,
+        "band": band_of(score).name(lang),
+        "band_id": band_of(score).id,
         "low": low,
         "high": high,
-        "before_score": projection.before.score,
-        "before_band": projection.before.band.name(lang),
+        "before_score": before,
+        "before_band": band_of(before).name(lang),
         "gain": projection.gain,
-        "next_band": next_band.name(lang) if next_band else None,
-        "points_to_next_band": projection.points_to_next_band,
+        "next_band": above.name(lang) if above else None,
+        "points_to_next_band": points,
+        "calibrated": _calibrated(base),
         "actions": [_title(action_id, lang) for action_id in projection.action_ids],
         "not_applicable": [_title(action_id, lang) for action_id in projection.not_applicable],
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
@@ -104,15 +117,24 @@ def projection_view(projection: Projection, lang: Lang) -> dict[str, Any]:
     }
 
 
-def plan_view(plan: Plan, lang: Lang, tell: int = TELL_ME_MORE_SHOWN) -> dict[str, Any]:
-    """A whole plan: today's estimate, the ranked actions, the combined plan, what to ask next."""
-    next_band = plan.next_band
+def plan_view(
+    plan: Plan, lang: Lang, tell: int = TELL_ME_MORE_SHOWN, base: ProjectionBase | None = None
+) -> dict[str, Any]:
+    """A whole plan: today's estimate, the ranked actions, the combined plan, what to ask next.
+
+    ``base`` (the bot's, for a user who reported real scores) moves every projected score to
+    start from the calibrated estimate, which ``calibrated`` then describes; the gains, the
+    ranking and the combined plan's choice stay the model's.
+    """
+    today = _projected(plan.before.score, base)
+    above, points = next_band(today)
     return {
         "before": score_view(plan.before, lang),
-        "next_band": next_band.name(lang) if next_band else None,
-        "points_to_next_band": plan.points_to_next_band,
-        "actions": [action_view(ranked, lang) for ranked in plan.actions],
-        "combined": projection_view(plan.combined, lang) if plan.combined else None,
+        "calibrated": _base_view(base, lang),
+        "next_band": above.name(lang) if above else None,
+        "points_to_next_band": points,
+        "actions": [action_view(ranked, lang, base) for ranked in plan.actions],
+        "combined": projection_view(plan.combined, lang, base) if plan.combined else None,
         "tell_me_more": [
             {
                 "question_id": item.question_id,
@@ -123,7 +145,7 @@ def plan_view(plan: Plan, lang: Lang, tell: int = TELL_ME_MORE_SHOWN) -> dict[st
             for item in plan.tell_me_more[:tell]
         ],
         "gates": [{"id": gate.id, "text": gate.text(lang)} for gate in plan.gates],
-        "if_you_have": [action_view(ranked, lang) for ranked in plan.if_you_have],
+        "if_you_have": [action_view(ranked, lang, base) for ranked in plan.if_you_have],
         "nothing_to_do": [
             {
                 "question_id": item.question_id,
@@ -152,6 +174,32 @@ def goal_view(goal: GoalPlan, lang: Lang) -> dict[str, Any]:
         "effort": goal.effort,
         "months": goal.months,
         "projection": projection,
+    }
+
+
+def _projected(score: int, base: ProjectionBase | None) -> int:
+    """A score the model projects, as this user sees it (moved by their calibration, if any)."""
+    return score if base is None else base.project(score)
+
+
+def _calibrated(base: ProjectionBase | None) -> bool:
+    return base is not None and base.calibrated is not None
+
+
+def _base_view(base: ProjectionBase | None, lang: Lang) -> dict[str, Any] | None:
+    """The calibrated estimate the projections start from; ``None`` when they start from the model's."""
+    if base is None or base.calibrated is None:
+        return None
+    low, high = base.calibrated.range
+    band = band_of(base.score)
+    return {
+        "score": base.score,
+        "band": band.name(lang),
+        "band_id": band.id,
+        "low": low,
+        "high": high,
+        "estimate": base.estimate,
+        "reports": base.reports,
     }
 
 

@@ -55,20 +55,19 @@ import asyncpg  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters  # noqa: E402
-from telegram.request import BaseRequest, RequestData  # noqa: E402
+from telegram.request import RequestData  # noqa: E402
 
 from benchmarks.support.webhook_processes import farm  # noqa: E402
 from bot.advisor import Advisor  # noqa: E402
 from bot.application import build_application  # noqa: E402
 from bot.storage import Storage, open_storage  # noqa: E402
 from bot.storage.tables import StoredAnswer  # noqa: E402
+from bot.testing import BOT_USER, EPOCH, OfflineBotApi  # noqa: E402
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS  # noqa: E402
 from scoring.structure import LINKS  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-never-sent-anywhere"
 POSTGRES_URL = os.environ.get("SESAME_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Sesame Advisor", "username": "SesameBenchBot"}
-EPOCH = 1_735_000_000
 P99_LIMIT_MS = 250.0
 KINDS = ("start", "tap", "last tap", "score", "advice")
 FLOW: tuple[str, ...] = ("start", *("tap" for _ in QUICK_IDS[1:]), "last tap", "score", "advice")
@@ -93,7 +92,7 @@ TARGETS = {
 
 
 # ---- the Bot API, offline ------------------------------------------------------------------
-class OfflineBotApi(BaseRequest):
+class BenchBotApi(OfflineBotApi):
     """Answers the Bot API calls the bot makes the way Telegram does, without a network.
 
     It keeps only what the simulated users need to tap: per chat, the newest message showing
@@ -101,82 +100,34 @@ class OfflineBotApi(BaseRequest):
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.keyboards: dict[int, dict[str, Any]] = {}
-        self.calls = 0
-        self._message_id = 0
-        self._file = 0
 
-    def next_message_id(self) -> int:
-        self._message_id += 1
-        return self._message_id
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        self.calls += 1
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        result = self.answer(api_method, params)
-        if isinstance(result, str):
-            return 400, json.dumps({"ok": False, "error_code": 400, "description": result}).encode()
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def answer(self, method: str, p: dict[str, Any]) -> Any:
-        """Telegram's result for a call, or the description of its error (a ``str``)."""
-        if method == "getMe":
-            return BOT_USER
-        if method in {"answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook"}:
-            return True
+    def respond(self, method: str, params: dict[str, Any], request_data: RequestData | None) -> tuple[int, Any]:
+        """Telegram's status and result for a call (for an error, its description)."""
         if method in {"sendMessage", "sendPhoto", "sendDocument"}:
-            chat_id = int(p["chat_id"])
-            message: dict[str, Any] = {
-                "message_id": self.next_message_id(),
-                "from": BOT_USER,
-                "chat": {"id": chat_id, "type": "private"},
-                "date": EPOCH,
-            }
+            chat_id = int(params["chat_id"])
             if method == "sendMessage":
-                message["text"] = p["text"]
+                message = self.new_message(chat_id, text=params["text"])
             elif method == "sendPhoto":
-                self._file += 1
-                message["photo"] = [
-                    {"file_id": f"f{self._file}", "file_unique_id": f"u{self._file}", "width": 800, "height": 560}
-                ]
+                message = self.new_message(chat_id, photo=[{**self.new_file(), "width": 800, "height": 560}])
             else:
-                self._file += 1
-                message["document"] = {"file_id": f"f{self._file}", "file_unique_id": f"u{self._file}"}
-            self._remember(chat_id, message, p.get("reply_markup"))
-            return message
+                message = self.new_message(chat_id, document=self.new_file())
+            self._remember(chat_id, message, params.get("reply_markup"))
+            return 200, message
         if method == "editMessageText":
-            chat_id = int(p["chat_id"])
+            chat_id = int(params["chat_id"])
             message = {
-                "message_id": int(p["message_id"]),
+                "message_id": int(params["message_id"]),
                 "from": BOT_USER,
                 "chat": {"id": chat_id, "type": "private"},
                 "date": EPOCH,
                 "edit_date": EPOCH + 1,
-                "text": p["text"],
+                "text": params["text"],
             }
-            self._remember(chat_id, message, p.get("reply_markup"))
-            return message
-        return f"Bad Request: method {method} is not known to the benchmark"
+            self._remember(chat_id, message, params.get("reply_markup"))
+            return 200, message
+        return super().respond(method, params, request_data)
 
     def _remember(self, chat_id: int, message: dict[str, Any], markup: Any) -> None:
         if isinstance(markup, str):
@@ -226,7 +177,7 @@ class Driver:
     returned (PTB runs the groups in order), which is when the update is done.
     """
 
-    def __init__(self, application: Application, api: OfflineBotApi) -> None:
+    def __init__(self, application: Application, api: BenchBotApi) -> None:
         self.application = application
         self.api = api
         self._update_id = 0
@@ -252,7 +203,7 @@ def _user(user_id: int) -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": "Li", "language_code": "en"}
 
 
-def text_payload(api: OfflineBotApi, user_id: int, text: str) -> dict[str, Any]:
+def text_payload(api: BenchBotApi, user_id: int, text: str) -> dict[str, Any]:
     message: dict[str, Any] = {
         "message_id": api.next_message_id(),
         "from": _user(user_id),
@@ -265,7 +216,7 @@ def text_payload(api: OfflineBotApi, user_id: int, text: str) -> dict[str, Any]:
     return {"message": message}
 
 
-def tap_payload(api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
+def tap_payload(api: BenchBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
     """A tap on one of the answer buttons of the newest question shown to the user."""
     shown = api.keyboards[user_id]
     message = {k: v for k, v in shown.items() if k != "answers"}
@@ -274,7 +225,7 @@ def tap_payload(api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[st
     return {"callback_query": {**query, "data": rng.choice(answers)}}
 
 
-def payload_for(kind: str, api: OfflineBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
+def payload_for(kind: str, api: BenchBotApi, user_id: int, rng: random.Random) -> dict[str, Any]:
     if kind in TAPS:
         return tap_payload(api, user_id, rng)
     return text_payload(api, user_id, f"/{kind}")
@@ -296,8 +247,8 @@ async def running(application: Application) -> Any:
         await application.shutdown()
 
 
-def bot_application(storage: Storage, concurrency: int | None = None) -> tuple[Application, Driver, OfflineBotApi]:
-    api = OfflineBotApi()
+def bot_application(storage: Storage, concurrency: int | None = None) -> tuple[Application, Driver, BenchBotApi]:
+    api = BenchBotApi()
     application = build_application(
         TOKEN,
         advisor=Advisor(storage),
@@ -309,9 +260,9 @@ def bot_application(storage: Storage, concurrency: int | None = None) -> tuple[A
     return application, Driver(application, api), api
 
 
-def echo_application() -> tuple[Application, Driver, OfflineBotApi]:
+def echo_application() -> tuple[Application, Driver, BenchBotApi]:
     """The baseline: a bare python-telegram-bot application whose one handler echoes the text."""
-    api = OfflineBotApi()
+    api = BenchBotApi()
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
@@ -363,7 +314,7 @@ async def run_echo(users: int) -> Sequential:
 
 
 async def play_flow(
-    driver: Driver, api: OfflineBotApi, user_id: int, rng: random.Random, latencies: dict[str, list[float]] | None
+    driver: Driver, api: BenchBotApi, user_id: int, rng: random.Random, latencies: dict[str, list[float]] | None
 ) -> None:
     """One user's whole flow, one update after the other."""
     for kind in FLOW:
@@ -427,7 +378,7 @@ Send = Callable[[dict[str, Any]], Awaitable[float]]
 
 
 async def open_loop(
-    send: Send, api: OfflineBotApi, users: int, rate: float, seconds: float, first_user: int
+    send: Send, api: BenchBotApi, users: int, rate: float, seconds: float, first_user: int
 ) -> tuple[list[float], int, list[int]]:
     """Updates due every ``1/rate`` s, each from the next user whose previous update is answered.
 
@@ -651,7 +602,7 @@ async def run_webhooks(
     storage: Storage, schema: str, processes: int, size: Size, first_user: int
 ) -> tuple[OpenLoop, float | None, list[OpenLoop]]:
     """The open loop and the rate ladder against ``processes`` webhook workers on this schema."""
-    async with farm(OfflineBotApi(), processes, schema, POSTGRES_URL, TOKEN) as workers:
+    async with farm(BenchBotApi(), processes, schema, POSTGRES_URL, TOKEN) as workers:
         for n in range(5):  # warm-up: each worker's first updates load templates and caches
             user_id = first_user - 1 - n
             await workers.send(text_payload(workers.api, user_id, "/start"))

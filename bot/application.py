@@ -100,7 +100,7 @@ def build_application(
         serving: Advisor = application.bot_data[ADVISOR]
         if remind_every is not None:
             sender = telegram_sender(application.bot)
-            metrics = application.bot_data.get("metrics")  # set by the webhook app, when it serves
+            metrics = application.bot_data.get("metrics")  # set by Metrics.attach (webhook mode, polling)
             on_round = metrics.count_delivery if metrics is not None else None
             application.bot_data[DELIVERY_TASK] = asyncio.create_task(
                 run_delivery(serving.storage, serving.clock, sender, remind_every, on_round), name=DELIVERY_TASK

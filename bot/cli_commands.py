@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import config
 from scoring.cli import CliError
 from scoring.i18n import LANGUAGES, language_of, terminal_locale
 from templates import render
+
+if TYPE_CHECKING:
+    from bot.handlers.common import TelegramApplication
 
 
 def _client_language() -> str | None:
@@ -65,6 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(text) from None
     try:
         concurrency = config.concurrency()
+        metrics_server = config.metrics_server()
         config.pool_settings()  # read again when the database opens; checked here to fail before starting
     except config.SettingError as exc:
         text = render(
@@ -81,6 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from telegram import Update
 
     from bot.application import build_application
+    from bot.monitoring import MetricsPortUnavailable
     from bot.storage import timeouts_from
     from bot.telegram_limits import rate_limiter
 
@@ -94,11 +99,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         database_timeouts=timeouts_from(),
         concurrency=concurrency,
     )
-    if webhook is None:
-        from bot.polling import poll
+    try:
+        if webhook is None:
+            from bot.polling import poll
 
-        asyncio.run(poll(application, allowed_updates=allowed_updates))
-        return 0
+            asyncio.run(poll(application, allowed_updates=allowed_updates, metrics_server=metrics_server))
+        else:
+            _serve_webhook(application, webhook, allowed_updates, metrics_server)
+    except MetricsPortUnavailable as exc:
+        text = render(
+            language_of(_client_language()),
+            "cli_metrics_port.txt.j2",
+            variable=config.METRICS_PORT_VARIABLE,
+            listen=exc.address.listen,
+            port=exc.address.port,
+        )
+        raise CliError(text) from None
+    return 0
+
+
+def _serve_webhook(
+    application: TelegramApplication,
+    webhook: config.Webhook,
+    allowed_updates: list[str],
+    metrics_server: config.MetricsServer | None,
+) -> None:
+    """Webhook mode until SIGINT/SIGTERM."""
+    import asyncio
+
     from bot.webhook_app import serve
 
     # Neither the URL (an operator may put a secret in its path) nor the secret token is logged.
@@ -117,9 +145,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             secret=webhook.secret,
             url=webhook.url,
             allowed_updates=allowed_updates,
+            metrics_server=metrics_server,
         )
     )
-    return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -142,7 +170,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         f"({config.DEFAULT_WEBHOOK_PORT}), TELEGRAM_WEBHOOK_REGISTER (1; 0 on all but one process); tuning: "
         f"SESAME_CONCURRENCY ({config.DEFAULT_CONCURRENCY} updates at once), SESAME_DB_POOL_SIZE "
         f"({config.DEFAULT_POOL_SIZE}), SESAME_DB_MAX_OVERFLOW ({config.DEFAULT_MAX_OVERFLOW}), "
-        f"SESAME_DB_POOL_RECYCLE ({config.DEFAULT_POOL_RECYCLE} s).",
+        f"SESAME_DB_POOL_RECYCLE ({config.DEFAULT_POOL_RECYCLE} s); monitoring: SESAME_METRICS_PORT (serves "
+        f"/metrics and /healthz there, in both modes), SESAME_METRICS_LISTEN ({config.DEFAULT_METRICS_LISTEN}).",
     )
     p.add_argument(
         "--webhook-url",

@@ -159,6 +159,9 @@ async def run_command(session: Session, name: str | None) -> list[Reply]:
 async def typed(session: Session, text: str) -> list[Reply]:
     """Typed text: an answer to the open question, a real score, else a free question (``bot.intents``), else the help.
 
+    With no question open, a bare number is a real score only when it can be one or a check-in
+    asked for it (``bot.flows.progress.typed_number``); any other gets the help.
+
     A free question asked while a question is open is answered, and the open question follows
     again, so the questionnaire carries on where it was; text that could be an answer is always
     taken as one first.
@@ -170,7 +173,8 @@ async def typed(session: Session, text: str) -> list[Reply]:
         if reported is not None:
             return reported
         if intent is None:
-            return await guide.show(session, descriptions(session.lang), puzzled=True)
+            number = progress.bare_number(text)  # a stray number: the help says where a score goes
+            return await guide.show(session, descriptions(session.lang), puzzled=True, number=number)
         return await run_command(session, intent)
     if intent is None or may_answer(ask.question, text):
         return await questionnaire.typed(session, text)

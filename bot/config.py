@@ -213,3 +213,29 @@ def pool_settings(env: Mapping[str, str] = os.environ) -> PoolSettings:
         max_overflow=_whole_number(env, MAX_OVERFLOW_VARIABLE, DEFAULT_MAX_OVERFLOW, 0, 1000),
         recycle=_whole_number(env, POOL_RECYCLE_VARIABLE, DEFAULT_POOL_RECYCLE, 1, 86400),
     )
+
+
+METRICS_PORT_VARIABLE = "SESAME_METRICS_PORT"
+METRICS_LISTEN_VARIABLE = "SESAME_METRICS_LISTEN"
+DEFAULT_METRICS_LISTEN = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class MetricsServer:
+    """Where ``/metrics`` and ``/healthz`` are served on a port of their own (``bot.monitoring``)."""
+
+    listen: str
+    port: int
+
+
+def metrics_server(env: Mapping[str, str] = os.environ) -> MetricsServer | None:
+    """``SESAME_METRICS_PORT`` (and ``SESAME_METRICS_LISTEN``, by default 127.0.0.1); ``None`` when no port is set.
+
+    Long polling has no other way to show its metrics; in webhook mode the webhook's port serves
+    them already, and this port serves them too (so they can stay off the proxied one).
+    """
+    if not (env.get(METRICS_PORT_VARIABLE) or "").strip():
+        return None
+    port = _whole_number(env, METRICS_PORT_VARIABLE, 0, 1, 65535)
+    listen = (env.get(METRICS_LISTEN_VARIABLE) or DEFAULT_METRICS_LISTEN).strip()
+    return MetricsServer(listen, port)

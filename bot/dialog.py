@@ -48,7 +48,9 @@ class Ask:
 
     ``current`` is the stored answer when the question was answered before (after ``/back``
     or when changing an answer); ``nonce`` binds the answer buttons to this very asking;
-    ``stored`` is the answer the step leading here saved, if any.
+    ``stored`` is the answer the step leading here saved, if any; ``opens_dimension`` says it is
+    the first question of its dimension this path asks, where a hint about the whole dimension
+    (the Alipay bill answers behaviour questions) is shown once instead of under each question.
     """
 
     question: Question
@@ -58,6 +60,7 @@ class Ask:
     nonce: str
     current: Answer | None = None
     stored: NewAnswer | None = None
+    opens_dimension: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,18 @@ def progress(path: str, queue: tuple[str, ...], index: int, answers: dict[str, A
     place = index if path == "edit" else ids.index(queue[index])
     position = sum(1 for qid in ids[: place + 1] if not settled(qid, answers))
     return position, sum(1 for qid in ids if not settled(qid, answers))
+
+
+def opens_dimension(queue: tuple[str, ...], index: int, answers: dict[str, Answer]) -> bool:
+    """Whether the question at ``index`` is the first of its dimension the path asks.
+
+    Read from the path's queue (what was open when it started), so it holds for the whole path:
+    resuming, ``/back`` or ``/skip`` show a hint where it was, and a new path (``/full`` after the
+    quick check) has its own first question. Settled questions before it are never asked, so they
+    count not (the question itself may be settled: changing an implied answer asks it all the same).
+    """
+    dimension = QUESTION_BY_ID[queue[index]].dimension
+    return not any(QUESTION_BY_ID[qid].dimension == dimension and not settled(qid, answers) for qid in queue[:index])
 
 
 def _open_position(queue: tuple[str, ...], position: int, step: int, answers: dict[str, Answer]) -> int:
@@ -187,6 +202,7 @@ class DialogEngine:
             path=_stored_path(dialog.path),
             nonce=dialog.nonce,
             current=complete(answers).get(question_id),
+            opens_dimension=opens_dimension(dialog.queue, dialog.position, answers),
         )
 
     # ---- starting --------------------------------------------------------------------
@@ -214,7 +230,8 @@ class DialogEngine:
         expected = None if dialog is None else dialog.nonce
         if not await self.storage.start_dialog(user_id, path, queue, nonce, expected_nonce=expected):
             return Rejected("raced", None)  # a concurrent /start won: one first question, not two
-        return Ask(QUESTION_BY_ID[queue[0]], *progress(path, queue, 0, answers), path, nonce)
+        position, total = progress(path, queue, 0, answers)
+        return Ask(QUESTION_BY_ID[queue[0]], position, total, path, nonce, opens_dimension=True)
 
     async def change_answer(self, user_id: int, question_id: str) -> Ask | Rejected:
         """Ask one question again so its answer can be changed (from the profile)."""
@@ -224,7 +241,8 @@ class DialogEngine:
         if not await self.storage.start_dialog(user_id, "edit", (question_id,), nonce, expected_nonce=expected):
             return Rejected("raced", None)
         answers = await self.storage.answers(user_id)
-        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, complete(answers).get(question_id))
+        current = complete(answers).get(question_id)
+        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, current, opens_dimension=True)
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:

@@ -2,16 +2,25 @@
 
 No label carries a user id, a chat id, a text or an answer: only the kind of update, the outcome
 of a reminder and why a webhook request was refused. Each application gets its own registry, so
-tests (and several applications in one process) do not share counters.
+tests (and several applications in one process) do not share counters. Webhook mode and long
+polling count the same way (``attach``, ``handling``); ``bot.monitoring`` serves the figures.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from telegram import Update
 
 from bot.reminder_delivery import Delivery
+
+if TYPE_CHECKING:
+    from bot.handlers.common import TelegramApplication
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "channel_post", "other")
@@ -52,6 +61,28 @@ class Metrics:
             self.updates.labels(kind)
         for outcome in REMINDER_OUTCOMES:
             self.reminders.labels(outcome)
+
+    def attach(self, application: TelegramApplication) -> None:
+        """Count the application's failed updates and, once it starts, its reminder rounds.
+
+        Before ``post_init``, which reads ``bot_data["metrics"]`` when it starts the reminder task.
+        """
+        application.add_error_handler(self.count_error)
+        application.bot_data["metrics"] = self
+
+    async def count_error(self, update: object, context: object) -> None:
+        """An error handler that only counts (the bot's own error handler logs and apologises)."""
+        self.errors.inc()
+
+    @contextmanager
+    def handling(self, update: Update) -> Iterator[None]:
+        """Time the handling of ``update`` and count it by kind, whether it succeeds or fails."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.latency.observe(time.perf_counter() - started)
+            self.updates.labels(update_kind(update)).inc()
 
     def count_delivery(self, delivery: Delivery) -> None:
         """Add one reminder round's outcomes."""

@@ -12,6 +12,9 @@ Updates are fetched raw (``do_api_request``) and read one by one: an update pyth
 cannot parse is logged by its id and skipped, instead of failing the whole batch for ever.
 A batch is handled through the application's update processor, as PTB's own fetcher would hand
 it over: one user's updates in order, different users' side by side.
+
+Each update is timed and counted as in webhook mode; with a metrics address
+(``SESAME_METRICS_PORT``) ``bot.monitoring`` serves ``/metrics`` and ``/healthz`` there while it polls.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBUserWarning
 
+from bot import monitoring
+from bot.config import MetricsServer
 from bot.handlers.common import TelegramApplication
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 # Raw updates are what this module is for (see the docstring); PTB would rather we used get_updates.
@@ -62,9 +68,15 @@ async def poll(
     allowed_updates: list[str],
     stop: asyncio.Event | None = None,
     poll_timeout: int = POLL_TIMEOUT,
+    metrics_server: MetricsServer | None = None,
 ) -> None:
-    """Run the application with long polling until ``stop`` is set (or SIGINT/SIGTERM)."""
+    """Run the application with long polling until ``stop`` is set (or SIGINT/SIGTERM).
+
+    With ``metrics_server``, ``/metrics`` and ``/healthz`` are served there while it runs.
+    """
     stop = stop or asyncio.Event()
+    metrics = Metrics()  # counted always (a few counters), served only with an address
+    metrics.attach(application)  # before post_init, which starts the reminder task
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread (tests)
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -76,7 +88,8 @@ async def poll(
         await application.start()
         logger.info("long polling started")
         try:
-            await _loop(application, allowed_updates, stop, poll_timeout)
+            async with monitoring.serving(application, metrics, metrics_server):
+                await _loop(application, allowed_updates, stop, poll_timeout, metrics)
         finally:
             await application.stop()
             if application.post_stop is not None:
@@ -86,7 +99,11 @@ async def poll(
 
 
 async def _loop(
-    application: TelegramApplication, allowed_updates: list[str], stop: asyncio.Event, poll_timeout: int
+    application: TelegramApplication,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+    poll_timeout: int,
+    metrics: Metrics,
 ) -> None:
     offset: int | None = None
     failures = 0
@@ -121,7 +138,12 @@ async def _loop(
         updates, highest = read_updates(raw if isinstance(raw, list) else [], application)
         # All of the batch through the update processor (one user's in order, others alongside);
         # errors go to the error handlers, not here.
-        processor = application.update_processor
-        await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in updates))
+        await asyncio.gather(*(_handle(application, update, metrics) for update in updates))
         if highest is not None:
             offset = highest + 1  # the next getUpdates acknowledges them: only now, once handled
+
+
+async def _handle(application: TelegramApplication, update: Update, metrics: Metrics) -> None:
+    """One update through the application's update processor, timed and counted."""
+    with metrics.handling(update):
+        await application.update_processor.process_update(update, application.process_update(update))

@@ -30,7 +30,15 @@ from bot.scheduling import (
 from bot.storage import Snapshot, Storage, StoredGoal, StoredReport, StoredSchedule
 from bot.storage.progress import parse_schedule_key
 from scoring import assumptions
-from scoring.calibration import Calibrated, Offset, Report, calibrate, check_report, learn_offset
+from scoring.calibration import (
+    Calibrated,
+    Offset,
+    ProjectionBase,
+    Report,
+    calibrate,
+    check_report,
+    learn_offset,
+)
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
 from scoring.questions import Answer
@@ -144,6 +152,10 @@ class Progress:
             return None
         return calibrate(result.score, result.range[0], result.range[1], offset, coverage_of(result))
 
+    async def base(self, user_id: int, result: ScoreResult) -> ProjectionBase:
+        """Where projected scores start for this user: ``result``'s score, calibrated once reports exist."""
+        return ProjectionBase(result.score, await self.calibrated(user_id, result))
+
     async def report(self, user_id: int, real: int, answers: dict[str, Answer], source: str) -> Reported:
         """Keep a real score the user reported; ``InvalidReport`` (nothing stored) when it cannot be one."""
         now = self._now()
@@ -220,16 +232,9 @@ class Progress:
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
             raise ValueError(f"a goal is a score {minimum}-{maximum}")
-        result = self.card.score(answers)
-        calibrated = await self.calibrated(user_id, result)
-        shift = 0 if calibrated is None else calibrated.score - result.score
-        model_target = min(max(target - shift, minimum), maximum)
-        plan = plan_goal(self.card, answers, model_target)
-
-        def shown(score: int) -> int:
-            return min(max(score + shift, minimum), maximum)
-
-        score = shown(result.score)
+        base = await self.base(user_id, self.card.score(answers))
+        plan = plan_goal(self.card, answers, base.model_score(target))
+        score = base.score
         await self.storage.set_goal(
             user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
         )
@@ -239,10 +244,10 @@ class Progress:
         return GoalOutcome(
             target,
             score,
-            calibrated is not None,
+            base.calibrated is not None,
             plan,
-            shown(plan.score_after),
-            shown(plan.best_score),
+            base.project(plan.score_after),
+            base.project(plan.best_score),
             next_band(score),
         )
 

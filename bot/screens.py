@@ -81,6 +81,7 @@ def question_screen(
         position=ask.position,
         total=ask.total,
         path=ask.path,
+        opens_dimension=ask.opens_dimension,
         current=current,
         problem=problem,
         candidates=[view["choices"][index]["label"] for index in candidates],
@@ -215,6 +216,17 @@ def reminders_screen(pending: Sequence[tuple[int, datetime]], lang: Lang) -> Scr
     return Screen(render(lang, "bot_reminders.html.j2", items=items), tuple(rows))
 
 
+def record_view(question_id: str, now: Answer, after: Answer, lang: Lang) -> dict[str, str]:
+    """How to record an action once done: the question to answer again, the answer now and the one after."""
+    question = QUESTION_BY_ID[question_id]
+    return {"question": question.prompt(lang), "now": question.label(now, lang), "after": question.label(after, lang)}
+
+
+def record_button(question_id: str, lang: Lang) -> Button:
+    """The button that opens the question whose answer records an action as done (as ``/profile`` does)."""
+    return Button(button_label(lang, "record"), ChangeAnswerTap(question_id).data())
+
+
 def reminder_message(
     title: str, score: int | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
 ) -> Screen:
@@ -232,26 +244,29 @@ def reminder_message(
     change = None
     if record is not None:
         question_id, now, after = record
-        question = QUESTION_BY_ID[question_id]
-        change = {
-            "question": question.prompt(lang),
-            "now": question.label(now, lang),
-            "after": question.label(after, lang),
-        }
-        keyboard = ((Button(button_label(lang, "record"), ChangeAnswerTap(question_id).data()),), row)
+        change = record_view(question_id, now, after, lang)
+        keyboard = ((record_button(question_id, lang),), row)
     return Screen(
         render(lang, "bot_reminder.html.j2", title=title, score=score, change=change, brief_disclaimer=True), keyboard
     )
 
 
 def help_screen(
-    lang: Lang, commands: Sequence[tuple[str, str]], puzzled: bool = False, brief_disclaimer: bool = False
+    lang: Lang,
+    commands: Sequence[tuple[str, str]],
+    puzzled: bool = False,
+    brief_disclaimer: bool = False,
+    number: int | None = None,
 ) -> Screen:
     """What the bot can do: the command list of ``setMyCommands`` (name, description) with a few words around it.
 
-    ``puzzled`` opens it with "I didn't catch that" (typed text that is neither an answer nor a question I know).
+    ``puzzled`` opens it with "I didn't catch that" (typed text that is neither an answer nor a question I know);
+    with ``number`` (the text was that number alone) it says instead that no question is open, and
+    how a real Sesame score is sent.
     """
-    text = render(lang, "bot_help.html.j2", commands=commands, puzzled=puzzled, brief_disclaimer=brief_disclaimer)
+    text = render(
+        lang, "bot_help.html.j2", commands=commands, puzzled=puzzled, number=number, brief_disclaimer=brief_disclaimer
+    )
     return Screen(text)
 
 

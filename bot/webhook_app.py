@@ -12,8 +12,9 @@ retried update twice. This app is small enough to read in one go:
   so Telegram retries it later (if that process died, its lease runs out and the retry is handled).
   The update is handled before the answer: a 200 means it was handled, so a process killed
   mid-update leaves Telegram to deliver it again.
-- ``GET /healthz``: 200 when the database answers, else 503 (for the load balancer).
-- ``GET /metrics``: Prometheus counters and the latency histogram (``bot.metrics``; no user data).
+- ``GET /healthz``: 200 when the database answers, else 503 (for the load balancer), and
+  ``GET /metrics``: Prometheus counters and the latency histogram (no user data); both from
+  ``bot.monitoring``, which serves the same two routes in long polling.
 
 When the database cannot take the update id (it is down), the update is handled anyway: its
 handlers reply with the "temporary problem" message, which is better than silence, and a
@@ -28,22 +29,20 @@ import hmac
 import json
 import logging
 import signal
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import uvicorn
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot import monitoring
 from bot.advisor import Advisor
+from bot.config import MetricsServer
 from bot.handlers.common import ADVISOR, TelegramApplication
-from bot.metrics import CONTENT_TYPE, Metrics, update_kind
+from bot.metrics import Metrics
 from bot.storage import Storage
 from bot.storage.tables import utcnow
 
@@ -54,7 +53,6 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 KEEP_UPDATE_IDS = timedelta(days=1)
 PRUNE_EVERY = 500
 """Old update ids are deleted every this many updates (cheap, and no background task)."""
-HEALTH_TIMEOUT = 3.0
 
 
 class BodyTooLarge(Exception):
@@ -91,11 +89,7 @@ class WebhookApp:
         self.metrics = metrics or Metrics()
         self._handled = 0
         self.app = Starlette(
-            routes=[
-                Route(path, self.receive, methods=["POST"]),
-                Route("/healthz", self.health, methods=["GET"]),
-                Route("/metrics", self.exposition, methods=["GET"]),
-            ]
+            routes=[Route(path, self.receive, methods=["POST"]), *monitoring.routes(application, self.metrics)]
         )
 
     @property
@@ -148,13 +142,9 @@ class WebhookApp:
             if state == "done":
                 return PlainTextResponse("already handled")
             return PlainTextResponse("being handled elsewhere", status_code=503)
-        started = time.perf_counter()
-        try:
+        with self.metrics.handling(update):
             # Through the application's update processor: one user's updates in order, others alongside.
             await self.application.update_processor.process_update(update, self.application.process_update(update))
-        finally:
-            self.metrics.latency.observe(time.perf_counter() - started)
-            self.metrics.updates.labels(update_kind(update)).inc()
         if recorded:
             with contextlib.suppress(Exception):  # handled; only the bookkeeping failed
                 await self.storage.update_done(update.update_id, utcnow())
@@ -167,37 +157,6 @@ class WebhookApp:
             with contextlib.suppress(Exception):
                 await self.storage.prune_updates(now - KEEP_UPDATE_IDS)
 
-    async def health(self, request: Request) -> Response:
-        """200 when the database answers within ``HEALTH_TIMEOUT``, 503 when it does not."""
-        try:
-            async with asyncio.timeout(HEALTH_TIMEOUT):
-                async with self.storage.engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not healthy"; the reason is in the log
-            logger.warning("health check: the database does not answer")
-            return PlainTextResponse("database unreachable", status_code=503)
-        return PlainTextResponse("ok")
-
-    async def exposition(self, request: Request) -> Response:
-        """The Prometheus metrics."""
-        return Response(self.metrics.exposition(), media_type=CONTENT_TYPE)
-
-    async def count_error(self, update: object, context: Any) -> None:
-        """An error handler that only counts (the bot's own error handler logs and apologises)."""
-        self.metrics.errors.inc()
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling.
-
-    uvicorn re-raises SIGTERM after serving, which would end the process before the application
-    is stopped cleanly; ``serve`` handles the signals itself.
-    """
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
 
 async def serve(
     application: TelegramApplication,
@@ -209,12 +168,15 @@ async def serve(
     url: str,
     allowed_updates: list[str],
     metrics: Metrics | None = None,
+    metrics_server: MetricsServer | None = None,
 ) -> None:
-    """Start the application, register the webhook, serve until SIGINT/SIGTERM, stop cleanly."""
+    """Start the application, register the webhook, serve until SIGINT/SIGTERM, stop cleanly.
+
+    ``/healthz`` and ``/metrics`` are served beside the webhook, and on ``metrics_server`` too if given.
+    """
     webhook = WebhookApp(application, path=path, secret=secret, metrics=metrics)
-    application.add_error_handler(webhook.count_error)
-    application.bot_data["metrics"] = webhook.metrics
-    server = _Server(uvicorn.Config(webhook.app, host=listen, port=port, log_level="warning", lifespan="off"))
+    webhook.metrics.attach(application)
+    server = monitoring.server(webhook.app, listen, port)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
@@ -225,7 +187,8 @@ async def serve(
         await application.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates, max_connections=40)
         await application.start()
         try:
-            await server.serve()
+            async with monitoring.serving(application, webhook.metrics, metrics_server):
+                await server.serve()
         finally:
             await application.stop()
             if application.post_stop is not None:

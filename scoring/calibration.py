@@ -173,3 +173,47 @@ def calibrate(
         return min(max(round(value), minimum), maximum)
 
     return Calibrated(clip(centre), (clip(centre - half), clip(centre + half)), coverage, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionBase:
+    """Where the projected scores of advice start: the model's estimate, or the calibrated one.
+
+    An action's gain is a difference of the model's (the points it adds to these answers), and a
+    user's calibration does not change it. So a projection shown to a user who reported real
+    scores is the model's projected score moved by the same shift as today's estimate
+    (calibrated minus model), kept on the scale. ``/advice``, ``/whatif`` and ``/goal`` all
+    project through this one class, so the three never disagree about a score.
+    """
+
+    estimate: int
+    """The model's estimate from the answers."""
+    calibrated: Calibrated | None = None
+    """The estimate calibrated by the user's reports; ``None`` before the first report."""
+
+    @property
+    def score(self) -> int:
+        """Today's score the projections start from."""
+        return self.estimate if self.calibrated is None else self.calibrated.score
+
+    @property
+    def shift(self) -> int:
+        """What calibration adds to every score the model projects (0 without reports)."""
+        return self.score - self.estimate
+
+    @property
+    def reports(self) -> int:
+        """How many real scores the calibration learned from."""
+        return 0 if self.calibrated is None else self.calibrated.offset.reports
+
+    def project(self, model_score: int) -> int:
+        """A score the model projects, as shown to this user: shifted, kept on 350-950."""
+        return _on_scale(model_score + self.shift)
+
+    def model_score(self, shown: int) -> int:
+        """The model's score that ``project`` shows as ``shown`` (a goal's target, for the planner)."""
+        return _on_scale(shown - self.shift)
+
+
+def _on_scale(score: int) -> int:
+    return min(max(score, assumptions.SCALE.minimum), assumptions.SCALE.maximum)

@@ -33,6 +33,8 @@ import httpx  # noqa: E402
 import tornado.httpserver  # noqa: E402
 import tornado.web  # noqa: E402
 
+from bot.testing import response_body  # noqa: E402
+
 SECRET = "bench-secret"
 PATH = "hook"
 
@@ -82,7 +84,7 @@ def worker(port: int, api_port: int, schema: str, postgres_url: str, token: str)
 
 # ---- the benchmark's side ---------------------------------------------------------------------
 class _BotApi(tornado.web.RequestHandler):
-    """``POST /bot<token>/<method>``: answered by the benchmark's ``OfflineBotApi``."""
+    """``POST /bot<token>/<method>``: answered by the benchmark's ``BenchBotApi``."""
 
     def initialize(self, farm: WebhookFarm) -> None:
         self.farm = farm
@@ -91,14 +93,11 @@ class _BotApi(tornado.web.RequestHandler):
         params: dict[str, Any] = {k: self.get_body_argument(k) for k in self.request.body_arguments}
         if method == "benchDone":
             self.farm.done(int(params["update_id"]), int(params.get("errors", 0)))
-            result: Any = True
+            status, result = 200, True
         else:
-            result = self.farm.api.answer(method, params)
-        if isinstance(result, str):
-            self.set_status(400)
-            self.finish(json.dumps({"ok": False, "error_code": 400, "description": result}))
-        else:
-            self.finish(json.dumps({"ok": True, "result": result}))
+            status, result = self.farm.api.respond(method, params, None)
+        self.set_status(status)
+        self.finish(response_body(status, result))
 
 
 def _free_port() -> int:

@@ -1,17 +1,28 @@
-"""``/advice``: the ranked actions, each opening its how-to steps in place (with its reminder button)."""
+"""``/advice``: the ranked actions, each opening its how-to steps in place (with its reminder button).
+
+For a user who reported real scores every projected score starts from the calibrated estimate
+(``scoring.calibration.ProjectionBase``, the same base ``/whatif`` and ``/goal`` use); the
+points an action adds stay the model's.
+"""
 
 from __future__ import annotations
 
-from advice import ACTIONS, Plan, rank
+from dataclasses import dataclass
+
+from advice import ACTIONS, Change, Plan, rank
+from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view, plan_view
+from advice.ranking import RankedAction
 from bot.callbacks import ReminderTap, StepsTap
 from bot.flows.session import Session
+from bot.progress import Progress
 from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
-from bot.screens import button_label, no_answers_screen, owned_question_screen
+from bot.screens import button_label, no_answers_screen, owned_question_screen, record_button, record_view
 from bot.storage import record_items
+from scoring.calibration import ProjectionBase
 from scoring.questions import Answer
-from scoring.structure import complete, contradictions
+from scoring.structure import complete, contradictions, settled
 from templates import render
 
 ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
@@ -33,16 +44,45 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
     return complete(profile)
 
 
-async def plan_for(session: Session) -> tuple[dict[str, Answer], Plan] | None:
-    """The user's answers as the advice reads them, and the actions ranked; ``None`` before any answer.
+@dataclass(frozen=True)
+class Planned:
+    """The user's advice and what it was made from."""
+
+    stored: dict[str, Answer]
+    """The answers as the user gave them (what ``/profile`` shows and changes)."""
+    answers: dict[str, Answer]
+    """The same as the advice reads them (``advisable``)."""
+    plan: Plan
+    base: ProjectionBase
+    """Where the projected scores start: the estimate, calibrated once the user reported real scores."""
+
+
+async def plan_for(session: Session) -> Planned | None:
+    """The user's answers, the actions ranked and the base they project from; ``None`` before any answer.
 
     Record-if-true items count as the user said (``bot.storage.record_items``).
     """
-    answers = await session.storage.answers(session.user_id)
-    if not answers:
+    stored = await session.storage.answers(session.user_id)
+    if not stored:
         return None
-    answers = advisable(answers)
-    return answers, rank(session.card, answers, owned=await record_items.owned(session.storage, session.user_id))
+    answers = advisable(stored)
+    plan = rank(session.card, answers, owned=await record_items.owned(session.storage, session.user_id))
+    base = await Progress(session.storage, session.card, session.clock).base(session.user_id, plan.before)
+    return Planned(stored, answers, plan, base)
+
+
+def record_change(ranked: RankedAction, answers: dict[str, Answer]) -> Change | None:
+    """The answer to change once the action is done, for a button that opens it; ``None`` when there is none.
+
+    The estimate moves only when an answer changes, so the how-to and the reminder name it. Only
+    an answer the user can change counts: never a fact (``advice.feasibility.ANSWER_CLASSES``: a
+    phone number's age changes by waiting, not by saying so), nor one another of ``answers`` (as
+    stored) settles, which the dialog never asks: changing the settling answer moves it.
+    """
+    for change in ranked.changes:
+        if ANSWER_CLASSES[change.question_id] != "fact" and not settled(change.question_id, answers):
+            return change
+    return None
 
 
 async def show(session: Session) -> list[Reply]:
@@ -50,8 +90,8 @@ async def show(session: Session) -> list[Reply]:
     planned = await plan_for(session)
     if planned is None:
         return [no_answers_screen(session.lang)]
-    asking = owned_question(planned[1], session)
-    screen = advice_screen(planned[1], session, await session.has_seen_an_estimate())
+    asking = owned_question(planned.plan, session)
+    screen = advice_screen(planned, session, await session.has_seen_an_estimate())
     return [screen, *([asking] if asking else [])]
 
 
@@ -70,15 +110,14 @@ async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
     planned = await plan_for(session)
     if planned is None:
         return [EditMessage(no_answers_screen(session.lang))]
-    plan = planned[1]
     if not tap.open:
-        return [EditMessage(advice_screen(plan, session, await session.has_seen_an_estimate()))]
-    return [EditMessage(await steps_screen(session, plan, tap.action_index))]
+        return [EditMessage(advice_screen(planned, session, await session.has_seen_an_estimate()))]
+    return [EditMessage(await steps_screen(session, planned, tap.action_index))]
 
 
-def advice_screen(plan: Plan, session: Session, brief_disclaimer: bool = False) -> Screen:
+def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = False) -> Screen:
     """The plan's text, and one button per ranked action (the disclaimer short once an estimate was shown)."""
-    lang = session.lang
+    lang, plan = session.lang, planned.plan
     keyboard = tuple(
         (
             Button(
@@ -88,15 +127,17 @@ def advice_screen(plan: Plan, session: Session, brief_disclaimer: bool = False) 
         )
         for n, r in enumerate(plan.actions, start=1)
     )
-    return Screen(render(lang, "advice.html.j2", **plan_view(plan, lang), brief_disclaimer=brief_disclaimer), keyboard)
+    view = plan_view(plan, lang, base=planned.base)
+    return Screen(render(lang, "advice.html.j2", **view, brief_disclaimer=brief_disclaimer), keyboard)
 
 
-async def steps_screen(session: Session, plan: Plan, action_index: int) -> Screen:
-    """An action's how-to steps, with its reminder (set or not) and the way back to the list."""
+async def steps_screen(session: Session, planned: Planned, action_index: int) -> Screen:
+    """An action's how-to steps: how to record it once done (with a button), its reminder, the way back."""
     lang = session.lang
-    ranked = {r.id: r for r in plan.actions}
+    ranked = {r.id: r for r in planned.plan.actions}
     action = ACTIONS[action_index]
-    view = action_view(ranked.get(action.id, action), lang)
+    view = action_view(ranked.get(action.id, action), lang, planned.base)
+    change = record_change(ranked[action.id], planned.stored) if action.id in ranked else None
     pending = await session.storage.pending_reminders(session.user_id)
     due = next((p.due_at for p in pending if p.action_id == action.id), None)
     remind = Button(
@@ -105,6 +146,12 @@ async def steps_screen(session: Session, plan: Plan, action_index: int) -> Scree
     back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
     brief = await session.has_seen_an_estimate()
     text = render(
-        lang, "bot_steps.html.j2", action=view, due=None if due is None else due_view(due), brief_disclaimer=brief
+        lang,
+        "bot_steps.html.j2",
+        action=view,
+        record=None if change is None else record_view(change.question_id, change.before, change.after, lang),
+        due=None if due is None else due_view(due),
+        brief_disclaimer=brief,
     )
-    return Screen(text, ((remind,), (back,)))
+    recording = () if change is None else ((record_button(change.question_id, lang),),)
+    return Screen(text, (*recording, (remind,), (back,)))

@@ -9,12 +9,15 @@ from bot.replies import Reply
 from bot.screens import help_screen, text_screen
 
 
-async def show(session: Session, commands: Sequence[tuple[str, str]], puzzled: bool = False) -> list[Reply]:
+async def show(
+    session: Session, commands: Sequence[tuple[str, str]], puzzled: bool = False, number: int | None = None
+) -> list[Reply]:
     """What the bot can do: ``commands`` is the registry's list (name, description) in the user's language.
 
-    ``puzzled``: shown for typed text the bot could not place, so it first says it did not understand.
+    ``puzzled``: shown for typed text the bot could not place, so it first says it did not understand;
+    ``number``: that text was this number alone, so it also says where a number would go.
     """
-    return [help_screen(session.lang, commands, puzzled, await session.has_seen_an_estimate())]
+    return [help_screen(session.lang, commands, puzzled, await session.has_seen_an_estimate(), number)]
 
 
 async def unknown_command(session: Session) -> list[Reply]:

@@ -10,6 +10,7 @@ turns a user's action into those calls and the result into screens.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from advice import ACTIONS
@@ -36,6 +37,7 @@ from bot.scheduling import (
 from bot.screens import layout, no_answers_screen, notice
 from bot.storage import Snapshot, Storage, StoredReport, StoredSchedule
 from bot.storage.progress import parse_schedule_key
+from scoring.assumptions import SCALE
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
 from templates import render
@@ -44,6 +46,12 @@ HISTORY_FILE = "sesame-history.png"
 NUMBER = re.compile(r"^\s*(-?\d{1,6})\s*(?:分)?\s*$")
 KIND_WORDS: dict[str, str] = {"huabei": "huabei", "花呗": "huabei", "card": "card", "信用卡": "card", "卡": "card"}
 MAX_CARDS = 9
+CHECKIN_OPEN = timedelta(days=7)
+"""How long a check-in, once sent, waits for its answer as a bare number (whatever the number).
+
+A week: time for an answer a few days late (the "type it" button sits on the check-in). After
+it, or once a score is reported, a number typed alone is judged on its own (``typed_number``).
+"""
 
 
 def _progress(session: Session) -> Progress:
@@ -96,11 +104,35 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
     ]
 
 
+def bare_number(text: str) -> int | None:
+    """The number a message is made of ("712", " 712分 "), ``None`` for any other text."""
+    match = NUMBER.match(text)
+    return None if match is None else int(match.group(1))
+
+
 async def typed_number(session: Session, text: str) -> list[Reply] | None:
-    """A number typed while no question is open is a real score (the check-in's "type it"); else ``None``."""
-    if NUMBER.match(text) is None:
+    """A number typed while no question is open: a real score if it can be one or was asked for; else ``None``.
+
+    The check-in asks for the score as a bare number, so while one is open (``checkin_open``)
+    any number answers it: one off the scale gets the refusal that says why. Otherwise only a
+    number on Sesame's scale is taken as a score; a stray "3" (a choice typed after the
+    questionnaire ended, say) is no report, and the caller shows the help instead.
+    """
+    number = bare_number(text)
+    if number is None:
         return None
-    return await report(session, text, "checkin")
+    asked = await checkin_open(session)
+    if not asked and not SCALE.minimum <= number <= SCALE.maximum:
+        return None
+    return await report(session, text, "checkin" if asked else "typed")
+
+
+async def checkin_open(session: Session) -> bool:
+    """Whether a monthly check-in reached the user within ``CHECKIN_OPEN`` and no score was reported since."""
+    asked = await session.storage.checkin_sent_at(session.user_id)
+    if asked is None or session.clock() - asked > CHECKIN_OPEN:
+        return False
+    return not any(r.reported_at >= asked for r in await session.storage.reports(session.user_id))
 
 
 def checkin_screen(lang: Lang, estimate: int | None) -> Screen:

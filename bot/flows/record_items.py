@@ -28,11 +28,10 @@ async def tapped(session: Session, tap: OwnedTap) -> list[Reply]:
     planned = await plan_for(session)
     if planned is None:  # the data is gone (/forget)
         return [EditMessage(no_answers_screen(session.lang))]
-    plan = planned[1]
-    following = owned_question(plan, session)
+    following = owned_question(planned.plan, session)
     if following is not None:
         return [EditMessage(following)]
     return [
         EditMessage(text_screen(session.lang, "bot_record_done.html.j2")),
-        advice_screen(plan, session, await session.has_seen_an_estimate()),
+        advice_screen(planned, session, await session.has_seen_an_estimate()),
     ]

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from functools import cache
 
 from advice import ACTIONS, rank
+from advice.ranking import RankedAction
 from bot.callbacks import ReminderTap
-from bot.flows.advice import ACTION_INDEX, advisable, plan_for, steps_screen
+from bot.flows.advice import ACTION_INDEX, advisable, plan_for, record_change, steps_screen
 from bot.flows.session import Session
 from bot.reminder_schedule import next_recompute
 from bot.replies import EditMessage, Notice, Reply, Screen
 from bot.screens import no_answers_screen, notice, reminder_message, reminders_screen
-from bot.storage import Storage
+from bot.storage import Storage, record_items
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import language_of
 
@@ -41,7 +42,7 @@ async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
     else:
         changed = await session.storage.cancel_reminder(user_id, action_id)
     expired = [] if changed else [Notice(notice(lang, "stale"))]
-    return [*expired, EditMessage(await steps_screen(session, planned[1], tap.action_index))]
+    return [*expired, EditMessage(await steps_screen(session, planned, tap.action_index))]
 
 
 async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen | None:
@@ -54,16 +55,19 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     if action_id not in ACTION_INDEX or language is None:
         return None
     answers = await storage.answers(user_id)
-    ranked = {a.id: a for a in rank(_card(), advisable(answers)).actions} if answers else {}
+    ranked: dict[str, RankedAction] = {}
+    if answers:  # record-if-true items count as the user said, as in /advice where the reminder was set
+        owned = await record_items.owned(storage, user_id)
+        ranked = {a.id: a for a in rank(_card(), advisable(answers), owned=owned).actions}
     if answers and action_id not in ranked:
         return None  # its reason no longer holds (the overdue was cleared, the action was done): withdrawn
     lang = language_of(language)
     latest = await storage.snapshots(user_id, limit=1)
     title = ACTIONS[ACTION_INDEX[action_id]].title(lang)
     record = None
-    if action_id in ranked and ranked[action_id].changes:
-        first = ranked[action_id].changes[0]  # the answer to change once it is done
-        record = (first.question_id, first.before, first.after)
+    change = record_change(ranked[action_id], answers) if action_id in ranked else None
+    if change is not None:  # the answer to change once it is done
+        record = (change.question_id, change.before, change.after)
     return reminder_message(title, latest[0].score if latest else None, lang, record)
 
 

@@ -7,7 +7,6 @@ from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
 from bot.flows.advice import ACTION_INDEX, plan_for
 from bot.flows.session import Session
-from bot.progress import Progress
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from bot.storage import record_items
@@ -30,7 +29,7 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     planned = await plan_for(session)
     if planned is None:
         return no_answers_screen(lang)
-    answers, plan = planned
+    answers, plan = planned.answers, planned.plan
     offered = [ACTION_INDEX[r.id] for r in plan.actions]
     # Picks no longer in the plan (answers changed since) still count, after the others.
     order = offered + sorted(picked - set(offered))
@@ -50,18 +49,15 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     projection = simulate(session.card, answers, chosen, owned)
     brief = await session.has_seen_an_estimate()
     text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
-    calibrated = await Progress(session.storage, session.card, session.clock).calibrated(session.user_id, plan.before)
-    if calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
-        shift = calibrated.score - plan.before.score
-        projected = min(max(projection.score + shift, session.card.minimum), session.card.maximum)
-        reports = calibrated.offset.reports
+    base = planned.base
+    if base.calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
         line = render(
             lang,
             "bot_calibrated_projection.html.j2",
-            base=calibrated.score,
-            projected=projected,
+            base=base.score,
+            projected=base.project(projection.score),
             gain=projection.gain,
-            reports=reports,
+            reports=base.reports,
         )
         text = f"{text}\n\n{line}"
     return Screen(text, keyboard)

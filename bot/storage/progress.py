@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import String, and_, cast, delete, select, update
+from sqlalchemy import String, and_, cast, delete, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +23,8 @@ from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnsw
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SCHEDULE_KINDS = ("checkin", "goal", "huabei", "card")
+DELIVERED = ("sent", "maybe_sent")
+"""The outcomes of a reminder that (may have) reached the user (``repository.SENT``, ``MAYBE_SENT``)."""
 
 
 def _utc(moment: datetime) -> datetime:
@@ -178,6 +180,22 @@ class ProgressStore:
                 StoredReport(r.score, r.estimate, r.low, r.high, r.coverage, r.source, _utc(r.reported_at))
                 for r in rows
             ]
+
+    async def checkin_sent_at(self, user_id: int) -> datetime | None:
+        """When the latest monthly check-in reached the user (asked for the real score); ``None`` if none did.
+
+        Sent reminders are pruned after a month (``bot.reminder_delivery.KEEP_SENT``), which is
+        longer than anyone waits for an answer to one.
+        """
+        async with self.sessions() as session:
+            sent = await session.scalar(
+                select(func.max(Reminder.sent_at)).where(
+                    Reminder.user_id == user_id,
+                    Reminder.action_id == schedule_key("checkin"),
+                    Reminder.outcome.in_(DELIVERED),
+                )
+            )
+            return None if sent is None else _utc(sent)
 
     # ---- the goal ------------------------------------------------------------------
     async def set_goal(self, user_id: int, goal: StoredGoal) -> None:

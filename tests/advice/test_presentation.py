@@ -1,7 +1,8 @@
 from advice import ACTIONS, get_action, rank, simulate
 from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS
 from advice.presentation import TELL_ME_MORE_SHOWN, action_view, plan_view, projection_view, steps_text
-from scoring.card import load_scorecard
+from scoring.calibration import Calibrated, Offset, ProjectionBase
+from scoring.card import BANDS, band_of, load_scorecard
 from scoring.questions import QUESTION_BY_ID
 
 from .profiles import average_with
@@ -61,3 +62,32 @@ def test_projection_view_names_what_counted_and_what_did_not():
 def test_every_action_has_a_view_in_both_languages():
     for action in ACTIONS:
         assert action_view(action, "zh")["title"] != action_view(action, "en")["title"]
+
+
+def calibrated(estimate: int, shift: int) -> ProjectionBase:
+    score = estimate + shift
+    return ProjectionBase(estimate, Calibrated(score, (score - 15, score + 15), 0.9, Offset(shift, 10.0, 3)))
+
+
+def test_a_calibrated_base_moves_every_projected_score_and_keeps_the_models_gains():
+    plan = rank(CARD, average_with(credit_cards="six_plus", huabei="late_once"))
+    assert len(plan.actions) > 1 and plan.combined is not None
+    plain = plan_view(plan, "en")
+    for shift in (-60, 35):
+        base = calibrated(plan.before.score, shift)
+        view = plan_view(plan, "en", base=base)
+        assert view["calibrated"]["score"] == plan.before.score + shift and view["calibrated"]["reports"] == 3
+        assert view["calibrated"]["estimate"] == plan.before.score == view["before"]["score"]
+        for moved, model, ranked in zip(view["actions"], plain["actions"], plan.actions, strict=True):
+            assert moved["gain"] == model["gain"] == ranked.gain  # the model's points
+            assert moved["score_after"] == base.project(ranked.score_after) == ranked.score_after + shift
+            assert moved["band_after"] == band_of(moved["score_after"]).name("en") and moved["calibrated"]
+        combined = view["combined"]
+        assert combined["gain"] == plan.combined.gain and combined["calibrated"]
+        assert (combined["before_score"], combined["score"]) == (plan.before.score + shift, plan.combined.score + shift)
+        assert (combined["low"], combined["high"]) == tuple(end + shift for end in plan.combined.range)
+        # The next band counts from the calibrated score (720 - 60 is a band lower; 720 + 35 is in the top one).
+        assert view["points_to_next_band"] == next((b.low - base.score for b in BANDS if b.low > base.score), None)
+    # A base with no reports is the model's own: the view is the plain one.
+    assert plan_view(plan, "en", base=ProjectionBase(plan.before.score)) == plain
+    assert plain["calibrated"] is None and not plain["actions"][0]["calibrated"]

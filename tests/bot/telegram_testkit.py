@@ -1,17 +1,16 @@
 """python-telegram-bot's real ``Application``, driven offline.
 
-Only the Bot's network layer is replaced: ``RecordingRequest`` is a ``BaseRequest`` that
-records every Bot API call (method, parameters, uploaded files) and answers the way Telegram
-does (a ``Message`` for ``sendMessage``, ``True`` for ``answerCallbackQuery``, a 400 "message is
-not modified" for an edit that changes nothing, a 403 for a message to a user who blocked the
-bot...). Updates are the dicts Telegram sends, turned into objects with ``Update.de_json`` and
-fed to ``process_update``.
+Only the Bot's network layer is replaced: ``RecordingRequest`` is an ``OfflineBotApi``
+(``bot/testing.py``, which the load benchmark builds on too) that records every Bot API call
+(method, parameters, uploaded files) and answers the way Telegram does (a ``Message`` for
+``sendMessage``, ``True`` for ``answerCallbackQuery``, a 400 "message is not modified" for an edit
+that changes nothing, a 403 for a message to a user who blocked the bot...). Updates are the dicts
+Telegram sends, turned into objects with ``Update.de_json`` and fed to ``process_update``.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 import struct
 from dataclasses import dataclass, field
@@ -19,27 +18,17 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ContextTypes
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.advisor import Advisor
 from bot.application import build_application
-from bot.outbound import request_started
 from bot.reminder_schedule import Clock
 from bot.storage import Storage
+from bot.testing import EPOCH, OfflineBotApi
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS, Answer
 from scoring.structure import settled
 
 TOKEN = "123456789:TEST-token-never-sent-anywhere"
-EPOCH = 1_735_000_000
-BOT_USER = {
-    "id": 123456789,
-    "is_bot": True,
-    "first_name": "Sesame Advisor",
-    "username": "SesameAdvisorBot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -72,84 +61,47 @@ class Call:
         return [label for row in self.buttons for label, _ in row]
 
 
-class RecordingRequest(BaseRequest):
+class RecordingRequest(OfflineBotApi):
     """The Bot API as seen from the bot: every call recorded, answered like Telegram would."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.blocked: set[int] = set()  # users who blocked the bot: sendMessage to them is refused (403)
-        self._message_id = 0
-        self._file = 0
         self.files: dict[str, bytes] = {}  # files users sent, by file_id
-        self.photos: dict[str, tuple[int, int, int]] = {}  # file_id -> size, width, height of each upload
+        self.photos: dict[str, dict[str, Any]] = {}  # each uploaded photo (its PhotoSize), by file_id
 
     def add_file(self, data: bytes) -> str:
         """Keep a file a user sends; ``getFile`` and the download serve it."""
-        file_id = self._file_id()
+        file_id = self.new_file()["file_id"]
         self.files[file_id] = data
         return file_id
 
-    def next_message_id(self) -> int:
-        self._message_id += 1
-        return self._message_id
+    def download(self, file_id: str) -> bytes:
+        self.calls.append(Call("download", {"file_id": file_id}))
+        return self.files.get(file_id, b"")  # a made-up document (random updates): empty
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url,
-        method,
-        request_data: RequestData | None = None,
-        read_timeout=None,
-        write_timeout=None,
-        connect_timeout=None,
-        pool_timeout=None,
-    ) -> tuple[int, bytes]:
-        request_started()  # as the real network layer does (bot.telegram_limits.TrackedRequest)
-        if "/file/bot" in url:  # a download: the file a user sent
-            file_id = url.rsplit("/", 1)[-1]
-            self.calls.append(Call("download", {"file_id": file_id}))
-            return 200, self.files.get(file_id, b"")  # a made-up document (random updates): empty
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
+    def respond(self, method: str, params: dict[str, Any], request_data: RequestData | None) -> tuple[int, Any]:
         files = {}
         if request_data and request_data.contains_files:
             for name, part in request_data.multipart_data.items():
                 filename, content, mime = part[0], part[1], part[2]
                 files[name] = (filename, content if isinstance(content, bytes) else content.read(), mime)
-        call = Call(api_method, params, files)
+        call = Call(method, params, files)
         self.calls.append(call)
         if "chat_id" in params and int(params["chat_id"]) in self.blocked:
             call.ok, call.result = False, "Forbidden: bot was blocked by the user"
-            return 403, json.dumps({"ok": False, "error_code": 403, "description": call.result}).encode()
-        ok, result = self._answer(call)
-        call.ok, call.result = ok, result
-        if ok:
-            body = {"ok": True, "result": result}
-            return 200, json.dumps(body).encode()
-        return 400, json.dumps({"ok": False, "error_code": 400, "description": result}).encode()
+            return 403, call.result
+        call.ok, call.result = self._answer(call)
+        return (200 if call.ok else 400), call.result
 
     # ---- Telegram's side -------------------------------------------------------------
     def _answer(self, call: Call) -> tuple[bool, Any]:
         p = call.params
-        if call.method == "getMe":
-            return True, BOT_USER
-        if call.method in {"answerCallbackQuery", "setMyCommands", "deleteWebhook"}:
-            return True, True
         if call.method == "getFile":
             file_id = p["file_id"]
             return True, {"file_id": file_id, "file_unique_id": file_id[-8:], "file_path": file_id}
-        if call.method == "deleteMessage":
-            return True, True
         if call.method == "sendMessage":
             return True, self._message(int(p["chat_id"]), text=plain(p["text"]), markup=p.get("reply_markup"))
         if call.method == "editMessageText":
@@ -173,49 +125,24 @@ class RecordingRequest(BaseRequest):
             if call.files:
                 content = next(iter(call.files.values()))[1]
                 width, height = struct.unpack(">II", content[16:24])  # the PNG's IHDR
-                file_id = self._file_id()
-                self.photos[file_id] = (len(content), width, height)
+                photo = {**self.new_file(), "width": width, "height": height, "file_size": len(content)}
+                self.photos[photo["file_id"]] = photo
             elif p.get("photo") in self.photos:  # a file_id this "Telegram" answered an upload with
-                file_id = p["photo"]
+                photo = self.photos[p["photo"]]
             else:
                 return False, "Bad Request: wrong file identifier/HTTP URL specified"
-            size, width, height = self.photos[file_id]
-            photo = [
-                {
-                    "file_id": file_id,
-                    "file_unique_id": f"u{self._file}",
-                    "width": width,
-                    "height": height,
-                    "file_size": size,
-                }
-            ]
             return True, self._message(
-                int(p["chat_id"]), caption=plain(p.get("caption", "")), photo=photo, markup=p.get("reply_markup")
+                int(p["chat_id"]), caption=plain(p.get("caption", "")), photo=[photo], markup=p.get("reply_markup")
             )
         if call.method == "sendDocument":
             filename, content, mime = next(iter(call.files.values()))
-            document = {
-                "file_id": self._file_id(),
-                "file_unique_id": f"u{self._file}",
-                "file_name": filename,
-                "mime_type": mime,
-                "file_size": len(content),
-            }
+            document = {**self.new_file(), "file_name": filename, "mime_type": mime, "file_size": len(content)}
             return True, self._message(int(p["chat_id"]), caption=plain(p.get("caption", "")), document=document)
-        return False, f"Bad Request: method {call.method} is not known to the recorder"
-
-    def _file_id(self) -> str:
-        self._file += 1
-        return f"file-{self._file}"
+        status, result = super().respond(call.method, p, None)
+        return status == 200, result
 
     def _message(self, chat_id: int, markup: dict | None = None, **content: Any) -> dict[str, Any]:
-        message = {
-            "message_id": self.next_message_id(),
-            "from": BOT_USER,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Li"},
-            "date": EPOCH + self._message_id,
-            **{k: v for k, v in content.items() if v not in ("", None)},
-        }
+        message = self.new_message(chat_id, **content)
         if markup:
             message["reply_markup"] = markup
         self.messages[(chat_id, message["message_id"])] = message

@@ -193,3 +193,13 @@ def test_answers_typed_by_their_words_free_questions_and_no_tap_anywhere(tmp_pat
     assert len(answers) == len(QUICK) - 2 and "huabei" not in answers and "card_repayment" not in answers
     _, english = chat(tmp_path / "en", ["/help", "/profile", "/whatif", "/reminders"], lang="en")
     assert " tap" not in english.lower() and "Tap " not in english
+
+
+def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
+    code, out = chat(tmp_path, ["2"] * len(QUICK) + ["/advice", "1", "1", "4"])
+    assert code == 0
+    steps = out[out.rindex("› 1", 0, out.rindex("› 1")) :]
+    assert "Record it: change your answer to “Where do you mostly shop online?” from Other platforms to Tmall" in steps
+    assert "(type the button's number)" in steps and "1) ✏️ Record it: change my answer" in steps
+    assert "you changed Where do you mostly shop online? Other platforms → Tmall" in out[out.rindex("› 4") :]
+    assert stored_answers(tmp_path)["shopping"] == "tmall"

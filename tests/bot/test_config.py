@@ -141,3 +141,15 @@ def test_the_engine_recycles_connections_instead_of_pinging_each_checkout():
     assert engine.pool.size() == 3
     assert engine.pool._pre_ping is False
     assert engine.pool._recycle == 90
+
+
+def test_metrics_are_served_on_their_own_port_only_when_one_is_set():
+    from bot.config import MetricsServer, SettingError, metrics_server
+
+    assert metrics_server({}) is None and metrics_server({"SESAME_METRICS_PORT": " "}) is None
+    assert metrics_server({"SESAME_METRICS_PORT": "9464"}) == MetricsServer("127.0.0.1", 9464)
+    assert metrics_server({"SESAME_METRICS_PORT": "9464", "SESAME_METRICS_LISTEN": "0.0.0.0"}).listen == "0.0.0.0"
+    for bad in ("0", "65536", "http"):
+        with pytest.raises(SettingError) as caught:
+            metrics_server({"SESAME_METRICS_PORT": bad})
+        assert caught.value.variable == "SESAME_METRICS_PORT"

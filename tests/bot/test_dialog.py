@@ -50,6 +50,30 @@ async def test_the_full_path_continues_with_what_is_unanswered(engine, storage):
     assert QUICK_IDS[3] in expected and QUICK_IDS[0] not in expected
 
 
+async def test_each_dimension_is_opened_once_per_path_where_its_hint_goes(engine, storage):
+    """A hint about a whole dimension (the bill for behaviour) goes under its first question only."""
+    await setup_user(storage)
+    opened = {}
+    for qid in QUICK_IDS:
+        opened.setdefault(QUESTION_BY_ID[qid].dimension, qid)
+    step = await engine.begin(USER, "quick")
+    seen = {}
+    while isinstance(step, Ask):
+        seen[step.question.id] = step.opens_dimension
+        if step.question.id == QUICK_IDS[6]:  # resumed, the question it was asked with keeps its flag
+            assert (await engine.current(USER)).opens_dimension == step.opens_dimension
+        step = await tap(engine, step, 0)
+    assert {qid for qid, flag in seen.items() if flag} == set(opened.values())
+    assert seen["shopping"] and not seen["wealth"]  # the quick check's two behaviour questions
+    full = await engine.begin(USER, "full")
+    asked = {}
+    while isinstance(full, Ask):
+        asked[full.question.id] = full.opens_dimension
+        full = await engine.skip(USER)
+    behaviour = [qid for qid in asked if QUESTION_BY_ID[qid].dimension == "behaviour"]
+    assert [asked[qid] for qid in behaviour] == [True] + [False] * (len(behaviour) - 1)  # its own first one
+
+
 async def test_begin_quick_continues_any_running_path_and_full_widens_the_quick_one(engine, storage):
     await setup_user(storage)
     first = await engine.begin(USER, "quick")

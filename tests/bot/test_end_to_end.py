@@ -9,9 +9,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -114,14 +117,24 @@ class BotProcess:
         return self.process.returncode
 
 
+def run_env(bot_api, tmp_path, database, metrics_port):
+    """``sesame-advisor run`` against the stand-in, on a SQLite file, serving metrics on ``metrics_port``."""
+    bot_api.token = TOKEN
+    return bot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=bot_api.base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+        SESAME_METRICS_PORT=str(metrics_port),
+    )
+
+
 @pytest.fixture
 def running_bot(bot_api, tmp_path):
-    bot_api.token = TOKEN
     database = tmp_path / "e2e.sqlite3"
-    env = bot_env(
-        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=bot_api.base_url, DATABASE_URL=f"sqlite:///{database}"
-    )
-    process = BotProcess(tmp_path, env)
+    metrics_port = free_port()
+    process = BotProcess(tmp_path, run_env(bot_api, tmp_path, database, metrics_port))
+    process.metrics_port = metrics_port
     try:
         try:
             bot_api.wait_until_polling(timeout=STARTUP_TIMEOUT)
@@ -132,6 +145,12 @@ def running_bot(bot_api, tmp_path):
         if process.process.poll() is None:
             process.process.kill()
             process.process.wait(timeout=10)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def step(api, process, method, predicate=None, what=""):
@@ -268,6 +287,39 @@ def test_a_chinese_user_is_asked_in_chinese_and_sigterm_stops_the_bot_cleanly(bo
     assert code == 0, f"exit code {code} after SIGTERM:\n{output}"
     assert "Traceback" not in output, output
     assert TOKEN.split(":")[1] not in output
+
+
+def test_long_polling_serves_metrics_and_health_on_the_metrics_port(bot_api, running_bot):
+    process, _ = running_bot
+    bot_api.send_command("start", user_id=818181)
+    step(bot_api, process, QUESTION_CALLS, is_question, "the first question")
+    root = f"http://127.0.0.1:{process.metrics_port}"
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while True:  # the update is counted once its handling returns, just after the reply went out
+        with urllib.request.urlopen(f"{root}/metrics", timeout=5) as response:
+            scraped = response.read().decode()
+        if 'sesame_updates_total{kind="message"} 1.0' in scraped or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert 'sesame_updates_total{kind="message"} 1.0' in scraped, scraped
+    assert "sesame_update_seconds_count 1.0" in scraped and "sesame_update_errors_total 0.0" in scraped
+    assert "818181" not in scraped and TOKEN.split(":")[1] not in scraped
+    with urllib.request.urlopen(f"{root}/healthz", timeout=5) as response:
+        assert response.status == 200
+
+
+def test_a_metrics_port_in_use_stops_run_with_a_line_naming_it(bot_api, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = run_env(bot_api, tmp_path, tmp_path / "taken.sqlite3", port)
+        result = subprocess.run(
+            [console_script(), "run"], env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+        )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"SESAME_METRICS_PORT: nothing can listen on 127.0.0.1:{port}" in result.stderr
 
 
 def test_run_without_a_token_says_how_to_get_one(tmp_path):

@@ -3,8 +3,9 @@
 from bot.commands import descriptions
 from bot.dialog import Ask
 from bot.replies import Button
-from bot.screens import layout, profile_screen, question_screen
-from scoring.questions import QUESTION_BY_ID, QUESTIONS
+from bot.screens import layout, no_answers_screen, profile_screen, question_screen, welcome_screen
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import LINKS, settled
 
 
 def test_short_labels_share_rows_and_long_ones_get_their_own():
@@ -44,3 +45,14 @@ def test_the_command_list_is_the_same_in_both_languages():
     zh, en = descriptions("zh"), descriptions("en")
     assert [n for n, _ in zh] == [n for n, _ in en]
     assert all(3 <= len(d) <= 256 and n.islower() for n, d in zh + en)
+
+
+def test_the_texts_give_the_quick_checks_length_as_at_most_its_questions():
+    """An answer can settle a later quick question ("no credit card": no repayment record), so the
+    quick check is not always as long as QUICK_IDS: the texts say "up to", never an exact count."""
+    shortest = min(sum(1 for qid in QUICK_IDS if not settled(qid, {link.when_id: link.when_value})) for link in LINKS)
+    assert shortest < len(QUICK_IDS)
+    for lang, wording in (("en", f"up to {len(QUICK_IDS)} questions"), ("zh", f"最多 {len(QUICK_IDS)} 题")):
+        texts = [welcome_screen(lang, returning=False).text, no_answers_screen(lang).text]
+        texts.append(dict(descriptions(lang))["start"])
+        assert all(wording in text for text in texts), lang

@@ -38,7 +38,7 @@ def signed(content_type="application/json"):
 async def served(storage):
     bot = await BotUnderTest.start(storage)
     webhook = WebhookApp(bot.application, path=PATH, secret=SECRET)
-    bot.application.add_error_handler(webhook.count_error)
+    webhook.metrics.attach(bot.application)
     async with client(webhook) as http:
         yield bot, webhook, http
     await bot.stop()

@@ -8,6 +8,7 @@ from scoring import assumptions
 from scoring.calibration import (
     NO_OFFSET,
     InvalidReport,
+    ProjectionBase,
     Report,
     calibrate,
     check_report,
@@ -123,3 +124,24 @@ def test_range_sd_reads_a_90_percent_range():
     assert range_sd(600, 600) > 0
     with pytest.raises(ValueError):
         range_sd(700, 600)
+
+
+# ---- where projections start ------------------------------------------------------------------
+def test_without_reports_projections_start_from_the_model():
+    base = ProjectionBase(620)
+    assert (base.score, base.shift, base.reports) == (620, 0, 0)
+    assert base.project(655) == 655 and base.model_score(700) == 700
+
+
+def test_a_calibrated_base_moves_every_projection_by_the_same_shift_on_the_scale():
+    calibrated = calibrate(ESTIMATE, LOW, HIGH, learn_offset([report(680), report(690, 1)], NOW))
+    base = ProjectionBase(620, calibrated)
+    assert base.score == calibrated.score > 620 and base.shift == calibrated.score - 620 and base.reports == 2
+    for model in (500, 655, 700):
+        assert base.project(model) - base.score == model - 620  # the model's gain, unchanged
+        assert base.model_score(base.project(model)) == model  # a goal's target, for the planner
+    assert base.project(assumptions.SCALE.maximum - 1) == assumptions.SCALE.maximum  # kept on the scale
+    below = ProjectionBase(
+        400, calibrate(400, 350, 460, learn_offset([report(360, estimate=400, low=350, high=460)], NOW))
+    )
+    assert below.shift < 0 and below.project(assumptions.SCALE.minimum) == assumptions.SCALE.minimum

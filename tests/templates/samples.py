@@ -24,6 +24,7 @@ from advice.catalogue import ACTIONS
 from advice.planner import plan as plan_goal
 from advice.presentation import action_view, goal_view, plan_view, projection_view
 from advice.ranking import rank, simulate
+from scoring.calibration import Calibrated, Offset, ProjectionBase
 from scoring.card import Scorecard, load_scorecard
 from scoring.cli import dimension_labels
 from scoring.presentation import question_view, score_view
@@ -144,7 +145,14 @@ def _action_steps(lang: str) -> list[Context]:
 def _advice(lang: str) -> list[Context]:
     plans = [rank(card(), profile()) for profile in PROFILES]
     plans.append(rank(card(), troubled_answers(), top=1))
-    return [plan_view(plan, lang) for plan in plans]
+    calibrated = [(plan, calibrated_base(plan.before.score, shift)) for plan in plans[:2] for shift in (-40, 25)]
+    return [plan_view(plan, lang) for plan in plans] + [plan_view(plan, lang, base=base) for plan, base in calibrated]
+
+
+def calibrated_base(estimate: int, shift: int, reports: int = 2) -> ProjectionBase:
+    """A base calibrated ``shift`` points away from the model's ``estimate`` by ``reports`` reports."""
+    score = estimate + shift
+    return ProjectionBase(estimate, Calibrated(score, (score - 20, score + 20), 0.8, Offset(shift, 12.0, reports)))
 
 
 @sample("whatif.html.j2", "cli_whatif.txt.j2")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from advice.catalogue import ACTIONS
 from advice.feasibility import RECORD_ACTIONS
+from advice.presentation import action_view
+from advice.ranking import rank
 from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
@@ -13,7 +15,7 @@ from bot.screens import profile_view
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 
-from .samples import PROFILES, Context, _action_steps, card, example_answers, sample
+from .samples import PROFILES, Context, _action_steps, calibrated_base, card, example_answers, sample
 from .samples_progress import _calibrated, _changes
 
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
@@ -66,6 +68,7 @@ def _question(lang: str) -> list[Context]:
                 "position": i % 10 + 1,
                 "total": 10 if path == "quick" else len(QUESTIONS),
                 "path": path,
+                "opens_dimension": i % 4 < 2,
                 "current": None if current is None else answer_label(question.id, current, lang),
                 "problem": None,
                 "asking": True,
@@ -78,6 +81,7 @@ def _question(lang: str) -> list[Context]:
                 "position": 3,
                 "total": 17,
                 "path": "full",
+                "opens_dimension": False,
                 "current": None,
                 "problem": problem,
                 "candidates": candidates(lang),
@@ -181,6 +185,11 @@ def _webhook_invalid(lang: str) -> list[Context]:
     ]
 
 
+@sample("cli_metrics_port.txt.j2")
+def _metrics_port(lang: str) -> list[Context]:
+    return [{"variable": "SESAME_METRICS_PORT", "listen": "127.0.0.1", "port": 9464}]
+
+
 @sample("cli_setting_invalid.txt.j2")
 def _setting_invalid(lang: str) -> list[Context]:
     return [{"variable": "SESAME_CONCURRENCY", "low": 1, "high": 1024}]
@@ -210,7 +219,19 @@ def _due(lang: str) -> list[Context]:
 @sample("bot_steps.html.j2")
 def _steps(lang: str) -> list[Context]:
     steps = _action_steps(lang)
-    return [{**context, "due": due} for context in steps[:2] + steps[-2:] for due in (None, DUES[0])]
+    plan = rank(card(), PROFILES[0]())
+    calibrated = [{"action": action_view(r, lang, calibrated_base(plan.before.score, 30))} for r in plan.actions[:2]]
+    record = {
+        "question": QUESTIONS[1].prompt(lang),
+        "now": QUESTIONS[1].choices[2].label(lang),
+        "after": QUESTIONS[1].choices[4].label(lang),
+    }
+    return [
+        {**context, "due": due, "record": r}
+        for context in steps[:2] + steps[-2:] + calibrated
+        for due in (None, DUES[0])
+        for r in (None, record)
+    ]
 
 
 @sample("bot_reminders.html.j2")
@@ -239,7 +260,10 @@ def _reminder(lang: str) -> list[Context]:
 
 @sample("bot_help.html.j2")
 def _help(lang: str) -> list[Context]:
-    return [{"commands": descriptions(lang), "puzzled": puzzled} for puzzled in (False, True)]
+    return [
+        {"commands": descriptions(lang), "puzzled": puzzled, "number": number}
+        for puzzled, number in ((False, None), (True, None), (True, 3), (True, 12345))
+    ]
 
 
 @sample("bot_notice.txt.j2")

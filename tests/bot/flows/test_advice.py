@@ -1,9 +1,16 @@
 """``/advice``: the ranked actions from the advice engine, each opening its how-to steps in place."""
 
+import re
+
+import pytest
+
+from advice import get_action
+from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view
 from advice.ranking import rank
 from bot.flows.advice import advisable
 from scoring.card import load_scorecard
+from scoring.questions import QUESTION_BY_ID
 from templates import render
 from tests.bot.telegram_testkit import answer_quick, plain
 
@@ -33,10 +40,110 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == listing[0].result["message_id"]
     steps = plain(render("en", "action_steps.html.j2", action=action_view(top, "en"), brief_disclaimer=True))
-    assert plain(calls[1].text) == steps
-    assert calls[1].labels == ["⏰ Remind me", "‹ Back to the list"]
+    assert plain(calls[1].text).startswith(steps)
+    assert calls[1].labels == [RECORD, "⏰ Remind me", "‹ Back to the list"]
     back = await user.tap("‹ Back to the list")
     assert plain(back[1].text) == plain(listing[0].text)
+
+
+async def test_a_how_to_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})  # late once, a stable income
+    await user.send("/advice")
+    title = get_action("huabei_on_time").title("en")
+    number = next(n for n, r in enumerate(await ranked(storage, user), start=1) if r.id == "huabei_on_time")
+    calls = await user.tap(f"{number}. {title} ›")
+    text = plain(calls[-1].text)
+    assert "Record it: change your answer to “How did you repay Huabei over the last 12 months?”" in text
+    assert "from Late once to Always on time (the button below)" in text
+    assert calls[-1].labels[0] == RECORD
+    calls = await user.tap(RECORD)
+    assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
+    calls = await user.tap("Always on time")
+    score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
+    assert "you changed How did you repay Huabei over the last 12 months? Late once → Always on time" in score
+    assert (await storage.answers(user.id))["huabei"] == "on_time"
+
+
+async def test_no_record_button_for_an_action_that_only_a_fact_records(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})  # the same phone number everywhere already
+    # Only waiting changes the number's age (a fact): nothing to record, so no button to do it with.
+    await storage.replace_answers(user.id, {**await storage.answers(user.id), "phone_years": "lt1"}, "button")
+    (only_the_age,) = next(r for r in await ranked(storage, user) if r.id == "stable_phone").changes
+    assert only_the_age.question_id == "phone_years" and ANSWER_CLASSES["phone_years"] == "fact"
+    listing = await user.send("/advice")
+    label = next(label for label in listing[0].labels if get_action("stable_phone").title("en") in label)
+    calls = await user.tap(label)
+    assert calls[-1].labels == ["⏰ Remind me", "‹ Back to the list"]
+    assert "Record it" not in plain(calls[-1].text)
+
+
+async def test_an_owned_record_item_is_recorded_by_its_own_answer(bot, storage):
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2, "provident_fund": 0})  # not added yet
+    asked = await user.send("/advice")
+    assert "Yes, I have it" in asked[-1].labels
+    calls = await user.tap("Yes, I have it")  # now it counts, in the list and with its steps
+    title = get_action("add_provident_fund").title("en")
+    label = next(label for label in calls[-1].labels if title in label)
+    steps = await user.tap(label)
+    assert steps[-1].labels[0] == RECORD and ANSWER_CLASSES["provident_fund"] == "record"
+    calls = await user.tap(RECORD)
+    assert QUESTION_BY_ID["provident_fund"].prompt("en") in plain(calls[-1].text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_advice_projects_from_the_calibrated_base_as_whatif_does(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await answer_quick(user, picks={"huabei": 2, "income": 2}, lang=lang)
+    model = rank(CARD, advisable(await storage.answers(user.id)))
+    await user.send(f"/myscore {model.before.score + 40}")
+    words = CALIBRATED[lang]
+    calibrated = first_number(plain((await user.send("/score"))[0].text).split(words["score"], 1)[1])
+    assert calibrated > model.before.score
+    text = plain((await user.send("/advice"))[0].text)
+    assert f"{words['header']}{calibrated}" in text and words["note"] in text
+    shown = [first_number(line.split(" → ", 1)[1]) for line in text.splitlines() if " → " in line]
+    top = len(model.actions)
+    # The model's gains, from the calibrated base: every action, then the combined plan.
+    assert shown[:top] == [calibrated + r.score_after - model.before.score for r in model.actions]
+    assert shown[top] == calibrated + model.combined.score - model.before.score
+    # /whatif says the same of the first action.
+    await user.send("/whatif")
+    whatif = plain((await user.tap(f"☐ {model.actions[0].action.title(lang)}"))[-1].text)
+    assert f"{words['whatif']}{shown[0]}" in whatif
+    # And so do its steps, marked as calibrated.
+    await user.send("/advice")
+    steps = plain((await user.tap(f"1. {model.actions[0].action.title(lang)} ›"))[-1].text)
+    assert f"→ {shown[0]}" in steps and words["steps"] in steps
+
+
+RECORD = "✏️ Record it: change my answer"
+CALIBRATED = {
+    "en": {
+        "score": "Calibrated to the 1 real score you reported: ",
+        "header": "Calibrated Sesame estimate: ",
+        "note": "Every score after “→” starts from your calibrated estimate",
+        "whatif": "about ",
+        "steps": "from your calibrated estimate",
+    },
+    "zh": {
+        "score": "按你报告的 1 次真实分数校准：",
+        "header": "校准后的芝麻分估算：",
+        "note": "“→”后的分数都从校准后的估算",
+        "whatif": "大约 ",
+        "steps": "从校准后的估算算起",
+    },
+}
+
+
+def first_number(text):
+    return int(re.search(r"\d+", text).group())
+
+
+async def ranked(storage, user):
+    return rank(CARD, advisable(await storage.answers(user.id))).actions
 
 
 async def test_advice_without_answers(bot):

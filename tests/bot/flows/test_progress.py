@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.flows.advice import advisable
+from bot.flows.progress import CHECKIN_OPEN
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
@@ -64,12 +65,59 @@ async def test_myscore_records_and_calibrates_and_bad_input_changes_nothing(bot,
     assert "Calibrated to the 1 real score you reported" in score
 
 
-async def test_a_number_typed_with_no_question_open_is_a_real_score(bot, storage):
+TYPED = {
+    "en": {
+        "recorded": "Recorded: your real Sesame score is {n}",
+        "refused": "A Sesame score is a whole number between 350 and 950, so I did not store “{n}”",
+        "help": "No question is open, so “{n}” answers nothing. To report your real Sesame score (350-950), "
+        "send it like this: /myscore 712.",
+    },
+    "zh": {
+        "recorded": "已记录：你真实的芝麻分是 {n}",
+        "refused": "芝麻分是 350 到 950 之间的整数，所以没有保存“{n}”",
+        "help": "现在没有待回答的问题，所以“{n}”不会被当作回答。要报告你真实的芝麻分（350 到 950 之间），"
+        "请这样发送：/myscore 712。",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("checkin", [False, True], ids=["nothing-asked", "checkin-open"])
+@pytest.mark.parametrize("number", [3, 700, 1200, 12345])
+async def test_a_number_typed_with_no_question_open(bot, storage, clock, lang, checkin, number):
+    """A score when it can be one; anything while a check-in asks (off the scale: refused); else the help."""
+    user = bot.user(language_code=lang)
+    await answer_quick(user, lang=lang)
+    if checkin:
+        assert (await deliver_due(storage, telegram_sender(bot.application.bot), CHECKIN)).sent == 1
+    clock.moment = CHECKIN + timedelta(days=2)
+    text = plain((await user.send(str(number)))[0].text)
+    words = {name: line.format(n=number) for name, line in TYPED[lang].items()}
+    reports = [(r.score, r.source) for r in await storage.reports(user.id)]
+    if 350 <= number <= 950:
+        assert words["recorded"] in text and reports == [(number, "checkin" if checkin else "typed")]
+    elif checkin:
+        assert words["refused"] in text and reports == []
+    else:
+        assert words["help"] in text and "/history" in text and reports == []
+
+
+async def test_a_checkin_stops_taking_any_number_once_answered_or_a_week_old(bot, storage, clock):
     user = bot.user()
     await answer_quick(user)
-    calls = await user.send("688")
-    assert "Recorded: your real Sesame score is 688" in plain(calls[0].text)
-    assert [r.source for r in await storage.reports(user.id)] == ["checkin"]
+    send = telegram_sender(bot.application.bot)
+    await deliver_due(storage, send, CHECKIN)
+    clock.moment = CHECKIN + timedelta(hours=1)
+    assert "between 350 and 950" in plain((await user.send("7120"))[0].text)  # a slip while it asks
+    await user.send("712")
+    assert "No question is open, so “7120”" in plain((await user.send("7120"))[0].text)  # answered
+    april = datetime(2026, 4, 7, 2, tzinfo=UTC)
+    await deliver_due(storage, send, april)
+    clock.moment = april + CHECKIN_OPEN - timedelta(minutes=1)
+    assert "between 350 and 950" in plain((await user.send("7120"))[0].text)
+    clock.moment = april + CHECKIN_OPEN + timedelta(minutes=1)
+    assert "No question is open" in plain((await user.send("7120"))[0].text)  # too old to be its answer
+    assert [r.score for r in await storage.reports(user.id)] == [712]
 
 
 # ---- the monthly check-in ------------------------------------------------------------------

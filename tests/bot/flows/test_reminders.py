@@ -8,12 +8,16 @@ from advice import ACTIONS
 from advice.ranking import rank
 from bot.callbacks import ReminderTap
 from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.reminders import due_message
+from bot.storage import record_items
 from scoring.card import load_scorecard
-from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+from scoring.questions import QUESTION_BY_ID
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_answers
 
 CARD = load_scorecard()
 NOW = datetime(2025, 12, 20, 8, tzinfo=UTC)  # the next recompute is in January 2026
 DUE = datetime(2026, 1, 6, 2, tzinfo=UTC)
+RECORD = "✏️ Record it: change my answer"
 
 
 @pytest.fixture
@@ -40,14 +44,14 @@ async def pending(storage, user):
 async def test_remind_me_sets_it_for_the_next_6th_and_the_screen_shows_it(bot, storage):
     user = bot.user()
     top, steps = await open_top_action(user, storage)
-    assert steps.labels == ["⏰ Remind me", "‹ Back to the list"] and "Reminder set" not in steps.text
+    assert steps.labels == [RECORD, "⏰ Remind me", "‹ Back to the list"] and "Reminder set" not in steps.text
     calls = await user.tap("⏰ Remind me")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[0].params.get("text") is None  # no toast: it worked
     assert calls[1].params["message_id"] == steps.params["message_id"]
     assert "Reminder set for 6 January 2026, 10:00 (China time)" in plain(calls[1].text)
     assert top.action.title("en") in calls[1].text
-    assert calls[1].labels == ["🔕 Cancel the reminder", "‹ Back to the list"]
+    assert calls[1].labels == [RECORD, "🔕 Cancel the reminder", "‹ Back to the list"]
     assert await pending(storage, user) == [(top.id, DUE)]
 
     # Back to the list and in again: still set.
@@ -56,7 +60,7 @@ async def test_remind_me_sets_it_for_the_next_6th_and_the_screen_shows_it(bot, s
     assert "Reminder set for 6 January 2026" in plain(again[1].text)
 
     cancelled = await user.tap("🔕 Cancel the reminder")
-    assert "Reminder set" not in cancelled[1].text and cancelled[1].labels[0] == "⏰ Remind me"
+    assert "Reminder set" not in cancelled[1].text and cancelled[1].labels[1] == "⏰ Remind me"
     assert await pending(storage, user) == []
 
 
@@ -124,8 +128,23 @@ async def test_a_remind_button_after_forget_sets_nothing(bot, storage):
 async def test_reminders_in_chinese(bot, storage):
     user = bot.user(language_code="zh-CN")
     top, steps = await open_top_action(user, storage, lang="zh")
-    assert steps.labels[0] == "⏰ 提醒我"
+    assert steps.labels[:2] == ["✏️ 已做到：修改我的回答", "⏰ 提醒我"]
     calls = await user.tap("⏰ 提醒我")
     assert "已设提醒：2026年1月6日 10:00（北京时间）" in plain(calls[1].text)
     listing = await user.send("/reminders")
     assert "你的提醒" in listing[0].text and top.action.title("zh") in listing[0].text
+
+
+async def test_a_due_reminder_offers_to_record_an_answer_the_user_can_change_and_never_a_fact(storage):
+    await storage.ensure_user(4, "en")
+    answers = {**quick_answers({"huabei": 2, "income": 2, "provident_fund": 0}), "phone_years": "lt1"}
+    await storage.replace_answers(4, answers, "button")
+    # Same phone number everywhere already: only waiting ages it, a fact, so nothing to record.
+    phone = await due_message(storage, 4, "stable_phone")
+    assert phone is not None and RECORD not in [b.label for row in phone.keyboard for b in row]
+    assert "change your answer" not in plain(phone.text)
+    # A record-if-true item the user said they have is still worth the reminder, recorded by its answer.
+    await record_items.set_owned(storage, 4, "provident_fund", True)
+    fund = await due_message(storage, 4, "add_provident_fund")
+    assert fund is not None and fund.keyboard[0][0].label == RECORD
+    assert f"change your answer to “{QUESTION_BY_ID['provident_fund'].prompt('en')}”" in plain(fund.text)
