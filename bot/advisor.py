@@ -44,15 +44,18 @@ class Advisor:
         """The user's language; the first contact creates the user with the client's one."""
         return language_of(await self.storage.ensure_user(who.id, language_of(who.language_code)))
 
-    async def session(self, who: Who) -> Session:
-        """The session a flow answers ``who`` in (the user is created on first contact).
+    async def unit(self, who: Who) -> UserUnit:
+        """The storage as this update sees it (the user is created on first contact).
 
-        Its storage is a ``UserUnit``: the user's language, dialog and answers are read here in
-        one round trip, and every flow of this update reads them from there, not again.
+        A ``UserUnit``: the user's language, dialog and answers are read here in one round trip,
+        and every flow of this update reads them from there, not again. Used as ``async with``:
+        the update's writes are committed when its replies are ready, before they are sent.
         """
-        unit = await UserUnit.load(self.storage, who.id, language_of(who.language_code))
-        lang = language_of(unit.language)
-        return Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
+        return await UserUnit.load(self.storage, who.id, language_of(who.language_code))
+
+    def session(self, unit: UserUnit, who: Who) -> Session:
+        """The session a flow answers ``who`` in."""
+        return Session(unit, self.card, self.clock, self.channel, who.id, language_of(unit.language), self.parked)
 
     def texts(self) -> AbstractContextManager[None]:
         """How replies are worded for this channel: the terminal chat has no buttons to tap."""
@@ -61,8 +64,9 @@ class Advisor:
     async def command(self, who: Who, name: str | None, arguments: str = "") -> list[Reply]:
         """A ``/command``, by name, with what followed it; one the bot does not have points to ``/help``."""
         with self.texts():
-            session = replace(await self.session(who), arguments=arguments.strip())
-            return await commands.run_command(session, name)
+            async with await self.unit(who) as unit:
+                session = replace(self.session(unit, who), arguments=arguments.strip())
+                return await commands.run_command(session, name)
 
     async def tap(self, who: Who, data: object) -> list[Reply]:
         """A tapped inline button. The data is checked, never trusted.
@@ -71,34 +75,38 @@ class Advisor:
         know (their data was deleted with ``/forget`` since) is answered and creates nothing.
         """
         with self.texts():
-            unit = await UserUnit.find(self.storage, who.id)  # the same one read a session makes
-            if unit is None:
+            found = await UserUnit.find(self.storage, who.id)  # the same one read ``unit`` makes
+            if found is None:
                 return [Notice(notice(language_of(who.language_code), "no_user"))]
-            lang = language_of(unit.language)
-            session = Session(unit, self.card, self.clock, self.channel, who.id, lang, self.parked)
-            return await commands.press(session, data)
+            async with found as unit:
+                return await commands.press(self.session(unit, who), data)
 
     async def text(self, who: Who, text: str) -> list[Reply]:
         """Typed text: the password of a ZIP that waits for it, an answer, a free question, or the help."""
         with self.texts():
-            session = await self.session(who)
-            replies = await bill.password(session, text)
-            return replies if replies is not None else await commands.typed(session, text)
+            async with await self.unit(who) as unit:
+                session = self.session(unit, who)
+                replies = await bill.password(session, text)
+                return replies if replies is not None else await commands.typed(session, text)
 
     async def bill_file(self, who: Who, size: int | None, fetch: bill.Fetch) -> list[Reply]:
         """A file sent in (an Alipay bill, we hope): ``size`` as stated, ``fetch`` downloads it once allowed."""
         with self.texts():
-            return await bill.received(await self.session(who), size, fetch)
+            async with await self.unit(who) as unit:
+                await unit.commit()  # a first contact's user row: no transaction stays open over the download
+                return await bill.received(self.session(unit, who), size, fetch)
 
     async def unsupported(self, who: Who) -> list[Reply]:
         """A sticker, photo or voice message: no answer, the open question (if any) again."""
         with self.texts():
-            return await questionnaire.unsupported(await self.session(who))
+            async with await self.unit(who) as unit:
+                return await questionnaire.unsupported(self.session(unit, who))
 
     async def error(self, who: Who) -> list[Reply]:
         """What the user sees when handling an update failed."""
         with self.texts():
-            return await guide.failed(await self.session(who))
+            async with await self.unit(who) as unit:
+                return await guide.failed(self.session(unit, who))
 
     async def question_shown(self, who: Who, nonce: str, message_id: int) -> None:
         """Remember the message a question was shown in (its buttons go once answered)."""

@@ -106,6 +106,12 @@ def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
 
 
+def higher_goal(score: int) -> int:
+    """A goal to offer once one is reached: the next band's floor, else 50 points up (at most 950)."""
+    above = next_band(score)
+    return above[0].low if above is not None else min(score + 50, assumptions.SCALE.maximum)
+
+
 def next_band(score: int) -> tuple[Band, int] | None:
     """The band above ``score`` and the points left to reach it."""
     index = BANDS.index(band_of(score))
@@ -171,6 +177,20 @@ class Progress:
         return Reported(real, before, after, calibrated)
 
     # ---- estimates kept with why they moved ---------------------------------------
+    async def record_shown(self, user_id: int, answers: dict[str, Answer] | None = None) -> Shown | None:
+        """Keep the current estimate as shown; every reply that displays it calls this (``None``: no answers).
+
+        "Shown" is any reply that states the current estimate: ``/score``, ``/advice``, ``/whatif``,
+        ``/goal``, ``/myscore``, a bill import. Each keeps it here, scored from the stored answers,
+        so the next change is explained from the last estimate the user saw, the first estimate is
+        the first one seen, and ``/history`` lists it. Showing the same estimate again keeps nothing.
+        ``answers``: the stored answers, when the caller just wrote them past the update's unit.
+        """
+        answers = await self.storage.answers(user_id) if answers is None else answers
+        if not answers:
+            return None
+        return await self.shown(user_id, answers, self.card.score(answers))
+
     async def shown(self, user_id: int, answers: dict[str, Answer], result: ScoreResult) -> Shown:
         """Keep this estimate if it is new, with why it moved from the last one shown."""
         calibrated = await self.calibrated(user_id, result)
@@ -222,6 +242,22 @@ class Progress:
             await self.storage.stop_schedule(user_id, "goal", 0)
 
     # ---- goals -----------------------------------------------------------------------
+    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool] | None:
+        """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
+
+        Returns the goal, that score and whether it is calibrated; the goal is then removed with
+        its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
+        check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
+        """
+        goal = await self.storage.goal(user_id)
+        if goal is None or not answers:
+            return None
+        base = await self.base(user_id, self.card.score(answers))  # the score /goal N plans from
+        if base.score < goal.target:
+            return None
+        await self.drop_goal(user_id)
+        return goal, base.score, base.calibrated is not None
+
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
         """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
 

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from bot.storage import Snapshot, StoredReport, StoredSchedule
 from scoring.calibration import Calibrated
 from scoring.changes import ScoreChange
-from scoring.presentation import answer_label
+from scoring.presentation import answer_label, group_name
 from scoring.questions import QUESTION_BY_ID, Answer, Lang
+from scoring.structure import LINKS
 
 SHOWN_CHANGES = 3
 """Changed answers named in a score reply; the rest are summed up as "and N more"."""
@@ -26,31 +27,57 @@ def _label(question_id: str, value: Answer | None, lang: Lang) -> str | None:
     return None if value is None else answer_label(question_id, value, lang)
 
 
+def _implied_from(settler: str | None, question_id: str, lang: Lang) -> str | None:
+    """The answer (of question ``settler``) that settled ``question_id``, in words ("No credit card yet")."""
+    if settler is None:
+        return None
+    link = next(link for link in LINKS if link.when_id == settler and link.then_id == question_id)
+    return group_name(link.when_id, link.when_value, lang) or answer_label(link.when_id, link.when_value, lang)
+
+
 def change_view(change: ScoreChange | None, unexplained: tuple[int, int] | None, lang: Lang) -> dict[str, Any] | None:
-    """Why the estimate moved, for ``_score_change.html.j2``; ``None`` when there is nothing new to say."""
+    """Why the estimate moved, for ``_score_change.html.j2``; ``None`` when there is nothing new to say.
+
+    The points shown are ``ScoreChange.lines``: whole points that add up to the headline move
+    exactly, the answers past ``SHOWN_CHANGES`` (with the answers they settle) summed as one line.
+    """
     if (change is None or change.kind == "same") and unexplained is None:
         return None  # a calibration or model that moved alone is shown by its own line
     if change is None:
         assert unexplained is not None
         before, after = unexplained
         return {"kind": "unexplained", "score_before": before, "delta": after - before}
-    changed = [
-        {
-            "question": QUESTION_BY_ID[c.question_id].prompt(lang),
-            "before": _label(c.question_id, c.before, lang),
-            "after": _label(c.question_id, c.after, lang),
-            "points": round(c.points),
-        }
-        for c in change.changed
-    ]
+    lines = change.lines()
+    changed: list[dict[str, Any]] = []
+    more, more_points, leaders = 0, 0, 0
+    for c, points in zip(change.changed, lines.changed, strict=True):
+        leaders += 0 if c.implied else 1
+        if leaders > SHOWN_CHANGES:
+            more += 0 if c.implied else 1
+            more_points += points
+            continue
+        changed.append(
+            {
+                "question": QUESTION_BY_ID[c.question_id].prompt(lang),
+                "before": _label(c.question_id, c.before, lang),
+                "after": _label(c.question_id, c.after, lang),
+                "implied": c.implied,
+                "before_from": _implied_from(c.before_from, c.question_id, lang),
+                "after_from": _implied_from(c.after_from, c.question_id, lang),
+                "points": points,
+            }
+        )
     return {
         "kind": change.kind,
         "score_before": change.score_before,
         "delta": change.delta,
-        "changed": changed[:SHOWN_CHANGES],
-        "more_changed": max(0, len(changed) - SHOWN_CHANGES),
+        "changed": changed,
+        "more_changed": more,
+        "more_points": more_points,
         "newly": len(change.newly_answered),
-        "precision_points": round(change.precision_points),
+        "precision_points": lines.precision,
+        "estimate_points": lines.estimate,
+        "other_points": lines.other,
     }
 
 

@@ -92,6 +92,7 @@ async def show(session: Session) -> list[Reply]:
         return [no_answers_screen(session.lang)]
     asking = owned_question(planned.plan, session)
     screen = advice_screen(planned, session, await session.has_seen_an_estimate())
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
     return [screen, *([asking] if asking else [])]
 
 

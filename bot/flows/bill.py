@@ -30,6 +30,7 @@ from bot.callbacks import BillTap, CommandTap
 from bot.dialog import new_nonce
 from bot.flows.session import Session
 from bot.parked_files import KEEP_FOR, MAX_TRIES
+from bot.progress import Progress
 from bot.replies import Button, DeleteIncoming, EditMessage, Notice, Reply, Screen
 from bot.screens import button_label, notice, text_screen
 from bot.storage import NewAnswer, bill_imports
@@ -244,7 +245,11 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
     if not await bill_imports.apply(session.storage, session.user_id, pending.id, pending.nonce, store, dropped):
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
-    return [EditMessage(applied_screen(session, before, after))]
+    screen = applied_screen(session, before, after)
+    # The reply shows the new estimate. ``after`` is what was stored: ``bill_imports.apply`` writes
+    # past the update's unit, whose answers are from before.
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id, after)
+    return [EditMessage(screen)]
 
 
 def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, Answer], lang: Lang) -> dict[str, Any]:

@@ -54,7 +54,7 @@ class Session:
 
         Derived from what is stored anyway, so nothing new is kept about the user.
         """
-        return bool(await self.storage.snapshots(self.user_id, limit=1))
+        return await self.storage.has_snapshot(self.user_id)
 
     def source(self, how: Literal["button", "typed"]) -> str:
         """How an answer came, as stored with it: the terminal chat marks every answer ``chat``."""

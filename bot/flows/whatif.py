@@ -7,6 +7,7 @@ from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
 from bot.flows.advice import ACTION_INDEX, plan_for
 from bot.flows.session import Session
+from bot.progress import Progress
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from bot.storage import record_items
@@ -30,6 +31,8 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     if planned is None:
         return no_answers_screen(lang)
     answers, plan = planned.answers, planned.plan
+    brief = await session.has_seen_an_estimate()
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
     offered = [ACTION_INDEX[r.id] for r in plan.actions]
     # Picks no longer in the plan (answers changed since) still count, after the others.
     order = offered + sorted(picked - set(offered))
@@ -47,7 +50,6 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
         return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)
-    brief = await session.has_seen_an_estimate()
     text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
     base = planned.base
     if base.calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base

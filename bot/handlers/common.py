@@ -6,6 +6,7 @@ data), call the advisor, hand the replies to ``deliver``, which speaks the Bot A
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -50,11 +51,31 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[Reply]) -> None:
-    """Show the replies; a tapped button's query is always answered (with a notice, if any)."""
+    """Show the replies; a tapped button's query is always answered (with a notice, if any).
+
+    The query's answer only stops the button's spinner (and shows the notice): it is sent first,
+    and the messages go out without waiting for its reply, so a tap costs the user one Bot API
+    round trip less. The messages themselves go one after the other, in order.
+    """
     query = update.callback_query
-    if query is not None:
-        note = next((r.text for r in replies if isinstance(r, Notice)), None)
-        await query.answer(note)
+    if query is None:
+        await show(update, context, replies)
+        return
+    note = next((r.text for r in replies if isinstance(r, Notice)), None)
+    answering = asyncio.create_task(query.answer(note))
+    await asyncio.sleep(0)  # the answer is sent first; its reply is not waited for
+    try:
+        await show(update, context, replies)
+    except BaseException:
+        await asyncio.wait([answering])  # the toast still stops the spinner; the first error is the one raised
+        if not answering.cancelled():
+            answering.exception()  # retrieved: the showing error above says what went wrong
+        raise
+    await answering
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[Reply]) -> None:
+    """Send, edit or delete messages as the replies say, one after the other."""
     chat = update.effective_chat
     assert chat is not None
     for reply in replies:

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import String, and_, cast, delete, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduling import Monthly
+from bot.storage.connections import Connections
 from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utcnow
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -107,10 +107,25 @@ def _schedule(row: Schedule) -> StoredSchedule:
     return StoredSchedule(row.kind, row.number, row.day, row.minute, row.paused, _utc(row.created_at))
 
 
-class ProgressStore:
-    """The progress queries; ``Storage`` inherits them and provides ``sessions``."""
+def checkin_values(
+    user_id: int, day: int, minute: int, now: datetime, zone: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The monthly check-in's schedule and its first occurrence, as rows to insert in the caller's transaction."""
+    due = Monthly(day, time(minute // 60, minute % 60), zone).next_after(now)
+    schedule = {
+        "user_id": user_id,
+        "kind": "checkin",
+        "number": 0,
+        "day": day,
+        "minute": minute,
+        "paused": False,
+        "created_at": now,
+    }
+    return schedule, {"user_id": user_id, "action_id": schedule_key("checkin"), "due_at": due, "created_at": now}
 
-    sessions: async_sessionmaker[AsyncSession]
+
+class ProgressStore(Connections):
+    """The progress queries; ``Storage`` inherits them."""
 
     # ---- time zone -----------------------------------------------------------------
     async def timezone(self, user_id: int) -> str:
@@ -170,9 +185,9 @@ class ProgressStore:
 
     async def reports(self, user_id: int) -> list[StoredReport]:
         """The user's reports, oldest first."""
-        async with self.sessions() as session:
-            rows = await session.scalars(
-                select(ScoreReport)
+        async with self._reading() as connection:
+            rows = await connection.execute(
+                select(ScoreReport.__table__)
                 .where(ScoreReport.user_id == user_id)
                 .order_by(ScoreReport.reported_at, ScoreReport.id)
             )
@@ -278,20 +293,6 @@ class ProgressStore:
                     continue
                 return _schedule(row)
         raise RuntimeError("schedule could not be saved")  # pragma: no cover - two races in a row
-
-    async def checkin_rows(
-        self, session: AsyncSession, user_id: int, day: int, minute: int, now: datetime
-    ) -> list[Schedule | Reminder]:
-        """The monthly check-in's schedule and its first occurrence, to add in the caller's transaction.
-
-        One read (the user's zone). The schedule's unique constraint refuses a second check-in.
-        """
-        zone_name = await session.scalar(select(User.timezone).where(User.id == user_id)) or DEFAULT_TIMEZONE
-        due = Monthly(day, time(minute // 60, minute % 60), zone_name).next_after(now)
-        return [
-            Schedule(user_id=user_id, kind="checkin", number=0, day=day, minute=minute, paused=False, created_at=now),
-            Reminder(user_id=user_id, action_id=schedule_key("checkin"), due_at=due, created_at=now),
-        ]
 
     async def schedules(self, user_id: int) -> list[StoredSchedule]:
         """The user's schedules, in a stable order (check-in, goal, Huabei, cards by number)."""

@@ -17,8 +17,8 @@ from bot.storage.tables import RecordItem, utcnow
 
 async def owned(storage: Storage, user_id: int) -> dict[str, bool]:
     """Record question id -> whether the user has the item (``False``: retired)."""
-    async with storage.sessions() as session:
-        rows = await session.execute(
+    async with storage._reading() as connection:  # the update's own connection (``UserUnit``)
+        rows = await connection.execute(
             select(RecordItem.question_id, RecordItem.owned).where(RecordItem.user_id == user_id)
         )
         return {question_id: bool(has) for question_id, has in rows}

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, bindparam, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Result, Row, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.storage.database import migrate
-from bot.storage.progress import ProgressStore
+from bot.storage.progress import DEFAULT_TIMEZONE, ProgressStore, checkin_values
 from bot.storage.tables import (
     SERVICE_TABLES,
     USER_TABLES,
@@ -58,11 +58,19 @@ class Dialog:
 
 @dataclass(frozen=True)
 class UserRows:
-    """What most updates need of one user, read in one round trip: language, dialog, answers."""
+    """What most updates need of one user, read in one round trip.
+
+    Besides the language, dialog and answers: the user's time zone (``None``: China's), and
+    whether any score was shown (a snapshot kept) or any real score reported, so an update for
+    which there is none asks the database nothing about them.
+    """
 
     language: str
     dialog: Dialog | None
     answers: dict[str, Answer]
+    timezone: str | None = None
+    seen_estimate: bool = False
+    reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,18 @@ class Snapshot:
     explanation: dict[str, Any] | None = None
     calibrated: tuple[int, int, int] | None = None
     """The calibrated score, low and high, when reports calibrated it."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where a step takes the dialog, and what it stores on the way (see ``Storage.step``)."""
+
+    path: str | None
+    position: int
+    nonce: str
+    answer: NewAnswer | None = None
+    dropped: tuple[str, ...] = ()
+    queue: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,16 +137,23 @@ class DueReminder:
 
 # The statements of every tap, built once: building one and working out its cache key costs more
 # Python time than a round trip to a local database. Values are bound per call.
+_DIALOG_COLUMNS = (
+    DialogState.path,
+    DialogState.queue,
+    DialogState.position,
+    DialogState.nonce,
+    DialogState.message_id,
+    DialogState.updated_at,
+)
 _LOAD_USER = (
     select(
         User.language,
         User.blocked_at,
-        DialogState.path,
-        DialogState.queue,
-        DialogState.position,
-        DialogState.nonce,
-        DialogState.message_id,
-        DialogState.updated_at,
+        User.timezone,
+        # Uncorrelated (bound to the id, not to the joined row): each is one index probe per statement.
+        exists().where(ScoreSnapshot.user_id == bindparam("user_id")).label("seen_estimate"),
+        exists().where(ScoreReport.user_id == bindparam("user_id")).label("reported"),
+        *_DIALOG_COLUMNS,
         StoredAnswer.question_id,
         StoredAnswer.value,
     )
@@ -163,6 +190,28 @@ _UPSERT_ANSWER = {
     "sqlite": _upsert_answer(sqlite.insert(StoredAnswer)),
 }
 
+
+def _step_with_answer() -> postgresql.Insert | sqlite.Insert:
+    """PostgreSQL's answer tap in one statement: the guarded step, and the answer only if the step matched.
+
+    ``WITH moved AS (UPDATE dialog_states ... RETURNING user_id) INSERT INTO answers SELECT ... FROM moved
+    ON CONFLICT ...``: one statement is one transaction, so the tap needs no BEGIN and COMMIT round
+    trips, and it changed a row (``rowcount`` 1) exactly when the nonce still matched.
+    """
+    moved = _STEP.returning(DialogState.user_id).cte("moved")
+    answer = select(
+        moved.c.user_id,
+        bindparam("question_id", type_=StoredAnswer.question_id.type),
+        bindparam("value", type_=StoredAnswer.value.type),
+        bindparam("source", type_=StoredAnswer.source.type),
+        bindparam("step_at", type_=StoredAnswer.answered_at.type),
+    )
+    columns = ["user_id", "question_id", "value", "source", "answered_at"]
+    return _upsert_answer(postgresql.insert(StoredAnswer).from_select(columns, answer).add_cte(moved))
+
+
+_STEP_WITH_ANSWER = _step_with_answer()
+
 DUE_BATCH = 100
 """Reminders read per delivery round; the rest wait for the next round."""
 CLAIM_LEASE = timedelta(minutes=10)
@@ -178,14 +227,15 @@ SENT, MAYBE_SENT, UNREACHABLE, DROPPED = "sent", "maybe_sent", "unreachable", "d
 """How a reminder's delivery ended (``reminders.outcome``)."""
 
 
-async def _insert_ignore(session: AsyncSession, table: type[Base], values: dict[str, Any]) -> bool:
-    """``INSERT ... ON CONFLICT DO NOTHING``: ``True`` when this call inserted the row.
+async def _insert_ignore(database: AsyncSession | AsyncConnection, table: type[Base], values: dict[str, Any]) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING`` (on any unique constraint): ``True`` when this call inserted the row.
 
     The race-free way to create a row two processes may create at once; reading first and
     inserting after leaves a window in which both read "absent" and one fails.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    result = await session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    bind = database.get_bind() if isinstance(database, AsyncSession) else database
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    result = await database.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
     return _changed(result) == 1
 
 
@@ -195,7 +245,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _snapshot(row: ScoreSnapshot) -> Snapshot:
+def _dialog(row: Row[*tuple[Any, ...]]) -> Dialog:
+    """A dialog from a row holding ``_DIALOG_COLUMNS``."""
+    updated = None if row.updated_at is None else _utc(row.updated_at)
+    return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated)
+
+
+def _snapshot(row: Row[*tuple[Any, ...]]) -> Snapshot:
     calibrated = None
     if row.calibrated_score is not None and row.calibrated_low is not None and row.calibrated_high is not None:
         calibrated = (row.calibrated_score, row.calibrated_low, row.calibrated_high)
@@ -227,11 +283,7 @@ class Storage(ProgressStore):
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # One-statement reads need no transaction: on PostgreSQL that saves the BEGIN and the
-        # ROLLBACK round trips around every read.
-        self.reads = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        super().__init__(engine)
 
     def _insert(self, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
         """An ``INSERT`` that can say what to do on a conflict (both databases speak ``ON CONFLICT``)."""
@@ -254,29 +306,28 @@ class Storage(ProgressStore):
         return rows if rows is not None else UserRows(await self._create_user(user_id, language), None, {})
 
     async def find_user(self, user_id: int) -> UserRows | None:
-        """The user's language, dialog and answers in one statement; ``None`` for a user not known.
+        """The user's language, zone, dialog and answers in one statement; ``None`` for a user not known.
 
         One row per answer (at least one row for a known user), the user's and the dialog's
         columns repeated on each: a join is the one round trip both databases allow.
         """
-        async with self.reads() as session:
-            rows = (await session.execute(_LOAD_USER, {"user_id": user_id})).all()
+        async with self._reading() as connection:
+            rows = (await connection.execute(_LOAD_USER, {"user_id": user_id})).all()
         if not rows:
             return None
         first = rows[0]
         if first.blocked_at is not None:
             await self._unblock(user_id)
-        dialog = None
-        if first.nonce is not None:
-            updated = None if first.updated_at is None else _utc(first.updated_at)
-            dialog = Dialog(first.path, tuple(first.queue), first.position, first.nonce, first.message_id, updated)
+        dialog = None if first.nonce is None else _dialog(first)
         answers = {row.question_id: row.value for row in rows if row.question_id is not None}
-        return UserRows(first.language, dialog, answers)
+        return UserRows(
+            first.language, dialog, answers, first.timezone, bool(first.seen_estimate), bool(first.reported)
+        )
 
     async def ensure_user(self, user_id: int, language: str) -> str:
         """Create the user on first contact; returns the language the user talks in."""
-        async with self.reads() as session:
-            known = (await session.execute(select(User.language, User.blocked_at).where(User.id == user_id))).first()
+        async with self._reading() as connection:
+            known = (await connection.execute(select(User.language, User.blocked_at).where(User.id == user_id))).first()
         if known is not None:
             if known.blocked_at is not None:
                 await self._unblock(user_id)
@@ -285,25 +336,20 @@ class Storage(ProgressStore):
 
     async def _unblock(self, user_id: int) -> None:
         """They wrote again, so they unblocked the bot (rare: only then is anything written)."""
-        async with self.sessions.begin() as session:
-            await session.execute(update(User).where(User.id == user_id).values(blocked_at=None))
+        async with self._writing() as connection:
+            await connection.execute(update(User).where(User.id == user_id).values(blocked_at=None))
 
     async def _create_user(self, user_id: int, language: str) -> str:
         """Insert the user unless another update or process just did; the language that holds."""
-        create = self._insert(User).values(id=user_id, language=language).on_conflict_do_nothing(index_elements=["id"])
-        async with self.sessions.begin() as session:
-            created = await session.execute(create)
-        if _changed(created) == 1:
-            return language
-        return await self._language_of(user_id) or language
-
-    async def _language_of(self, user_id: int) -> str | None:
-        async with self.reads() as session:
-            return await session.scalar(select(User.language).where(User.id == user_id))
+        async with self._writing() as connection:
+            if await _insert_ignore(connection, User, {"id": user_id, "language": language}):
+                return language
+            return await connection.scalar(select(User.language).where(User.id == user_id)) or language
 
     async def user_language(self, user_id: int) -> str | None:
         """The language of a known user; ``None`` (and nothing created) for anyone else."""
-        return await self._language_of(user_id)
+        async with self._reading() as connection:
+            return await connection.scalar(select(User.language).where(User.id == user_id))
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user picked."""
@@ -313,8 +359,8 @@ class Storage(ProgressStore):
     # ---- answers -------------------------------------------------------------------
     async def answers(self, user_id: int) -> dict[str, Answer]:
         """Every stored answer of a user, question id -> value."""
-        async with self.reads() as session:
-            rows = await session.execute(
+        async with self._reading() as connection:
+            rows = await connection.execute(
                 select(StoredAnswer.question_id, StoredAnswer.value).where(StoredAnswer.user_id == user_id)
             )
             return {question_id: value for question_id, value in rows}
@@ -322,11 +368,9 @@ class Storage(ProgressStore):
     # ---- dialog --------------------------------------------------------------------
     async def dialog(self, user_id: int) -> Dialog | None:
         """The user's dialog state, if one was ever started."""
-        async with self.reads() as session:
-            row = await session.get(DialogState, user_id)
-            if row is None:
-                return None
-            return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, _utc(row.updated_at))
+        async with self._reading() as connection:
+            row = (await connection.execute(select(*_DIALOG_COLUMNS).where(DialogState.user_id == user_id))).first()
+        return None if row is None else _dialog(row)
 
     async def start_dialog(
         self, user_id: int, path: str, queue: tuple[str, ...], nonce: str, *, expected_nonce: str | None
@@ -338,17 +382,22 @@ class Storage(ProgressStore):
         or another process) started or moved the dialog first, so two ``/start`` at once create
         one dialog and ask one first question.
         """
+        now = utcnow()
         values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None}
-        async with self.sessions.begin() as session:
+        async with self._writing() as connection:
             if expected_nonce is None:
-                row = {"user_id": user_id, "updated_at": utcnow(), **values}
-                return await _insert_ignore(session, DialogState, row)
-            moved = await session.execute(
-                update(DialogState)
-                .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
-                .values(**values, updated_at=utcnow())
-            )
-            return _changed(moved) == 1
+                started = await _insert_ignore(
+                    connection, DialogState, {"user_id": user_id, "updated_at": now, **values}
+                )
+            else:
+                moved = await connection.execute(
+                    update(DialogState)
+                    .where(DialogState.user_id == user_id, DialogState.nonce == expected_nonce)
+                    .values(**values, updated_at=now)
+                )
+                started = _changed(moved) == 1
+        self._dialog_started(user_id, Dialog(path, tuple(queue), 0, nonce, None, now) if started else None)
+        return started
 
     async def step(
         self,
@@ -369,46 +418,76 @@ class Storage(ProgressStore):
         so the profile is never seen half changed. Returns ``False`` and changes nothing when
         another update got there first.
         """
+        move = Move(path, position, nonce, answer, dropped, queue)
+        if self._one_statement(move):
+            async with self._reading() as connection:
+                moved = await self._write_step(connection, user_id, expected_nonce, move)
+        else:
+            async with self._writing() as connection:
+                moved = await self._write_step(connection, user_id, expected_nonce, move)
+        self._dialog_moved(user_id, move if moved else None)
+        return moved
+
+    def _one_statement(self, move: Move) -> bool:
+        """Whether the step is one statement (PostgreSQL: an answer and the next question), a transaction by itself.
+
+        A step that ends the path is not: the score it leads to keeps its snapshot (and the first
+        one starts the check-in) in the same transaction.
+        """
+        plain = move.answer is not None and move.path is not None and not move.dropped and move.queue is None
+        return plain and self.engine.dialect.name == "postgresql"
+
+    async def _write_step(self, connection: AsyncConnection, user_id: int, expected_nonce: str, move: Move) -> bool:
         now = utcnow()
-        async with self.sessions.begin() as session:
-            moved = await session.execute(
-                _STEP,
+        values: dict[str, Any] = {
+            "step_user": user_id,
+            "step_expected": expected_nonce,
+            "step_path": move.path,
+            "step_position": move.position,
+            "step_nonce": move.nonce,
+            "step_at": now,
+        }
+        if self._one_statement(move):
+            assert move.answer is not None
+            answer = {"question_id": move.answer.question_id, "value": move.answer.value, "source": move.answer.source}
+            return _changed(await connection.execute(_STEP_WITH_ANSWER, {**values, **answer})) == 1
+        moved = await connection.execute(_STEP, values)
+        if _changed(moved) != 1:
+            return False
+        if move.queue is not None:
+            await connection.execute(
+                update(DialogState).where(DialogState.user_id == user_id).values(queue=list(move.queue))
+            )
+        if move.dropped:
+            await connection.execute(
+                delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(move.dropped))
+            )
+        if move.answer is not None:
+            await connection.execute(
+                _UPSERT_ANSWER[self.engine.dialect.name],
                 {
-                    "step_user": user_id,
-                    "step_expected": expected_nonce,
-                    "step_path": path,
-                    "step_position": position,
-                    "step_nonce": nonce,
-                    "step_at": now,
+                    "user_id": user_id,
+                    "question_id": move.answer.question_id,
+                    "value": move.answer.value,
+                    "source": move.answer.source,
+                    "answered_at": now,
                 },
             )
-            if _changed(moved) != 1:
-                return False
-            if queue is not None:
-                await session.execute(
-                    update(DialogState).where(DialogState.user_id == user_id).values(queue=list(queue))
-                )
-            if dropped:
-                await session.execute(
-                    delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(dropped))
-                )
-            if answer is not None:
-                await session.execute(
-                    _UPSERT_ANSWER[self.engine.dialect.name],
-                    {
-                        "user_id": user_id,
-                        "question_id": answer.question_id,
-                        "value": answer.value,
-                        "source": answer.source,
-                        "answered_at": now,
-                    },
-                )
-            return True
+        return True
+
+    def _dialog_started(self, user_id: int, dialog: Dialog | None) -> None:
+        """A path began (``dialog``), or another update got there first (``None``).
+
+        Nothing to do here: the unit of one update (``bot.storage.unit``) keeps what it holds in step.
+        """
+
+    def _dialog_moved(self, user_id: int, move: Move | None) -> None:
+        """A step moved the dialog (``move``), or another update got there first (``None``); see ``_dialog_started``."""
 
     async def question_shown(self, user_id: int, nonce: str, message_id: int) -> None:
         """Remember where the question with ``nonce`` was shown (if it is still current)."""
-        async with self.sessions.begin() as session:
-            await session.execute(
+        async with self._writing() as connection:
+            await connection.execute(
                 update(DialogState)
                 .where(DialogState.user_id == user_id, DialogState.nonce == nonce)
                 .values(message_id=message_id)
@@ -417,51 +496,58 @@ class Storage(ProgressStore):
     # ---- snapshots -----------------------------------------------------------------
     async def snapshots(self, user_id: int, limit: int | None = 2) -> list[Snapshot]:
         """The newest snapshots first (every one with ``limit=None``)."""
-        async with self.sessions() as session:
-            rows = await session.scalars(
-                select(ScoreSnapshot)
+        async with self._reading() as connection:
+            rows = await connection.execute(
+                select(ScoreSnapshot.__table__)
                 .where(ScoreSnapshot.user_id == user_id)
                 .order_by(ScoreSnapshot.id.desc())
                 .limit(limit)
             )
             return [_snapshot(r) for r in rows]
 
+    async def has_snapshot(self, user_id: int) -> bool:
+        """Whether a score was ever shown to the user (a snapshot is kept)."""
+        async with self._reading() as connection:
+            return bool(await connection.scalar(select(exists().where(ScoreSnapshot.user_id == user_id))))
+
     async def add_snapshot(self, user_id: int, snapshot: Snapshot, *, checkin: tuple[int, int] | None = None) -> None:
         """Keep a score that was shown.
 
         ``checkin`` (day, minute): also start the monthly check-in, in the same transaction (the
-        first estimate does; ``ProgressStore.checkin_rows``), unless the user already has one.
+        first estimate does), unless the user already has one (set with ``/remind`` before the
+        first estimate: the schedule's unique constraint keeps that one, and its occurrence).
         """
-        if checkin is not None:
-            try:
-                async with self.sessions.begin() as session:
-                    session.add(self._snapshot_row(user_id, snapshot))
-                    for row in await self.checkin_rows(session, user_id, *checkin, snapshot.created_at):
-                        session.add(row)
+        async with self._writing() as connection:
+            await connection.execute(insert(ScoreSnapshot), self._snapshot_row(user_id, snapshot))
+            if checkin is None:
                 return
-            except IntegrityError:  # a check-in set before the first estimate (/remind): keep that one
-                pass
-        async with self.sessions.begin() as session:
-            session.add(self._snapshot_row(user_id, snapshot))
+            zone = await self._timezone_in(connection, user_id)
+            schedule, reminder = checkin_values(user_id, *checkin, snapshot.created_at, zone)
+            if await _insert_ignore(connection, Schedule, schedule):
+                await _insert_ignore(connection, Reminder, reminder)
+
+    async def _timezone_in(self, connection: AsyncConnection, user_id: int) -> str:
+        """The user's zone, read on the connection of the transaction that needs it."""
+        return await connection.scalar(select(User.timezone).where(User.id == user_id)) or DEFAULT_TIMEZONE
 
     @staticmethod
-    def _snapshot_row(user_id: int, snapshot: Snapshot) -> ScoreSnapshot:
-        return ScoreSnapshot(
-            user_id=user_id,
-            score=snapshot.score,
-            band=snapshot.band,
-            low=snapshot.low,
-            high=snapshot.high,
-            dimensions=snapshot.dimensions,
-            model_version=snapshot.model_version,
-            created_at=snapshot.created_at,
-            coverage=snapshot.coverage,
-            answers=snapshot.answers,
-            explanation=snapshot.explanation,
-            calibrated_score=None if snapshot.calibrated is None else snapshot.calibrated[0],
-            calibrated_low=None if snapshot.calibrated is None else snapshot.calibrated[1],
-            calibrated_high=None if snapshot.calibrated is None else snapshot.calibrated[2],
-        )
+    def _snapshot_row(user_id: int, snapshot: Snapshot) -> dict[str, Any]:
+        return {
+            "user_id": user_id,
+            "score": snapshot.score,
+            "band": snapshot.band,
+            "low": snapshot.low,
+            "high": snapshot.high,
+            "dimensions": snapshot.dimensions,
+            "model_version": snapshot.model_version,
+            "created_at": snapshot.created_at,
+            "coverage": snapshot.coverage,
+            "answers": snapshot.answers,
+            "explanation": snapshot.explanation,
+            "calibrated_score": None if snapshot.calibrated is None else snapshot.calibrated[0],
+            "calibrated_low": None if snapshot.calibrated is None else snapshot.calibrated[1],
+            "calibrated_high": None if snapshot.calibrated is None else snapshot.calibrated[2],
+        }
 
     # ---- reminders -----------------------------------------------------------------
     async def set_reminder(self, user_id: int, action_id: str, due_at: datetime) -> bool:

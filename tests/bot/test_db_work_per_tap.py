@@ -1,9 +1,12 @@
-"""Database work per answer tap, counted with SQLAlchemy's engine events on SQLite and PostgreSQL.
+"""Database work per update, counted with SQLAlchemy's engine events on SQLite and PostgreSQL.
 
-A count, not a timing: an answer tap in the quick check reads what it needs in one statement and
-writes the answer with the next step in one transaction (at most 3 statements, 1 commit). The tap
-that finishes the check also shows the score, which reads the reports and the last snapshot and
-keeps the first snapshot together with the monthly check-in it starts.
+A count, not a timing. An answer tap in the quick check reads what it needs in one statement and
+writes the answer with the next step in one transaction (SQLite: 3 statements, 1 commit; PostgreSQL:
+2 statements, the write one statement that is its own transaction). The tap that
+finishes the check also shows the first score: the user's rows said there is no snapshot and no
+report to read, and the zone the check-in needs came with them, so it only adds the snapshot and
+the check-in it starts (schedule and first occurrence), in the answer's transaction. ``/start``
+creates the user and the dialog in one transaction; ``/score`` and ``/advice`` write nothing.
 """
 
 from scoring.questions import QUESTION_BY_ID
@@ -11,27 +14,39 @@ from tests.bot.db_work import DbWork
 from tests.bot.telegram_testkit import BotUnderTest, quick_answers
 
 
-async def test_an_answer_tap_is_at_most_three_statements_and_one_commit(storage):
+async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs(storage):
     bot = await BotUnderTest.start(storage)
     work = DbWork().attach(storage)
     try:
         user = bot.user(555001, "en")
         await user.send("/start")
+        start = work.take()
         per_tap = []
         for qid, value in quick_answers().items():  # no credit card: the repayment question is not asked
-            work.take()
             question = QUESTION_BY_ID[qid]
             await user.tap(question.choices[question.levels.index(value)].label("en"))
             per_tap.append(work.take())
+        await user.send("/score")
+        score = work.take()
+        await user.send("/advice")
+        advice = work.take()
     finally:
         work.detach()
         await bot.stop()
     assert bot.errors == []
     assert await storage.answers(555001) == quick_answers()
+    assert len(await storage.snapshots(555001)) == 1
+    assert [s.kind for s in await storage.schedules(555001)] == ["checkin"]
+    # A first contact: the user's rows read (none), the user and the dialog inserted.
+    assert start == (3, 1), start
     *asking, finishing = per_tap
-    for statements, commits in asking:
-        assert statements <= 3 and commits <= 1, per_tap
-    # The last tap is an answer and the first score: the answer's 3/1, reading the user's real-score
-    # reports (the calibration) and the last snapshot, then one transaction keeping the snapshot and
-    # starting the monthly check-in (the user's zone read, the schedule and its first occurrence).
-    assert finishing[0] <= 9 and finishing[1] <= 2, per_tap
+    # The user's rows, then the guarded step and the answer: on PostgreSQL one statement (the answer
+    # inserted only when the step matched), a transaction by itself; on SQLite two, then the commit.
+    postgres = storage.engine.dialect.name == "postgresql"
+    assert set(asking) == ({(2, 0)} if postgres else {(3, 1)}), per_tap
+    # The step, the answer, the snapshot, the check-in's schedule and its first occurrence: one commit.
+    assert finishing == (6, 1), per_tap
+    # The user's rows, then the last snapshot (to tell whether the score moved): unchanged, so nothing kept.
+    assert score == (2, 0), score
+    # The user's rows, then the record-if-true items the advice counts (one connection for both).
+    assert advice == (2, 0), advice

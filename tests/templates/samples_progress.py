@@ -35,9 +35,19 @@ def _changes(lang: str) -> list[dict | None]:
         change_view(
             explain(card(), {**full, "vehicle": True}, {k: v for k, v in full.items() if k != "vehicle"}), None, lang
         ),
+        # "No cards" settles the card repayment record and the card bills; "no living bills" the bill address.
+        change_view(explain(card(), full, _no_cards(full)), None, lang),
+        change_view(explain(card(), _no_cards(full), full), None, lang),
+        # A score kept by an older model: the part the answers do not explain is "other".
+        change_view(explain(card(), quick, changed, score_before=card().score(quick).score + 9), None, lang),
         change_view(None, (640, 583), lang),
         change_view(None, (583, 640), lang),
     ]
+
+
+def _no_cards(profile: dict) -> dict:
+    dropped = ("card_repayment", "card_bills", "bill_address")
+    return {**{k: v for k, v in profile.items() if k not in dropped}, "credit_cards": "none", "living_bills": 0}
 
 
 def _calibrated() -> list[dict | None]:
@@ -62,9 +72,19 @@ def _calibration(lang: str) -> list[Context]:
 @sample("bot_myscore.html.j2")
 def _myscore(lang: str) -> list[Context]:
     recorded = [
-        {"state": "recorded", "real": 712, "estimate": 650, "low": 570, "high": 730, "calibrated": c}
+        {
+            "state": "recorded",
+            "real": 712,
+            "estimate": 650,
+            "low": 570,
+            "high": 730,
+            "calibrated": c,
+            "goal_reached": None,
+            "higher": None,
+        }
         for c in _calibrated()[1:]
     ]
+    recorded.append({**recorded[0], "goal_reached": 700, "higher": 750})
     return [
         {"state": "usage"},
         {"state": "invalid", "text": "12000"},
@@ -109,7 +129,8 @@ def _goal(lang: str) -> list[Context]:
         {"state": "usage", "goal": None},
         {"state": "usage", "goal": {"target": 700, "start_score": 640, "done": 1, "planned": 3}},
         {"state": "invalid", "text": "1000"},
-        {"state": "reached", "score": 720, "target": 700, "calibrated": True},
+        {"state": "reached", "score": 720, "target": 700, "calibrated": True, "was_goal": False, "higher": 750},
+        {"state": "reached", "score": 705, "target": 700, "calibrated": False, "was_goal": True, "higher": 750},
         {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
         {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},
         {
@@ -175,7 +196,8 @@ def _history(lang: str) -> list[Context]:
     quick, full, changed = _profiles()
     snapshots = []
     previous = None
-    for month, answers in enumerate((quick, full, changed)):
+    many = {**_no_cards(changed), "income": "none", "loans": "late", "shopping": "rarely", "vehicle": False}
+    for month, answers in enumerate((quick, full, changed, many)):
         result = card().score(answers)
         change = explain(card(), previous, answers)
         calibrated = (result.score + 20, result.range[0] + 30, result.range[1] - 30) if month == 2 else None

@@ -206,6 +206,9 @@ async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, sto
         text = shown(calls)
         assert f"{score_before} → {score_after}" in text
         assert "Not opened / not used → Always on time" in text and "cleared (was" in text
+        # The reply shows the new estimate: it is kept as shown (the next change is explained from it).
+        (latest, *_) = await storage.snapshots(api.user_id, limit=1)
+        assert latest.score == score_after and latest.answers == after
 
 
 async def test_a_reported_overdue_is_kept_with_the_reason_and_the_safety_gate_stays(api, storage):

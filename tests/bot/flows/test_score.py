@@ -1,5 +1,6 @@
 """``/score``: score, band, range, five dimensions, reasons, progress since last time, radar chart."""
 
+import re
 import struct
 
 from advice.ranking import rank
@@ -79,7 +80,14 @@ async def test_score_tracks_progress_between_snapshots(bot, storage):
     assert f"+{now - first} since your previous estimate ({first}):" in text
     question = QUESTION_BY_ID[QUICK_IDS[0]]
     before, after = question.choices[0].en, question.choices[-1].en
-    assert f"you changed {question.en} {before} → {after}: +{now - first}" in text
+    # The answer's own points, and the estimate of the questions still open (it moves with what is known):
+    # together, exactly the move shown.
+    own = round(CARD.points(question.id, question.choices[-1].value) - CARD.points(question.id, question.levels[0]))
+    rest = re.search(r"the estimate of the questions still unanswered: ([+-]\d+)", text)
+    assert rest is not None
+    points = re.search(rf"you changed {re.escape(question.en)} {before} → {after}: ([+-]\d+)", text)
+    assert points is not None and abs(int(points.group(1)) - own) <= 1
+    assert int(points.group(1)) + int(rest.group(1)) == now - first
     again = await user.send("/score")  # the move was explained once; repeating /score does not repeat it
     assert "since your previous estimate" not in plain(again[0].text)
     assert "first estimate" not in plain(again[0].text)

@@ -45,16 +45,17 @@ class Outage:
         blocker = self.tmp_path / "not-a-folder"
         blocker.write_text("")
         dead = create_async_engine(f"sqlite+aiosqlite:///{blocker / 'gone.sqlite3'}")
-        self.kept = (self.storage.engine, self.storage.sessions, self.storage.reads)
+        self.kept = (self.storage.engine, self.storage.sessions, self.storage.reads, self.storage.autocommit)
         self.storage.engine, self.storage.sessions = dead, async_sessionmaker(dead, expire_on_commit=False)
         self.storage.reads = async_sessionmaker(dead)
+        self.storage.autocommit = dead
 
     async def restore(self):
         if self.proxy is not None:
             self.proxy.restore()
             return
         await self.storage.engine.dispose()
-        self.storage.engine, self.storage.sessions, self.storage.reads = self.kept
+        self.storage.engine, self.storage.sessions, self.storage.reads, self.storage.autocommit = self.kept
 
     async def close(self):
         await self.storage.close()

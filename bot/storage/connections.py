@@ -1,0 +1,40 @@
+"""How storage methods get a database connection: the one seam a per-update unit of work replaces.
+
+``Storage`` reads with ``_reading()`` (a pooled connection in autocommit: a one-statement read
+needs no transaction, and on PostgreSQL that saves the BEGIN and ROLLBACK round trips) and writes
+with ``_writing()`` (a transaction of its own, committed when the block ends). ``UserUnit``
+(``bot.storage.unit``) overrides both so every write of one update lands in one transaction.
+
+The hot path speaks SQLAlchemy Core on an ``AsyncConnection``: the ORM's ``AsyncSession`` costs
+a multiple of the Python time per statement, which was most of a tap's CPU time. The ORM
+sessions (``sessions``, ``reads``) stay for everything that is not on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+
+class Connections:
+    """An engine, its ORM session factories and its Core connections, as every storage method sees them."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(engine, expire_on_commit=False)
+        self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.reads: async_sessionmaker[AsyncSession] = async_sessionmaker(self.autocommit)
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads that need no transaction of their own."""
+        async with self.autocommit.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction, committed when the block ends without an error."""
+        async with self.engine.begin() as connection:
+            yield connection
