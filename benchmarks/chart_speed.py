@@ -2,13 +2,15 @@
 
 (a) A new radar (grades never seen before, so nothing is cached): ``RadarChart.render`` against
     the renderer before issue 9 (``baselines/old_radar.py``, the same five labels and grades), timed in
-    interleaved rounds and compared by medians, so a slow moment of the machine hits both.
-    Target: at most 25 ms per new radar.
-(b) The first radar of a language, which also draws that language's static background (once
-    per process).
-(c) A repeated radar: ``ChartCache.png`` of a picture already drawn (target: nothing drawn).
+    interleaved rounds over random charts and compared by medians, so a slow moment of the machine
+    hits both; with the median size of the JPEG. Target: at most 10 ms per new radar (issue 9 asked
+    for 25; the mixed-flow throughput target needs the tap that finishes the quick check, which
+    draws one, near 20 ms).
+(b) The first radar of a language, which also draws that language's static background; the
+    first of the process also draws the grade badges and ring numbers (once per process).
+(c) A repeated radar: ``ChartCache.picture`` of a picture already drawn (target: nothing drawn).
 (d) The history chart of a year of estimates with five reported scores.
-(e) The event loop while pictures are drawn in worker threads (``ChartCache.png_async``): how
+(e) The event loop while pictures are drawn in worker threads (``ChartCache.picture_async``): how
     late a 1 ms ticker on the loop runs (the GIL is shared with the drawing thread).
 (f) Memory: the cache's bytes and the process's peak RSS after drawing many users' radars.
 
@@ -36,7 +38,7 @@ from bot.charts.history import Estimate, Report, history_png
 from bot.charts.radar import RadarChart
 from scoring.questions import DIMENSIONS
 
-TARGET_MS = 25.0
+TARGET_MS = 10.0
 
 
 def load_old_renderer() -> ModuleType:
@@ -58,6 +60,7 @@ class Results:
     new_ms: float
     old_cpu_ms: float
     new_cpu_ms: float
+    new_kb: float
     first_ms: dict[str, float]
     cached_ms: float
     cached_renders: int
@@ -92,15 +95,18 @@ def old_arguments(chart: RadarChart, texts: dict[str, object]) -> tuple[list[str
     return list(texts["labels"]), [g or 0 for g in chart.grades], str(texts["title"])  # type: ignore[call-overload]
 
 
-def timed(func: object, *args: object) -> tuple[float, float]:
-    """Wall-clock and CPU milliseconds of one call (CPU time is what a busy shared machine cannot inflate)."""
+def timed(func: object, *args: object) -> tuple[float, float, int]:
+    """Wall-clock and CPU milliseconds of one call, and the bytes it drew.
+
+    CPU time is what a busy shared machine cannot inflate much.
+    """
     wall, cpu = time.perf_counter(), time.thread_time()
-    func(*args)  # type: ignore[operator]
-    return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+    picture = func(*args)  # type: ignore[operator]
+    return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000, len(picture)
 
 
-def time_new_and_old(rounds: int, seed: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Medians of (wall, CPU) ms: new, old."""
+def time_new_and_old(rounds: int, seed: int) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Medians of (wall ms, CPU ms, KB): new, old."""
     old = load_old_renderer()
     charts = fresh_charts(2 * rounds, seed)
     for lang in ("zh", "en"):  # draw each language's background first: (b) measures that apart
@@ -112,17 +118,23 @@ def time_new_and_old(rounds: int, seed: int) -> tuple[tuple[float, float], tuple
         arguments = old_arguments(charts[rounds + index], charts[rounds + index].texts())
         old_times.append(timed(old.radar_png, *arguments))
 
-    def medians(times: list[tuple[float, float]]) -> tuple[float, float]:
-        return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+    def medians(times: list[tuple[float, float, int]]) -> tuple[float, float, float]:
+        wall, cpu, size = zip(*times, strict=True)
+        return statistics.median(wall), statistics.median(cpu), statistics.median(size) / 1024
 
     return medians(new), medians(old_times)
 
 
 def time_first_per_language() -> dict[str, float]:
-    """A new label set (a font size or label change) draws its background: once per process."""
+    """A new label set (a font size or label change) draws its background: once per process.
+
+    The badge and ring number sprites are dropped too, so the first figure is a fresh process's.
+    """
     from bot.charts import radar
 
     radar._background.cache_clear()
+    radar._tick_sprites.cache_clear()
+    radar._BADGE_SPRITES.clear()
     first = {}
     for lang in ("zh", "en"):
         start = time.perf_counter()
@@ -134,13 +146,13 @@ def time_first_per_language() -> dict[str, float]:
 def time_cached(rounds: int) -> tuple[float, int]:
     cache = ChartCache()
     chart = RadarChart("zh", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706)
-    cache.png(chart)
+    cache.picture(chart)
     drawn = cache.renders
     times = []
     for _ in range(rounds):
         same = RadarChart("zh", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706)  # an equal key, a new object
         start = time.perf_counter()
-        cache.png(same)
+        cache.picture(same)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), cache.renders - drawn
 
@@ -172,7 +184,7 @@ async def loop_lag(charts: list[RadarChart]) -> tuple[float, float, int]:
 
     async def draw() -> None:
         for first, second in zip(charts[::2], charts[1::2], strict=False):
-            await asyncio.gather(cache.png_async(first), cache.png_async(second))
+            await asyncio.gather(cache.picture_async(first), cache.picture_async(second))
         done.set()
 
     await asyncio.gather(ticker(), draw())
@@ -188,18 +200,18 @@ def memory(users: int, seed: int) -> tuple[int, float, float]:
     cache = ChartCache()
     charts = fresh_charts(users, seed)
     for chart in charts[: max(1, users // 100)]:
-        cache.png(chart)
+        cache.picture(chart)
     before = rss_mib()
     for chart in charts:
-        cache.png(chart)
+        cache.picture(chart)
         cache.remember_file_id(chart, f"AgACAgIAAxkDAAI{hash(chart) & 0xFFFFFFFF:08x}" * 3)
-    return cache.png_bytes, before, rss_mib()
+    return cache.picture_bytes, before, rss_mib()
 
 
 def run(rounds: int, users: int, seed: int = 11) -> Results:
     """Every measurement of the module docstring, in one process."""
     first = time_first_per_language()
-    (new_ms, new_cpu), (old_ms, old_cpu) = time_new_and_old(rounds, seed)
+    (new_ms, new_cpu, new_kb), (old_ms, old_cpu, _) = time_new_and_old(rounds, seed)
     cached_ms, cached_renders = time_cached(rounds * 10)
     history_ms = time_history(max(2, rounds // 4))
     lag_p50, lag_max, drawn = asyncio.run(loop_lag(fresh_charts(max(4, rounds // 2), seed + 1)))
@@ -209,6 +221,7 @@ def run(rounds: int, users: int, seed: int = 11) -> Results:
         new_ms=new_ms,
         old_cpu_ms=old_cpu,
         new_cpu_ms=new_cpu,
+        new_kb=new_kb,
         first_ms=first,
         cached_ms=cached_ms,
         cached_renders=cached_renders,
@@ -229,10 +242,12 @@ def report(results: Results) -> str:
     met = "met" if r.new_ms <= TARGET_MS else "NOT met"
     return "\n".join(
         [
-            f"(a) new radar {r.new_ms:.1f} ms wall / {r.new_cpu_ms:.1f} ms CPU (1080x1080) vs old renderer "
+            f"(a) new radar {r.new_ms:.1f} ms wall / {r.new_cpu_ms:.1f} ms CPU (1080x1080 JPEG, {r.new_kb:.0f} KB) "
+            "vs old renderer "
             f"{r.old_ms:.1f} / {r.old_cpu_ms:.1f} ms (800 px): {r.ratio:.1f}x faster (wall), "
             f"{r.old_cpu_ms / r.new_cpu_ms:.1f}x (CPU); target <= {TARGET_MS:.0f} ms {met}",
-            f"(b) first radar of a language (draws its background once): zh {r.first_ms['zh']:.1f} ms, "
+            f"(b) first radar of a language (draws its background once; zh first, with the badges): "
+            f"zh {r.first_ms['zh']:.1f} ms, "
             f"en {r.first_ms['en']:.1f} ms",
             f"(c) repeated radar from the cache {r.cached_ms * 1000:.1f} us, pictures drawn: {r.cached_renders}",
             f"(d) history chart (12 estimates, 5 reports) {r.history_ms:.1f} ms",

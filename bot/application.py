@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import config, log_privacy
 from bot.advisor import Advisor
+from bot.charts import radar
 from bot.config import ApiUrls
 from bot.handlers import publish_commands, setup
 from bot.handlers.common import ADVISOR, TelegramApplication
@@ -97,6 +98,8 @@ def build_application(
             application.bot_data[ADVISOR] = Advisor(await open_storage(database_url, timeouts=database_timeouts))
             application.bot_data["owns_storage"] = True
         await publish_commands(application.bot)
+        # The radar's sprites and backgrounds, drawn now rather than during a user's first score.
+        await asyncio.to_thread(radar.warm_up)
         serving: Advisor = application.bot_data[ADVISOR]
         if remind_every is not None:
             sender = telegram_sender(application.bot)

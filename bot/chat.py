@@ -31,6 +31,8 @@ from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.i18n import Lang
 from templates import render
 
+OLD_CHART_FILE = "sesame-score.png"  # the radar before it became a JPEG: /forget removes it too
+
 CHAT_USER_ID = 0
 """The terminal's one local user (Telegram ids are positive, so it never meets a real one)."""
 QUIT = ("/quit", "/exit")
@@ -132,7 +134,8 @@ class TerminalChat:
                 edited = reply.screen
                 self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
-                path = self.save(reply.filename, reply.png if isinstance(reply.png, bytes) else reply.png.render())
+                picture = reply.picture if isinstance(reply.picture, bytes) else reply.picture.render()
+                path = self.save(reply.filename, picture)
                 note = render(lang, "chat_file.txt.j2", kind="photo", path=str(path))
                 self.screen(f"{reply.caption}\n{note}", reply.keyboard, False, lang)
             elif isinstance(reply, Document):
@@ -168,7 +171,7 @@ class TerminalChat:
 
     def forget_files(self) -> None:
         """``/forget`` confirmed: the chart and export this chat saved go with the rows."""
-        for name in (CHART_FILE, EXPORT_FILE):
+        for name in (CHART_FILE, OLD_CHART_FILE, EXPORT_FILE):
             (self.folder / name).unlink(missing_ok=True)
 
     def save(self, name: str, content: bytes) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.charts.cache import Chart
 
-CHART_FILE = "sesame-score.png"
+CHART_FILE = "sesame-score.jpg"  # the radar is a JPEG (``bot.charts.jpeg``)
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,11 @@ class EditMessage:
 class Photo:
     """A picture with a caption and optional buttons; the file name gives its type.
 
-    ``png`` is the PNG itself, or a chart drawn only when someone needs its pixels (the Telegram
-    adapter first tries the ``file_id`` Telegram gave for the same picture).
+    ``picture`` is the image itself (JPEG or PNG bytes), or a chart drawn only when someone needs
+    its pixels (the Telegram adapter first tries the ``file_id`` Telegram gave for the same picture).
     """
 
-    png: bytes | Chart
+    picture: bytes | Chart
     caption: str
     keyboard: Keyboard = ()
     filename: str = CHART_FILE

@@ -1,9 +1,9 @@
-"""Pictures drawn once: a bounded cache of chart PNGs and of Telegram's ``file_id`` for each.
+"""Pictures drawn once: a bounded cache of chart pictures (JPEG or PNG bytes) and of Telegram's ``file_id`` for each.
 
 A chart is keyed by what it shows (a frozen dataclass such as ``RadarChart``: language, grades,
 score, range), so a repeated ``/score`` with unchanged answers draws nothing. Once Telegram has
 a picture, the ``file_id`` its ``sendPhoto`` answered with is sent instead of the bytes: no
-upload either. Both maps are LRU-bounded (by total PNG bytes and by entries), so memory stays
+upload either. Both maps are LRU-bounded (by the pictures' total bytes and by entries), so memory stays
 flat however many users come; what falls out is simply drawn or uploaded again.
 
 The adapter keeps one cache per ``Application`` (a ``file_id`` is valid for the bot that
@@ -24,56 +24,56 @@ class Chart(Protocol):
     def __hash__(self) -> int: ...
 
     def render(self) -> bytes:
-        """Draw the picture as PNG bytes."""
+        """Draw the picture as image bytes (a radar is a JPEG, the history chart a PNG)."""
         ...
 
 
-MAX_PNG_BYTES = 8 * 2**20  # about 60 radars
+MAX_BYTES = 8 * 2**20  # about 60 radars (JPEGs of 100-180 KB)
 MAX_FILE_IDS = 4096  # about 2 MiB of keys and ids
 
 
 class ChartCache:
-    """Chart -> PNG bytes and chart -> Telegram ``file_id``, both least-recently-used, thread-safe."""
+    """Chart -> picture bytes and chart -> Telegram ``file_id``, both least-recently-used, thread-safe."""
 
-    def __init__(self, max_png_bytes: int = MAX_PNG_BYTES, max_file_ids: int = MAX_FILE_IDS) -> None:
-        self.max_png_bytes = max_png_bytes
+    def __init__(self, max_bytes: int = MAX_BYTES, max_file_ids: int = MAX_FILE_IDS) -> None:
+        self.max_bytes = max_bytes
         self.max_file_ids = max_file_ids
         self.renders = 0  # how many pictures were drawn: the tests and the benchmark count them
-        self._pngs: OrderedDict[Chart, bytes] = OrderedDict()
-        self._png_bytes = 0
+        self._pictures: OrderedDict[Chart, bytes] = OrderedDict()
+        self._picture_bytes = 0
         self._file_ids: OrderedDict[Chart, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def cached_png(self, chart: Chart) -> bytes | None:
+    def cached_picture(self, chart: Chart) -> bytes | None:
         """The picture if it was drawn and is still kept."""
         with self._lock:
-            png = self._pngs.get(chart)
-            if png is not None:
-                self._pngs.move_to_end(chart)
-            return png
+            picture = self._pictures.get(chart)
+            if picture is not None:
+                self._pictures.move_to_end(chart)
+            return picture
 
-    def png(self, chart: Chart) -> bytes:
+    def picture(self, chart: Chart) -> bytes:
         """The picture, drawn now only if it is not kept."""
-        png = self.cached_png(chart)
-        if png is not None:
-            return png
-        png = chart.render()
+        picture = self.cached_picture(chart)
+        if picture is not None:
+            return picture
+        picture = chart.render()
         with self._lock:
             self.renders += 1
-            if chart not in self._pngs:
-                self._pngs[chart] = png
-                self._png_bytes += len(png)
-            while self._png_bytes > self.max_png_bytes and len(self._pngs) > 1:
-                _, dropped = self._pngs.popitem(last=False)
-                self._png_bytes -= len(dropped)
-        return png
+            if chart not in self._pictures:
+                self._pictures[chart] = picture
+                self._picture_bytes += len(picture)
+            while self._picture_bytes > self.max_bytes and len(self._pictures) > 1:
+                _, dropped = self._pictures.popitem(last=False)
+                self._picture_bytes -= len(dropped)
+        return picture
 
-    async def png_async(self, chart: Chart) -> bytes:
-        """``png`` for async code: a kept picture at once, a new one drawn in a worker thread."""
-        png = self.cached_png(chart)
-        if png is not None:
-            return png
-        return await asyncio.to_thread(self.png, chart)
+    async def picture_async(self, chart: Chart) -> bytes:
+        """``picture`` for async code: a kept picture at once, a new one drawn in a worker thread."""
+        picture = self.cached_picture(chart)
+        if picture is not None:
+            return picture
+        return await asyncio.to_thread(self.picture, chart)
 
     def file_id(self, chart: Chart) -> str | None:
         """Telegram's ``file_id`` of this picture, if it was sent before."""
@@ -97,11 +97,11 @@ class ChartCache:
             self._file_ids.pop(chart, None)
 
     @property
-    def png_bytes(self) -> int:
+    def picture_bytes(self) -> int:
         """Total size of the kept pictures."""
         with self._lock:
-            return self._png_bytes
+            return self._picture_bytes
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._pngs)
+            return len(self._pictures)

@@ -1,6 +1,6 @@
 """Sending a chart to Telegram: by ``file_id`` when Telegram already has the picture.
 
-The first ``sendPhoto`` of a picture uploads the PNG (drawn in a worker thread if it is not
+The first ``sendPhoto`` of a picture uploads it (drawn in a worker thread if it is not
 cached) and remembers the ``file_id`` Telegram answers with; the same picture later is sent by
 that ``file_id``: nothing is drawn, nothing is uploaded. A ``file_id`` Telegram refuses is
 dropped and the picture uploaded again.
@@ -40,7 +40,7 @@ async def send_chart(
     filename: str,
     reply_markup: InlineKeyboardMarkup | None,
 ) -> Message:
-    """Send the chart, by ``file_id`` if Telegram has it, else as a PNG upload."""
+    """Send the chart, by ``file_id`` if Telegram has it, else as an upload of the picture."""
     file_id = cache.file_id(chart)
     if file_id is not None:
         try:
@@ -48,8 +48,8 @@ async def send_chart(
         except BadRequest as exc:
             logger.info("a cached chart file_id was refused (%s); uploading the picture again", exc.message)
             cache.forget_file_id(chart)
-    png = await cache.png_async(chart)
-    message = await bot.send_photo(chat_id, png, caption=caption, filename=filename, reply_markup=reply_markup)
+    picture = await cache.picture_async(chart)
+    message = await bot.send_photo(chat_id, picture, caption=caption, filename=filename, reply_markup=reply_markup)
     if message.photo:
         # Telegram answers with several sizes; the largest is the picture as sent.
         cache.remember_file_id(chart, message.photo[-1].file_id)

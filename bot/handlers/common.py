@@ -85,9 +85,9 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequ
             await edit_screen(update, context, chat.id, reply)
         elif isinstance(reply, Photo):
             keyboard = markup(reply.keyboard)
-            if isinstance(reply.png, bytes):
+            if isinstance(reply.picture, bytes):
                 await context.bot.send_photo(
-                    chat.id, reply.png, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
+                    chat.id, reply.picture, caption=reply.caption, filename=reply.filename, reply_markup=keyboard
                 )
             else:  # a chart: by file_id if Telegram has it, else drawn and uploaded
                 cache = chart_cache_of(context.application)
@@ -95,7 +95,7 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequ
                     context.bot,
                     cache,
                     chat.id,
-                    reply.png,
+                    reply.picture,
                     caption=reply.caption,
                     filename=reply.filename,
                     reply_markup=keyboard,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from bot.storage import Storage
 from bot.testing import EPOCH, OfflineBotApi
 from scoring.questions import QUESTION_BY_ID, QUICK_IDS, Answer
 from scoring.structure import settled
+from tests.bot.bot_api_stand_in import image_size
 
 TOKEN = "123456789:TEST-token-never-sent-anywhere"
 _TAG = re.compile(r"<[^>]+>")
@@ -124,7 +124,7 @@ class RecordingRequest(OfflineBotApi):
         if call.method == "sendPhoto":
             if call.files:
                 content = next(iter(call.files.values()))[1]
-                width, height = struct.unpack(">II", content[16:24])  # the PNG's IHDR
+                width, height = image_size(content)  # PNG or JPEG, as Telegram takes both
                 photo = {**self.new_file(), "width": width, "height": height, "file_size": len(content)}
                 self.photos[photo["file_id"]] = photo
             elif p.get("photo") in self.photos:  # a file_id this "Telegram" answered an upload with
@@ -289,6 +289,7 @@ class BotUnderTest:
 def describe(calls: list[Call]) -> list[str]:
     """Bot API calls as a reader of the chat would see them (deterministic: no ids or dates)."""
     lines = []
+    formats: dict[str, str] = {}  # file_id -> the format of the picture uploaded under it
     for call in calls:
         if call.method == "sendMessage":
             lines.append(plain(call.params["text"]))
@@ -298,7 +299,13 @@ def describe(calls: list[Call]) -> list[str]:
         elif call.method == "sendPhoto":
             uploaded = call.files.get("photo")
             kind = "history chart" if uploaded and uploaded[0] == "sesame-history.png" else "radar chart"
-            lines.append(f"[picture: {kind}, PNG] {plain(call.params.get('caption', ''))}")
+            if uploaded:
+                shape = "JPEG" if uploaded[1].startswith(b"\xff\xd8") else "PNG"
+                if call.ok and call.result:
+                    formats[call.result["photo"][-1]["file_id"]] = shape
+            else:  # sent again by the file_id of an earlier upload
+                shape = formats.get(call.params.get("photo", ""), "sent by file_id")
+            lines.append(f"[picture: {kind}, {shape}] {plain(call.params.get('caption', ''))}")
         elif call.method == "sendDocument":
             filename = next(iter(call.files.values()))[0]
             lines.append(f"[file: {filename}] {plain(call.params.get('caption', ''))}")

@@ -14,7 +14,7 @@ from telegram import Bot as TelegramBot
 from telegram import BotCommand, BotCommandScopeDefault, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
 from telegram.error import BadRequest, Conflict, InvalidToken
 
-from bot.charts.radar import radar_png
+from bot.charts.radar import radar_jpeg
 from tests.bot.bot_api_stand_in import (
     BOT_USERNAME,
     DEFAULT_TOKEN,
@@ -94,15 +94,15 @@ async def test_edit_reply_markup_removes_the_buttons(bot, bot_api):
     assert bot_api.buttons(sent.message_id) == []
 
 
-async def test_send_photo_uploads_the_png_bytes(bot, bot_api):
-    png = radar_png(["a", "b", "c", "d", "e"], [10, 20, 30, 40, 50], "chart")
-    sent = await bot.send_photo(bot_api.user_id, png, caption="<i>radar</i>", parse_mode="HTML")
+async def test_send_photo_uploads_the_picture_bytes(bot, bot_api):
+    picture = radar_jpeg(["a", "b", "c", "d", "e"], [10, 20, 30, 40, 50], "chart")
+    sent = await bot.send_photo(bot_api.user_id, picture, caption="<i>radar</i>", parse_mode="HTML")
     assert (sent.photo[-1].width, sent.photo[-1].height) == (1080, 1080)
     assert sent.caption == "radar"
     call = bot_api.calls_of("sendPhoto")[-1]
-    assert call.files["photo"].data == png
+    assert call.files["photo"].data == picture
     downloaded = await (await bot.get_file(sent.photo[-1].file_id)).download_as_bytearray()
-    assert bytes(downloaded) == png
+    assert bytes(downloaded) == picture
 
 
 async def test_send_photo_that_is_not_an_image_is_refused(bot, bot_api):

@@ -54,8 +54,8 @@ def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_pa
     first, last = view["range_bands"][0], view["range_bands"][-1]
     lead = f"{view['low']}-{view['high']}, probably {first} to {last}" if view["wide"] else str(result.score)
     assert f"Estimated Sesame score: {lead}" in out
-    chart = tmp_path / "chat" / "sesame-score.png"
-    assert chart.read_bytes()[:4] == b"\x89PNG" and str(chart) in out
+    chart = tmp_path / "chat" / "sesame-score.jpg"
+    assert chart.read_bytes()[:3] == b"\xff\xd8\xff" and str(chart) in out
     assert out.rstrip().endswith("where you left off.")
 
 
@@ -80,9 +80,11 @@ def test_export_and_forget_in_the_terminal(tmp_path):
     chat(tmp_path, ["1", "/export"])
     exported = json.loads((tmp_path / "chat" / "sesame-advisor-data.json").read_text())
     assert exported["answers"][0]["source"] == "chat" and exported["user"]["telegram_id"] == 0
+    old_radar = tmp_path / "chat" / "sesame-score.png"  # what a version before the JPEG radar saved
+    old_radar.write_bytes(b"\x89PNG\r\n\x1a\n")
     code, out = chat(tmp_path, ["/forget", "1"])
     assert "everything stored about you is deleted" in out
-    assert not (tmp_path / "chat" / "sesame-advisor-data.json").exists()
+    assert not (tmp_path / "chat" / "sesame-advisor-data.json").exists() and not old_radar.exists()
     assert stored_answers(tmp_path) == {}
 
 

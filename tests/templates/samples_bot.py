@@ -349,6 +349,6 @@ def _no_choice(lang: str) -> list[Context]:
 @sample("chat_file.txt.j2")
 def _file(lang: str) -> list[Context]:
     return [
-        {"kind": "photo", "path": "data/chat/sesame-score.png"},
+        {"kind": "photo", "path": "data/chat/sesame-score.jpg"},
         {"kind": "file", "path": "data/chat/sesame-advisor-data.json"},
     ]

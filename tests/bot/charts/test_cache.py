@@ -8,7 +8,7 @@ from bot.charts.cache import ChartCache
 from bot.charts.radar import RadarChart
 from scoring.questions import DIMENSIONS
 
-from .pngs import assert_png
+from .pictures import assert_jpeg
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,15 @@ def _clear():
 def test_a_cached_picture_is_not_drawn_again():
     cache = ChartCache()
     radar = RadarChart("zh", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706)
-    first = cache.png(radar)
-    assert_png(first, (1080, 1080))
-    again = cache.png(RadarChart("zh", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706))
+    first = cache.picture(radar)
+    assert_jpeg(first, (1080, 1080))
+    again = cache.picture(RadarChart("zh", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706))
     assert again is first and cache.renders == 1
-    cache.png(RadarChart("en", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706))
+    cache.picture(RadarChart("en", DIMENSIONS, (72, 13, 75, 100, None), 652, 598, 706))
     assert cache.renders == 2
 
 
-async def test_png_async_draws_a_new_picture_in_a_worker_thread_and_a_cached_one_at_once():
+async def test_picture_async_draws_a_new_picture_in_a_worker_thread_and_a_cached_one_at_once():
     threads = []
 
     @dataclass(frozen=True)
@@ -52,31 +52,31 @@ async def test_png_async_draws_a_new_picture_in_a_worker_thread_and_a_cached_one
             return b"png"
 
     cache = ChartCache()
-    assert await cache.png_async(WhereDrawn()) == b"png"
-    assert await cache.png_async(WhereDrawn()) == b"png"
+    assert await cache.picture_async(WhereDrawn()) == b"png"
+    assert await cache.picture_async(WhereDrawn()) == b"png"
     assert len(threads) == 1 and threads[0] is not threading.main_thread()
 
 
 def test_the_least_recently_used_picture_goes_first_when_the_bytes_run_out():
-    cache = ChartCache(max_png_bytes=3000)
+    cache = ChartCache(max_bytes=3000)
     for key in (1, 2, 3):
-        cache.png(Counted(key))
-    cache.png(Counted(1))  # used again: now 2 is the oldest
-    cache.png(Counted(4))
-    assert len(cache) == 3 and cache.png_bytes <= 3000
-    cache.png(Counted(1))
-    cache.png(Counted(3))
+        cache.picture(Counted(key))
+    cache.picture(Counted(1))  # used again: now 2 is the oldest
+    cache.picture(Counted(4))
+    assert len(cache) == 3 and cache.picture_bytes <= 3000
+    cache.picture(Counted(1))
+    cache.picture(Counted(3))
     assert DRAWN == [1, 2, 3, 4]  # 1 and 3 were still kept
-    cache.png(Counted(2))
+    cache.picture(Counted(2))
     assert DRAWN == [1, 2, 3, 4, 2]  # 2 was dropped
 
 
 def test_memory_stays_flat_over_ten_thousand_users():
-    cache = ChartCache(max_png_bytes=50_000, max_file_ids=500)
+    cache = ChartCache(max_bytes=50_000, max_file_ids=500)
     for key in range(10_000):
-        cache.png(Counted(key))
+        cache.picture(Counted(key))
         cache.remember_file_id(Counted(key), f"file-{key}")
-    assert cache.png_bytes <= 50_000 and len(cache) == 50
+    assert cache.picture_bytes <= 50_000 and len(cache) == 50
     assert cache.file_id(Counted(9_999)) == "file-9999" and cache.file_id(Counted(9_000)) is None
     assert len(cache._file_ids) == 500
 
@@ -99,7 +99,7 @@ def test_concurrent_requests_for_the_same_picture_agree():
     radar = RadarChart("en", DIMENSIONS, (1, 2, 3, 4, 5), 400, 350, 480)
 
     async def main():
-        return await asyncio.gather(*(cache.png_async(radar) for _ in range(4)))
+        return await asyncio.gather(*(cache.picture_async(radar) for _ in range(4)))
 
     pictures = asyncio.run(main())
     assert len(set(pictures)) == 1 and len(cache) == 1

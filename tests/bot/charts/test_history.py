@@ -14,7 +14,7 @@ from bot.charts.history import (
     history_png,
 )
 
-from .pngs import assert_png, pixels
+from .pictures import assert_png, pixels
 
 T0 = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
 

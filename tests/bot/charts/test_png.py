@@ -6,7 +6,7 @@ import pytest
 
 from bot.charts.png import pixels_png
 
-from .pngs import assert_png
+from .pictures import assert_png
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 3), (7, 13, 3), (240, 320, 3), (1, 1, 4), (240, 320, 4)])

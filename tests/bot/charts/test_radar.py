@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_layout, radar_png
+from bot.charts import radar
+from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_jpeg, radar_layout
 from scoring.card import load_scorecard
+from scoring.i18n import LANGUAGES
 from scoring.questions import DIMENSIONS, parse_answers
 
-from .pngs import assert_png, pixels
+from .pictures import assert_jpeg, pixels
 
 MIX = (72, 13, 75, 100, 8)  # the grades of the issue: "13" on the "20" tick, "75" on the outer ring, "8" off its point
 
@@ -45,7 +47,7 @@ def overlaps(a, b):
 @pytest.mark.parametrize("grades", [MIX, (0, 0, 0, 0, 0), (100,) * 5, (80, None, 55, 40, 20), (None,) * 5])
 def test_both_languages_give_the_same_phone_width_square(lang, grades):
     data = render_strict(chart(lang, grades))
-    assert_png(data, (SIZE_PX, SIZE_PX))
+    assert_jpeg(data, (SIZE_PX, SIZE_PX))
     assert 20_000 < len(data) < 400_000
 
 
@@ -140,6 +142,69 @@ def test_labels_stay_inside_the_picture_and_clear_of_the_web_and_the_badges(lang
         assert not overlaps(a, b)
 
 
+def region(rgb, box, inset=0):
+    """The decoded pixels inside a layout box (pixels from the bottom left), shrunk by ``inset``."""
+    left, bottom, right, top = box
+    return rgb[
+        round(SIZE_PX - top) + inset : round(SIZE_PX - bottom) - inset, round(left) + inset : round(right) - inset
+    ]
+
+
+def accent(rgb):
+    return (abs(rgb[..., 0] - 0x16 / 255) < 0.1) & (abs(rgb[..., 1] - 0x77 / 255) < 0.1) & (rgb[..., 2] > 0.9)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("grades", [MIX, (0, 100, 55, None, 13), (100,) * 5])
+def test_badges_and_ring_numbers_are_drawn_where_the_layout_puts_them(lang, grades):
+    """The badges and ring numbers are pasted pixels: each must land on its own box, not beside it."""
+    c = chart(lang, grades)
+    rgb, shown = pixels(c.render()), layout(c)
+    for grade, box in zip(grades, shown.badges, strict=True):
+        inside = region(rgb, box, inset=4)
+        if grade is None:  # a white badge with grey text on it
+            assert ((inside < 0.8).all(axis=-1) & ~accent(inside)).mean() > 0.05, (grade, box)
+        else:  # blue, with the white digits on it
+            assert accent(inside).mean() > 0.5 and (inside > 0.95).all(axis=-1).mean() > 0.05, (grade, box)
+    for level, box in shown.ticks:
+        ink = ((region(rgb, box) < 0.7).all(axis=-1)).mean()
+        assert ink > 0.05, (level, ink)  # the grey digits are there...
+        left, bottom, right, top = box
+        beside = region(rgb, (left + 60, bottom, right + 60, top))
+        assert ((beside < 0.7).all(axis=-1)).mean() < ink / 2  # ...and not a little to the side
+
+
+@pytest.mark.parametrize("grades", [(90,) * 5, MIX, (80, 60, None, 70, 50)])
+def test_the_fill_covers_every_wedge_between_neighbouring_points(grades):
+    c = chart("en", grades)
+    rgb, shown = pixels(c.render()), layout(c)
+    (cx, cy), points = shown.centre, shown.points
+    # The wedge between the first two spokes carries the ring numbers (with their white halo).
+    for a, b in list(zip(points, points[1:] + points[:1], strict=True))[1:]:
+        if a is None or b is None:
+            continue
+        x, y = (cx + a[0] + b[0]) / 3, (cy + a[1] + b[1]) / 3  # the wedge's centroid
+        around = region(rgb, (x - 6, y - 6, x + 6, y + 6))
+        fill = (abs(around[..., 0] - 0.84) < 0.05) & (abs(around[..., 1] - 0.90) < 0.05) & (around[..., 2] > 0.97)
+        assert fill.mean() > 0.5, (a, b, fill.mean())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("extra", [0, 1])
+def test_the_title_is_centred_in_its_band_inside_the_margins(lang, extra):
+    c = chart(lang)
+    texts = c.texts()
+    title = texts["title"] + " · 10 of 27 questions answered so far, answer more" * extra
+    rgb = pixels(radar_jpeg(texts["labels"], MIX, title, weights=texts["weights"], not_asked=texts["not_asked"]))
+    band = (rgb[:TITLE_BAND] < 0.5).all(axis=-1)
+    rows, columns = band.any(axis=1).nonzero()[0], band.any(axis=0).nonzero()[0]
+    assert rows[0] > 4 and rows[-1] < TITLE_BAND - 4  # all of it in the band
+    assert abs((rows[0] + rows[-1]) / 2 - TITLE_BAND / 2) <= 6  # centred top to bottom...
+    assert abs(columns[0] - (SIZE_PX - 1 - columns[-1])) <= 6 and columns[0] >= 20  # ...and left to right
+    gaps = (~band.any(axis=1)[rows[0] : rows[-1]]).sum()
+    assert (gaps > 0) == bool(extra)  # a long title takes two lines
+
+
 @pytest.mark.parametrize(
     ("lang", "label", "weight"), [("zh", "信用历史", "权重 35%"), ("en", "Connections", "weight 5%")]
 )
@@ -197,13 +262,13 @@ def test_a_short_title_keeps_its_size_and_a_long_one_wraps_in_two_lines_that_fit
 @pytest.mark.parametrize("bad", [-1, 101, 250, -100])
 def test_grade_outside_0_100_is_rejected(bad):
     with pytest.raises(ValueError, match="0-100"):
-        radar_png(list("abcde"), [50, 50, bad, 50, 50], "t")
+        radar_jpeg(list("abcde"), [50, 50, bad, 50, 50], "t")
 
 
 @pytest.mark.parametrize("bad", [50.5, "50", True])
 def test_non_integer_grade_is_rejected(bad):
     with pytest.raises(ValueError, match="integer"):
-        radar_png(list("abcde"), [50, 50, bad, 50, 50], "t")
+        radar_jpeg(list("abcde"), [50, 50, bad, 50, 50], "t")
 
 
 @pytest.mark.parametrize(
@@ -212,17 +277,17 @@ def test_non_integer_grade_is_rejected(bad):
 )
 def test_wrong_lengths_are_rejected(labels, grades):
     with pytest.raises(ValueError):
-        radar_png(labels, grades, "t")
+        radar_jpeg(labels, grades, "t")
 
 
 def test_weights_must_match_the_labels():
     with pytest.raises(ValueError, match="weight"):
-        radar_png(list("abcde"), [1, 2, 3, 4, 5], "t", weights=["1%"])
+        radar_jpeg(list("abcde"), [1, 2, 3, 4, 5], "t", weights=["1%"])
 
 
 def test_other_axis_counts_render():
-    assert_png(radar_png(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
-    assert_png(radar_png(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
+    assert_jpeg(radar_jpeg(["a", "b", "c"], [10, 50, 90], "three"), (SIZE_PX, SIZE_PX))
+    assert_jpeg(radar_jpeg(list("abcdef"), [10, 20, None, 40, 50, 60], "six"), (SIZE_PX, SIZE_PX))
 
 
 def test_concurrent_renders_are_identical():
@@ -232,3 +297,10 @@ def test_concurrent_renders_are_identical():
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda c: c.render(), charts * 4))
     assert results == expected * 4
+
+
+def test_warm_up_draws_what_every_language_shares_before_any_user_asks():
+    radar._background.cache_clear()
+    radar.warm_up()
+    assert radar._background.cache_info().currsize == len(LANGUAGES)
+    assert radar._tick_sprites.cache_info().currsize == 1

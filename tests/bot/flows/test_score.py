@@ -16,16 +16,20 @@ from templates import render
 from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
-PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def view_weight(dimension_id: str) -> int:
     return round(100 * DIMENSION_WEIGHTS[dimension_id])
 
 
-def png_size(data):
-    assert data[:8] == PNG
-    return struct.unpack(">II", data[16:24])
+def jpeg_size(data):
+    """Width and height from the JPEG's baseline frame header (SOF0)."""
+    assert data[:2] == b"\xff\xd8"
+    pos = 2
+    while data[pos + 1] != 0xC0:
+        pos += 2 + struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+    height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+    return width, height
 
 
 async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_chart(bot, storage):
@@ -35,7 +39,12 @@ async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_char
     uploaded = finished[-1]
     assert uploaded.method == "sendPhoto"
     filename, content, mime = uploaded.files["photo"]
-    assert mime == "image/png" and png_size(content) == (1080, 1080) and 20_000 < len(content) < 1_000_000
+    assert (
+        filename == "sesame-score.jpg"
+        and mime == "image/jpeg"
+        and jpeg_size(content) == (1080, 1080)
+        and 20_000 < len(content) < 1_000_000
+    )
     calls = await user.send("/score")
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     result = CARD.score(await storage.answers(user.id))
