@@ -94,7 +94,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "sources, so fake data does not work.",
     },
     "credit_report": {
-        "zh": "花呗自2021年起接入央行征信：逾期也会出现在你的个人征信报告里。",
+        "zh": "花呗自2021年起已接入央行征信，逾期也会记入你的个人征信报告。",
         "en": "Huabei has reported to the central bank's credit system since 2021: an overdue also "
         "shows in your personal credit report.",
     },
@@ -214,7 +214,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "huabei_on_time",
-        "开通花呗，常用并按时还款",
+        "用好花呗，每期按时还款",
         "Use Huabei and repay it on time",
         # A current overdue must be cleared first (repay_overdue), so it is not a start point.
         # Using Huabei is using credit: the safety gates stop it for those who must not.

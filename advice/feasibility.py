@@ -12,8 +12,9 @@ decide it, and every engine (ranking, what-if, the goal planner) reads them thro
   says they have: ``owned`` maps a record question id to ``True`` ("I have it, not added yet")
   or ``False`` ("I don't have it": the item is retired and never offered again). Without an
   entry the item is listed apart ("If you have these, add them") and counted nowhere.
-- ``GATES``: answers under which advice must not add new credit (a payment overdue now, no or
-  unstable income, more than five cards). A gated action loses its new-credit changes.
+- ``GATES``: answers under which advice must not add new credit (a payment overdue now, any late
+  repayment record, no or unstable income, income not told yet, more than five cards). A gated
+  action loses its new-credit changes; a gate on an unanswered question also asks it first.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advice.catalogue import ACTIONS, Action, Change
-from scoring.questions import QUESTIONS, Answer, Lang
+from scoring.questions import LATE_REPAYMENTS, QUESTIONS, Answer, Lang
 
 AnswerClass = Literal["act", "record", "fact"]
 
@@ -71,45 +72,62 @@ Owned = Mapping[str, bool]
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """A safety rule: when any ``when`` answer holds, no advice adds new credit."""
+    """A safety rule: no advice adds new credit while it holds.
+
+    It holds when any ``when`` answer is given or any ``unanswered`` question is still open; those
+    questions are the ones to ask first.
+    """
 
     id: str
     when: tuple[tuple[str, tuple[Answer, ...]], ...]
     zh: str
     en: str
+    unanswered: tuple[str, ...] = ()
 
     def holds(self, answers: Mapping[str, Answer]) -> bool:
         """Whether the answers trigger this gate."""
         for question_id, values in self.when:
             if answers.get(question_id) in values:
                 return True
-        return False
+        return any(question_id not in answers for question_id in self.unanswered)
 
     def text(self, lang: Lang) -> str:
         """Why the gate holds and what it means, in ``lang``."""
         return self.zh if lang == "zh" else self.en
 
 
+#: What no gated advice suggests, in the gates' words.
+_NO_NEW_CREDIT_ZH = "我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）"
+_NO_NEW_CREDIT_EN = "nothing here suggests new credit (cards, Huabei or Jiebei use, loans)"
+
 GATES: tuple[Gate, ...] = (
     Gate(
         "overdue_now",
         (("huabei", ("overdue_now",)), ("loans", ("overdue_now",))),
-        "你现在有逾期：先还清它。还清之前，这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款）。",
-        "You have a payment overdue now: repay it first. Until then nothing here suggests new credit "
-        "(cards, Huabei or Jiebei use, loans).",
+        f"你目前有逾期未还，请先把逾期欠款还清。在此之前，{_NO_NEW_CREDIT_ZH}。",
+        f"You have a payment overdue now: repay it first. Until then {_NO_NEW_CREDIT_EN}.",
     ),
     Gate(
-        "often_late",
-        (("card_repayment", ("often_late",)),),
-        "你的信用卡经常逾期：先做到每期按时还款，这里不会给出任何增加信用的建议。",
-        "Your credit cards are often repaid late: get every bill paid on time first; nothing here suggests new credit.",
+        # Any record worse than on time, on cards, Huabei or loans (a current overdue has its own gate).
+        "late_record",
+        tuple((q, tuple(v for v in late if v != "overdue_now")) for q, late in LATE_REPAYMENTS.items()),
+        f"你的还款记录里有逾期，请先做到每期按时还款。在此之前，{_NO_NEW_CREDIT_ZH}。",
+        f"Your repayment record shows late payments: get every bill paid on time first. Until then "
+        f"{_NO_NEW_CREDIT_EN}.",
     ),
     Gate(
         "no_income",
         (("income", ("none", "unstable")),),
-        "你暂时没有稳定收入：这里不会给出任何增加信用的建议（办信用卡、使用花呗或借呗、贷款），以免背上还不起的债。",
-        "Without a steady income nothing here suggests new credit (cards, Huabei or Jiebei use, "
-        "loans): a debt you cannot repay would hurt far more than it helps.",
+        f"你暂时没有稳定收入。为免背上还不起的债，{_NO_NEW_CREDIT_ZH}。",
+        f"Without a steady income {_NO_NEW_CREDIT_EN}: a debt you cannot repay would hurt far more than it helps.",
+    ),
+    Gate(
+        # New credit is safe only for someone who can repay it: without the income, ask for it first.
+        "income_unknown",
+        (),
+        f"你还没有告诉我收入情况，请先回答下面关于收入的问题。在此之前，{_NO_NEW_CREDIT_ZH}。",
+        f"You have not told me your income yet: answer that question first (below). Until then {_NO_NEW_CREDIT_EN}.",
+        unanswered=("income",),
     ),
     Gate(
         "too_many_cards",
@@ -123,8 +141,13 @@ GATE_BY_ID: dict[str, Gate] = {g.id: g for g in GATES}
 
 
 def active_gates(answers: Mapping[str, Answer]) -> tuple[Gate, ...]:
-    """The gates these answers trigger, in ``GATES`` order."""
+    """The gates these answers trigger, in ``GATES`` order: the one place every engine asks."""
     return tuple(g for g in GATES if g.holds(answers))
+
+
+def ask_first(gates: tuple[Gate, ...]) -> tuple[str, ...]:
+    """The open questions these gates wait for, to lead "tell me more" (each once, in gate order)."""
+    return tuple(dict.fromkeys(q for g in gates for q in g.unanswered))
 
 
 Infeasible = Literal["gated", "not_owned", "retired"]
@@ -235,7 +258,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
     "not_owned": {
-        "zh": "只有你确实拥有时才添加（见“如果你有以下这些，就把它们添加上”）。",
+        "zh": "只有你确实拥有时才添加（见“如果你确实有以下资料，可以补充到芝麻信用”）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {

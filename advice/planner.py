@@ -85,7 +85,7 @@ def options_for(
     for action in ACTIONS:
         changes, _ = assess(action, answers, owned, new_credit)
         # Any gain counts here, even under half a point: it may carry a set over the target.
-        measured = _measure(card, answers, before, action, changes, above=0.0) if changes else None
+        measured = _measure(card, answers, before, action, changes, any_gain=True) if changes else None
         if measured is not None:
             found.append(measured)
     return found

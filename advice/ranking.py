@@ -13,20 +13,25 @@ Rules, in one place:
 - Contradictory answers are refused (``scoring.structure.check`` raises ``ContradictoryAnswers``).
 - Only feasible, safe changes count (``advice.feasibility``): facts are never advised, a
   record-if-true item counts only once the person says they have it (``owned``), and a safety
-  gate (an overdue now, no steady income, more than five cards) removes every new-credit change.
+  gate (an overdue now, a late repayment record, no steady income or none told, more than five
+  cards) removes every new-credit change.
 - An action only changes *answered* questions (see ``Action.changes_for``). Points for an
   unanswered question would be a claim we cannot back, since the user may already do it; such
   questions are offered as ``tell_me_more`` instead, biggest narrowing of the range first.
 - Gains are measured on the unclipped log-odds, in points: a profile below the 350 floor (or
   near the 950 ceiling) still sees every action that helps, in the right order; the scores shown
-  stay on the 350-950 scale. Actions gaining less than half a point are left out.
+  stay on the 350-950 scale. Every gain shown is the difference of the rounded scores it names
+  (``shown_gain``), so "623, +17 → 640" adds up; actions that would show +0 are left out.
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
   gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
   exact points and catalogue order.
 - The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
-  gain is the sum of theirs (they change different answers, and points add up in log-odds).
+  exact points are the sum of theirs (they change different answers, and points add up in
+  log-odds), but the gain it shows is rounded once, so it may differ by a point from the sum of
+  the single gains shown, each rounded on its own.
 - "Tell me more" lists the open questions by how much, on average, their answer would narrow
-  the range (``Scorecard.expected_narrowing``), biggest first.
+  the range (``Scorecard.expected_narrowing``), biggest first, after those a safety gate waits
+  for (``advice.feasibility.ask_first``: the income, before any new credit is advised).
 - Every answer that costs points either has an action (or a record-if-true item) behind it, or
   the plan says why nothing is to be done about it (``nothing_to_do``).
 """
@@ -39,7 +44,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
-from advice.feasibility import Gate, Infeasible, Owned, active_gates, assess
+from advice.feasibility import Gate, Infeasible, Owned, active_gates, ask_first, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check
@@ -88,6 +93,15 @@ def shown(card: Scorecard, raw: float) -> int:
     return min(card.maximum, max(card.minimum, round(raw)))
 
 
+def shown_gain(raw: float, points: float) -> int:
+    """The gain a user sees: the projected score as shown minus today's as shown.
+
+    Both rounded, so "623, +17 → 640" always adds up; not clipped, so at the 350 floor (or near
+    950) an action that helps still shows what it adds (the reply says the scale caps the score).
+    """
+    return round(raw + points) - round(raw)
+
+
 def next_band(score: int) -> tuple[Band | None, int | None]:
     """The band above ``score`` and the points still missing to reach it (``None`` at the top)."""
     for band in BANDS:
@@ -100,8 +114,9 @@ def next_band(score: int) -> tuple[Band | None, int | None]:
 class RankedAction:
     """One action with the points it would add to this profile.
 
-    ``points`` is the unclipped gain (log-odds on the points scale), ``gain`` its rounding:
-    what the ranking orders by and shows. ``score_after`` is the clipped score a user sees.
+    ``points`` is the unclipped gain (log-odds on the points scale), ``gain`` what the user
+    sees (``shown_gain``: the rounded score after minus the rounded score now), which the
+    ranking orders by. ``score_after`` is the clipped score a user sees.
     """
 
     action: Action
@@ -129,7 +144,10 @@ class RankedAction:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The estimate after doing some actions: what ``whatif`` shows."""
+    """The estimate after doing some actions: what ``whatif`` shows.
+
+    ``raw_before`` is today's unrounded score, from which ``gain`` is rounded as shown.
+    """
 
     action_ids: tuple[str, ...]
     changes: tuple[Change, ...]
@@ -143,11 +161,16 @@ class Projection:
     stopped: tuple[tuple[str, Infeasible], ...] = ()
     clipped: bool = False
     gates: tuple[Gate, ...] = ()
+    raw_before: float = 0.0
 
     @property
     def gain(self) -> int:
-        """The points these actions add, unclipped (the shown scores may hit 350 or 950)."""
-        return round(self.points)
+        """The points these actions add as shown: projected minus current score, both rounded.
+
+        Unclipped (the shown scores may hit 350 or 950). It need not be the sum of the actions'
+        single gains: each of those is rounded on its own, this is rounded once.
+        """
+        return shown_gain(self.raw_before, self.points)
 
     @property
     def next_band(self) -> Band | None:
@@ -277,8 +300,10 @@ def simulate(
 
 
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
-    """Unanswered questions, those that would narrow the range most first.
+    """Unanswered questions: those a safety gate waits for first, then the most narrowing.
 
+    A gate waiting for an answer (the income, before any new credit is advised) puts its
+    question first.
     The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
     is a prediction interval, so an answer narrows it by what it tells beyond what the other
     answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
@@ -287,7 +312,8 @@ def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMor
         TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
         for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
-    items.sort(key=lambda item: -item.narrows_by)
+    first = ask_first(active_gates(answers))
+    items.sort(key=lambda item: (item.question_id not in first, -item.narrows_by))
     return tuple(items)
 
 
@@ -308,17 +334,19 @@ def _measure(
     before: ScoreResult,
     action: Action,
     changes: tuple[Change, ...],
-    above: float = 0.5,
+    any_gain: bool = False,
 ) -> RankedAction | None:
-    """The action's gain from the points tables, or ``None`` when it gains ``above`` points or less.
+    """The action's gain from the points tables, or ``None`` when it would show as +0.
 
-    By default half a point: what would show as +0.
+    ``any_gain`` keeps every gain above zero (the goal planner: a fraction may carry a set over
+    its target).
     """
     points = points_of(card, changes)
-    if points <= above:
+    raw = raw_score(card, before)
+    if points <= 0 or (not any_gain and shown_gain(raw, points) < 1):
         return None
-    score = shown(card, raw_score(card, before) + points)
-    return RankedAction(action, round(points), score, band_of(score), changes, points)
+    score = shown(card, raw + points)
+    return RankedAction(action, shown_gain(raw, points), score, band_of(score), changes, points)
 
 
 def _offer(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, action: Action) -> RankedAction | None:
@@ -406,4 +434,5 @@ def _project(
         tuple(stopped),
         _outside_scale(card, raw_score(card, before), raw),
         gates,
+        raw_score(card, before),
     )

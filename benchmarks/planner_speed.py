@@ -72,10 +72,11 @@ def cases(card: Scorecard, profiles: int) -> list[tuple[str, dict[str, Answer], 
     most = {
         **card.worst_answers(),
         "income": "high_stable",
-        "huabei": "late_often",
-        "loans": "late",
+        # no late record (it would stop new credit): Huabei unused, cards repaid on time
+        "huabei": "none",
+        "loans": "none",
         "credit_cards": "one_two",
-        "card_repayment": "sometimes_late",
+        "card_repayment": "always_on_time",
         "living_bills": 2,
         "bill_address": "differs",
     }

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from bot import config
 from scoring.cli import CliError
-from scoring.i18n import LANGUAGES, language_of
+from scoring.i18n import LANGUAGES, language_of, terminal_locale
 from templates import render
 
 if TYPE_CHECKING:
@@ -27,8 +26,11 @@ if TYPE_CHECKING:
 
 
 def _client_language() -> str | None:
-    """The terminal's language, standing in for a Telegram client's ``language_code``."""
-    return os.environ.get("LC_ALL") or os.environ.get("LANG")
+    """The terminal's language, standing in for a Telegram client's ``language_code``.
+
+    The same reading as every other command's default ``--lang`` (``scoring.i18n.terminal_locale``).
+    """
+    return terminal_locale()
 
 
 def configure_logging(secrets: list[str]) -> None:

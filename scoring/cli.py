@@ -14,7 +14,7 @@ from typing import Any
 
 from scoring import assumptions, structure
 from scoring.card import load_scorecard
-from scoring.i18n import CLI_DEFAULT, LANGUAGES
+from scoring.i18n import LANGUAGES, terminal_language
 from scoring.presentation import question_view, score_view
 from scoring.questions import DIMENSION_NAMES, QUESTIONS, Answer, InvalidAnswer, parse_answers, shorten
 from templates import render
@@ -155,10 +155,19 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    """``--json`` and ``--lang``, shared by every read-only command."""
+    """``--json`` and ``--lang``, shared by every read-only command.
+
+    Without ``--lang`` a command speaks the terminal's language (``terminal_language``), read when
+    the parser is built, so every subcommand (``chat`` too) picks it the same way.
+    """
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--lang", choices=LANGUAGES, default=CLI_DEFAULT, help="language of the text output")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=terminal_language(),
+        help="language of the text output (default: Chinese if $LC_ALL, $LC_MESSAGES or $LANG says zh, else English)",
+    )
 
 
 def add_profile_input(parser: argparse.ArgumentParser) -> None:

@@ -8,6 +8,8 @@ libraries (``scoring``, ``advice``) need the type too and must never import the 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Literal, TypeGuard
 
 Lang = Literal["zh", "en"]
@@ -17,8 +19,8 @@ LANGUAGE_NAMES: dict[Lang, str] = {"zh": "中文", "en": "English"}
 """Each language by its own name (an autonym reads the same whatever language is active)."""
 FALLBACK: Lang = "en"
 """The language of a client that speaks none of ours."""
-CLI_DEFAULT: Lang = "zh"
-"""What the scoring and advice commands print without ``--lang``: the product is for Sesame users."""
+LOCALE_VARIABLES: tuple[str, ...] = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""Where a terminal states its language, the first one set winning (POSIX's order for messages)."""
 
 
 def is_language(value: object) -> TypeGuard[Lang]:
@@ -34,3 +36,21 @@ def language_of(code: str | None) -> Lang:
     if code and code.lower().startswith("zh"):
         return "zh"
     return FALLBACK
+
+
+def terminal_locale(environ: Mapping[str, str] | None = None) -> str | None:
+    """The locale a terminal asks for (``zh_CN.UTF-8``...), or ``None`` when none is set.
+
+    Every ``sesame-advisor`` command reads it here, so ``score`` and ``chat`` in one terminal
+    speak the same language; the terminal chat also passes it on as a client's language code.
+    """
+    environ = os.environ if environ is None else environ
+    for name in LOCALE_VARIABLES:
+        if environ.get(name):
+            return environ[name]
+    return None
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> Lang:
+    """What a command prints without ``--lang``: the terminal's locale by ``language_of``."""
+    return language_of(terminal_locale(environ))

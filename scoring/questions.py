@@ -351,8 +351,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Have you authorised your housing provident fund data?",
         quick=True,
     ),
-    Question("property", "capacity", "bool", "名下有房产，并已添加到芝麻信用吗？", "Have you added property you own?"),
-    Question("vehicle", "capacity", "bool", "名下有车辆，并已添加到芝麻信用吗？", "Have you added a vehicle you own?"),
+    Question("property", "capacity", "bool", "你名下的房产已添加到芝麻信用了吗？", "Have you added property you own?"),
+    Question("vehicle", "capacity", "bool", "你名下的车辆已添加到芝麻信用了吗？", "Have you added a vehicle you own?"),
     # ---- identity (15 %) ---------------------------------------------------------------
     Question("real_name", "identity", "bool", "完成实名认证了吗？", "Is your account real-name verified?"),
     Question("education", "identity", "bool", "添加学历信息了吗？", "Have you added your education record?"),
@@ -419,6 +419,17 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+#: Per repayment question, the answers that record a repayment made late or still overdue: any
+#: degree worse than on time ("not used" and "no loans" record nothing). Two rules read it: the
+#: advice's safety gates (no new credit on a late record, ``advice.feasibility``) and the bill
+#: import, which never replaces such an answer with a better one (a bill shows no due dates, and
+#: an unpaid overdue leaves no row: ``scoring.alipay_bill.merge``).
+LATE_REPAYMENTS: dict[str, tuple[Answer, ...]] = {
+    "huabei": ("overdue_now", "late_often", "late_once"),
+    "loans": ("overdue_now", "late"),
+    "card_repayment": ("often_late", "sometimes_late"),
+}
 QUICK_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.quick)
 
 

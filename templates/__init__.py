@@ -51,7 +51,18 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["signed"] = lambda value: f"{value:+.0f}"
+    env.filters["plural"] = plural
     return env
+
+
+def plural(word: str, count: object, many: str | None = None) -> str:
+    """``word`` after a count of exactly one (``+1`` and ``-1`` too), else its plural.
+
+    English only (Chinese has no plural): ``{{ n }} {{ "point"|plural(n) }}``. The plural is
+    ``many`` or ``word`` + "s"; a decimal takes it even at 1.0 ("1.0 months"), as English writes it.
+    """
+    one = isinstance(count, int) and not isinstance(count, bool) and abs(count) == 1
+    return word if one else many or f"{word}s"
 
 
 def render(lang: Lang, name: str, **context: Any) -> str:

@@ -36,6 +36,7 @@ from bot.screens import button_label, notice, text_screen
 from bot.storage import NewAnswer, bill_imports
 from scoring.alipay_bill import BillImport, BillImportError, Reason, read_bill
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
+from scoring.alipay_bill.merge import merge
 from scoring.alipay_bill.presentation import MB, bill_view, error_text
 from scoring.card import Scorecard
 from scoring.i18n import Lang
@@ -69,11 +70,12 @@ def _same(a: Answer | None, b: Answer | None) -> bool:
 def with_bill(answers: dict[str, Answer], derived: dict[str, Answer]) -> dict[str, Answer]:
     """The profile once the bill's answers are in, kept consistent (``scoring.structure``).
 
-    Each derived answer wins over the stored one; an answer it contradicts is dropped (the
-    questionnaire asks it again), and the answers it implies are set.
+    A derived answer wins over the stored one, except a late or overdue repayment the user
+    reported, which a bill never raises (``scoring.alipay_bill.merge``); an answer a derived one
+    contradicts is dropped (the questionnaire asks it again), and the answers it implies are set.
     """
     profile = dict(answers)
-    for question_id, value in derived.items():
+    for question_id, value in merge(answers, derived)[0].items():
         profile = consistent_after_change(profile, question_id, value)
     return profile
 
@@ -208,12 +210,19 @@ def found_view(result: BillImport, current: dict[str, Answer], lang: Lang) -> di
     """The bill's view (``scoring.alipay_bill.presentation``) with each answer set against the profile."""
     view = bill_view(result, lang)
     after = with_bill(current, result.answers)
+    kept = {k.question_id for k in merge(current, result.answers)[1]}
     for entry in view["derived"]:
         before = current.get(entry["id"])
-        entry["status"] = "new" if before is None else "same" if _same(before, entry["value"]) else "changes"
+        if before is None:
+            entry["status"] = "new"
+        elif _same(before, entry["value"]):
+            entry["status"] = "same"
+        else:  # "kept": a late or overdue repayment the user reported, which the bill cannot overrule
+            entry["status"] = "kept" if entry["id"] in kept else "changes"
         entry["before"] = None if before is None else QUESTION_BY_ID[entry["id"]].label(before, lang)
     view["dropped"] = [QUESTION_BY_ID[q].prompt(lang) for q in current if q not in after]
-    view["changes"] = sum(1 for entry in view["derived"] if entry["status"] != "same") + len(view["dropped"])
+    changing = [entry for entry in view["derived"] if entry["status"] in ("new", "changes")]
+    view["changes"] = len(changing) + len(view["dropped"])
     return view
 
 

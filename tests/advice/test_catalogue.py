@@ -194,3 +194,12 @@ def test_timings_fit_their_actions():
             assert set(action.questions) <= repayments, action.id
     friends = next(a for a in ACTIONS if a.id == "friends_good_credit")
     assert "on-time" not in TIMINGS[friends.timing]["en"] and "按时" not in TIMINGS[friends.timing]["zh"]
+
+
+def test_the_huabei_title_fits_people_who_already_use_huabei():
+    """It once said 开通花呗 ("open Huabei") to people whose late records show they use it."""
+    action = get_action("huabei_on_time")
+    users = {v for c in action.changes for v in c.from_values if c.question_id == "huabei"} - {"none"}
+    assert users  # people already using Huabei see this action
+    assert action.title("zh") == "用好花呗，每期按时还款"
+    assert "开通" not in action.title("zh") and "open" not in action.title("en").lower()

@@ -144,7 +144,11 @@ GATE_CASES = [
     # (answers forced on random profiles, gates expected, an action that must come first)
     ({"huabei": "overdue_now"}, {"overdue_now"}, "repay_overdue"),
     ({"loans": "overdue_now"}, {"overdue_now"}, "repay_overdue"),
-    ({"card_repayment": "often_late"}, {"often_late"}, None),
+    ({"card_repayment": "often_late"}, {"late_record"}, None),
+    ({"card_repayment": "sometimes_late", "income": "stable"}, {"late_record"}, None),
+    ({"huabei": "late_once", "income": "high_stable"}, {"late_record"}, None),
+    ({"huabei": "late_often"}, {"late_record"}, None),
+    ({"loans": "late", "income": "stable"}, {"late_record"}, None),
     ({"income": "none"}, {"no_income"}, None),
     ({"income": "unstable"}, {"no_income"}, None),
     ({"credit_cards": "six_plus"}, {"too_many_cards"}, None),
@@ -261,3 +265,33 @@ def test_every_answer_no_action_can_change_has_its_own_note():
             costly = round(best - CARD.points(question.id, value)) >= 1
             if costly and (question.id, value) not in reachable:
                 assert f"{question.id}={value}" in NOTHING_TO_DO or question.id in NOTHING_TO_DO, (question.id, value)
+
+
+def test_a_late_record_or_an_untold_income_stops_new_credit_and_asks_for_the_income_first():
+    """QA: cards sometimes late and no income told once got "apply for a credit card until you hold 3"."""
+    half = {"huabei": "on_time", "credit_cards": "one_two", "card_repayment": "sometimes_late"}
+    advice, changes = every_change_advised(half)
+    assert {g.id for g in advice.gates} == {"late_record", "income_unknown"}
+    assert not [c for c in changes if adds_credit(c)]
+    assert advice.tell_me_more[0].question_id == "income"
+    assert "card_on_time" in [a.id for a in advice.actions]  # repaying on time is still advised
+    whatif = simulate(CARD, half, ["credit_cards_3_5"])
+    assert whatif.changes == () and whatif.stopped == (("credit_cards_3_5", "gated"),)
+    # the income told, the late record alone still stops it; on time and told, new credit is advised
+    for income in ("stable", "high_stable"):
+        assert {g.id for g in rank(CARD, {**half, "income": income}).gates} == {"late_record"}
+    clean = {**half, "card_repayment": "always_on_time", "income": "high_stable"}
+    assert not active_gates(clean)
+    assert "credit_cards_3_5" in [a.id for a in rank(CARD, clean).actions]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_with_the_income_open_every_engine_holds_back_new_credit(seed):
+    rng = random.Random(seed)
+    for _ in range(40):
+        profile = random_profile(rng, answered=0.9)
+        profile.pop("income", None)
+        advice, changes = every_change_advised(profile, owned={q: True for q in RECORD_ACTIONS})
+        assert "income_unknown" in {g.id for g in advice.gates}
+        assert not [c for c in changes if adds_credit(c)], profile
+        assert advice.tell_me_more[0].question_id == "income"

@@ -73,7 +73,7 @@ def test_record_if_true_items_are_never_a_ranked_action_and_never_counted(profil
     assert plan.combined is None or not {c.question_id for c in plan.combined.changes} & set(RECORD_ACTIONS)
     assert plan.if_you_have, "a record item answered 'not added' is offered apart"
     text = texts(plan, lang)
-    heading = "如果你有以下这些，就把它们添加上" if lang == "zh" else "If you have these, add them"
+    heading = "如果你确实有以下资料，可以补充到芝麻信用" if lang == "zh" else "If you have these, add them"
     assert text.count(heading) == 2
     for offer in plan.if_you_have:
         assert offer.action.title(lang) in text and f"{offer.gain:+d}" in text
@@ -183,7 +183,8 @@ def test_the_combined_plan_is_the_sum_of_its_parts(profile):
         return
     parts = plan.actions[:COMBINED_TOP]
     assert plan.combined.points == pytest.approx(sum(p.points for p in parts))
-    assert plan.combined.gain == round(sum(p.points for p in parts))
+    raw = CARD.offset + CARD.factor * plan.before.log_odds
+    assert plan.combined.gain == round(raw + sum(p.points for p in parts)) - round(raw)
     for lang in LANGS:
         assert f"{plan.combined.gain:+d}" in texts(plan, lang)
 
@@ -206,5 +207,5 @@ def test_a_small_yu_e_bao_balance_says_plainly_there_is_nothing_to_do(lang):
     assert round(item.points_lost) >= 1
     text = texts(plan, lang)
     assert ("余额宝" if lang == "zh" else "Yu'e Bao") in text
-    assert ("以下这些不需要做什么" if lang == "zh" else "Nothing to do about these") in text
+    assert ("以下几项不必刻意去改变" if lang == "zh" else "Nothing to do about these") in text
     assert f"{round(item.points_lost)}" in text

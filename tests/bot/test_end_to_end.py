@@ -313,7 +313,8 @@ def test_a_metrics_port_in_use_stops_run_with_a_line_naming_it(bot_api, tmp_path
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = run_env(bot_api, tmp_path, tmp_path / "taken.sqlite3", port)
+        # an English terminal: the error line speaks the terminal's language
+        env = {**run_env(bot_api, tmp_path, tmp_path / "taken.sqlite3", port), "LANG": "en_US.UTF-8"}
         result = subprocess.run(
             [console_script(), "run"], env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
         )

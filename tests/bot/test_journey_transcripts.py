@@ -23,7 +23,7 @@ from tests.bot.telegram_testkit import BotUnderTest, describe
 FOLDER = Path(__file__).parent / "transcripts"
 PICKS = {
     "account_age": 2,
-    "huabei": 2,
+    "huabei": 3,  # not used: with a late Huabei record no new credit is advised, and /advice would end empty
     "loans": 2,
     "credit_cards": 2,
     "card_repayment": 1,

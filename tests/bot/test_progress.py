@@ -165,11 +165,12 @@ async def test_stale_or_paused_occurrences_are_not_sent(progress, storage):
 async def test_a_goal_plans_the_least_effort_and_done_updates_the_answers(progress, storage):
     await storage.replace_answers(1, QUICK, "button")
     start = CARD.score(QUICK).score
-    outcome = await progress.set_goal(1, QUICK, start + 20)
+    # a late Huabei record holds back new credit, so the goal is one the safe actions reach
+    outcome = await progress.set_goal(1, QUICK, start + 8)
     assert outcome.plan.reachable and outcome.plan.action_ids
-    assert outcome.score == start and outcome.score_after >= start + 20 and not outcome.calibrated
+    assert outcome.score == start and outcome.score_after >= start + 8 and not outcome.calibrated
     goal = await storage.goal(1)
-    assert goal.target == start + 20 and goal.actions == outcome.plan.action_ids
+    assert goal.target == start + 8 and goal.actions == outcome.plan.action_ids
     assert [s.key for s in await storage.schedules(1)] == ["goal:0"]
     await show(progress, QUICK)
     first = outcome.plan.action_ids[0]

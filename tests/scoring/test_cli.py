@@ -365,3 +365,36 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     proc.stderr.close()
     assert proc.wait(timeout=60) == 1
     assert err == ""
+
+
+# ---- the default language --------------------------------------------------------------------
+def _subcommands(parser) -> dict:
+    actions = [a for a in parser._actions if a.dest == "command"]
+    return dict(actions[0].choices)
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh")])
+@pytest.mark.parametrize("argv", [["score", "--answers", str(EXAMPLE)], ["model"], ["questions"]])
+def test_without_lang_a_command_speaks_the_terminals_language(capsys, monkeypatch, locale, lang, argv):
+    """``score`` and ``model`` once printed Chinese in an English terminal while ``chat`` followed it."""
+    monkeypatch.setenv("LANG", locale)
+    _, default, _ = run(capsys, *argv)
+    _, chosen, _ = run(capsys, *argv, "--lang", lang)
+    assert default == chosen
+
+
+@pytest.mark.parametrize("locale", ["en_US.UTF-8", "zh_CN.UTF-8", "C.UTF-8"])
+def test_every_command_takes_its_default_language_from_one_place(monkeypatch, locale):
+    from bot.cli import build_parser
+    from scoring.i18n import terminal_language
+
+    monkeypatch.setenv("LANG", locale)
+    defaults = {}
+    for name, sub in _subcommands(build_parser()).items():
+        for action in sub._actions:
+            if action.dest == "lang":
+                defaults[name] = action.default
+    # chat defaults to the language used last and only then to the terminal's (passed on as its locale)
+    assert defaults.pop("chat") is None
+    assert {"score", "model", "questions", "advise", "import-bill", "train"} <= set(defaults)
+    assert set(defaults.values()) == {terminal_language()}

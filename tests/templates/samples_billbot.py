@@ -43,6 +43,8 @@ def _found(lang: str) -> list[Context]:
         (active, {}),  # every answer new
         (active, {"huabei": "late_once", "shopping": "tmall", "bill_address": "no_bills", "credit_cards": "none"}),
         (active, dict(active.answers)),  # nothing to change
+        (active, {"huabei": "overdue_now", "shopping": "other"}),  # an overdue kept, one answer changed
+        (active, {**active.answers, "huabei": "overdue_now"}),  # an overdue kept, nothing else to change
         (trouble, {"charity": "never"}),
         (short, {}),
     ):

@@ -124,3 +124,25 @@ def test_reminders_and_calibration_say_what_they_mean():
         "goal_reached": None,
     }
     assert "根据你报告的 1 次真实分数" in render("zh", "bot_myscore.html.j2", **context)
+
+
+def test_the_native_readers_wording_is_used():
+    """A native reader's corrections (QA pass): the stiff phrasings are gone, theirs are in."""
+    joined = "\n".join(ALL.values())
+    for stiff in (
+        "这里不会给出任何增加信用的建议",
+        "你现在有逾期：先还清它",
+        "以下这些不需要做什么",
+        "如果你有以下这些，就把它们添加上",
+        "逾期也会出现在你的个人征信报告里",
+        "名下有房产，并已添加",
+        "名下有车辆，并已添加",
+    ):
+        assert stiff not in joined, stiff
+    assert "在此之前，我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）" in GATES[0].zh
+    assert GATES[0].zh.startswith("你目前有逾期未还，请先把逾期欠款还清。")
+    for wording in ("以下几项不必刻意去改变", "如果你确实有以下资料，可以补充到芝麻信用（确认拥有后才计入）"):
+        assert wording in ALL["cli_advise.txt.j2"], wording
+    assert "花呗自2021年起已接入央行征信，逾期也会记入你的个人征信报告。" in joined
+    assert "你名下的房产已添加到芝麻信用了吗？" in joined and "你名下的车辆已添加到芝麻信用了吗？" in joined
+    assert "大约能加 字 分" in ALL["bot_record_item.html.j2"]  # a number, no "+" before it

@@ -216,6 +216,38 @@ def test_english_counts_of_one_are_singular():
     assert "0 个" not in render("zh", "bot_cancelled.html.j2", answered=0)
 
 
+def _ones(value):
+    """A context with every whole number set to 1 (flags and decimals kept as they are)."""
+    if isinstance(value, bool) or not isinstance(value, int | dict | list | tuple):
+        return value
+    if isinstance(value, int):
+        return 1
+    if isinstance(value, dict):
+        return {key: _ones(item) for key, item in value.items()}
+    return type(value)(_ones(item) for item in value)
+
+
+#: Nouns counted by a number that varies per user: points gained, lost or to go, a bill's rows,
+#: the questions left (not "1 of 27 questions answered", which counts the questionnaire).
+VARYING_COUNTS = re.compile(r"(?<![\d.])[+\-−]?1 (points|transactions)\b|remaining 1 questions")
+
+
+@pytest.mark.parametrize("name", template_names("en"))
+def test_a_count_of_one_takes_the_singular_in_english(name):
+    """ "narrows it by about 1 points" once reached users: every such count renders through ``plural``."""
+    found = set()
+    for context in contexts(name, "en"):
+        found |= {m.group(0) for m in VARYING_COUNTS.finditer(render("en", name, **_ones(context)))}
+    assert not found
+
+
+def test_the_plural_filter():
+    from templates import plural
+
+    assert [plural("point", n) for n in (1, -1, 0, 2, 1.0)] == ["point", "point", "points", "points", "points"]
+    assert plural("try", 2, "tries") == "tries" and plural("try", 1, "tries") == "try"
+
+
 @pytest.mark.parametrize(
     "lang, note",
     [

@@ -48,20 +48,22 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
 
 async def test_a_how_to_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
     user = bot.user()
-    await answer_quick(user, picks={"huabei": 2, "income": 2})  # late once, a stable income
+    # no Huabei yet, no late record (it would stop Huabei use), a stable income
+    await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
     await user.send("/advice")
     title = get_action("huabei_on_time").title("en")
     number = next(n for n, r in enumerate(await ranked(storage, user), start=1) if r.id == "huabei_on_time")
     calls = await user.tap(f"{number}. {title} ›")
     text = plain(calls[-1].text)
     assert "Record it: change your answer to “How did you repay Huabei over the last 12 months?”" in text
-    assert "from Late once to Always on time (the button below)" in text
+    assert "from Not opened / not used to Always on time (the button below)" in text
     assert calls[-1].labels[0] == RECORD
     calls = await user.tap(RECORD)
     assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
-    assert "you changed How did you repay Huabei over the last 12 months? Late once → Always on time" in score
+    question = "How did you repay Huabei over the last 12 months?"
+    assert f"you changed {question} Not opened / not used → Always on time" in score
     assert (await storage.answers(user.id))["huabei"] == "on_time"
 
 
@@ -96,7 +98,8 @@ async def test_an_owned_record_item_is_recorded_by_its_own_answer(bot, storage):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_advice_projects_from_the_calibrated_base_as_whatif_does(bot, storage, lang):
     user = bot.user(language_code=lang)
-    await answer_quick(user, picks={"huabei": 2, "income": 2}, lang=lang)
+    # no late record, so new credit is advised too: several actions and a combined plan
+    await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2}, lang=lang)
     model = rank(CARD, advisable(await storage.answers(user.id)))
     await user.send(f"/myscore {model.before.score + 40}")
     words = CALIBRATED[lang]

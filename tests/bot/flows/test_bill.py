@@ -184,13 +184,13 @@ async def test_no_row_of_any_table_holds_anything_of_the_file(api, storage):
 
 
 async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, storage):
-    before = {"huabei": "late_once", "shopping": "tmall", "bill_address": "no_bills", "income": "stable"}
+    before = {"huabei": "none", "shopping": "tmall", "bill_address": "no_bills", "income": "stable"}
     await give(storage, api.user_id, before)
     expected = read_bill(CSV).answers
     async with Process(api, storage) as bot:
         calls = await bot.send_file(CSV)
         text = shown(calls)
-        assert "(you said: Late once)" in text  # huabei: the bill shows on-time repayments
+        assert "(you said: Not opened / not used)" in text  # huabei: the bill shows on-time repayments
         assert "(as you answered)" in text  # shopping: Tmall either way
         assert "Would be cleared" in text and QUESTION_BY_ID["bill_address"].prompt("en") in text
         score_before = load_scorecard().score(before).score
@@ -205,10 +205,32 @@ async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, sto
         score_after = load_scorecard().score(after).score
         text = shown(calls)
         assert f"{score_before} → {score_after}" in text
-        assert "Late once → Always on time" in text and "cleared (was" in text
+        assert "Not opened / not used → Always on time" in text and "cleared (was" in text
         # The reply shows the new estimate: it is kept as shown (the next change is explained from it).
         (latest, *_) = await storage.snapshots(api.user_id, limit=1)
         assert latest.score == score_after and latest.answers == after
+
+
+async def test_a_reported_overdue_is_kept_with_the_reason_and_the_safety_gate_stays(api, storage):
+    """QA: an on-time bill turned "Overdue right now" into "Always on time", and the gate went."""
+    from advice import rank
+
+    before = {"huabei": "overdue_now", "card_repayment": "sometimes_late", "credit_cards": "one_two"}
+    await give(storage, api.user_id, before)
+    derived = read_bill(CSV).answers
+    assert derived["huabei"] == "on_time" and derived["card_repayment"] == "always_on_time"
+    async with Process(api, storage) as bot:
+        calls = await bot.send_file(CSV)
+        text = shown(calls)
+        assert "(you said: Overdue right now)" not in text and "(you said: Sometimes late)" not in text
+        assert "✋ " + QUESTION_BY_ID["huabei"].prompt("en") in text
+        assert "Overdue right now (your answer, kept): the bill shows Always on time" in text
+        assert "cannot overrule what you said" in text and "✋ your answer kept" in text
+        await bot.press(calls[-1].result["message_id"], button(calls[-1], CONFIRM))
+    after = await storage.answers(api.user_id)
+    assert after["huabei"] == "overdue_now" and after["card_repayment"] == "sometimes_late"
+    assert after["shopping"] == derived["shopping"]  # the rest of the bill is taken
+    assert "overdue_now" in {g.id for g in rank(load_scorecard(), after).gates}
 
 
 async def test_cancel_changes_nothing(api, storage):

@@ -346,7 +346,8 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
 
 async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
     user = bot.user()
-    await answer_quick(user, picks={"huabei": 2, "income": 2})  # late once, a stable income
+    # no Huabei yet, no late record, a stable income
+    await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
     await storage.set_reminder(user.id, "huabei_on_time", CHECKIN)
     send = telegram_sender(bot.application.bot)
     mark = len(bot.recorder.calls)
@@ -354,13 +355,14 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     (reminder,) = [c for c in sent(bot, mark) if "Reminder:" in plain(c.text)]
     text = plain(reminder.text)
     assert "change your answer to “How did you repay Huabei over the last 12 months?”" in text
-    assert "from Late once to Always on time" in text
+    assert "from Not opened / not used to Always on time" in text
     assert reminder.labels[0] == "✏️ Record it: change my answer"
     calls = await user.tap("✏️ Record it: change my answer")
     assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
-    assert "you changed How did you repay Huabei over the last 12 months? Late once → Always on time" in score
+    question = "How did you repay Huabei over the last 12 months?"
+    assert f"you changed {question} Not opened / not used → Always on time" in score
 
 
 async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot, storage):

@@ -103,3 +103,17 @@ def test_a_zip_asks_for_its_password_then_reads_with_it(capsys, tmp_path):
     assert code == 2 and "wrong" in err and "111111" not in err
     code, out, err = run(capsys, "import-bill", str(path), "--password", "381724", "--json")
     assert code == 0 and json.loads(out)["from_zip"] is True and "381724" not in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_question_the_bill_cannot_tell_starts_its_own_line(capsys, active_csv, lang):
+    """A reason followed by its evidence once ran into the next question on the same line."""
+    _, out, _ = run(capsys, "import-bill", str(active_csv), "--lang", lang, "--json")
+    cannot_tell = json.loads(out)["cannot_tell"]
+    code, out, _ = run(capsys, "import-bill", str(active_csv), "--lang", lang)
+    assert code == 0
+    lines = {line.strip(" ·-") for line in out.splitlines()}
+    with_evidence = [q for q, found in cannot_tell.items() if any(found["evidence"].values())]
+    assert with_evidence  # the case that went wrong: a reason with its row counts after it
+    for question_id in cannot_tell:
+        assert QUESTION_BY_ID[question_id].prompt(lang) in lines
