@@ -146,12 +146,13 @@ async def steps_screen(session: Session, planned: Planned, action_index: int) ->
     )
     back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
     brief = await session.has_seen_an_estimate()
+    when = None if due is None else due_view(due, await session.storage.timezone(session.user_id))
     text = render(
         lang,
         "bot_steps.html.j2",
         action=view,
         record=None if change is None else record_view(change.question_id, change.before, change.after, lang),
-        due=None if due is None else due_view(due),
+        due=when,
         brief_disclaimer=brief,
     )
     recording = () if change is None else ((record_button(change.question_id, lang),),)

@@ -56,7 +56,7 @@ async def overview(session: Session, state: str = "list", problem: str = "") -> 
     for number, reminder in enumerate(pending, start=1):
         index = ACTION_INDEX[reminder.action_id]
         title = ACTIONS[index].title(lang)
-        actions.append({"number": number, "title": title, "due": due_view(reminder.due_at)})
+        actions.append({"number": number, "title": title, "due": due_view(reminder.due_at, timezone)})
         label = button_label(lang, "unremind_listed", number=number, title=title)
         rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
     views = [schedule_view(s) for s in schedules]
@@ -80,7 +80,8 @@ async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
     if planned is None:  # the data is gone (/forget): nothing to remind of
         return [EditMessage(no_answers_screen(lang))]
     if tap.on:
-        changed = await session.storage.set_reminder(user_id, action_id, next_recompute(session.clock()))
+        due = next_recompute(session.clock(), await session.storage.timezone(user_id))
+        changed = await session.storage.set_reminder(user_id, action_id, due)
     else:
         changed = await session.storage.cancel_reminder(user_id, action_id)
     expired = [] if changed else [Notice(notice(lang, "stale"))]

@@ -8,6 +8,7 @@ the bot is a real 403 turned into ``Forbidden`` by python-telegram-bot.
 import asyncio
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ from bot.flows.reminders import due_message
 from bot.flows.session import Who
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import GIVE_UP_AFTER, KEEP_SENT, deliver_due
-from bot.reminder_schedule import SESAME_TIMEZONE, next_recompute
+from bot.reminder_schedule import due_view, next_recompute
 from bot.storage import Snapshot
 from bot.storage.repository import CLAIM_LEASE
 from bot.storage.tables import Reminder
@@ -36,6 +37,9 @@ FIRST, SECOND = ACTIONS[0].id, ACTIONS[1].id
 
 
 # ---- the date rule ---------------------------------------------------------------------
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 @pytest.mark.parametrize(
     ("now", "due"),
     [
@@ -50,25 +54,82 @@ FIRST, SECOND = ACTIONS[0].id, ACTIONS[1].id
         (datetime(2025, 3, 5, 17, tzinfo=UTC), datetime(2025, 4, 6, 2, tzinfo=UTC)),
     ],
 )
-def test_the_next_recompute_at_least_a_day_away(now, due):
-    assert next_recompute(now) == due
-    assert next_recompute(now.astimezone(SESAME_TIMEZONE)) == due  # any timezone, same moment
+def test_in_china_the_next_6th_at_10_at_least_a_day_away(now, due):
+    assert next_recompute(now, "Asia/Shanghai") == due
+    assert next_recompute(now.astimezone(SHANGHAI), "Asia/Shanghai") == due  # any timezone, same moment
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "due"),
+    [
+        # Berlin in summer (UTC+2) and in winter (UTC+1): 10:00 there, 16:00 / 17:00 in China.
+        ("Europe/Berlin", datetime(2025, 6, 20, 12, tzinfo=UTC), datetime(2025, 7, 6, 8, tzinfo=UTC)),
+        ("Europe/Berlin", datetime(2025, 11, 20, 12, tzinfo=UTC), datetime(2025, 12, 6, 9, tzinfo=UTC)),
+        # 10:00 on the 5th in Berlin: the 6th at 10:00 is exactly a day away, across no clock change.
+        ("Europe/Berlin", datetime(2025, 3, 5, 9, tzinfo=UTC), datetime(2025, 3, 6, 9, tzinfo=UTC)),
+        # A second later it is too close; April's comes after the clocks went forward (30 March).
+        ("Europe/Berlin", datetime(2025, 3, 5, 9, 0, 1, tzinfo=UTC), datetime(2025, 4, 6, 8, tzinfo=UTC)),
+        # Los Angeles: 20:00 on the 5th in China, 04:00 on the 5th there. China's 6th is too close;
+        # theirs, 30 hours away, is not (10:00 PST is 02:00 on the 7th in China).
+        ("America/Los_Angeles", datetime(2025, 3, 5, 12, tzinfo=UTC), datetime(2025, 3, 6, 18, tzinfo=UTC)),
+        # New Year's Eve in Los Angeles is already 1 January in China: January's 6th either way.
+        ("America/Los_Angeles", datetime(2026, 1, 1, 4, tzinfo=UTC), datetime(2026, 1, 6, 18, tzinfo=UTC)),
+        # 31 January, late, in Los Angeles (1 February in UTC and China): February's 6th, in PST.
+        ("America/Los_Angeles", datetime(2025, 2, 1, 7, tzinfo=UTC), datetime(2025, 2, 6, 18, tzinfo=UTC)),
+        # Tokyo, an hour ahead of China: 10:00 there is 09:00 in China, on the 6th, not the 7th.
+        ("Asia/Tokyo", datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 6, 1, tzinfo=UTC)),
+        ("Asia/Tokyo", datetime(2025, 12, 31, 16, tzinfo=UTC), datetime(2026, 1, 6, 1, tzinfo=UTC)),  # 1 January
+        # 29 February 2028 (a leap day) in Tokyo: March's 6th.
+        ("Asia/Tokyo", datetime(2028, 2, 29, 3, tzinfo=UTC), datetime(2028, 3, 6, 1, tzinfo=UTC)),
+    ],
+)
+def test_elsewhere_the_users_own_6th_at_10(zone, now, due):
+    assert next_recompute(now, zone) == due
+    local = due.astimezone(ZoneInfo(zone))
+    assert (local.day, local.hour, local.minute) == (6, 10, 0)
 
 
 def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        next_recompute(datetime(2025, 3, 1))
+        next_recompute(datetime(2025, 3, 1), "Asia/Shanghai")
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)))
-def test_the_due_moment_is_the_first_6th_far_enough(now):
-    due = next_recompute(now)
-    local = due.astimezone(SESAME_TIMEZONE)
+ZONES = sorted(z for z in available_timezones() if "/" in z)
+"""Every IANA zone the system knows (the region/city names ``/timezone`` accepts)."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
+    st.sampled_from(ZONES),
+)
+def test_the_due_moment_is_the_first_local_6th_far_enough_and_after_the_6th_began_in_china(now, zone):
+    due = next_recompute(now, zone)
+    local = due.astimezone(ZoneInfo(zone))
     assert (local.day, local.hour, local.minute, local.second) == (6, 10, 0, 0)
     assert due - now >= timedelta(days=1)
-    previous = local.replace(year=local.year - (local.month == 1), month=(local.month - 2) % 12 + 1)
+    year, month = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)
+    previous = datetime(year, month, 6, 10, tzinfo=ZoneInfo(zone))
     assert previous - now < timedelta(days=1)  # the 6th before it was too soon
+    # Never before Sesame's recompute day has begun in China, and no later than the 7th's morning there.
+    began, latest = datetime(local.year, local.month, 6, tzinfo=SHANGHAI), timedelta(days=1, hours=6)
+    assert began <= due <= began + latest
+
+
+@pytest.mark.parametrize(
+    ("lang", "zone", "shown"),
+    [
+        ("en", "Asia/Shanghai", "6 July 2025, 16:00 (China time)"),
+        ("zh", "Asia/Shanghai", "2025年7月6日 16:00（北京时间）"),
+        ("en", "Europe/Berlin", "6 July 2025, 10:00 (Europe/Berlin time)"),
+        ("zh", "Europe/Berlin", "2025年7月6日 10:00（Europe/Berlin 时间）"),
+        ("en", "America/Los_Angeles", "6 July 2025, 01:00 (America/Los_Angeles time)"),
+        ("zh", "Asia/Tokyo", "2025年7月6日 17:00（Asia/Tokyo 时间）"),
+    ],
+)
+def test_the_due_moment_is_shown_in_the_users_zone_and_names_it(lang, zone, shown):
+    due = datetime(2025, 7, 6, 8, tzinfo=UTC)  # 10:00 in Berlin (summer time)
+    assert render(lang, "_due.txt.j2", due=due_view(due, zone)).strip() == shown
 
 
 # ---- storage -----------------------------------------------------------------------------

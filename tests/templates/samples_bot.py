@@ -208,10 +208,17 @@ def _counts(lang: str) -> list[Context]:
     ]
 
 
-#: Due moments across a year: a rollover into January, a 29 February, a due date in December.
+#: Due moments across a year (a rollover into January, a 29 February, a due date in December) and zones
+#: (China's, named "China time"; others by their IANA name).
 DUES = [
-    due_view(next_recompute(datetime(*moment, tzinfo=UTC)))
-    for moment in ((2025, 12, 20), (2028, 2, 10), (2030, 11, 30, 12))
+    due_view(next_recompute(datetime(*moment, tzinfo=UTC), zone), zone)
+    for moment, zone in (
+        ((2025, 12, 20), "Asia/Shanghai"),
+        ((2028, 2, 10), "Asia/Shanghai"),
+        ((2030, 11, 30, 12), "Asia/Shanghai"),
+        ((2025, 12, 20), "Europe/Berlin"),
+        ((2028, 2, 10), "America/Los_Angeles"),
+    )
 ]
 
 
@@ -233,7 +240,7 @@ def _steps(lang: str) -> list[Context]:
     return [
         {**context, "due": due, "record": r}
         for context in steps[:2] + steps[-2:] + calibrated
-        for due in (None, DUES[0])
+        for due in (None, DUES[0], DUES[3])
         for r in (None, record)
     ]
 

@@ -170,11 +170,14 @@ def _schedules() -> list[dict]:
 @sample("bot_remind.html.j2")
 def _remind(lang: str) -> list[Context]:
     problem = "“32” is not a day of the month (1-31)." if lang == "en" else "“32”不是一个月里的日期（1-31）。"
-    due = due_view(next_recompute(datetime(2025, 12, 20, tzinfo=UTC)))
+    due = due_view(next_recompute(datetime(2025, 12, 20, tzinfo=UTC), "Asia/Shanghai"), "Asia/Shanghai")
     actions = [{"number": n, "title": a.title(lang), "due": due} for n, a in enumerate(ACTIONS[:2], start=1)]
+    berlin = due_view(next_recompute(datetime(2025, 12, 20, tzinfo=UTC), "Europe/Berlin"), "Europe/Berlin")
+    berlin_actions = [{"number": 1, "title": ACTIONS[2].title(lang), "due": berlin}]
     return [
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": _schedules(), "actions": actions},
         {"state": "saved", "timezone": "Europe/Berlin", "schedules": _schedules()[:1], "actions": []},
+        {"state": "list", "timezone": "Europe/Berlin", "schedules": _schedules()[:1], "actions": berlin_actions},
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": actions[:1]},
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": []},
         {"state": "invalid", "problem": problem},

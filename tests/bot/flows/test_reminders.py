@@ -143,6 +143,38 @@ async def test_reminders_in_chinese(bot, storage):
     assert "你的提醒" in listing[0].text and top.action.title("zh") in listing[0].text
 
 
+async def test_a_berlin_user_is_reminded_at_10_berlin_time_and_reads_it_so(bot, storage):
+    """In winter Berlin is UTC+1: 10:00 there on 6 January is 09:00 UTC (17:00 in China)."""
+    user = bot.user()
+    await user.send("/timezone Europe/Berlin")
+    top, _ = await open_top_action(user, storage)
+    calls = await user.tap("⏰ Remind me")
+    assert "Reminder set for 6 January 2026, 10:00 (Europe/Berlin time)" in plain(calls[1].text)
+    assert await pending(storage, user) == [(top.id, datetime(2026, 1, 6, 9, tzinfo=UTC))]
+    listing = await user.send("/reminders")
+    assert f"1. {top.action.title('en')}: 6 January 2026, 10:00 (Europe/Berlin time)" in plain(listing[0].text)
+
+
+async def test_a_tokyo_user_reads_it_in_chinese_with_the_zone_named(bot, storage):
+    user = bot.user(language_code="zh-CN")
+    await user.send("/timezone Asia/Tokyo")
+    top, _ = await open_top_action(user, storage, lang="zh")
+    calls = await user.tap("⏰ 提醒我")
+    assert "已设提醒：2026年1月6日 10:00（Asia/Tokyo 时间）" in plain(calls[1].text)
+    assert await pending(storage, user) == [(top.id, datetime(2026, 1, 6, 1, tzinfo=UTC))]  # 09:00 in China
+
+
+async def test_a_reminder_set_before_a_zone_change_keeps_its_moment_shown_in_the_new_zone(bot, storage):
+    user = bot.user()
+    top, _ = await open_top_action(user, storage)
+    await user.tap("⏰ Remind me")
+    await user.send("/timezone America/Los_Angeles")
+    listing = await user.send("/reminders")
+    # 10:00 on the 6th in China is 18:00 on the 5th in Los Angeles: the stored moment, not moved.
+    assert f"1. {top.action.title('en')}: 5 January 2026, 18:00 (America/Los_Angeles time)" in plain(listing[0].text)
+    assert await pending(storage, user) == [(top.id, DUE)]
+
+
 async def test_reminders_and_remind_list_every_kind_in_one_screen(bot, storage):
     user = bot.user()
     top, _ = await open_top_action(user, storage)
