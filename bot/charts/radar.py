@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from numbers import Integral
 from typing import Any
 
@@ -785,12 +785,13 @@ class RadarChart:
         )
 
 
+@cache
 def warm_up() -> None:
-    """Draw one radar per language and throw it away.
+    """Draw one radar per language and throw it away, once per process.
 
     The first chart of a process pays once for the backgrounds, the ring-number and badge sprites
     and the fonts (about 135 ms); a bot calls this on start so that no user's first score waits
-    for it.
+    for it. Cached, so an application started again in the same process (the tests) draws nothing.
     """
     for lang in LANGUAGES:
         RadarChart(lang, tuple(DIMENSION_NAMES), (50,) * len(DIMENSION_NAMES), 650, 600, 700).render()

@@ -301,6 +301,7 @@ def test_concurrent_renders_are_identical():
 
 def test_warm_up_draws_what_every_language_shares_before_any_user_asks():
     radar._background.cache_clear()
+    radar.warm_up.cache_clear()
     radar.warm_up()
     assert radar._background.cache_info().currsize == len(LANGUAGES)
     assert radar._tick_sprites.cache_info().currsize == 1
