@@ -73,6 +73,7 @@ def score_view(result: ScoreResult, lang: Lang, reasons: int = 3) -> dict[str, A
             {
                 "question_id": r.question_id,
                 "question": QUESTION_BY_ID[r.question_id].prompt(lang),
+                "topic": QUESTION_BY_ID[r.question_id].topic(lang),
                 "answer": answer_label(r.question_id, r.value, lang),
                 "title": group_name(r.question_id, r.value, lang) if r.related else None,
                 "related": list(r.related),

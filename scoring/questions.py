@@ -69,13 +69,22 @@ class Question:
     #: The order to show choices in, when the natural order differs from the score order
     #: (indexes into ``choices``); empty means the score order.
     display_order: tuple[int, ...] = ()
+    #: A short topic label (zh, en) for where the prompt is too long: "收入：稳定（−17 分）".
+    topics: tuple[str, str] = ("", "")
+    #: The labels of a yes/no question's answers (zh, en), each as (no, yes), when a bare
+    #: "否/是" reads awkwardly ("授权过公积金信息吗？" "还没有/已授权"); empty: ``BOOL_LABELS``.
+    yes_no: tuple[tuple[str, str], tuple[str, str]] | None = None
     levels: tuple[Answer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         if self.kind == "bool":
             flags = (False, True)
             levels: tuple[Answer, ...] = flags
-            choices = tuple(Choice(v, BOOL_LABELS[v]["zh"], BOOL_LABELS[v]["en"]) for v in flags)
+            zh, en = self.yes_no or (
+                (BOOL_LABELS[False]["zh"], BOOL_LABELS[True]["zh"]),
+                (BOOL_LABELS[False]["en"], BOOL_LABELS[True]["en"]),
+            )
+            choices = tuple(Choice(v, zh[v], en[v]) for v in flags)
             object.__setattr__(self, "choices", choices)
         elif self.kind == "number":
             levels = tuple(range(self.minimum, self.maximum + 1))
@@ -83,6 +92,8 @@ class Question:
         else:
             levels = tuple(c.value for c in self.choices)
         object.__setattr__(self, "levels", levels)
+        if not all(self.topics):
+            raise ValueError(f"{self.id}: a short topic label in each language is needed")
         if self.display_order and sorted(self.display_order) != list(range(len(levels))):
             raise ValueError(f"{self.id}: display_order must list every choice index once")
 
@@ -93,6 +104,10 @@ class Question:
     def prompt(self, lang: Lang) -> str:
         """The question text in ``lang``."""
         return self.zh if lang == "zh" else self.en
+
+    def topic(self, lang: Lang) -> str:
+        """The short topic label in ``lang`` ("Income"), where the whole prompt would be too long."""
+        return self.topics[0] if lang == "zh" else self.topics[1]
 
     def help(self, lang: Lang) -> str:
         """A one-line hint shown under the question, if any."""
@@ -176,6 +191,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("gt10", "10年以上", "Over 10 years"),
         ),
         quick=True,
+        topics=("账户年限", "Account age"),
     ),
     Question(
         "huabei",
@@ -191,6 +207,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("on_time", "一直按时还款", "Always on time"),
         ),
         quick=True,
+        topics=("花呗还款", "Huabei repayment"),
     ),
     Question(
         "loans",
@@ -205,6 +222,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("on_time", "一直按时还款", "Always on time"),
         ),
         quick=True,
+        topics=("贷款还款", "Loan repayment"),
     ),
     Question(
         "credit_cards",
@@ -222,6 +240,7 @@ QUESTIONS: tuple[Question, ...] = (
         help_zh="3-5张最合理；太多会被视为负债压力。",
         help_en="3-5 is the sweet spot; more reads as debt pressure.",
         display_order=(1, 2, 3, 0),
+        topics=("信用卡数量", "Credit cards"),
     ),
     Question(
         "card_repayment",
@@ -236,6 +255,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("always_on_time", "一直按时", "Always on time"),
         ),
         quick=True,
+        topics=("信用卡还款", "Card repayment"),
     ),
     Question(
         "card_bills",
@@ -248,6 +268,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("bound", "已绑定，未导入账单", "Bound, no statements"),
             _c("bound_with_bills", "已绑定并导入邮箱账单", "Bound, e-mail statements imported"),
         ),
+        topics=("信用卡账单", "Card statements"),
     ),
     # ---- behaviour (25 %) --------------------------------------------------------------
     Question(
@@ -263,6 +284,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("tmall", "天猫", "Tmall"),
         ),
         quick=True,
+        topics=("网购平台", "Online shopping"),
     ),
     Question(
         "monthly_spend",
@@ -276,6 +298,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("2000to5000", "2000-5000元", "¥2,000-5,000"),
             _c("gt5000", "5000元以上", "Over ¥5,000"),
         ),
+        topics=("每月消费", "Monthly spending"),
     ),
     Question(
         "living_bills",
@@ -285,6 +308,7 @@ QUESTIONS: tuple[Question, ...] = (
         "How many kinds of living bills do you pay through Alipay (water, power, gas, phone, broadband, landline)?",
         minimum=0,
         maximum=6,
+        topics=("生活缴费种类", "Kinds of living bills"),
     ),
     Question(
         "bill_address",
@@ -297,6 +321,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("differs", "不一致", "Different"),
             _c("matches", "一致", "The same"),
         ),
+        topics=("缴费地址", "Bill address"),
     ),
     Question(
         "wealth",
@@ -311,6 +336,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("large", "10万元以上", "Over ¥100k"),
         ),
         quick=True,
+        topics=("余额宝和基金", "Yu'e Bao and funds"),
     ),
     Question(
         "insurance",
@@ -318,6 +344,7 @@ QUESTIONS: tuple[Question, ...] = (
         "bool",
         "在支付宝买过保险吗（如账户安全险）？",
         "Do you hold insurance bought in Alipay (e.g. account security)?",
+        topics=("支付宝保险", "Insurance in Alipay"),
     ),
     Question(
         "charity",
@@ -326,8 +353,16 @@ QUESTIONS: tuple[Question, ...] = (
         "在支付宝做公益捐款吗？",
         "Do you donate to charity through Alipay?",
         (_c("never", "从不", "Never"), _c("sometimes", "偶尔", "Sometimes"), _c("regular", "经常", "Regularly")),
+        topics=("公益捐款", "Charity"),
     ),
-    Question("mybank", "behaviour", "bool", "开通网商银行了吗？", "Have you opened a MYbank account?"),
+    Question(
+        "mybank",
+        "behaviour",
+        "bool",
+        "开通网商银行了吗？",
+        "Have you opened a MYbank account?",
+        topics=("网商银行", "MYbank account"),
+    ),
     # ---- capacity (20 %) ---------------------------------------------------------------
     Question(
         "income",
@@ -342,6 +377,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("high_stable", "稳定且较高", "Stable and high"),
         ),
         quick=True,
+        topics=("收入", "Income"),
     ),
     Question(
         "provident_fund",
@@ -350,18 +386,49 @@ QUESTIONS: tuple[Question, ...] = (
         "授权过公积金信息吗？",
         "Have you authorised your housing provident fund data?",
         quick=True,
+        topics=("公积金", "Provident fund"),
+        yes_no=(("还没有", "已授权"), ("Not yet", "Yes, authorised")),
     ),
-    Question("property", "capacity", "bool", "你名下的房产已添加到芝麻信用了吗？", "Have you added property you own?"),
-    Question("vehicle", "capacity", "bool", "你名下的车辆已添加到芝麻信用了吗？", "Have you added a vehicle you own?"),
+    Question(
+        "property",
+        "capacity",
+        "bool",
+        "你名下的房产已添加到芝麻信用了吗？",
+        "Have you added property you own?",
+        topics=("房产", "Property"),
+    ),
+    Question(
+        "vehicle",
+        "capacity",
+        "bool",
+        "你名下的车辆已添加到芝麻信用了吗？",
+        "Have you added a vehicle you own?",
+        topics=("车辆", "Vehicle"),
+    ),
     # ---- identity (15 %) ---------------------------------------------------------------
-    Question("real_name", "identity", "bool", "完成实名认证了吗？", "Is your account real-name verified?"),
-    Question("education", "identity", "bool", "添加学历信息了吗？", "Have you added your education record?"),
+    Question(
+        "real_name",
+        "identity",
+        "bool",
+        "完成实名认证了吗？",
+        "Is your account real-name verified?",
+        topics=("实名认证", "Real-name verification"),
+    ),
+    Question(
+        "education",
+        "identity",
+        "bool",
+        "添加学历信息了吗？",
+        "Have you added your education record?",
+        topics=("学历", "Education"),
+    ),
     Question(
         "work_info",
         "identity",
         "bool",
         "添加了职业信息或公司邮箱吗？",
         "Have you added your occupation or company e-mail?",
+        topics=("职业信息", "Occupation"),
     ),
     Question(
         "phone_years",
@@ -370,6 +437,7 @@ QUESTIONS: tuple[Question, ...] = (
         "现在的手机号用了多久？",
         "How long have you used your current phone number?",
         (_c("lt1", "不到1年", "Under 1 year"), _c("1to3", "1-3年", "1-3 years"), _c("gt3", "3年以上", "Over 3 years")),
+        topics=("手机号使用时长", "Phone number age"),
     ),
     Question(
         "phone_consistent",
@@ -378,6 +446,7 @@ QUESTIONS: tuple[Question, ...] = (
         "支付宝手机号、收货手机号、银行卡预留手机号是同一个吗？",
         "Is one number used for Alipay, deliveries and your bank cards?",
         quick=True,
+        topics=("手机号是否一致", "One phone number"),
     ),
     Question(
         "addresses",
@@ -386,6 +455,7 @@ QUESTIONS: tuple[Question, ...] = (
         "你保留了几个收货地址？",
         "How many delivery addresses do you keep?",
         (_c("more", "4个及以上", "4 or more"), _c("two_three", "2-3个", "2-3"), _c("one", "1个", "Just one")),
+        topics=("收货地址数量", "Delivery addresses"),
     ),
     Question(
         "third_party_data",
@@ -393,6 +463,7 @@ QUESTIONS: tuple[Question, ...] = (
         "bool",
         "授权过第三方数据吗（车辆、学历、领英、脉脉、钉钉等）？",
         "Have you authorised third-party data (vehicle, education, LinkedIn, Maimai, DingTalk...)?",
+        topics=("第三方数据", "Third-party data"),
     ),
     # ---- connections (5 %) ---------------------------------------------------------------
     Question(
@@ -407,6 +478,7 @@ QUESTIONS: tuple[Question, ...] = (
             _c("mixed", "有高有低", "Mixed"),
             _c("high", "大多较好", "Mostly good"),
         ),
+        topics=("好友信用", "Friends' credit"),
     ),
     Question(
         "friend_interaction",
@@ -415,6 +487,7 @@ QUESTIONS: tuple[Question, ...] = (
         "和好友在支付宝上互动（聊天、红包、转账）多吗？",
         "How often do you interact with friends in Alipay (chat, red packets, transfers)?",
         (_c("never", "从不", "Never"), _c("sometimes", "偶尔", "Sometimes"), _c("often", "经常", "Often")),
+        topics=("好友互动", "Friend interaction"),
     ),
 )
 
