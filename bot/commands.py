@@ -85,6 +85,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("score", score.show, button=True),
     Command("advice", advice.show, button=True),
     Command("whatif", whatif.show, button=True),
+    Command("more", advice.tell_more),
     Command("reminders", reminders.show),
     Command("profile", profile.show, button=True),
     Command("full", questionnaire.full, button=True),

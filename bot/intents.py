@@ -37,6 +37,7 @@ INTENTS: tuple[Intent, ...] = (
             "my score", "score", "estimate", "how much", "how many points",
         ),
     ),
+    Intent("more", ("再多告诉", "多告诉你", "告诉你更多", "tell me more", "more questions")),
     Intent("profile", ("我的回答", "修改回答", "改回答", "my answers", "change an answer", "change my answer")),
     Intent("reminders", ("提醒", "remind")),
     Intent("language", ("语言", "英文", "english", "chinese", "中文", "language")),

@@ -13,15 +13,23 @@ from advice import ACTIONS, Change, Plan, rank
 from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view, plan_view
 from advice.ranking import RankedAction
-from bot.callbacks import ReminderTap, StepsTap
+from bot.callbacks import ChangeAnswerTap, ReminderTap, StepsTap
+from bot.flows import profile
 from bot.flows.session import Session
 from bot.progress import Progress
 from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
-from bot.screens import button_label, no_answers_screen, owned_question_screen, record_button, record_view
+from bot.screens import (
+    button_label,
+    no_answers_screen,
+    owned_question_screen,
+    record_button,
+    record_view,
+    text_screen,
+)
 from bot.storage import record_items
 from scoring.calibration import ProjectionBase
-from scoring.questions import Answer
+from scoring.questions import QUESTION_BY_ID, Answer
 from scoring.structure import complete, contradictions, settled
 from templates import render
 
@@ -117,9 +125,13 @@ async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
 
 
 def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = False) -> Screen:
-    """The plan's text, and one button per ranked action (the disclaimer short once an estimate was shown)."""
+    """The plan's text, one button per ranked action and one per "tell me more" question listed.
+
+    A question's button opens it to be answered, as ``/profile`` does (``ChangeAnswerTap``); the
+    terminal chat numbers it like any button. The disclaimer is short once an estimate was shown.
+    """
     lang, plan = session.lang, planned.plan
-    keyboard = tuple(
+    steps = tuple(
         (
             Button(
                 button_label(lang, "steps", number=n, title=r.action.title(lang)),
@@ -129,7 +141,30 @@ def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = F
         for n, r in enumerate(plan.actions, start=1)
     )
     view = plan_view(plan, lang, base=planned.base)
-    return Screen(render(lang, "advice.html.j2", **view, brief_disclaimer=brief_disclaimer), keyboard)
+    questions = tuple(
+        (
+            Button(
+                button_label(lang, "tell_more", topic=QUESTION_BY_ID[item["question_id"]].topic(lang)),
+                ChangeAnswerTap(item["question_id"]).data(),
+            ),
+        )
+        for item in view["tell_me_more"]
+    )
+    return Screen(render(lang, "advice.html.j2", **view, brief_disclaimer=brief_disclaimer), steps + questions)
+
+
+async def tell_more(session: Session) -> list[Reply]:
+    """``/more`` ("tell me more"): the question whose answer would narrow the estimate most, opened to answer.
+
+    The first of the advice's "tell me more" list, opened as ``/profile`` opens a question; when
+    none is left, a reply that says so.
+    """
+    planned = await plan_for(session)
+    if planned is None:
+        return [no_answers_screen(session.lang)]
+    if not planned.plan.tell_me_more:
+        return [text_screen(session.lang, "bot_tell_more.html.j2")]
+    return await profile.change_answer(session, ChangeAnswerTap(planned.plan.tell_me_more[0].question_id))
 
 
 async def steps_screen(session: Session, planned: Planned, action_index: int) -> Screen:

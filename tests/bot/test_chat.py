@@ -259,3 +259,39 @@ def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
     assert "(type the button's number)" in steps and "1) ✏️ Record it: change my answer" in steps
     assert "you changed Where do you mostly shop online? Other platforms → Tmall" in out[out.rindex("› 4") :]
     assert stored_answers(tmp_path)["shopping"] == "tmall"
+
+
+def test_tell_me_more_is_answered_in_the_terminal_by_its_command_and_its_numbered_button(tmp_path):
+    from advice.ranking import rank
+    from bot.flows.advice import advisable
+
+    picks = ["2"] * len(QUICK)
+    code, out = chat(tmp_path / "a", [*picks, "/advice"])
+    answers = stored_answers(tmp_path / "a")
+    asked = [QUESTION_BY_ID[i.question_id] for i in rank(load_scorecard(), advisable(answers)).tell_me_more[:3]]
+    advice = out[out.index("› /advice") :]
+    assert "Tell me more: answering these would narrow your range most (/more asks them one at a time)." in advice
+    for question in asked:  # each listed question is a numbered choice of the advice message
+        assert re.search(rf"\d+\) ✍️ Answer: {re.escape(question.topic('en'))}\n", advice)
+    # Typed in words, or as the command: the question that narrows the range most opens, and is answered.
+    first = asked[0]
+    answer = "1" if first.kind != "number" else str(first.levels[0])
+    code, out = chat(tmp_path / "b", [*picks, "/advice", "tell me more", answer])
+    assert code == 0 and "didn't catch" not in out
+    assert "Answer this question" in out and first.prompt("en") in out[out.index("› tell me more") :]
+    assert stored_answers(tmp_path / "b")[first.id] == first.levels[first.display_indexes()[0]]
+
+
+def test_tell_me_more_in_chinese_in_the_terminal(tmp_path):
+    from advice.ranking import rank
+    from bot.flows.advice import advisable
+
+    picks = ["2"] * len(QUICK)
+    code, out = chat(tmp_path, [*picks, "/advice", "/more", "/cancel"], lang="zh", client="zh_CN.UTF-8")
+    answers = stored_answers(tmp_path)
+    first = QUESTION_BY_ID[rank(load_scorecard(), advisable(answers)).tell_me_more[0].question_id]
+    assert "再多告诉我一些</b>" not in out and "（输入 /more 逐个回答）" in out
+    assert f"✍️ 回答：{first.topic('zh')}" in out
+    opened = out[out.index("› /more") :]
+    assert "回答这个问题" in opened and first.prompt("zh") in opened and "/cancel 先不回答" in opened
+    assert first.id not in answers

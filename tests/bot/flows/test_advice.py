@@ -27,7 +27,9 @@ async def test_advice_lists_the_ranked_actions_with_one_button_each(bot, storage
     text = plain(message.text)
     for n, ranked in enumerate(plan.actions, start=1):
         assert f"{n}. {ranked.action.title('en')}: +{ranked.gain}" in text
-    assert message.labels == [f"{n}. {r.action.title('en')} ›" for n, r in enumerate(plan.actions, start=1)]
+    steps = [f"{n}. {r.action.title('en')} ›" for n, r in enumerate(plan.actions, start=1)]
+    questions = [tell_more_label(item.question_id, "en") for item in plan.tell_me_more[:3]]
+    assert message.labels == steps + questions
 
 
 async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, storage):
@@ -159,3 +161,53 @@ async def test_advice_in_chinese(bot, storage):
     await answer_quick(user, lang="zh")
     calls = await user.send("/advice")
     assert "芝麻分估算" in calls[0].text
+
+
+def tell_more_label(question_id: str, lang: str) -> str:
+    topic = QUESTION_BY_ID[question_id].topic(lang)
+    return f"✍️ Answer: {topic}" if lang == "en" else f"✍️ 回答：{topic}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_each_tell_me_more_question_has_a_button_that_opens_it_to_answer(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await answer_quick(user, lang=lang)
+    listing = await user.send("/advice")
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
+    asked = [item.question_id for item in plan.tell_me_more[:3]]
+    stored = await storage.answers(user.id)
+    assert asked and all(qid not in stored for qid in asked)
+    assert listing[0].labels[-len(asked) :] == [tell_more_label(qid, lang) for qid in asked]
+    heading = "tap one below to answer it" if lang == "en" else "点下面的按钮即可回答"
+    assert heading in plain(listing[0].text)
+    question = QUESTION_BY_ID[asked[-1]]
+    calls = await user.tap(tell_more_label(question.id, lang), message_id=listing[0].result["message_id"])
+    opened = plain(calls[-1].text)
+    assert question.prompt(lang) in opened
+    assert ("Answer this question" if lang == "en" else "回答这个问题") in opened  # nothing to change yet
+    first = question.display_indexes()[0]
+    calls = await user.send("1" if question.kind != "number" else str(question.levels[first]))
+    assert (await storage.answers(user.id))[question.id] == question.levels[first]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_typed_tell_me_more_opens_the_question_that_narrows_the_range_most(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await answer_quick(user, lang=lang)
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
+    top = QUESTION_BY_ID[plan.tell_me_more[0].question_id]
+    calls = await user.send("tell me more" if lang == "en" else "再多告诉我一些")
+    assert top.prompt(lang) in plain(calls[-1].text)
+    assert "didn't catch" not in plain(calls[-1].text) and "没听懂" not in plain(calls[-1].text)
+    calls = await user.send("/more")
+    assert top.prompt(lang) in plain(calls[-1].text)
+
+
+async def test_more_with_nothing_left_to_ask_says_so(bot, storage):
+    user = bot.user()
+    await answer_quick(user)
+    every = {q.id: q.levels[-1] for q in QUESTION_BY_ID.values()}
+    await storage.replace_answers(user.id, advisable(every), "button")
+    assert not rank(CARD, advisable(await storage.answers(user.id))).tell_me_more
+    calls = await user.send("/more")
+    assert "no question left" in plain(calls[-1].text)
