@@ -40,6 +40,7 @@ from bot.storage.progress import parse_schedule_key
 from scoring.assumptions import SCALE
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
+from scoring.questions import QUESTION_BY_ID
 from templates import render
 
 NUMBER = re.compile(r"^\s*(-?\d{1,6})\s*(?:分)?\s*$")
@@ -337,6 +338,13 @@ async def remind(session: Session) -> list[Reply]:
         )
         if number > MAX_CARDS:
             return [await reminders.overview(session, "invalid", _problem(session.lang, "cards", ""))]
+    if (said := await reminders.not_held(session, kind)) is not None:  # no card, Huabei not used: nothing to repay
+        question = QUESTION_BY_ID[said]
+        return [
+            _screen(
+                session.lang, "bot_remind.html.j2", state="not_held", kind=kind, question=question.prompt(session.lang)
+            )
+        ]
     await session.storage.set_schedule(session.user_id, kind, number, day, at.hour * 60 + at.minute)
     await plan_schedules(session.storage, session.clock(), user_id=session.user_id)
     return [await reminders.overview(session, "saved")]
@@ -349,7 +357,9 @@ def _problem(lang: Lang, what: str, text: str) -> str:
 async def schedule_tapped(session: Session, tap: ScheduleTap) -> list[Reply]:
     """Pause, resume or stop one; add Huabei (the 9th) or the check-in (the 7th) at 10:00."""
     storage, user_id = session.storage, session.user_id
-    if tap.op == "add":
+    if tap.op == "add" and tap.kind == "huabei" and await reminders.not_held(session, "huabei") is not None:
+        changed = False  # an old button: the user has said since that they do not use Huabei
+    elif tap.op == "add":
         day = HUABEI_DAY if tap.kind == "huabei" else CHECKIN_DAY
         await storage.set_schedule(user_id, tap.kind, 0, day, DEFAULT_TIME.hour * 60 + DEFAULT_TIME.minute)
         changed = True

@@ -18,10 +18,27 @@ from bot.screens import button_label, layout, no_answers_screen, notice, progres
 from bot.storage import Storage, StoredSchedule, record_items
 from scoring.card import Scorecard, load_scorecard
 from scoring.i18n import Lang, language_of
+from scoring.questions import Answer
 from templates import render
 
 _card: Callable[[], Scorecard] = cache(load_scorecard)
 """The packaged scorecard, loaded once: the delivery round has no advisor to ask for it."""
+
+
+NOT_HELD: dict[str, tuple[tuple[str, Answer], ...]] = {
+    "card": (("credit_cards", "none"), ("card_repayment", "no_cards")),
+    "huabei": (("huabei", "none"),),
+}
+"""Per repayment reminder, the answers that say the user has nothing to repay: no card, no Huabei use."""
+
+
+async def not_held(session: Session, kind: str) -> str | None:
+    """The question whose answer says the user has no ``kind`` to repay (no card, Huabei not used), if any.
+
+    ``None`` when the answers say they have one, or say nothing yet (a reminder is then saved).
+    """
+    answers = await session.storage.answers(session.user_id)
+    return next((qid for qid, value in NOT_HELD.get(kind, ()) if qid in answers and answers[qid] == value), None)
 
 
 async def show(session: Session) -> list[Reply]:
@@ -47,7 +64,7 @@ async def overview(session: Session, state: str = "list", problem: str = "") -> 
         buttons.append(Button(progress_label(lang, toggle, what=what), ScheduleTap(toggle, s.kind, s.number).data()))
         buttons.append(Button(progress_label(lang, "stop", what=what), ScheduleTap("stop", s.kind, s.number).data()))
     kinds = {s.kind for s in schedules}
-    if "huabei" not in kinds:
+    if "huabei" not in kinds and await not_held(session, "huabei") is None:
         buttons.append(Button(progress_label(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
     if "checkin" not in kinds:
         buttons.append(Button(progress_label(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))

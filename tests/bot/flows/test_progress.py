@@ -465,3 +465,59 @@ async def test_the_first_estimate_is_the_first_one_shown_anywhere(bot, storage):
     assert "first estimate" not in score and "since your previous estimate" not in score
     history = plain((await user.send("/history"))[0].text)
     assert str(shown) in history and "first estimate" in history
+
+
+async def repayment_reminders(storage, user_id):
+    return [(s.kind, s.day) for s in await storage.schedules(user_id) if s.kind in ("card", "huabei")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "command", "kind"),
+    [
+        ("en", {"credit_cards": 1}, "/remind card 20 21:30", "card"),
+        ("zh", {"credit_cards": 1}, "/remind 信用卡 20 21:30", "card"),
+        ("en", {"huabei": 3}, "/remind huabei 31", "huabei"),
+        ("zh", {"huabei": 3}, "/remind 花呗 31", "huabei"),
+    ],
+)
+async def test_no_repayment_reminder_for_a_product_the_user_said_they_do_not_have(
+    bot, storage, lang, said, command, kind
+):
+    user = bot.user(language_code=lang)
+    await answer_quick(user, picks=said, lang=lang)
+    question = QUESTION_BY_ID["credit_cards" if kind == "card" else "huabei"]
+    calls = await user.send(command)
+    text = plain(calls[0].text)
+    if lang == "en":
+        assert ("have no credit card" if kind == "card" else "do not use Huabei") in text
+        assert "saved no reminder" in text and f"“{question.prompt(lang)}” in /profile" in text
+    else:
+        assert ("没有信用卡" if kind == "card" else "没开通/没用过花呗") in text
+        assert "没有保存这个提醒" in text and f"/profile 里修改「{question.prompt(lang)}」" in text
+    assert await repayment_reminders(storage, user.id) == []
+    for bad in (f"{command} 25:00", f"{command} 10:00 x"):  # bad input changes nothing either
+        await user.send(bad)
+    assert await repayment_reminders(storage, user.id) == []
+    listing = await user.send("/remind")  # nor does the list offer to add Huabei
+    assert any("9" in label for label in listing[0].labels) == (kind == "card")
+
+
+async def test_a_repayment_reminder_is_saved_while_the_answer_is_not_given_or_says_they_have_one(bot, storage):
+    user = bot.user()
+    await user.send("/start")  # nothing answered yet: the reminder is what they asked for
+    assert "✅ Saved." in plain((await user.send("/remind card 20 21:30"))[0].text)
+    other = bot.user(555002)
+    await answer_quick(other, picks={"credit_cards": 2, "huabei": 4})  # 1-2 cards, Huabei repaid on time
+    assert "✅ Saved." in plain((await other.send("/remind card 20 21:30"))[0].text)
+    assert "✅ Saved." in plain((await other.send("/remind huabei 31"))[0].text)
+    assert sorted(await repayment_reminders(storage, other.id)) == [("card", 20), ("huabei", 31)]
+
+
+async def test_an_old_add_huabei_button_adds_nothing_once_the_user_said_they_do_not_use_it(bot, storage):
+    user = bot.user()
+    listing = await user.send("/remind")
+    assert "+ Huabei (the 9th, 10:00)" in listing[0].labels
+    await answer_quick(user, picks={"huabei": 3})
+    calls = await user.tap("+ Huabei (the 9th, 10:00)", message_id=listing[0].result["message_id"])
+    assert calls[0].method == "answerCallbackQuery" and calls[0].params.get("text")
+    assert await repayment_reminders(storage, user.id) == []
