@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from matplotlib import dates as mdates
@@ -93,9 +94,14 @@ def _check(estimates: Sequence[Estimate], reports: Sequence[Report]) -> None:
             raise ValueError(f"a reported score must be within {SCORE_MIN}-{SCORE_MAX}, got {report.score}")
 
 
-def _naive_utc(moment: datetime) -> datetime:
-    """Matplotlib's date axis wants one kind of datetime; stored times are UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+def _naive_local(moment: datetime, zone: tzinfo) -> datetime:
+    """A moment as the wall-clock time in ``zone``, naive: matplotlib's date axis wants one kind of datetime.
+
+    Stored times are UTC (a naive one is taken as UTC); the chart dates them where the user lives,
+    as the text of ``/history`` does, so an estimate made at 01:00 in Shanghai sits on that day.
+    """
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone).replace(tzinfo=None)
 
 
 def _day(moment: datetime) -> float:
@@ -174,11 +180,17 @@ def _y_limits(values: Sequence[int]) -> tuple[float, float]:
 
 
 def history_png(
-    estimates: Sequence[Estimate], lang: Lang, *, reports: Sequence[Report] = (), title: str | None = None
+    estimates: Sequence[Estimate],
+    lang: Lang,
+    *,
+    reports: Sequence[Report] = (),
+    title: str | None = None,
+    zone: tzinfo = UTC,
 ) -> bytes:
     """Draw the estimates (in time order) and the reported scores as a 1080 x 960 PNG.
 
-    Either sequence may be empty, not both. ``title`` defaults to the language's template.
+    Every moment is dated in ``zone`` (the user's time zone). Either sequence may be empty, not both.
+    ``title`` defaults to the language's template.
     Raises ``ValueError`` for an estimate outside its own range or a score outside 350-950.
     """
     _check(estimates, reports)
@@ -186,8 +198,8 @@ def history_png(
     reports = sorted(reports, key=lambda r: r.at)
     if title is None:
         title = render(lang, "chart_history_title.txt.j2")
-    est_at = [_naive_utc(e.at) for e in estimates]
-    rep_at = [_naive_utc(r.at) for r in reports]
+    est_at = [_naive_local(e.at, zone) for e in estimates]
+    rep_at = [_naive_local(r.at, zone) for r in reports]
     start, end = _x_limits(est_at + rep_at)
     est_x, rep_x = [_day(m) for m in est_at], [_day(m) for m in rep_at]
     y_low, y_high = _y_limits([v for e in estimates for v in (e.low, e.high)] + [r.score for r in reports])
@@ -365,7 +377,9 @@ class HistoryChart:
     lang: Lang
     estimates: tuple[Estimate, ...]
     reports: tuple[Report, ...] = ()
+    timezone: str = "UTC"
+    """The IANA zone the dates are in: the user's, as in the text of ``/history``."""
 
     def render(self) -> bytes:
         """Draw the picture."""
-        return history_png(self.estimates, self.lang, reports=self.reports)
+        return history_png(self.estimates, self.lang, reports=self.reports, zone=ZoneInfo(self.timezone))
