@@ -170,11 +170,13 @@ async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
 
 
 # ---- /history --------------------------------------------------------------------------------
-def history_chart(lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport]) -> HistoryChart:
-    """The history picture (drawn by whoever shows it, once; cached like the radar)."""
+def history_chart(
+    lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport], timezone: str = "UTC"
+) -> HistoryChart:
+    """The history picture, dated in the user's ``timezone`` like the text (drawn once by whoever shows it; cached)."""
     estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots)
     real = tuple(ChartReport(r.reported_at, r.score) for r in reports)
-    return HistoryChart(lang, estimates, real)
+    return HistoryChart(lang, estimates, real, timezone)
 
 
 async def history(session: Session) -> list[Reply]:
@@ -187,7 +189,7 @@ async def history(session: Session) -> list[Reply]:
     if not rows:
         return [Screen(text)]
     caption = render(session.lang, "bot_history_caption.html.j2")
-    chart = history_chart(session.lang, snapshots, reports)
+    chart = history_chart(session.lang, snapshots, reports, timezone)
     return [Screen(text), Photo(chart, caption, filename=HISTORY_FILE)]
 
 

@@ -128,3 +128,16 @@ def test_the_history_chart_is_keyed_by_what_it_shows():
     assert chart != HistoryChart("en", tuple(points), tuple(reported))
     assert chart != HistoryChart("zh", tuple(points), tuple(reported[:-1]))
     assert_png(chart.render(), (WIDTH_PX, HEIGHT_PX))
+
+
+def test_points_are_dated_in_the_users_zone_like_the_history_text():
+    from zoneinfo import ZoneInfo
+
+    # 17:00 UTC on 27 Nov is 01:00 on 28 Nov in Shanghai: /history says 2026-11-28, so must the chart.
+    late = datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+    shanghai = history_png([Estimate(late, 640, 600, 680)], "en", zone=ZoneInfo("Asia/Shanghai"))
+    assert shanghai == history_png([Estimate(late + timedelta(hours=8), 640, 600, 680)], "en")
+    assert shanghai != history_png([Estimate(late, 640, 600, 680)], "en")
+    chart = HistoryChart("en", (Estimate(late, 640, 600, 680),), (), "Asia/Shanghai")
+    assert chart != HistoryChart("en", (Estimate(late, 640, 600, 680),), (), "UTC")
+    assert chart.render() == shanghai
