@@ -307,7 +307,8 @@ async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
     else:
         refreshed = await goal_checkin_screen(session.storage, session.user_id, lang)
         replies = [EditMessage(refreshed)] if refreshed is not None else []
-    return [*replies, done, *await score.replies(session, None)]
+    # The confirmation first: in the terminal, where an edit prints as a new message, the refreshed list follows it.
+    return [done, *replies, *await score.replies(session, None)]
 
 
 # ---- /remind and /timezone -------------------------------------------------------------------

@@ -295,3 +295,14 @@ def test_tell_me_more_in_chinese_in_the_terminal(tmp_path):
     opened = out[out.index("› /more") :]
     assert "回答这个问题" in opened and first.prompt("zh") in opened and "/cancel 先不回答" in opened
     assert first.id not in answers
+
+
+def test_a_goal_action_done_is_confirmed_before_the_refreshed_goal_list(tmp_path):
+    from bot.flows.advice import advisable
+
+    chat(tmp_path, ["2"] * len(QUICK))
+    score = load_scorecard().score(advisable(stored_answers(tmp_path))).score
+    code, out = chat(tmp_path, [f"/goal {score + 60}", "1"])
+    tapped = out[out.rindex("› 1") :]
+    assert "which of the planned actions have you done?" in tapped  # the list, refreshed: the goal is not reached
+    assert tapped.index("✅ Recorded: ") < tapped.index("which of the planned actions have you done?")
