@@ -21,7 +21,8 @@ from advice.ranking import Plan, Projection, rank, simulate
 from scoring.card import load_scorecard
 from scoring.cli import CliError, add_common, add_profile_input, emit_json, read_answers
 from scoring.i18n import Lang
-from scoring.questions import InvalidAnswer
+from scoring.questions import QUESTION_BY_ID, InvalidAnswer
+from scoring.structure import settled
 from templates import render
 
 T = TypeVar("T")
@@ -129,10 +130,30 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     except UnknownAction as exc:  # pragma: no cover - parse_action_ids refuses these first
         raise CliError(str(exc)) from None
     if args.json:
-        emit_json({**projection_json(projection, args.lang), "model_version": card.version, "estimate": True})
+        view = with_gate_questions(projection_json(projection, args.lang), projection, answers, args.lang)
+        emit_json({**view, "model_version": card.version, "estimate": True})
     else:
-        print(render(args.lang, "cli_whatif.txt.j2", **projection_view(projection, args.lang)))
+        view = with_gate_questions(projection_view(projection, args.lang), projection, answers, args.lang)
+        print(render(args.lang, "cli_whatif.txt.j2", **view))
     return 0
+
+
+def with_gate_questions(
+    view: dict[str, Any], projection: Projection, answers: dict[str, Any], lang: Lang
+) -> dict[str, Any]:
+    """The questions still open as a person sees them: none an answer settles, and those a gate asks first.
+
+    An answer the given ones settle is implied, not open (with no credit card, the card repayment
+    record is "no cards"). A gate that stopped an action says "answer that question first
+    (below)": that question (the income) is then listed below.
+    """
+    listed = [item["id"] for item in view["unanswered"] if not settled(item["id"], answers)]
+    view = {**view, "unanswered": [item for item in view["unanswered"] if item["id"] in listed]}
+    if not any(why == "gated" for _, why in projection.stopped):
+        return view
+    wanted = [q for gate in projection.gates for q in gate.unanswered if q not in answers and q not in listed]
+    extra = [{"id": q, "question": QUESTION_BY_ID[q].prompt(lang)} for q in dict.fromkeys(wanted)]
+    return {**view, "unanswered": [*view["unanswered"], *extra]}
 
 
 def goal_json(goal: GoalPlan, lang: Lang) -> dict[str, Any]:

@@ -284,3 +284,20 @@ def test_bad_have_or_lack_is_one_error_line(tmp_path, capsys, argv, message):
     code, out, err = run_main(capsys, "advise", "--answers", write(tmp_path, {}), *argv)
     (line,) = err.strip().splitlines()
     assert code == 2 and out == "" and message in line
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_whatif_lists_no_implied_answer_as_unanswered_and_names_the_question_a_gate_asks_first(tmp_path, capsys, lang):
+    path = write(tmp_path, {"credit_cards": "none"})
+    code, out, _ = run_main(
+        capsys, "whatif", "--answers", path, "--do", "card_on_time,credit_cards_3_5", "--lang", lang
+    )
+    assert code == 0
+    unanswered = out[
+        out.index("尚未回答、因此没有计入的问题" if lang == "zh" else "Not answered yet, so not counted") :
+    ]
+    assert "[card_repayment]" not in out  # no card, so no repayment record: implied, not open
+    assert "[income]" in unanswered  # the gate's "answer that question first (below)" has it below
+    code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", "card_on_time", "--json", "--lang", lang)
+    view = json.loads(out)
+    assert view["unanswered"] == [] and view["stopped"] == []
