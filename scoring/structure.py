@@ -68,7 +68,7 @@ class Contradiction:
         first_label = first.label(self.first_value, lang)
         second_label = second.label(self.second_value, lang)
         if lang == "zh":
-            return f"“{first.prompt(lang)}”答“{first_label}”与“{second.prompt(lang)}”答“{second_label}”互相矛盾"
+            return f"「{first.prompt(lang)}」答「{first_label}」与「{second.prompt(lang)}」答「{second_label}」互相矛盾"
         return (
             f"{self.first_id}={self.first_value!r} ({first_label}) contradicts "
             f"{self.second_id}={self.second_value!r} ({second_label})"

@@ -14,6 +14,7 @@ from bot.screens import forget_screen, language_screen, question_screen, text_sc
 from bot.storage import bill_imports, record_items
 from bot.storage.progress import parse_schedule_key
 from scoring.i18n import Lang
+from scoring.questions import QUESTION_BY_ID
 from templates import render
 
 
@@ -54,7 +55,11 @@ def _summary(data: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """
     action_reminders = [r for r in data["reminders"] if parse_schedule_key(r["action_id"]) is None]
     said = [
-        {"title": ACTION_BY_ID[RECORD_ACTIONS[r["question_id"]]].title(lang), "owned": r["owned"]}
+        {
+            "title": ACTION_BY_ID[RECORD_ACTIONS[r["question_id"]]].title(lang),
+            "topic": QUESTION_BY_ID[r["question_id"]].topic(lang),
+            "owned": r["owned"],
+        }
         for r in data["record_items"]
         if r["question_id"] in RECORD_ACTIONS
     ]

@@ -198,7 +198,11 @@ def _setting_invalid(lang: str) -> list[Context]:
 @sample("bot_export.html.j2", "bot_forget_confirm.html.j2")
 def _counts(lang: str) -> list[Context]:
     said = [
-        {"title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": owned}
+        {
+            "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang),
+            "topic": QUESTION_BY_ID[qid].topic(lang),
+            "owned": owned,
+        }
         for qid, owned in (("provident_fund", True), ("vehicle", False))
     ]
     return [
@@ -301,7 +305,13 @@ def _button(lang: str) -> list[Context]:
         {"button": "steps", "number": 1, "title": title},
         {"button": "toggle", "on": True, "title": title},
         {"button": "toggle", "on": False, "title": title},
+        {"button": "tell_more", "topic": QUESTION_BY_ID["living_bills"].topic(lang)},
     ]
+
+
+@sample("bot_tell_more.html.j2")
+def _tell_more(lang: str) -> list[Context]:
+    return [{}]
 
 
 @sample("bot_chart_title.txt.j2")

@@ -10,9 +10,11 @@ from bot.reminder_schedule import due_view, next_recompute
 from bot.storage import Snapshot, StoredReport, StoredSchedule
 from scoring.calibration import Report, calibrate, learn_offset
 from scoring.changes import explain
-from scoring.questions import QUESTIONS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
 from .samples import PROFILES, Context, card, sample
+
+NOT_HELD = (("card", "credit_cards"), ("huabei", "huabei"))
 
 NOW = datetime(2026, 5, 7, 2, tzinfo=UTC)
 
@@ -181,6 +183,7 @@ def _remind(lang: str) -> list[Context]:
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": actions[:1]},
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": []},
         {"state": "invalid", "problem": problem},
+        *({"state": "not_held", "kind": kind, "question": QUESTION_BY_ID[qid].prompt(lang)} for kind, qid in NOT_HELD),
     ]
 
 

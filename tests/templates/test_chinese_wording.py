@@ -146,3 +146,25 @@ def test_the_native_readers_wording_is_used():
     assert "花呗自2021年起已接入央行征信，逾期也会记入你的个人征信报告。" in joined
     assert "你名下的房产已添加到芝麻信用了吗？" in joined and "你名下的车辆已添加到芝麻信用了吗？" in joined
     assert "大约能加 字 分" in ALL["bot_record_item.html.j2"]  # a number, no "+" before it
+
+
+@pytest.mark.parametrize("name", sorted(template_texts()))
+def test_chinese_templates_quote_with_corner_brackets_only(name):
+    """「」 throughout, never mixed with “” (the second native-reader pass)."""
+    text = template_texts()[name]
+    assert "“" not in text and "”" not in text, name
+
+
+def test_the_second_native_readers_wording_is_used():
+    joined = "\n".join(template_texts().values())
+    for stiff in ("你说过有没有的项目", "次分数记录", "输入按钮的编号"):
+        assert stiff not in joined, stiff
+    for name in ("bot_export.html.j2", "bot_forget_confirm.html.j2"):
+        assert "你告诉过我是否拥有的资料（" in ALL[name] and "次估算记录" in ALL[name], name
+        assert "我没有" not in "\n".join(text for key, text in ALL.items() if key.startswith(name)), name
+    assert "（输入对应编号）" in "\n".join(text for key, text in ALL.items() if key.startswith("bot_steps.html.j2"))
+    fund = next(q for q in QUESTIONS if q.id == "provident_fund")
+    assert [c.zh for c in fund.choices] == ["还没有", "已授权"]
+    # Reasons name a short topic, not the whole question: "收入：稳定（−17 分）".
+    assert "• 字：字（−字 分）" in ALL["bot_score.html.j2"]
+    assert all(q.topics[0] and len(q.topics[0]) <= 8 and "？" not in q.topics[0] for q in QUESTIONS)
