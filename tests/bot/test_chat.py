@@ -256,7 +256,7 @@ def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
     assert code == 0
     steps = out[out.rindex("› 1", 0, out.rindex("› 1")) :]
     assert "Record it: change your answer to “Where do you mostly shop online?” from Other platforms to Tmall" in steps
-    assert "(type the button's number)" in steps and "1) ✏️ Record it: change my answer" in steps
+    assert "(type its number below)" in steps and "1) ✏️ Record it: change my answer" in steps
     assert "you changed Where do you mostly shop online? Other platforms → Tmall" in out[out.rindex("› 4") :]
     assert stored_answers(tmp_path)["shopping"] == "tmall"
 

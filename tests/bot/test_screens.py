@@ -32,7 +32,9 @@ def test_a_question_screen_marks_the_current_answer_and_binds_the_nonce():
 def test_a_number_question_takes_typed_input():
     question = next(q for q in QUESTIONS if q.kind == "number")
     screen = question_screen(Ask(question, 1, 1, "edit", "abcdef"), "zh")
-    assert screen.typed and "请输入" in screen.text and "修改回答" in screen.text
+    assert screen.typed and "请输入" in screen.text and "回答这个问题" in screen.text  # nothing to change yet
+    screen = question_screen(Ask(question, 1, 1, "edit", "abcdef", current=2), "zh")
+    assert "修改回答" in screen.text and "/cancel 取消修改" in screen.text
 
 
 def test_prompts_are_escaped_for_telegram_html():

@@ -180,6 +180,8 @@ async def test_reminders_and_remind_list_every_kind_in_one_screen(bot, storage):
     top, _ = await open_top_action(user, storage)
     await user.tap("⏰ Remind me")
     await user.send("/remind huabei 9 20:00")
+    answers = await storage.answers(user.id)  # a card to be reminded of (the quick check said none)
+    await storage.replace_answers(user.id, {**answers, "credit_cards": "one_two"}, "button")
     await user.send("/remind card 20 21:30")
     listing = await user.send("/reminders")
     text = plain(listing[0].text)

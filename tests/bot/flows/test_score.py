@@ -61,11 +61,12 @@ async def test_score_shows_the_real_estimate_with_its_breakdown_and_a_radar_char
     for dimension in result.dimensions:
         name, weight = DIMENSION_NAMES[dimension.id]["en"], view_weight(dimension.id)
         if dimension.grade is None:
-            assert f"– {name} · {weight}% · not asked yet" in text
+            assert f"– {name} · {weight}% · not answered yet" in text
         else:
             assert f"{dimension.grade} {name} · {weight}%" in text
     for reason in view["reasons"]:
-        assert (reason["title"] or reason["question"]) in text
+        shown = reason["title"] or f"{reason['topic']}: {reason['answer']}"  # "Income: Stable (−17 points)"
+        assert f"• {shown} (−{reason['points_lost']} point" in text
     assert text.endswith(render("en", "_disclaimer.txt.j2", brief_disclaimer=True))  # later ones: short
     photo = calls[1]
     # The same picture as at the end of the quick check: Telegram's file_id, no second upload.
@@ -155,8 +156,8 @@ async def test_the_quick_check_reply_is_honest_about_what_it_does_not_know(bot, 
     """What was seen: one bold band over a 295-point range, a grade for connections (never
     asked), no weights, and three reasons for having no credit card."""
     for user_id, lang, lead, not_asked, no_card in (
-        (555101, "en", "probably", "not asked yet", "No credit card yet"),
-        (555102, "zh", "大概在", "还没问到", "还没有信用卡"),
+        (555101, "en", "probably", "not answered yet", "No credit card yet"),
+        (555102, "zh", "大概在", "还没回答", "还没有信用卡"),
     ):
         user = bot.user(user_id, language_code={"en": "en", "zh": "zh-hant"}[lang])
         # the second choice of each question: "none" cards, then "I have no cards" as repayment record

@@ -28,6 +28,7 @@ async def test_commands_are_published_in_both_languages_and_a_default(bot):
         "score",
         "advice",
         "whatif",
+        "more",
         "reminders",
         "profile",
         "full",
