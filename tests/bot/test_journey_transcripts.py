@@ -1,7 +1,7 @@
 """Recorded three-month journeys, one per language: the follow-up a reviewer can read.
 
-A user runs the quick check, sets a goal, asks for a Huabei reminder, answers the monthly
-check-ins (a real score typed, one skipped, one through ``/myscore``), records a planned action
+A user runs the quick check, sets a goal, asks for a credit card repayment reminder, answers the
+monthly check-ins (a real score typed, one skipped, one through ``/myscore``), records a planned action
 as done, changes an answer, reads the advice (now projected from the calibrated estimate) and
 one action's how-to, and looks at the history; the bot's own messages (check-ins,
 reminders, the goal's check-in) come from the real delivery round on a frozen clock moved from
@@ -34,8 +34,8 @@ PICKS = {
     "phone_consistent": 1,
 }
 LABELS = {
-    "en": {"type": "✍️ Type it", "skip": "Skip this month", "remind": "/remind huabei", "timezone": "Asia/Shanghai"},
-    "zh": {"type": "✍️ 输入分数", "skip": "本月跳过", "remind": "/remind 花呗", "timezone": "Asia/Shanghai"},
+    "en": {"type": "✍️ Type it", "skip": "Skip this month", "remind": "/remind card", "timezone": "Asia/Shanghai"},
+    "zh": {"type": "✍️ 输入分数", "skip": "本月跳过", "remind": "/remind 信用卡", "timezone": "Asia/Shanghai"},
 }
 
 
