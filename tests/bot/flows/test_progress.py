@@ -306,8 +306,9 @@ async def test_a_goal_reached_by_the_calibrated_estimate_says_so_in_myscore_and_
     await user.send(f"/goal {score + 10}")
     assert "Your goal now" in plain((await user.send("/goal"))[0].text)
     clock.moment = CHECKIN
-    text = plain((await user.send(f"/myscore {score + 200}"))[0].text)
-    assert f"That reaches your goal of {score + 10}" in text
+    recorded, reached = await user.send(f"/myscore {score + 200}")
+    assert "Recorded: your real Sesame score" in plain(recorded.text)
+    assert f"Goal {score + 10} reached: your estimate (calibrated) is" in plain(reached.text)
     assert await storage.goal(user.id) is None
     assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
     goal_text = plain((await user.send("/goal"))[0].text)
