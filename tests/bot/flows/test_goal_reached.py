@@ -6,8 +6,8 @@ from bot.flows.advice import advisable
 from bot.flows.goal_reached import reached_screen
 from bot.screens import button_label
 from scoring.card import load_scorecard
-from scoring.questions import QUESTION_BY_ID, QUESTIONS
-from tests.bot.telegram_testkit import answer_quick, plain
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.telegram_testkit import answer_quick, plain, quick_answers
 from tests.bot.test_journey_transcripts import PICKS
 
 CARD = load_scorecard()
@@ -96,4 +96,28 @@ async def test_recording_an_action_from_its_how_to_reaches_the_goal_and_says_so(
     expected = reached_screen("en", scores[TMALL], scores[TMALL], False, was_goal=True).text
     assert calls[-1].text == expected and [c.text for c in calls].count(expected) == 1
     assert f"Goal {scores[TMALL]} reached" in plain(expected)
+    assert await goal_gone(storage, user.id)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_finishing_the_questionnaire_past_the_goal_says_so(bot, storage, lang):
+    """A goal set on a check stopped midway, reached by the answers that finish it."""
+    user = bot.user(language_code=lang)
+    given = quick_answers(PICKS)
+    *first, last = QUICK_IDS
+    await user.send("/start")
+    for qid in first:
+        question = QUESTION_BY_ID[qid]
+        await user.tap(question.choices[question.levels.index(given[qid])].label(lang))
+    await user.send("/cancel")
+    before = CARD.score(advisable(await storage.answers(user.id))).score
+    target = CARD.score(advisable(given)).score
+    assert before < target
+    await user.send(f"/goal {target}")
+    await user.send("/start")  # continues with the last question
+    question = QUESTION_BY_ID[last]
+    calls = await user.tap(question.choices[question.levels.index(given[last])].label(lang))
+    expected = reached_screen(lang, target, target, False, was_goal=True).text
+    assert calls[-1].text == expected and [c.text for c in calls].count(expected) == 1
+    assert SCORE_HEADING[lang] in plain(calls[-3].text)
     assert await goal_gone(storage, user.id)
