@@ -1,7 +1,7 @@
 """``/score``: the estimate, its five dimensions, what holds it back, the change since last time, the radar chart.
 
 Also the reply to answers changed (``/profile``, a how-to's "Record it", the questionnaire, a goal
-action done): the same estimate, and the goal's "reached" message when it now reaches the goal.
+action done): the same estimate, and the goal's "reached" message when this new estimate reaches it.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     caption = render(lang, "bot_chart_caption.html.j2")
     # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
     chart = Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, known))
-    # A goal this estimate reaches is said reached (and removed) here, after the estimate that reaches it.
-    reached = await goal_reached.notice(session, answers)
+    # A new estimate (answers changed since the last one shown) that reaches the goal: said here, once,
+    # after it. Not for the first estimate, which no goal can precede (``/goal`` shows an estimate
+    # too), nor for one shown before, so ``/score`` asks the database nothing more.
+    reached = await goal_reached.notice(session, answers) if shown.new and seen else None
     return [Screen(text), chart] if reached is None else [Screen(text), chart, reached]
