@@ -100,14 +100,20 @@ def test_score_text_says_it_is_an_estimate(capsys, answers_file, lang):
     assert str(result.score) in out
     assert f"{result.range[0]}-{result.range[1]}" in out
     assert disclaimer(lang) in out
-    assert QUESTION_BY_ID[result.reasons[0].question_id].prompt(lang) in out  # the biggest reason
+    assert QUESTION_BY_ID[result.reasons[0].question_id].topic(lang) in out  # the biggest reason, by its topic
 
 
 @pytest.mark.parametrize(
     ("lang", "lead", "weights", "not_asked", "no_card"),
     [
-        ("en", "Estimated Sesame score: {low}-{high}, probably Poor to ", "35%", "not asked yet", "No credit card yet"),
-        ("zh", "芝麻分估算：{low}-{high}，大概在「较差」到「", "35%", "还没问到", "还没有信用卡"),
+        (
+            "en",
+            "Estimated Sesame score: {low}-{high}, probably Poor to ",
+            "35%",
+            "not answered yet",
+            "No credit card yet",
+        ),
+        ("zh", "芝麻分估算：{low}-{high}，大概在「较差」到「", "35%", "还没回答", "还没有信用卡"),
     ],
 )
 def test_a_wide_range_leads_the_text_with_weights_and_honest_dimensions(

@@ -205,4 +205,16 @@ def test_a_display_order_that_is_not_a_permutation_is_refused():
             "Q",
             (Choice("a", "甲", "A"), Choice("b", "乙", "B")),
             display_order=(0, 0),
+            topics=("问", "Q"),
         )
+
+
+def test_every_question_has_a_short_topic_label_and_one_without_is_refused():
+    import pytest
+
+    from scoring.questions import Question
+
+    assert all(q.topic("zh") and q.topic("en") and len(q.topic("en")) < len(q.en) for q in QUESTIONS)
+    assert len({q.topic("en") for q in QUESTIONS}) == len(QUESTIONS) == len({q.topic("zh") for q in QUESTIONS})
+    with pytest.raises(ValueError, match="topic"):
+        Question("x", "behaviour", "bool", "问？", "Q?", topics=("问", ""))

@@ -110,13 +110,13 @@ async def test_forget_asks_first_then_deletes_every_row(bot, storage):
     calls = await user.send("/forget")
     assert "2 reminders, 1 real score you reported, your goal," in calls[0].text
     # What the export holds besides: the record items said, the bill files sent.
-    assert "what you said you have or not (Add the vehicle you own: I don't have it)" in calls[0].text
+    assert "what you told me you have or not (Vehicle: no)" in calls[0].text
     assert "1 Alipay bill you sent (what was read from it, never the file)" in calls[0].text
     assert calls[0].labels == ["🗑 Yes, delete everything", "Keep my data"]
     await user.tap("Keep my data")
     assert (await storage.count_rows(user.id))["answers"] == len(quick_answers())
     calls = await user.send("/export")
-    assert "(Add the vehicle you own: I don't have it), 1 Alipay bill you sent" in calls[0].text
+    assert "(Vehicle: no), 1 Alipay bill you sent" in calls[0].text
     await user.send("/forget")
     calls = await user.tap("🗑 Yes, delete everything")
     assert calls[1].method == "editMessageText" and "deleted" in calls[1].text
