@@ -85,6 +85,12 @@ def recent_start(today: date | None = None) -> date:
 _order_counter = iter(range(10**6, 10**9))
 
 
+def restart_order_numbers() -> None:
+    """Number orders from the start again: files built after this are the same bytes every run."""
+    global _order_counter
+    _order_counter = iter(range(10**6, 10**9))
+
+
 def _order(when: datetime) -> str:
     return f"{when:%Y%m%d}2200150{next(_order_counter):013d}"
 
@@ -516,7 +522,7 @@ def _preamble(layout: str, txns: list[Txn], quirks: Quirks) -> list[str]:
         "支付宝账户：138****0000",
         f"起始时间：[{first:%Y-%m-%d %H:%M:%S}]    终止时间：[{last:%Y-%m-%d %H:%M:%S}]",
         "导出交易类型：[全部]",
-        "导出时间：[2024-01-02 10:00:00]",
+        f"导出时间：[{last + timedelta(days=1):%Y-%m-%d} 10:00:00]",
         f"共{len(txns)}笔记录",
         "收入：10笔 1000.00元",
         "支出：100笔 10000.00元",
