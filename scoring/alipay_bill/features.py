@@ -282,6 +282,12 @@ class _Combination:
         self.amount = 0.0
         self.refunded = 0.0
 
+    def empty_copy(self) -> _Combination:
+        """The same classification with no rows yet (the same cells on the other side of ``since``)."""
+        copy = _Combination(self.kind, self.direction, self.mybank)
+        copy.huabei = self.huabei
+        return copy
+
 
 #: Kinds whose amounts are summed (spending and money moved into or out of wealth products).
 _SUMMED: frozenset[str] = SPENDING | {WEALTH_IN, WEALTH_OUT}
@@ -359,10 +365,11 @@ def extract(columns: dict[str, int], rows: Iterable[list[str]], since: date | No
         )
         if pc_fields:
             key += (cells.get(row, f.SOURCE), cells.get(row, f.FUND_STATUS))
-        combinations = earlier if day < cut else cache
+        combinations, others = (earlier, cache) if day < cut else (cache, earlier)
         combination = combinations.get(key)
         if combination is None:
-            combination = combinations[key] = _classify_key(key)
+            seen = others.get(key)  # classified already on the other side of ``since``
+            combination = combinations[key] = _classify_key(key) if seen is None else seen.empty_copy()
         combination.rows += 1
         kind = combination.kind
         if kind in _SUMMED:
