@@ -166,17 +166,15 @@ def assess(
     ``new_credit`` is ``False`` when a gate holds for these answers (``active_gates``); callers
     that assess many actions for one profile compute it once.
     """
-    changes = action.changes_for(answers)
+    changes = action.changes_for(answers, new_credit)
     if not changes:
-        return (), None
+        # "gated" only when the gate took away changes that would otherwise have applied.
+        gated = not new_credit and action.adds_credit and action.changes_for(answers)
+        return (), "gated" if gated else None
     if action.record:
         status = (owned or {}).get(action.questions[0])
         if status is not True:
             return (), "retired" if status is False else "not_owned"
-    if not new_credit and action.adds_credit:
-        changes = action.changes_for(answers, new_credit=False)
-        if not changes:
-            return (), "gated"
     return changes, None
 
 

@@ -246,31 +246,37 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
         raise ValueError("top must be at least 1")
     before = card.score(answers)
     check(answers)
+    # Asked once here and handed to every step below, which would otherwise each ask again.
     gates = active_gates(answers)
+    raw = raw_score(card, before)
     ranked: list[RankedAction] = []
     offers: list[RankedAction] = []
     stopped: dict[str, Infeasible] = {}
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
-        if why == "not_owned":
-            offer = _offer(card, answers, before, action)
+        if changes:
+            measured = _measure(card, raw, action, changes)
+            if measured is not None:
+                ranked.append(measured)
+        elif why == "not_owned":
+            # A record-if-true item, measured as if true: offered apart, never ranked.
+            offer = _measure(card, raw, action, action.changes_for(answers))
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
             for question_id in action.questions:
                 stopped.setdefault(question_id, why)
-        measured = _measure(card, answers, before, action, changes)
-        if measured is not None:
-            ranked.append(measured)
     ranked.sort(key=_rank_key)
     offers.sort(key=_rank_key)
     shown = tuple(ranked[:top] if top is not None else ranked)
-    combined = _project(card, answers, before, [r.action for r in shown[:COMBINED_TOP]], owned) if shown else None
+    combined = (
+        _project(card, answers, before, [r.action for r in shown[:COMBINED_TOP]], owned, gates) if shown else None
+    )
     covered = {c.question_id for r in (*ranked, *offers) for c in r.changes}
     return Plan(
         before,
         shown,
-        tell_me_more(card, answers),
+        tell_me_more(card, answers, gates),
         combined,
         gates,
         tuple(offers),
@@ -299,11 +305,13 @@ def simulate(
     return _project(card, answers, before, actions, owned)
 
 
-def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
+def tell_me_more(
+    card: Scorecard, answers: dict[str, Answer], gates: tuple[Gate, ...] | None = None
+) -> tuple[TellMeMore, ...]:
     """Unanswered questions: those a safety gate waits for first, then the most narrowing.
 
     A gate waiting for an answer (the income, before any new credit is advised) puts its
-    question first.
+    question first. ``gates`` are ``active_gates(answers)`` when the caller has them already.
     The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
     is a prediction interval, so an answer narrows it by what it tells beyond what the other
     answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
@@ -312,7 +320,7 @@ def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMor
         TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
         for question_id, narrowing in card.expected_narrowing(answers).items()
     ]
-    first = ask_first(active_gates(answers))
+    first = ask_first(active_gates(answers) if gates is None else gates)
     items.sort(key=lambda item: (item.question_id not in first, -item.narrows_by))
     return tuple(items)
 
@@ -329,29 +337,21 @@ def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
 
 
 def _measure(
-    card: Scorecard,
-    answers: dict[str, Answer],
-    before: ScoreResult,
-    action: Action,
-    changes: tuple[Change, ...],
-    any_gain: bool = False,
+    card: Scorecard, raw: float, action: Action, changes: tuple[Change, ...], any_gain: bool = False
 ) -> RankedAction | None:
     """The action's gain from the points tables, or ``None`` when it would show as +0.
 
-    ``any_gain`` keeps every gain above zero (the goal planner: a fraction may carry a set over
-    its target).
+    ``raw`` is today's unrounded score (``raw_score``). ``any_gain`` keeps every gain above zero
+    (the goal planner: a fraction may carry a set over its target).
     """
     points = points_of(card, changes)
-    raw = raw_score(card, before)
-    if points <= 0 or (not any_gain and shown_gain(raw, points) < 1):
+    if points <= 0:
+        return None
+    gain = shown_gain(raw, points)
+    if gain < 1 and not any_gain:
         return None
     score = shown(card, raw + points)
-    return RankedAction(action, shown_gain(raw, points), score, band_of(score), changes, points)
-
-
-def _offer(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, action: Action) -> RankedAction | None:
-    """A record-if-true item with the points it would add if true (``None`` under half a point)."""
-    return _measure(card, answers, before, action, action.changes_for(answers))
+    return RankedAction(action, gain, score, band_of(score), changes, points)
 
 
 def _outside_scale(card: Scorecard, *raws: float) -> bool:
@@ -394,13 +394,15 @@ def _project(
     before: ScoreResult,
     actions: Sequence[Action],
     owned: Owned | None = None,
+    gates: tuple[Gate, ...] | None = None,
 ) -> Projection:
     """Apply ``actions`` one after another, each to the profile the previous ones left.
 
-    The safety gates are those of the profile as it is now: a plan that starts by repaying an
-    overdue still adds no new credit.
+    The safety gates are those of the profile as it is now (``gates``, when the caller has
+    them): a plan that starts by repaying an overdue still adds no new credit.
     """
-    gates = active_gates(answers)
+    if gates is None:
+        gates = active_gates(answers)
     new_credit = not gates
     current = dict(answers)
     original: dict[str, Answer] = {}
