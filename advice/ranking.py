@@ -25,7 +25,9 @@ Rules, in one place:
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
   gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
   exact points and catalogue order.
-- The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
+- A what-if (``simulate``) and the combined plan count every action from today's answers, as
+  the ranking and the planner do: an action that could only follow another changes nothing.
+- The combined plan applies the first ``COMBINED_TOP`` listed actions together; its
   exact points are the sum of theirs (they change different answers, and points add up in
   log-odds), but the gain it shows is rounded once, so it may differ by a point from the sum of
   the single gains shown, each rounded on its own.
@@ -288,7 +290,7 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
 def simulate(
     card: Scorecard, answers: dict[str, Answer], action_ids: Iterable[str], owned: Owned | None = None
 ) -> Projection:
-    """The estimate after doing ``action_ids`` in order (duplicates count once; one id may be a str).
+    """The estimate after doing ``action_ids``, each from today's answers (duplicates count once; one id may be a str).
 
     The same feasibility rules as ``rank``: a gated change or an item not said to be owned
     changes nothing (``Projection.stopped`` says which and why). Raises ``UnknownAction`` for an
@@ -381,13 +383,6 @@ def _nothing_to_do(
     return tuple(items)
 
 
-def _apply(answers: dict[str, Answer], changes: Iterable[Change]) -> dict[str, Answer]:
-    after = dict(answers)
-    for change in changes:
-        after[change.question_id] = change.after
-    return after
-
-
 def _project(
     card: Scorecard,
     answers: dict[str, Answer],
@@ -396,28 +391,29 @@ def _project(
     owned: Owned | None = None,
     gates: tuple[Gate, ...] | None = None,
 ) -> Projection:
-    """Apply ``actions`` one after another, each to the profile the previous ones left.
+    """Do ``actions`` together, each counted from today's answers, as ``rank`` and ``plan`` count it.
 
-    The safety gates are those of the profile as it is now (``gates``, when the caller has
-    them): a plan that starts by repaying an overdue still adds no new credit.
+    An action changes what it would change today and nothing more: one that could only follow
+    another (Huabei "always on time" right after clearing a current overdue, statements of cards
+    not held yet) changes nothing here, just as it is never ranked or planned. No two actions
+    change one answer from the same value (a catalogue test checks it), so the changes never
+    compete and a set's points are the sum of its actions' points: the planner's model exactly,
+    so a what-if never reaches further than the planner. The safety gates are those of the
+    profile as it is now (``gates``, when the caller has them).
     """
     if gates is None:
         gates = active_gates(answers)
     new_credit = not gates
-    current = dict(answers)
-    original: dict[str, Answer] = {}
+    merged: list[Change] = []
     not_applicable = []
     stopped: list[tuple[str, Infeasible]] = []
     for action in actions:
-        changes, why = assess(action, current, owned, new_credit)
+        changes, why = assess(action, answers, owned, new_credit)
         if not changes:
             not_applicable.append(action.id)
             if why is not None:
                 stopped.append((action.id, why))
-        for change in changes:
-            original.setdefault(change.question_id, change.before)
-        current = _apply(current, changes)
-    merged = tuple(Change(qid, value, current[qid]) for qid, value in original.items())
+        merged.extend(changes)
     points = points_of(card, merged)
     raw = raw_score(card, before) + points
     half = half_width(card, before)
@@ -425,7 +421,7 @@ def _project(
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
-        merged,
+        tuple(merged),
         before,
         score,
         band_of(score),
