@@ -76,7 +76,10 @@ def raw_score(card: Scorecard, result: ScoreResult) -> float:
 
 def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
     """Unclipped points the changes add: the points tables' difference, answer by answer."""
-    return sum(card.points(c.question_id, c.after) - card.points(c.question_id, c.before) for c in changes)
+    total = 0.0
+    for c in changes:  # a plain loop: this runs for every action of every ranking
+        total += card.points(c.question_id, c.after) - card.points(c.question_id, c.before)
+    return total
 
 
 def half_width(card: Scorecard, result: ScoreResult) -> float:
@@ -271,14 +274,17 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
     ranked.sort(key=_rank_key)
     offers.sort(key=_rank_key)
     shown = tuple(ranked[:top] if top is not None else ranked)
-    combined = (
-        _project(card, answers, before, [r.action for r in shown[:COMBINED_TOP]], owned, gates) if shown else None
-    )
+    together = shown[:COMBINED_TOP]
+    combined = None
+    if together:
+        # The top actions done together, from the changes assessed above: what simulate gives.
+        changes = tuple(c for r in together for c in r.changes)
+        combined = _projection(card, answers, before, [r.action for r in together], changes, gates)
     covered = {c.question_id for r in (*ranked, *offers) for c in r.changes}
     return Plan(
         before,
         shown,
-        tell_me_more(card, answers, gates),
+        _tell_me_more(card, answers, before, gates),
         combined,
         gates,
         tuple(offers),
@@ -307,22 +313,27 @@ def simulate(
     return _project(card, answers, before, actions, owned)
 
 
-def tell_me_more(
-    card: Scorecard, answers: dict[str, Answer], gates: tuple[Gate, ...] | None = None
-) -> tuple[TellMeMore, ...]:
+def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
     """Unanswered questions: those a safety gate waits for first, then the most narrowing.
 
     A gate waiting for an answer (the income, before any new credit is advised) puts its
-    question first. ``gates`` are ``active_gates(answers)`` when the caller has them already.
+    question first.
     The narrowing is the scorecard's expected one (``Scorecard.expected_narrowing``): the range
     is a prediction interval, so an answer narrows it by what it tells beyond what the other
     answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
     """
+    return _tell_me_more(card, answers, card.score(answers), active_gates(answers))
+
+
+def _tell_me_more(
+    card: Scorecard, answers: dict[str, Answer], before: ScoreResult, gates: tuple[Gate, ...]
+) -> tuple[TellMeMore, ...]:
+    """``tell_me_more`` from today's score and gates, which ``rank`` has already."""
     items = [
         TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
-        for question_id, narrowing in card.expected_narrowing(answers).items()
+        for question_id, narrowing in card.expected_narrowing(answers, before).items()
     ]
-    first = ask_first(active_gates(answers) if gates is None else gates)
+    first = ask_first(gates)
     items.sort(key=lambda item: (item.question_id not in first, -item.narrows_by))
     return tuple(items)
 
@@ -414,23 +425,38 @@ def _project(
             if why is not None:
                 stopped.append((action.id, why))
         merged.extend(changes)
-    points = points_of(card, merged)
-    raw = raw_score(card, before) + points
+    return _projection(card, answers, before, actions, tuple(merged), gates, tuple(not_applicable), tuple(stopped))
+
+
+def _projection(
+    card: Scorecard,
+    answers: dict[str, Answer],
+    before: ScoreResult,
+    actions: Sequence[Action],
+    changes: tuple[Change, ...],
+    gates: tuple[Gate, ...],
+    not_applicable: tuple[str, ...] = (),
+    stopped: tuple[tuple[str, Infeasible], ...] = (),
+) -> Projection:
+    """The projection of ``actions`` once their changes are assessed (by ``_project``, or by ``rank``)."""
+    points = points_of(card, changes)
+    raw_before = raw_score(card, before)
+    raw = raw_before + points
     half = half_width(card, before)
     score = shown(card, raw)
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
-        tuple(merged),
+        changes,
         before,
         score,
         band_of(score),
         (shown(card, raw - half), shown(card, raw + half)),
-        tuple(not_applicable),
+        not_applicable,
         unanswered,
         points,
-        tuple(stopped),
-        _outside_scale(card, raw_score(card, before), raw),
+        stopped,
+        _outside_scale(card, raw_before, raw),
         gates,
-        raw_score(card, before),
+        raw_before,
     )
