@@ -161,6 +161,10 @@ def assess(
 ) -> tuple[tuple[Change, ...], Infeasible | None]:
     """``(changes, why not)``: the changes allowed and, when a table removed them all, which one.
 
+    The one place the safety gates act, for ``rank``, ``simulate`` and ``plan`` alike: under a gate
+    an action keeps only its changes that take on no new credit. Which those are is catalogue
+    data, each counterfactual's ``adds_credit``, keyed on today's answer (Huabei "always on
+    time" is repayment from a late record, new credit from "not opened").
     ``new_credit`` is ``False`` when a gate holds for these answers (``active_gates``); callers
     that assess many actions for one profile compute it once.
     """

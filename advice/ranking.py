@@ -400,7 +400,6 @@ def _project(
     before: ScoreResult,
     actions: Sequence[Action],
     owned: Owned | None = None,
-    gates: tuple[Gate, ...] | None = None,
 ) -> Projection:
     """Do ``actions`` together, each counted from today's answers, as ``rank`` and ``plan`` count it.
 
@@ -410,10 +409,9 @@ def _project(
     change one answer from the same value (a catalogue test checks it), so the changes never
     compete and a set's points are the sum of its actions' points: the planner's model exactly,
     so a what-if never reaches further than the planner. The safety gates are those of the
-    profile as it is now (``gates``, when the caller has them).
+    profile as it is now.
     """
-    if gates is None:
-        gates = active_gates(answers)
+    gates = active_gates(answers)
     new_credit = not gates
     merged: list[Change] = []
     not_applicable = []
