@@ -72,6 +72,8 @@ class Shown:
     change: ScoreChange | None
     unexplained: tuple[int, int] | None
     calibrated: Calibrated | None
+    new: bool = False
+    """Whether this estimate differs from the last one shown (so it was kept now)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ class Progress:
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
             await self._goal_progress(user_id, answers)
-        return Shown(change, unexplained, calibrated)
+        return Shown(change, unexplained, calibrated, new=True)
 
     async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
         """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
