@@ -245,11 +245,9 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
     if not await bill_imports.apply(session.storage, session.user_id, pending.id, pending.nonce, store, dropped):
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
-    screen = applied_screen(session, before, after)
-    # The reply shows the new estimate. ``after`` is what was stored: ``bill_imports.apply`` writes
-    # past the update's unit, whose answers are from before.
-    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id, after)
-    return [EditMessage(screen)]
+    # The reply shows the new estimate: kept as shown, from the answers the update now holds.
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
+    return [EditMessage(applied_screen(session, before, after))]
 
 
 def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, Answer], lang: Lang) -> dict[str, Any]:
