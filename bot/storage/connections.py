@@ -24,8 +24,21 @@ class Connections:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(engine, expire_on_commit=False)
-        self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.autocommit = engine if self.reads_begin_nothing else engine.execution_options(isolation_level="AUTOCOMMIT")
         self.reads: async_sessionmaker[AsyncSession] = async_sessionmaker(self.autocommit)
+
+    @property
+    def reads_begin_nothing(self) -> bool:
+        """Whether a plain connection reads without beginning a transaction (SQLite), so reads need no autocommit.
+
+        Python's sqlite3 module begins a transaction only before a write (INSERT, UPDATE, DELETE),
+        so on SQLite a plain connection already reads the way autocommit does. Autocommit there
+        would cost five more hand-offs to aiosqlite's thread per checkout (it sets and restores the
+        isolation level, and SQLAlchemy resets it with a PRAGMA), and those hand-offs, not SQLite,
+        were most of a tap's time. It also lets one connection serve an update's reads and then
+        carry its transaction (``UserUnit``).
+        """
+        return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[AsyncConnection]:

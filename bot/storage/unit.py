@@ -123,9 +123,14 @@ class UserUnit(Storage):
     async def _begun(self) -> AsyncConnection:
         """The update's transaction, begun by its first write."""
         if self._transaction is None:
-            await self._release_reader()  # from now on the update reads in its transaction
-            connection = await self.engine.connect()
-            await connection.begin()
+            if self._reader is not None and self.reads_begin_nothing:
+                # SQLite: the connection that read goes on to write; the first write begins the transaction.
+                connection, self._reader = self._reader, None
+            else:
+                await self._release_reader()  # from now on the update reads in its transaction
+                connection = await self.engine.connect()
+            if not connection.in_transaction():
+                await connection.begin()
             self._transaction = connection
             joined: async_sessionmaker[AsyncSession] = async_sessionmaker(
                 bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"

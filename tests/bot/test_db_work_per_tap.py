@@ -9,6 +9,9 @@ the check-in it starts (schedule and first occurrence), in the answer's transact
 creates the user and the dialog in one transaction; ``/score`` and ``/advice`` read the last snapshot
 (each records the estimate it states when it differs) and here write nothing. Confirming a bill
 import stores its answers and the estimate it shows in the update's one transaction.
+
+On SQLite every update checks out one pooled connection: the one that read the user's rows goes
+on to carry the update's transaction.
 """
 
 from bot.screens import button_label
@@ -26,16 +29,16 @@ async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs
     try:
         user = bot.user(555001, "en")
         await user.send("/start")
-        start = work.take()
+        start = work.take_all()
         per_tap = []
         for qid, value in quick_answers().items():  # no credit card: the repayment question is not asked
             question = QUESTION_BY_ID[qid]
             await user.tap(question.choices[question.levels.index(value)].label("en"))
-            per_tap.append(work.take())
+            per_tap.append(work.take_all())
         await user.send("/score")
-        score = work.take()
+        score = work.take_all()
         await user.send("/advice")
-        advice = work.take()
+        advice = work.take_all()
     finally:
         work.detach()
         await bot.stop()
@@ -44,11 +47,15 @@ async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs
     assert len(await storage.snapshots(555001)) == 1
     assert [s.kind for s in await storage.schedules(555001)] == ["checkin"]
     # A first contact: the user's rows read (none), the user and the dialog inserted.
+    postgres = storage.engine.dialect.name == "postgresql"
+    if not postgres:
+        assert {start[2], score[2], advice[2]} | {tap[2] for tap in per_tap} == {1}, (start, per_tap, score, advice)
+    start, score, advice = start[:2], score[:2], advice[:2]
+    per_tap = [tap[:2] for tap in per_tap]
     assert start == (3, 1), start
     *asking, finishing = per_tap
     # The user's rows, then the guarded step and the answer: on PostgreSQL one statement (the answer
     # inserted only when the step matched), a transaction by itself; on SQLite two, then the commit.
-    postgres = storage.engine.dialect.name == "postgresql"
     assert set(asking) == ({(2, 0)} if postgres else {(3, 1)}), per_tap
     # The step, the answer, the snapshot, the check-in's schedule and its first occurrence: one commit.
     assert finishing == (6, 1), per_tap
@@ -68,7 +75,7 @@ async def test_a_bill_import_is_confirmed_in_the_update_s_one_transaction(storag
         work = DbWork().attach(storage)
         try:
             await user.tap(button_label("en", "bill_confirm"))
-            confirm = work.take()
+            confirm = work.take_all()
         finally:
             work.detach()
     finally:
@@ -78,7 +85,8 @@ async def test_a_bill_import_is_confirmed_in_the_update_s_one_transaction(storag
     # The user's rows, the import waiting for this tap; then, in the update's one transaction, the
     # import closed (UPDATE ... RETURNING), the answer the bill contradicts deleted, the bill's answers
     # upserted (one executemany), the last snapshot read and the new estimate kept, and the goal read
-    # in a savepoint of its own (SAVEPOINT, SELECT, ROLLBACK TO): 10 statements, one commit. (When the
-    # import wrote past the update's unit: 25 statements and 2 commits, the ORM reading each answer
-    # before writing it and the import committing before the update's replies were ready.)
-    assert confirm == (10, 1), confirm
+    # in a savepoint of its own (SAVEPOINT, SELECT, ROLLBACK TO): 10 statements, one commit, on one
+    # connection on SQLite (PostgreSQL: the reads' autocommit one, then the transaction's). When the
+    # import wrote past the update's unit it was 25 statements and 2 commits, the ORM reading each
+    # answer before writing it and the import committing before the update's replies were ready.
+    assert confirm[:2] == (10, 1), confirm
