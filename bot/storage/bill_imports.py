@@ -1,9 +1,10 @@
 """The rows of ``bill_imports``: the per-user limit, the wait for a ZIP password, the confirmation.
 
 Kept apart from ``Storage`` (``repository``) because only the bill import uses them; each
-function is one short transaction on the storage's own sessions, except ``apply``: it stores
-answers, so it writes through the storage's ``writing()`` and, in an update, its ``UserUnit``
-(the update's one transaction, and the answers the unit holds). Nothing of the file is ever
+function is one short transaction on the storage's own sessions, except the confirmation's:
+``found`` reads on the storage's ``reading()`` connection and ``apply``, which stores answers,
+writes through its ``writing()``; in an update, both are its ``UserUnit``'s (the connection it
+holds, its one transaction, and the answers it holds). Nothing of the file is ever
 written: a row holds a status, a nonce and, once read, the derived answers.
 """
 
@@ -96,11 +97,18 @@ async def awaiting_password(storage: Storage, user_id: int, since: datetime) -> 
 
 async def found(storage: Storage, user_id: int, import_id: int, nonce: str) -> FoundImport | None:
     """The import a confirm button points at, if it still waits for the confirmation."""
-    async with storage.sessions() as session:
-        row = await session.get(BillImport, import_id)
-        if row is None or row.user_id != user_id or row.status != "found" or row.nonce != nonce:
-            return None
-        return FoundImport(row.id, row.nonce, dict(row.answers or {}))
+    async with storage.reading() as connection:  # in an update, on the connection its ``UserUnit`` holds
+        row = (
+            await connection.execute(
+                select(BillImport.answers).where(
+                    BillImport.id == import_id,
+                    BillImport.user_id == user_id,
+                    BillImport.status == "found",
+                    BillImport.nonce == nonce,
+                )
+            )
+        ).first()
+    return None if row is None else FoundImport(import_id, nonce, dict(row.answers or {}))
 
 
 async def close(storage: Storage, user_id: int, import_id: int, nonce: str, status: str) -> bool:
