@@ -168,6 +168,22 @@ async def test_a_csv_is_shown_then_confirmed_and_rescored(api, storage):
         assert calls[0].params["text"] == notice("en", "stale")
 
 
+async def test_a_bill_that_carries_the_estimate_past_the_goal_says_so_once(api, storage):
+    before = {"account_age": "3to5", "income": "stable"}
+    await give(storage, api.user_id, before)
+    target = load_scorecard().score(bill.with_bill(before, read_bill(CSV).answers)).score
+    assert load_scorecard().score(before).score < target
+    async with Process(api, storage) as bot:
+        await bot.send(f"/goal {target}")
+        assert (await storage.goal(api.user_id)).target == target
+        preview = (await bot.send_file(CSV))[-1]
+        calls = await bot.press(preview.result["message_id"], button(preview, CONFIRM))
+    texts = [parse_html(c.params["text"]) for c in sent(calls) if "text" in c.params]
+    assert sum("🎉" in text for text in texts) == 1, texts
+    assert str(target) in texts[-1]
+    assert await storage.goal(api.user_id) is None
+
+
 async def test_no_row_of_any_table_holds_anything_of_the_file(api, storage):
     data = zips.zipcrypto({"alipay_record.csv": CSV}, PASSWORD.encode())
     async with Process(api, storage) as bot:
