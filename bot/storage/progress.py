@@ -231,9 +231,9 @@ class ProgressStore(Connections):
             )
 
     async def goal(self, user_id: int) -> StoredGoal | None:
-        """The user's goal, if one is set."""
-        async with self.sessions() as session:
-            row = await session.get(Goal, user_id)
+        """The user's goal, if one is set (one Core read on the update's connection: no ORM savepoint around it)."""
+        async with self._reading() as connection:
+            row = (await connection.execute(select(Goal.__table__).where(Goal.user_id == user_id))).first()
             if row is None:
                 return None
             return StoredGoal(
