@@ -1,12 +1,12 @@
 """Counterfactual ranking: what each catalogue action would add to one user's estimated score.
 
-Every gain is measured, never written down: it is what the scorecard's own points tables give
-the answers an action changes (``Scorecard.points``), in log-odds on the points scale. Doing
-something changes those answers and nothing else: what the estimate assumes about questions not
-answered yet (``scoring.estimate``) is held as it is today, so a projection is today's unclipped
-score plus the gains, with today's interval width around it. That makes gains add up exactly and
-keeps ``rank``, ``simulate`` and ``plan`` in agreement: a single action's ``score_after`` in a
-plan is exactly the score ``simulate`` (and the ``whatif`` command) shows.
+Every gain is measured, never written down: a projection is the estimate of the answers an
+action leaves (``scoring.projection.project``: the answers changed as recording them changes
+them, scored by the same ``Scorecard.score`` as ``/score``), so the score promised for an action
+is the score a user gets once they record it. That includes what the estimate expects of the
+questions not answered yet (``scoring.estimate``), which a better answer moves too. ``rank``,
+``simulate`` and ``plan`` all project this way: a single action's ``score_after`` in a plan is
+exactly the score ``simulate`` (and the ``whatif`` command) shows.
 
 Rules, in one place:
 
@@ -25,10 +25,9 @@ Rules, in one place:
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
   gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
   exact points and catalogue order.
-- The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
-  exact points are the sum of theirs (they change different answers, and points add up in
-  log-odds), but the gain it shows is rounded once, so it may differ by a point from the sum of
-  the single gains shown, each rounded on its own.
+- The combined plan applies the first ``COMBINED_TOP`` listed actions one after another and
+  re-estimates once; its gain need not be the sum of the single gains shown: the open questions'
+  estimate moves with all the changes together, and each single gain is rounded on its own.
 - "Tell me more" lists the open questions by how much, on average, their answer would narrow
   the range (``Scorecard.expected_narrowing``), biggest first, after those a safety gate waits
   for (``advice.feasibility.ask_first``: the income, before any new credit is advised).
@@ -38,7 +37,6 @@ Rules, in one place:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
@@ -46,6 +44,7 @@ from weakref import WeakKeyDictionary
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, ask_first, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
+from scoring.projection import project
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check
 
@@ -75,17 +74,6 @@ def raw_score(card: Scorecard, result: ScoreResult) -> float:
 def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
     """Unclipped points the changes add: the points tables' difference, answer by answer."""
     return sum(card.points(c.question_id, c.after) - card.points(c.question_id, c.before) for c in changes)
-
-
-def half_width(card: Scorecard, result: ScoreResult) -> float:
-    """The prediction interval's half-width in points, as ``Scorecard.score`` builds it.
-
-    A projection keeps today's estimate of the unanswered questions, so its interval is as wide
-    as today's (a test checks this reproduces ``ScoreResult.range``).
-    """
-    posterior = result.details.posterior
-    variance = card.estimate.moments(posterior)[1] if posterior is not None else 0.0
-    return card.z * math.sqrt(card.factor * card.factor * variance + card.model_error_sd * card.model_error_sd)
 
 
 def shown(card: Scorecard, raw: float) -> int:
@@ -336,13 +324,15 @@ def _measure(
     changes: tuple[Change, ...],
     any_gain: bool = False,
 ) -> RankedAction | None:
-    """The action's gain from the points tables, or ``None`` when it would show as +0.
+    """The action's gain, re-estimated (``scoring.projection.project``), or ``None`` when it would show as +0.
 
     ``any_gain`` keeps every gain above zero (the goal planner: a fraction may carry a set over
     its target).
     """
-    points = points_of(card, changes)
+    if not changes:
+        return None
     raw = raw_score(card, before)
+    points = raw_score(card, project(card, answers, changes)) - raw
     if points <= 0 or (not any_gain and shown_gain(raw, points) < 1):
         return None
     score = shown(card, raw + points)
@@ -416,10 +406,10 @@ def _project(
             original.setdefault(change.question_id, change.before)
         current = _apply(current, changes)
     merged = tuple(Change(qid, value, current[qid]) for qid, value in original.items())
-    points = points_of(card, merged)
-    raw = raw_score(card, before) + points
-    half = half_width(card, before)
-    score = shown(card, raw)
+    after = project(card, answers, merged)  # the estimate once these changes are recorded
+    raw = raw_score(card, after)
+    points = raw - raw_score(card, before)
+    score = after.score
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
@@ -427,7 +417,7 @@ def _project(
         before,
         score,
         band_of(score),
-        (shown(card, raw - half), shown(card, raw + half)),
+        after.range,
         tuple(not_applicable),
         unanswered,
         points,

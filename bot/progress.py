@@ -41,8 +41,9 @@ from scoring.calibration import (
 )
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
+from scoring.projection import answers_after
 from scoring.questions import Answer
-from scoring.structure import consistent_after_change
+from scoring.structure import complete, contradictions
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,21 @@ class GoalOutcome:
     best: int
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+
+
+def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """Stored answers as the advice engines accept them (they refuse contradictory ones), completed.
+
+    Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
+    repayment record): the settling answer wins and the one it rules out is left out of the
+    advice only. Storage keeps every answer, so nothing the user said is lost. The answers the
+    given ones settle are added (``scoring.structure.complete``): the dialog never asks them, yet
+    an action that changes them ("hold 3-5 cards" also starts a repayment record) must see them.
+    """
+    profile = dict(answers)
+    while found := contradictions(profile):
+        profile.pop(found[0].second_id)
+    return complete(profile)
 
 
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
@@ -296,9 +312,10 @@ class Progress:
         before = await self.storage.answers(user_id)
         if not await self.storage.goal_done(user_id, action_id):
             return None
-        after = dict(before)
-        for change in feasible_changes(get_action(action_id), before):
-            after = consistent_after_change(after, change.question_id, change.after)
+        # The answers the plan projected from, changed as the projection changed them
+        # (``scoring.projection``): the estimate after "done" is the score the plan promised.
+        profile = advisable(before)
+        after = answers_after(profile, feasible_changes(get_action(action_id), profile))
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)

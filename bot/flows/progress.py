@@ -19,9 +19,9 @@ from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
 from bot.flows import reminders, score
-from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.advice import ACTION_INDEX
 from bot.flows.session import Session
-from bot.progress import Progress, higher_goal, plan_schedules
+from bot.progress import Progress, advisable, higher_goal, plan_schedules
 from bot.progress_views import calibrated_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (

@@ -8,7 +8,7 @@ from advice import get_action
 from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID
 from templates import render

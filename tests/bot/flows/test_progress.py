@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.flows.advice import advisable
 from bot.flows.progress import CHECKIN_OPEN
 from bot.handlers.reminder_sender import telegram_sender
+from bot.progress import advisable
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
