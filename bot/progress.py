@@ -83,6 +83,8 @@ class Reported:
     before: Offset
     after: Offset
     calibrated: Calibrated
+    share: int | None = None
+    """Per cent of the way to the real score this report moved the estimate (the first report only)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class GoalOutcome:
     plan: GoalPlan
     score_after: int
     best: int
+    reachable: bool
+    """Whether the target is reached by the projection the user sees (calibrated when reports exist)."""
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
 
@@ -190,7 +194,8 @@ class Progress:
         )
         after = await self.offset(user_id)
         calibrated = calibrate(result.score, result.range[0], result.range[1], after, coverage_of(result))
-        return Reported(real, before, after, calibrated)
+        share = after.share(real - result.score)
+        return Reported(real, before, after, calibrated, None if share is None else round(100 * share))
 
     # ---- estimates kept with why they moved ---------------------------------------
     async def record_shown(self, user_id: int, answers: dict[str, Answer] | None = None) -> Shown | None:
@@ -279,7 +284,8 @@ class Progress:
 
         With real scores reported the plan starts from the calibrated estimate: the offset is
         added to every projected score (the gains are the model's, unchanged), so the model's
-        own target is ``target`` minus the offset. ``ValueError`` for a target off the scale.
+        own target is the least model score calibrated to ``target``. Reachable means the plan's
+        projection, as the user sees it, reaches ``target``. ``ValueError`` for a target off the scale.
         """
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
@@ -287,8 +293,9 @@ class Progress:
         base = await self.base(user_id, self.card.score(answers))
         plan = plan_goal(self.card, answers, base.model_score(target))
         score = base.score
+        reachable = base.project(plan.best_score) >= target
         await self.storage.set_goal(
-            user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
+            user_id, StoredGoal(target, score, reachable, plan.action_ids, (), plan.months or None, self._now())
         )
         if plan.action_ids and score < target:
             await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60, start=self._now())
@@ -300,6 +307,7 @@ class Progress:
             plan,
             base.project(plan.score_after),
             base.project(plan.best_score),
+            reachable,
             next_band(score),
         )
 

@@ -181,8 +181,12 @@ RANGE_COVERAGE: float = 0.9
 #: Calibration to a user's real score (``scoring.calibration``). Our judgement, not Ant's:
 #: how far one person's real score may sit from what their answers explain (Ant sees transaction
 #: detail a questionnaire cannot), as the standard deviation of that persistent offset before any
-#: report. With a quick check's range (90 % about 160 points wide) one report moves the estimate
-#: about 60 % of the way and five consistent reports about 90 %.
+#: report. A report's difference from the estimate is that offset plus the estimate's own error
+#: (its range's standard deviation, sd), so one report moves the estimate 60**2 / (60**2 + sd**2)
+#: of the way: about 80 % after the quick check (90 % range about 96 points wide), about 98 % with
+#: every question answered (about 26 wide: the estimate is then precise, so the difference is
+#: mostly the offset), about 60 % for a range 160 wide; five consistent reports move it 90 % or more.
+#: The reply to a report says the share it moved.
 CALIBRATION_PRIOR_SD: float = 60.0
 
 #: Points the real score wobbles from month to month without any answer changing (Ant's monthly

@@ -100,7 +100,8 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
             estimate=result.score,
             low=result.range[0],
             high=result.range[1],
-            calibrated=calibrated_view(reported.calibrated),
+            calibrated=calibrated_view(reported.calibrated, lang),
+            share=reported.share,
             goal_reached=None if reached is None else reached[0].target,
             higher=None if reached is None else higher_goal(reached[1]),
         )
@@ -244,7 +245,7 @@ async def goal(session: Session) -> list[Reply]:
         "target": target,
         "score": outcome.score,
         "calibrated": outcome.calibrated,
-        "reachable": outcome.plan.reachable,
+        "reachable": outcome.reachable,
         "best": outcome.best,
         "actions": actions,
         "score_after": outcome.score_after,

@@ -34,7 +34,7 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         "bot_score.html.j2",
         **score_view(result, lang),
         change=change_view(shown.change, shown.unexplained, lang),
-        calibrated=calibrated_view(shown.calibrated),
+        calibrated=calibrated_view(shown.calibrated, lang),  # once reported, the headline
         heading=heading,
         brief_disclaimer=seen,
     )

@@ -1,16 +1,21 @@
+import random
+
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from advice import ACTIONS, COMBINED_TOP, Plan, UnknownAction, get_action, rank, simulate
 from advice.catalogue import EFFORTS
-from advice.feasibility import RECORD_ACTIONS
+from advice.feasibility import RECORD_ACTIONS, feasible_changes
+from advice.planner import plan as plan_goal
 from advice.presentation import action_view, steps_text
 from advice.ranking import next_band
 from scoring.card import BANDS, band_of, load_scorecard
 from scoring.projection import answers_after
 from scoring.questions import QUESTIONS, InvalidAnswer
-from scoring.structure import consistent_after_change, implied_answers
+from scoring.structure import complete, consistent_after_change, implied_answers
 
-from .profiles import average_with, best, random_profiles, strong_with_new_phone
+from .profiles import average_with, best, random_profile, random_profiles, strong_with_new_phone
 
 CARD = load_scorecard()
 PROFILES = random_profiles(200, seed=11)
@@ -325,3 +330,29 @@ def test_the_young_profiles_combined_gain_adds_up():
     assert plan.combined.score == plan.before.score + plan.combined.gain
     # rounded once rather than per action, it may differ from the sum by a point per action at most
     assert abs(plan.combined.gain - shown_sum) <= len(plan.actions[:COMBINED_TOP])
+
+
+# ---- a promised score is the score recording it gives (QA 5) ------------------------------------
+def recorded(profile, action_ids):
+    """The estimate once the actions are recorded one after another, as the bot's "done" tap records each."""
+    answers = complete(profile)
+    for action_id in action_ids:
+        answers = answers_after(answers, feasible_changes(get_action(action_id), answers))
+    return CARD.score(answers)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), answered=st.floats(0.2, 1.0), data=st.data())
+def test_the_score_promised_for_an_action_is_the_score_recording_it_gives(seed, answered, data):
+    profile = complete(random_profile(random.Random(seed), answered))
+    plan = rank(CARD, profile)
+    assume(plan.actions)
+    ranked = data.draw(st.sampled_from(plan.actions))
+    after = recorded(profile, [ranked.id])
+    assert ranked.score_after == after.score  # /advice
+    projection = simulate(CARD, profile, [ranked.id])  # /whatif
+    assert (projection.score, projection.range) == (after.score, after.range)
+    target = data.draw(st.integers(plan.before.score, 950))
+    goal = plan_goal(CARD, profile, target)  # /goal: its final projection, once every planned action is done
+    assert goal.score_after == recorded(profile, goal.action_ids).score
+    assert goal.reachable == (goal.best_score >= target) and (goal.score_after >= target or not goal.reachable)
