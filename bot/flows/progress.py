@@ -139,8 +139,8 @@ async def checkin_open(session: Session) -> bool:
     return not any(r.reported_at >= asked for r in await session.storage.reports(session.user_id))
 
 
-def checkin_screen(lang: Lang, estimate: int | None) -> Screen:
-    """The monthly check-in, with its three buttons."""
+def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -> Screen:
+    """The monthly check-in, with its three buttons; ``estimate`` is the last one shown (calibrated once reported)."""
     keyboard = (
         (Button(_button(lang, "checkin_type"), CheckinTap("type").data()),),
         (
@@ -148,7 +148,7 @@ def checkin_screen(lang: Lang, estimate: int | None) -> Screen:
             Button(_button(lang, "checkin_stop"), CheckinTap("stop").data()),
         ),
     )
-    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate)
+    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate, calibrated=calibrated)
 
 
 async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
@@ -397,7 +397,12 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     kind, number = key
     if kind == "checkin":
         latest = await storage.snapshots(user_id, limit=1)
-        return checkin_screen(lang, latest[0].score if latest else None)
+        if not latest:
+            return checkin_screen(lang, None)
+        shown = latest[0]  # the headline it was shown with: calibrated once real scores are reported
+        if shown.calibrated:
+            return checkin_screen(lang, shown.calibrated[0], calibrated=True)
+        return checkin_screen(lang, shown.score)
     if kind == "goal":
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

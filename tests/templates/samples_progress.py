@@ -96,8 +96,9 @@ def _myscore(lang: str) -> list[Context]:
 def _checkin(lang: str) -> list[Context]:
     nxt = {"year": 2026, "month": 6, "day": 7}
     return [
-        {"state": "ask", "estimate": 650},
-        {"state": "ask", "estimate": None},
+        {"state": "ask", "estimate": 650, "calibrated": False},
+        {"state": "ask", "estimate": 672, "calibrated": True},
+        {"state": "ask", "estimate": None, "calibrated": False},
         {"state": "type"},
         {"state": "skipped", "next": nxt},
         {"state": "stopped"},
