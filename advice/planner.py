@@ -1,4 +1,4 @@
-"""The exact goal planner: the least one must do to reach a target score.
+"""The goal planner: the least one must do to reach a target score.
 
 ``plan(card, answers, target)`` returns the set of feasible actions (the same ones ``rank``
 offers: safe, not facts, record-if-true items only once owned) with the least total effort
@@ -20,8 +20,8 @@ questions' estimate does not move exactly additively, so a set the sum says reac
 may fall a point or so short: the search is then repeated with the bar raised by the shortfall
 until the projection itself reaches it (or only the best set is left). Reachability and the best
 score are those projections, not sums. What stays approximate (a cheaper set that only the
-re-estimate carries over the target is not looked for) is stated in ``scoring.assumptions``
-(``PLANNER_ADDITIVE_SEARCH``).
+re-estimate carries over the target is looked for only a few points below the bar) is stated
+in ``scoring.assumptions`` (``PLANNER_SEARCH_BELOW``).
 """
 
 from __future__ import annotations
@@ -33,15 +33,13 @@ from dataclasses import dataclass
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
 from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, raw_score, shown
+from scoring import assumptions
 from scoring.card import Scorecard, ScoreResult
 from scoring.questions import Answer
 from scoring.structure import check
 
 MAX_ROUNDS = 8
 """Searches with a raised bar before the planner settles for the strongest set (which reaches any goal it can)."""
-
-LOWER_BARS = (1.0, 2.0, 4.0, 8.0)
-"""Points below the bar at which the planner also looks for a cheaper set the re-estimate carries over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +162,7 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         bar += goal - score_of(found)
     # The re-estimate may also carry a cheaper set over the goal than the sums say: look a few
     # points below the bar for one whose projection reaches it.
-    for slack in LOWER_BARS:
+    for slack in assumptions.PLANNER_SEARCH_BELOW:
         found = search(bar - slack)
         if (
             found is not None

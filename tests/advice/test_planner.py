@@ -1,4 +1,4 @@
-"""The exact goal planner, checked against exhaustive enumeration through ``simulate``."""
+"""The goal planner, checked against exhaustive enumeration through ``simulate`` (re-estimated projections)."""
 
 import itertools
 import random
