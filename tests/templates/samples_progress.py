@@ -76,12 +76,9 @@ def _myscore(lang: str) -> list[Context]:
             "high": 730,
             "calibrated": c,
             "share": share,
-            "goal_reached": None,
-            "higher": None,
         }
         for c, share in zip(_calibrated(lang)[1:], (79, None), strict=True)
     ]
-    recorded.append({**recorded[0], "goal_reached": 700, "higher": 750})
     return [
         {"state": "usage"},
         {"state": "invalid", "text": "12000"},

@@ -129,7 +129,6 @@ def test_reminders_and_calibration_say_what_they_mean():
         "high": 730,
         "calibrated": calibrated,
         "share": 79,
-        "goal_reached": None,
     }
     recorded = render("zh", "bot_myscore.html.j2", **context)
     assert "根据你报告的 1 次真实分数" in recorded and "这次报告把估算往真实分数挪了 79%" in recorded
