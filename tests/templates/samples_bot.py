@@ -306,7 +306,10 @@ def _button(lang: str) -> list[Context]:
 
 @sample("bot_chart_title.txt.j2")
 def _chart_title(lang: str) -> list[Context]:
-    return [{"score": 650, "low": 598, "high": 706}]
+    return [
+        {"score": 650, "low": 598, "high": 706, "calibrated": False},
+        {"score": 672, "low": 640, "high": 704, "calibrated": True},
+    ]
 
 
 @sample("chart_weight.txt.j2")
