@@ -18,7 +18,10 @@ from typing import Protocol
 
 from scoring.card import Scorecard, ScoreResult
 from scoring.questions import Answer
-from scoring.structure import consistent_after_change
+from scoring.structure import LINKS, consistent_after_change
+
+#: Questions in a link of the answer structure: changing one may drop or imply others.
+LINKED: frozenset[str] = frozenset(q for link in LINKS for q in (link.when_id, link.then_id))
 
 
 class AnswerChange(Protocol):
@@ -49,3 +52,19 @@ def project(card: Scorecard, answers: dict[str, Answer], changes: Iterable[Answe
 def raw_score(card: Scorecard, result: ScoreResult) -> float:
     """A result's score on the 350-950 scale before rounding and clipping (may lie outside it)."""
     return card.offset + card.factor * result.log_odds
+
+
+def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, changes: Iterable[AnswerChange]) -> float:
+    """Unclipped points recording ``changes`` adds to ``answers`` (scored ``before``): the re-estimated difference.
+
+    With every question answered nothing is estimated, and a change outside the answer
+    structure's links changes that answer alone, so the difference is the points tables' own:
+    the same number without scoring the profile again (the ranking measures every action).
+    """
+    changes = tuple(changes)
+    if before.details.posterior is None and not any(c.question_id in LINKED for c in changes):
+        return sum(
+            card.factor * (card.tables[c.question_id][c.after] - card.tables[c.question_id][answers[c.question_id]])
+            for c in changes
+        )
+    return raw_score(card, project(card, answers, changes)) - raw_score(card, before)
