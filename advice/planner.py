@@ -1,4 +1,4 @@
-"""The exact goal planner: the least one must do to reach a target score.
+"""The goal planner: the least one must do to reach a target score.
 
 ``plan(card, answers, target)`` returns the set of feasible actions (the same ones ``rank``
 offers: safe, not facts, record-if-true items only once owned) with the least total effort
@@ -6,13 +6,22 @@ offers: safe, not facts, record-if-true items only once owned) with the least to
 action shows soonest (``TIMING_MONTHS``), then to fewer actions, then to the higher score. When
 no set reaches the target it says so and plans the least effort to the best reachable score.
 
-Why it is exact and fast: an action's gain is a log-odds sum over the answers it changes, so a
-set's gain is the sum of its members' gains as long as no two change the same question. Two
-actions that would (alternatives on one question) are never taken together. For each way of
-choosing among alternatives, a knapsack over (effort, count) keeps the highest gain per state,
-with actions fed in order of their time to effect, so the first cap on months at which a state
-reaches the target gives the exact optimum of the ordering above. Tests compare it with an
-exhaustive enumeration through ``simulate`` on hundreds of profiles.
+How it searches: each action's gain is its own projection's (``RankedAction.points``: the
+estimate once that action alone is recorded), and the search treats a set's gain as the sum of
+its members' gains. Two actions that change the same question (alternatives) are never taken
+together. For each way of choosing among alternatives, a knapsack over (effort, count) keeps
+the highest summed gain per state, with actions fed in order of their time to effect, so the
+first cap on months at which a state reaches the target gives the exact optimum of the ordering
+above under those summed gains. Tests compare it with an exhaustive enumeration.
+
+What it reports is never the sum: the chosen set's projection re-estimates once with all its
+changes (``advice.ranking.simulate``), which is the score recording them gives. The open
+questions' estimate does not move exactly additively, so a set the sum says reaches the target
+may fall a point or so short: the search is then repeated with the bar raised by the shortfall
+until the projection itself reaches it (or only the best set is left). Reachability and the best
+score are those projections, not sums. What stays approximate (a cheaper set that only the
+re-estimate carries over the target is looked for only a few points below the bar) is stated
+in ``scoring.assumptions`` (``PLANNER_SEARCH_BELOW``).
 """
 
 from __future__ import annotations
@@ -24,9 +33,13 @@ from dataclasses import dataclass
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
 from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, raw_score, shown
+from scoring import assumptions
 from scoring.card import Scorecard, ScoreResult
 from scoring.questions import Answer
 from scoring.structure import check
+
+MAX_ROUNDS = 8
+"""Searches with a raised bar before the planner settles for the strongest set (which reaches any goal it can)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +94,11 @@ def options_for(
     """Every feasible action that gains points for this profile (catalogue order), measured once."""
     before = card.score(answers) if before is None else before
     new_credit = not active_gates(answers)
-    raw = raw_score(card, before)
     found = []
     for action in ACTIONS:
         changes, _ = assess(action, answers, owned, new_credit)
         # Any gain counts here, even under half a point: it may carry a set over the target.
-        measured = _measure(card, raw, action, changes, any_gain=True) if changes else None
+        measured = _measure(card, answers, before, action, changes, any_gain=True) if changes else None
         if measured is not None:
             found.append(measured)
     return found
@@ -113,15 +125,60 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         for r in candidates
     ]
     start = raw_score(card, before)
-    best_score = shown(card, start + max_points(options))
-    reachable = best_score >= target
-    goal = target if reachable else best_score
     # Clearing a current overdue is never optional: it is in every plan, whatever the target.
     required = tuple(i for i, r in enumerate(candidates) if r.action.first)
-    chosen = solve(options, lambda points: shown(card, start + points) >= goal, required)
-    picked = sorted((candidates[i] for i in chosen or ()), key=_do_order)
-    projection = _project(card, answers, before, [r.action for r in picked], owned) if picked else None
-    return GoalPlan(target, reachable, before, tuple(picked), projection, best_score)
+    projections: dict[tuple[int, ...], Projection | None] = {}
+
+    def projected(chosen: tuple[int, ...]) -> Projection | None:
+        """The chosen set's projection (re-estimated once with all its changes), kept per set."""
+        if chosen not in projections:
+            picked = sorted((candidates[i] for i in chosen), key=_do_order)
+            projections[chosen] = _project(card, answers, before, [r.action for r in picked], owned) if picked else None
+        return projections[chosen]
+
+    def score_of(chosen: tuple[int, ...]) -> int:
+        projection = projected(chosen)
+        return before.score if projection is None else projection.score
+
+    def search(bar: float) -> tuple[int, ...] | None:
+        """The best set whose summed gains, less ``bar`` points, reach the goal."""
+        return solve(options, lambda points: shown(card, start + points - bar) >= goal, required)
+
+    most = max_points(options)
+    strongest = solve(options, lambda points: points >= most - 1e-9, required) or required
+    best_score = max(score_of(strongest), before.score)
+    reachable = best_score >= target
+    goal = target if reachable else best_score
+    # The summed gains may promise a set the projection leaves a point or so short: raise the bar
+    # by the shortfall until the projection itself reaches the goal (the strongest set always does).
+    chosen, bar = strongest, 0.0
+    for _ in range(MAX_ROUNDS):
+        found = search(bar)
+        if found is None:
+            break
+        if score_of(found) >= goal:
+            chosen = found
+            break
+        bar += goal - score_of(found)
+    # The re-estimate may also carry a cheaper set over the goal than the sums say: look a few
+    # points below the bar for one whose projection reaches it.
+    for slack in assumptions.PLANNER_SEARCH_BELOW:
+        found = search(bar - slack)
+        if (
+            found is not None
+            and score_of(found) >= goal
+            and _key(options, found, score_of(found)) < _key(options, chosen, score_of(chosen))
+        ):
+            chosen = found
+    picked = tuple(sorted((candidates[i] for i in chosen), key=_do_order))
+    return GoalPlan(target, reachable, before, picked, projected(chosen), best_score)
+
+
+def _key(options: Sequence[Option], chosen: Sequence[int], score: int) -> tuple[int, int, int, int]:
+    """The order plans are judged in: effort, then months to show, then actions, then the higher score."""
+    effort = sum(options[i].effort for i in chosen)
+    months = max((options[i].months for i in chosen), default=0)
+    return (effort, months, len(chosen), -score)
 
 
 def _do_order(item: RankedAction) -> tuple[bool, int, int]:

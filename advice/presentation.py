@@ -90,7 +90,7 @@ def projection_view(projection: Projection, lang: Lang, base: ProjectionBase | N
     calibrated estimate, the gain staying the model's, and ``calibrated`` says so.
     """
     score = _projected(projection.score, base)
-    low, high = (_projected(end, base) for end in projection.range)
+    low, high = projection.range if base is None else base.project_range(projection.score, *projection.range)
     before = _projected(projection.before.score, base)
     above, points = next_band(score)
     return {
@@ -105,6 +105,9 @@ def projection_view(projection: Projection, lang: Lang, base: ProjectionBase | N
         "next_band": above.name(lang) if above else None,
         "points_to_next_band": points,
         "calibrated": _calibrated(base),
+        "reports": 0 if base is None else base.reports,
+        "model_score": projection.score,
+        "model_before": projection.before.score,
         "actions": [_title(action_id, lang) for action_id in projection.action_ids],
         "not_applicable": [_title(action_id, lang) for action_id in projection.not_applicable],
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],

@@ -1,12 +1,12 @@
 """Counterfactual ranking: what each catalogue action would add to one user's estimated score.
 
-Every gain is measured, never written down: it is what the scorecard's own points tables give
-the answers an action changes (``Scorecard.points``), in log-odds on the points scale. Doing
-something changes those answers and nothing else: what the estimate assumes about questions not
-answered yet (``scoring.estimate``) is held as it is today, so a projection is today's unclipped
-score plus the gains, with today's interval width around it. That makes gains add up exactly and
-keeps ``rank``, ``simulate`` and ``plan`` in agreement: a single action's ``score_after`` in a
-plan is exactly the score ``simulate`` (and the ``whatif`` command) shows.
+Every gain is measured, never written down: a projection is the estimate of the answers an
+action leaves (``scoring.projection.project``: the answers changed as recording them changes
+them, scored by the same ``Scorecard.score`` as ``/score``), so the score promised for an action
+is the score a user gets once they record it. That includes what the estimate expects of the
+questions not answered yet (``scoring.estimate``), which a better answer moves too. ``rank``,
+``simulate`` and ``plan`` all project this way: a single action's ``score_after`` in a plan is
+exactly the score ``simulate`` (and the ``whatif`` command) shows.
 
 Rules, in one place:
 
@@ -27,10 +27,9 @@ Rules, in one place:
   exact points and catalogue order.
 - A what-if (``simulate``) and the combined plan count every action from today's answers, as
   the ranking and the planner do: an action that could only follow another changes nothing.
-- The combined plan applies the first ``COMBINED_TOP`` listed actions together; its
-  exact points are the sum of theirs (they change different answers, and points add up in
-  log-odds), but the gain it shows is rounded once, so it may differ by a point from the sum of
-  the single gains shown, each rounded on its own.
+- The combined plan applies the first ``COMBINED_TOP`` listed actions together and re-estimates
+  once; its gain need not be the sum of the single gains shown: the open questions' estimate
+  moves with all the changes together, and each single gain is rounded on its own.
 - "Tell me more" lists the open questions by how much, on average, their answer would narrow
   the range (``Scorecard.expected_narrowing``), biggest first, after those a safety gate waits
   for (``advice.feasibility.ask_first``: the income, before any new credit is advised).
@@ -40,7 +39,6 @@ Rules, in one place:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
@@ -48,6 +46,8 @@ from weakref import WeakKeyDictionary
 from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, ask_first, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
+from scoring.projection import gain as gain_of
+from scoring.projection import project
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check
 
@@ -80,17 +80,6 @@ def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
     for c in changes:  # a plain loop: this runs for every action of every ranking
         total += card.points(c.question_id, c.after) - card.points(c.question_id, c.before)
     return total
-
-
-def half_width(card: Scorecard, result: ScoreResult) -> float:
-    """The prediction interval's half-width in points, as ``Scorecard.score`` builds it.
-
-    A projection keeps today's estimate of the unanswered questions, so its interval is as wide
-    as today's (a test checks this reproduces ``ScoreResult.range``).
-    """
-    posterior = result.details.posterior
-    variance = card.estimate.moments(posterior)[1] if posterior is not None else 0.0
-    return card.z * math.sqrt(card.factor * card.factor * variance + card.model_error_sd * card.model_error_sd)
 
 
 def shown(card: Scorecard, raw: float) -> int:
@@ -253,19 +242,18 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
     check(answers)
     # Asked once here and handed to every step below, which would otherwise each ask again.
     gates = active_gates(answers)
-    raw = raw_score(card, before)
     ranked: list[RankedAction] = []
     offers: list[RankedAction] = []
     stopped: dict[str, Infeasible] = {}
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
         if changes:
-            measured = _measure(card, raw, action, changes)
+            measured = _measure(card, answers, before, action, changes)
             if measured is not None:
                 ranked.append(measured)
         elif why == "not_owned":
             # A record-if-true item, measured as if true: offered apart, never ranked.
-            offer = _measure(card, raw, action, action.changes_for(answers))
+            offer = _measure(card, answers, before, action, action.changes_for(answers))
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
@@ -350,16 +338,24 @@ def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
 
 
 def _measure(
-    card: Scorecard, raw: float, action: Action, changes: tuple[Change, ...], any_gain: bool = False
+    card: Scorecard,
+    answers: dict[str, Answer],
+    before: ScoreResult,
+    action: Action,
+    changes: tuple[Change, ...],
+    any_gain: bool = False,
 ) -> RankedAction | None:
-    """The action's gain from the points tables, or ``None`` when it would show as +0.
+    """The action's gain, re-estimated (``scoring.projection.gain``), or ``None`` when it would show as +0.
 
-    ``raw`` is today's unrounded score (``raw_score``). ``any_gain`` keeps every gain above zero
+    ``before`` is the score of ``answers``. ``any_gain`` keeps every gain above zero
     (the goal planner: a fraction may carry a set over its target).
     """
-    points = points_of(card, changes)
+    if not changes:
+        return None
+    points = gain_of(card, answers, before, changes)
     if points <= 0:
         return None
+    raw = raw_score(card, before)
     gain = shown_gain(raw, points)
     if gain < 1 and not any_gain:
         return None
@@ -407,9 +403,8 @@ def _project(
     another (Huabei "always on time" right after clearing a current overdue, statements of cards
     not held yet) changes nothing here, just as it is never ranked or planned. No two actions
     change one answer from the same value (a catalogue test checks it), so the changes never
-    compete and a set's points are the sum of its actions' points: the planner's model exactly,
-    so a what-if never reaches further than the planner. The safety gates are those of the
-    profile as it is now.
+    compete; the projection re-estimates once with all of them (``_projection``), as the
+    planner's final projection does. The safety gates are those of the profile as it is now.
     """
     gates = active_gates(answers)
     new_credit = not gates
@@ -436,12 +431,15 @@ def _projection(
     not_applicable: tuple[str, ...] = (),
     stopped: tuple[tuple[str, Infeasible], ...] = (),
 ) -> Projection:
-    """The projection of ``actions`` once their changes are assessed (by ``_project``, or by ``rank``)."""
-    points = points_of(card, changes)
+    """The projection of ``actions`` once their changes are assessed (by ``_project``, or by ``rank``).
+
+    The estimate once these changes are recorded (``scoring.projection.project``), range included.
+    """
+    after = project(card, answers, changes)
     raw_before = raw_score(card, before)
-    raw = raw_before + points
-    half = half_width(card, before)
-    score = shown(card, raw)
+    raw = raw_score(card, after)
+    points = raw - raw_before
+    score = after.score
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
@@ -449,7 +447,7 @@ def _projection(
         before,
         score,
         band_of(score),
-        (shown(card, raw - half), shown(card, raw + half)),
+        after.range,
         not_applicable,
         unanswered,
         points,

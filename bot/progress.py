@@ -41,8 +41,9 @@ from scoring.calibration import (
 )
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
+from scoring.projection import answers_after
 from scoring.questions import Answer
-from scoring.structure import consistent_after_change
+from scoring.structure import complete, contradictions
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class Reported:
     before: Offset
     after: Offset
     calibrated: Calibrated
+    share: int | None = None
+    """Per cent of the way to the real score this report moved the estimate (the first report only)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,25 @@ class GoalOutcome:
     plan: GoalPlan
     score_after: int
     best: int
+    reachable: bool
+    """Whether the target is reached by the projection the user sees (calibrated when reports exist)."""
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+
+
+def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
+    """Stored answers as the advice engines accept them (they refuse contradictory ones), completed.
+
+    Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
+    repayment record): the settling answer wins and the one it rules out is left out of the
+    advice only. Storage keeps every answer, so nothing the user said is lost. The answers the
+    given ones settle are added (``scoring.structure.complete``): the dialog never asks them, yet
+    an action that changes them ("hold 3-5 cards" also starts a repayment record) must see them.
+    """
+    profile = dict(answers)
+    while found := contradictions(profile):
+        profile.pop(found[0].second_id)
+    return complete(profile)
 
 
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
@@ -176,7 +196,8 @@ class Progress:
         )
         after = await self.offset(user_id)
         calibrated = calibrate(result.score, result.range[0], result.range[1], after, coverage_of(result))
-        return Reported(real, before, after, calibrated)
+        share = after.share(real - result.score)
+        return Reported(real, before, after, calibrated, None if share is None else round(100 * share))
 
     # ---- estimates kept with why they moved ---------------------------------------
     async def record_shown(self, user_id: int) -> Shown | None:
@@ -264,7 +285,8 @@ class Progress:
 
         With real scores reported the plan starts from the calibrated estimate: the offset is
         added to every projected score (the gains are the model's, unchanged), so the model's
-        own target is ``target`` minus the offset. ``ValueError`` for a target off the scale.
+        own target is the least model score calibrated to ``target``. Reachable means the plan's
+        projection, as the user sees it, reaches ``target``. ``ValueError`` for a target off the scale.
         """
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
@@ -274,8 +296,9 @@ class Progress:
         owned = await record_items.owned(self.storage, user_id)
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
         score = base.score
+        reachable = base.project(plan.best_score) >= target
         await self.storage.set_goal(
-            user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
+            user_id, StoredGoal(target, score, reachable, plan.action_ids, (), plan.months or None, self._now())
         )
         if plan.action_ids and score < target:
             await self.storage.set_schedule(user_id, "goal", 0, None, 10 * 60, start=self._now())
@@ -287,6 +310,7 @@ class Progress:
             plan,
             base.project(plan.score_after),
             base.project(plan.best_score),
+            reachable,
             next_band(score),
         )
 
@@ -299,10 +323,11 @@ class Progress:
         before = await self.storage.answers(user_id)
         if not await self.storage.goal_done(user_id, action_id):
             return None
-        after = dict(before)
+        # The answers the plan projected from, changed as the projection changed them
+        # (``scoring.projection``): the estimate after "done" is the score the plan promised.
+        profile = advisable(before)
         owned = await record_items.owned(self.storage, user_id)  # a planned "record it" action changes its answer
-        for change in feasible_changes(get_action(action_id), before, owned):
-            after = consistent_after_change(after, change.question_id, change.after)
+        after = answers_after(profile, feasible_changes(get_action(action_id), profile, owned))
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.storage import Snapshot, StoredReport, StoredSchedule
 from scoring.calibration import Calibrated
+from scoring.card import band_of
 from scoring.changes import ScoreChange
 from scoring.presentation import answer_label, group_name
 from scoring.questions import QUESTION_BY_ID, Answer, Lang
@@ -81,12 +82,13 @@ def change_view(change: ScoreChange | None, unexplained: tuple[int, int] | None,
     }
 
 
-def calibrated_view(calibrated: Calibrated | None) -> dict[str, Any] | None:
-    """The calibrated estimate beside the model's, or ``None`` before the first report."""
+def calibrated_view(calibrated: Calibrated | None, lang: Lang) -> dict[str, Any] | None:
+    """The calibrated estimate (the headline once real scores are reported), or ``None`` before the first report."""
     if calibrated is None:
         return None
     return {
         "score": calibrated.score,
+        "band": band_of(calibrated.score).name(lang),
         "low": calibrated.range[0],
         "high": calibrated.range[1],
         "reports": calibrated.offset.reports,

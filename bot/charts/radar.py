@@ -48,6 +48,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bot.charts.fonts import RENDER_LOCK, cjk_font_path, font
 from bot.charts.jpeg import canvas_jpeg
 from scoring.assumptions import DIMENSION_WEIGHTS
+from scoring.calibration import Calibrated
 from scoring.card import ScoreResult
 from scoring.i18n import LANGUAGES, Lang
 from scoring.questions import DIMENSION_NAMES
@@ -752,17 +753,23 @@ class RadarChart:
     score: int
     low: int
     high: int
+    calibrated: bool = False
+    """Whether the title's score is the calibrated one (the headline once real scores are reported)."""
 
     @classmethod
-    def of(cls, result: ScoreResult, lang: Lang) -> RadarChart:
-        """The radar of a score result."""
+    def of(cls, result: ScoreResult, lang: Lang, calibrated: Calibrated | None = None) -> RadarChart:
+        """The radar of a score result, titled with the calibrated estimate when there is one (as the text)."""
+        score, (low, high) = (
+            (result.score, result.range) if calibrated is None else (calibrated.score, calibrated.range)
+        )
         return cls(
             lang,
             tuple(d.id for d in result.dimensions),
             tuple(d.grade for d in result.dimensions),
-            result.score,
-            result.range[0],
-            result.range[1],
+            score,
+            low,
+            high,
+            calibrated is not None,
         )
 
     def texts(self) -> dict[str, Any]:
@@ -773,7 +780,14 @@ class RadarChart:
                 render(self.lang, "chart_weight.txt.j2", percent=round(DIMENSION_WEIGHTS[d] * 100))
                 for d in self.dimensions
             ],
-            "title": render(self.lang, "bot_chart_title.txt.j2", score=self.score, low=self.low, high=self.high),
+            "title": render(
+                self.lang,
+                "bot_chart_title.txt.j2",
+                score=self.score,
+                low=self.low,
+                high=self.high,
+                calibrated=self.calibrated,
+            ),
             "not_asked": render(self.lang, "chart_not_asked.txt.j2"),
         }
 

@@ -16,7 +16,7 @@ from advice.ranking import RankedAction
 from bot.callbacks import ChangeAnswerTap, ReminderTap, StepsTap
 from bot.flows import profile
 from bot.flows.session import Session
-from bot.progress import Progress
+from bot.progress import Progress, advisable
 from bot.reminder_schedule import due_view
 from bot.replies import Button, EditMessage, Reply, Screen
 from bot.screens import (
@@ -30,26 +30,11 @@ from bot.screens import (
 from bot.storage import record_items
 from scoring.calibration import ProjectionBase
 from scoring.questions import QUESTION_BY_ID, Answer
-from scoring.structure import complete, contradictions, settled
+from scoring.structure import settled
 from templates import render
 
 ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 """Action id -> its index in the catalogue, which is what buttons carry."""
-
-
-def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
-    """Stored answers as the advice engines accept them (they refuse contradictory ones), completed.
-
-    Answers stored before the questionnaire knew its links may contradict (no cards, yet a card
-    repayment record): the settling answer wins and the one it rules out is left out of the
-    advice only. Storage keeps every answer, so nothing the user said is lost. The answers the
-    given ones settle are added (``scoring.structure.complete``): the dialog never asks them, yet
-    an action that changes them ("hold 3-5 cards" also starts a repayment record) must see them.
-    """
-    profile = dict(answers)
-    while found := contradictions(profile):
-        profile.pop(found[0].second_id)
-    return complete(profile)
 
 
 @dataclass(frozen=True)

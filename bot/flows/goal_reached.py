@@ -9,9 +9,8 @@ message comes once. A goal not reached yet is kept as it is, whatever the estima
 
 from __future__ import annotations
 
-from bot.flows.advice import advisable
 from bot.flows.session import Session
-from bot.progress import Progress, higher_goal
+from bot.progress import Progress, advisable, higher_goal
 from bot.replies import Screen
 from scoring.i18n import Lang
 from scoring.questions import Answer

@@ -19,10 +19,10 @@ from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
 from bot.flows import goal_reached, reminders, score
-from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.advice import ACTION_INDEX
 from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
-from bot.progress import Progress, plan_schedules
+from bot.progress import Progress, advisable, plan_schedules
 from bot.progress_views import calibrated_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
@@ -100,7 +100,8 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         estimate=result.score,
         low=result.range[0],
         high=result.range[1],
-        calibrated=calibrated_view(reported.calibrated),
+        calibrated=calibrated_view(reported.calibrated, lang),
+        share=reported.share,
     )
     reached = await goal_reached.notice(session, answers)
     return [recorded] if reached is None else [recorded, reached]
@@ -137,8 +138,8 @@ async def checkin_open(session: Session) -> bool:
     return not any(r.reported_at >= asked for r in await session.storage.reports(session.user_id))
 
 
-def checkin_screen(lang: Lang, estimate: int | None) -> Screen:
-    """The monthly check-in, with its three buttons."""
+def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -> Screen:
+    """The monthly check-in, with its three buttons; ``estimate`` is the last one shown (calibrated once reported)."""
     keyboard = (
         (Button(_button(lang, "checkin_type"), CheckinTap("type").data()),),
         (
@@ -146,7 +147,7 @@ def checkin_screen(lang: Lang, estimate: int | None) -> Screen:
             Button(_button(lang, "checkin_stop"), CheckinTap("stop").data()),
         ),
     )
-    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate)
+    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate, calibrated=calibrated)
 
 
 async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
@@ -243,7 +244,7 @@ async def goal(session: Session) -> list[Reply]:
         "target": target,
         "score": outcome.score,
         "calibrated": outcome.calibrated,
-        "reachable": outcome.plan.reachable,
+        "reachable": outcome.reachable,
         "best": outcome.best,
         "actions": actions,
         "score_after": outcome.score_after,
@@ -390,7 +391,12 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     kind, number = key
     if kind == "checkin":
         latest = await storage.snapshots(user_id, limit=1)
-        return checkin_screen(lang, latest[0].score if latest else None)
+        if not latest:
+            return checkin_screen(lang, None)
+        shown = latest[0]  # the headline it was shown with: calibrated once real scores are reported
+        if shown.calibrated:
+            return checkin_screen(lang, shown.calibrated[0], calibrated=True)
+        return checkin_screen(lang, shown.score)
     if kind == "goal":
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

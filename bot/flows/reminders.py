@@ -9,8 +9,9 @@ from typing import Literal
 from advice import ACTIONS, rank
 from advice.ranking import RankedAction
 from bot.callbacks import ReminderTap, ScheduleTap
-from bot.flows.advice import ACTION_INDEX, advisable, plan_for, record_change, steps_screen
+from bot.flows.advice import ACTION_INDEX, plan_for, record_change, steps_screen
 from bot.flows.session import Session
+from bot.progress import advisable
 from bot.progress_views import schedule_view
 from bot.reminder_schedule import due_view, next_recompute
 from bot.replies import Button, EditMessage, Notice, Reply, Screen

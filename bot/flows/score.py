@@ -39,13 +39,13 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
         "bot_score.html.j2",
         **score_view(result, lang),
         change=change_view(shown.change, shown.unexplained, lang),
-        calibrated=calibrated_view(shown.calibrated),
+        calibrated=calibrated_view(shown.calibrated, lang),  # once reported, the headline
         heading=heading,
         brief_disclaimer=seen,
     )
     caption = render(lang, "bot_chart_caption.html.j2")
     # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
-    chart = Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, known))
+    chart = Photo(RadarChart.of(result, lang, shown.calibrated), caption, score_keyboard(lang, known))
     # A new estimate (answers changed since the last one shown) that reaches the goal: said here, once,
     # after it. Not for the first estimate, which no goal can precede (``/goal`` shows an estimate
     # too), nor for one shown before, so ``/score`` asks the database nothing more.

@@ -1,4 +1,8 @@
-"""``/whatif``: toggle actions and watch the projected score change in the same message."""
+"""``/whatif``: toggle actions and watch the projected score change in the same message.
+
+Once real scores are reported, the projected score (and the score now) is the calibrated one,
+as on ``/score``, ``/advice`` and ``/goal``; the estimate from the answers alone comes second.
+"""
 
 from __future__ import annotations
 
@@ -46,20 +50,13 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
         for i in order
     )
     chosen = [ACTIONS[i].id for i in order if i in picked]
+    base = planned.base  # once real scores are reported, every score here is the calibrated one
+    calibrated = base.calibrated is not None
     if not chosen:
-        return Screen(render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=plan.before.score), keyboard)
+        text = render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=base.score, calibrated=calibrated)
+        return Screen(text, keyboard)
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)
-    text = render(lang, "whatif.html.j2", **projection_view(projection, lang), brief_disclaimer=brief)
-    base = planned.base
-    if base.calibrated is not None:  # the gain is the model's; the projection starts from the calibrated base
-        line = render(
-            lang,
-            "bot_calibrated_projection.html.j2",
-            base=base.score,
-            projected=base.project(projection.score),
-            gain=projection.gain,
-            reports=base.reports,
-        )
-        text = f"{text}\n\n{line}"
-    return Screen(text, keyboard)
+    return Screen(
+        render(lang, "whatif.html.j2", **projection_view(projection, lang, base), brief_disclaimer=brief), keyboard
+    )

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS, QUICK_IDS
 

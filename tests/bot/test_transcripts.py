@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from scoring.structure import settled

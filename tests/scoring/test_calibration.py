@@ -41,6 +41,23 @@ def test_one_report_moves_the_estimate_part_of_the_way():
     assert 0.4 < share < 0.75
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "documented"),
+    [(572, 668, 0.81), (607, 633, 0.98), (540, 700, 0.60)],  # quick check, complete profile, 160 wide
+)
+def test_one_reports_share_is_what_the_assumptions_state(low, high, documented):
+    """QA 11: /myscore 650 against 792 moved it 98 % while the reply said "part of the way"."""
+    offset = learn_offset([report(ESTIMATE + 30, low=low, high=high)], NOW)
+    prior2 = assumptions.CALIBRATION_PRIOR_SD**2
+    assert offset.share(30) == pytest.approx(prior2 / (prior2 + range_sd(low, high) ** 2))
+    assert offset.share(30) == pytest.approx(documented, abs=0.02)
+
+
+def test_a_share_is_stated_for_a_lone_report_only():
+    assert learn_offset([report(680), report(680, 1)], NOW).share(60) is None  # two reports: no single share
+    assert learn_offset([report(620)], NOW).share(0) is None
+
+
 def test_five_consistent_reports_move_it_nearly_all_the_way():
     offset = learn_offset([report(680, months_ago=m) for m in range(5)], NOW)
     assert moved(offset) > 0.85
@@ -145,3 +162,23 @@ def test_a_calibrated_base_moves_every_projection_by_the_same_shift_on_the_scale
         400, calibrate(400, 350, 460, learn_offset([report(360, estimate=400, low=350, high=460)], NOW))
     )
     assert below.shift < 0 and below.project(assumptions.SCALE.minimum) == assumptions.SCALE.minimum
+
+
+@pytest.mark.parametrize("real", [350, 360, 500, 700, 940, 950])
+def test_a_projection_is_the_calibration_the_recorded_answers_will_get(real):
+    """Recording an action changes the estimate, not the reports: its calibration is the projection's."""
+    offset = learn_offset([report(real)], NOW)
+    for today in (350, 355, 620, 940, 950):
+        base = ProjectionBase(today, calibrate(today, today - 40, today + 40, offset))
+        for model in range(today, 951, 7):
+            assert base.project(model) == calibrate(model, model - 30, model + 30, offset).score
+
+
+def test_a_goal_target_is_the_least_model_score_shown_at_it():
+    offset = learn_offset([report(700)], NOW)  # calibration adds about 50 points
+    base = ProjectionBase(620, calibrate(620, LOW, HIGH, offset))
+    for shown in (400, 680, 700, 950):
+        model = base.model_score(shown)
+        assert base.project(model) >= shown and (model == 350 or base.project(model - 1) < shown)
+    low = ProjectionBase(620, calibrate(620, LOW, HIGH, learn_offset([report(500)], NOW)))
+    assert low.project(950) < 950 and low.model_score(950) == 950  # out of reach: the top, to plan the most

@@ -173,6 +173,11 @@ def _whatif(lang: str) -> list[Context]:
         projection_view(simulate(card(), example_answers(), ["mybank", "add_property", "tmall_shopping"]), lang),
         projection_view(simulate(card(), card().best_answers(), ["insurance"]), lang),
         projection_view(simulate(card(), {}, ["living_bills"]), lang),
+        *(
+            projection_view(troubled, lang, calibrated_base(troubled.before.score, shift, reports))
+            for troubled in [simulate(card(), troubled_answers(), ["repay_overdue"])]
+            for shift, reports in ((-40, 1), (25, 3))
+        ),
     ]
 
 

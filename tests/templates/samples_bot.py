@@ -112,7 +112,7 @@ def _score(lang: str) -> list[Context]:
     for profile in PROFILES[:3]:
         view = score_view(card().score(profile()), lang)
         changes = _changes(lang)
-        calibrations = _calibrated()
+        calibrations = _calibrated(lang)
         for n, heading in enumerate((None, "finished", "complete", None)):
             change, calibrated = changes[n * 2 % len(changes)], calibrations[n % len(calibrations)]
             contexts.append({**view, "heading": heading, "change": change, "calibrated": calibrated})
@@ -316,7 +316,10 @@ def _tell_more(lang: str) -> list[Context]:
 
 @sample("bot_chart_title.txt.j2")
 def _chart_title(lang: str) -> list[Context]:
-    return [{"score": 650, "low": 598, "high": 706}]
+    return [
+        {"score": 650, "low": 598, "high": 706, "calibrated": False},
+        {"score": 672, "low": 640, "high": 704, "calibrated": True},
+    ]
 
 
 @sample("chart_weight.txt.j2")
@@ -341,7 +344,11 @@ def _chart_history_legend(lang: str) -> list[Context]:
 
 @sample("bot_whatif_pick.html.j2")
 def _whatif_pick(lang: str) -> list[Context]:
-    return [{"offered": 4, "score": 650}, {"offered": 0, "score": 950}]
+    return [
+        {"offered": 4, "score": 650, "calibrated": False},
+        {"offered": 0, "score": 950, "calibrated": False},
+        {"offered": 4, "score": 629, "calibrated": True},
+    ]
 
 
 @sample("chat_choose.txt.j2")

@@ -53,23 +53,18 @@ def _no_cards(profile: dict) -> dict:
     return {**{k: v for k, v in profile.items() if k not in dropped}, "credit_cards": "none", "living_bills": 0}
 
 
-def _calibrated() -> list[dict | None]:
+def _calibrated(lang: str) -> list[dict | None]:
     reports = [Report(700, 650.0, 570, 730, 0.9, NOW - timedelta(days=30 * m)) for m in range(3)]
     return [
         None,
-        calibrated_view(calibrate(650, 570, 730, learn_offset(reports[:1], NOW))),
-        calibrated_view(calibrate(650, 570, 730, learn_offset(reports, NOW))),
+        calibrated_view(calibrate(650, 570, 730, learn_offset(reports[:1], NOW)), lang),
+        calibrated_view(calibrate(650, 570, 730, learn_offset(reports, NOW)), lang),
     ]
 
 
 @sample("_score_change.html.j2")
 def _score_change(lang: str) -> list[Context]:
     return [{"change": change} for change in _changes(lang) if change is not None]
-
-
-@sample("_calibrated.html.j2")
-def _calibration(lang: str) -> list[Context]:
-    return [{"calibrated": c} for c in _calibrated() if c is not None]
 
 
 @sample("bot_myscore.html.j2")
@@ -82,8 +77,9 @@ def _myscore(lang: str) -> list[Context]:
             "low": 570,
             "high": 730,
             "calibrated": c,
+            "share": share,
         }
-        for c in _calibrated()[1:]
+        for c, share in zip(_calibrated(lang)[1:], (79, None), strict=True)
     ]
     return [
         {"state": "usage"},
@@ -99,8 +95,9 @@ def _myscore(lang: str) -> list[Context]:
 def _checkin(lang: str) -> list[Context]:
     nxt = {"year": 2026, "month": 6, "day": 7}
     return [
-        {"state": "ask", "estimate": 650},
-        {"state": "ask", "estimate": None},
+        {"state": "ask", "estimate": 650, "calibrated": False},
+        {"state": "ask", "estimate": 672, "calibrated": True},
+        {"state": "ask", "estimate": None, "calibrated": False},
         {"state": "type"},
         {"state": "skipped", "next": nxt},
         {"state": "stopped"},
@@ -254,8 +251,3 @@ def _remind_problem(lang: str) -> list[Context]:
         {"problem": p, "text": "信用社" if lang == "zh" else "bank"}
         for p in ("kind", "day", "day_missing", "time", "extra", "cards", "other")
     ]
-
-
-@sample("bot_calibrated_projection.html.j2")
-def _calibrated_projection(lang: str) -> list[Context]:
-    return [{"base": 662, "projected": 700, "gain": 38, "reports": n} for n in (1, 3)]

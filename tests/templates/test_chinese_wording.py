@@ -13,8 +13,13 @@ import pytest
 
 from advice.catalogue import ACTIONS, EFFORT_NAMES, TIMINGS, WARNINGS
 from advice.feasibility import GATES, NOTHING_TO_DO, STOPPED
+from advice.presentation import projection_view
+from advice.ranking import simulate
 from scoring.questions import DIMENSION_NAMES, QUESTIONS
 from templates import FOLDER, render
+
+from .samples import calibrated_base, troubled_answers
+from .samples import card as scorecard
 
 CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 HALF_WIDTH = r"[(),:;?!]"
@@ -111,9 +116,11 @@ def test_reminders_and_calibration_say_what_they_mean():
     assert render("zh", "bot_progress_button.txt.j2", button="stop", what="第 2 张信用卡") == "🗑 停止第 2 张信用卡"
     assert render("zh", "bot_progress_button.txt.j2", button="name", kind="card", number=2) == "第 2 张信用卡"
     assert render("zh", "bot_progress_button.txt.j2", button="add_checkin") == "＋ 每月 7 日问我真实分数"
-    projection = render("zh", "bot_calibrated_projection.html.j2", base=662, projected=700, gain=38, reports=1)
-    assert "根据你报告的 1 次真实分数" in projection
-    calibrated = {"score": 690, "low": 650, "high": 730, "reports": 1}
+    troubled = simulate(scorecard(), troubled_answers(), ["repay_overdue"])
+    view = projection_view(troubled, "zh", calibrated_base(troubled.before.score, 25, reports=1))
+    projection = render("zh", "whatif.html.j2", **view, brief_disclaimer=True)
+    assert f"预计芝麻分（校准后）：<b>{view['score']}</b>" in projection and "按你报告的 1 次真实分数校准" in projection
+    calibrated = {"score": 690, "band": "较好", "low": 650, "high": 730, "reports": 1}
     context = {
         "state": "recorded",
         "real": 712,
@@ -121,8 +128,10 @@ def test_reminders_and_calibration_say_what_they_mean():
         "low": 570,
         "high": 730,
         "calibrated": calibrated,
+        "share": 79,
     }
-    assert "根据你报告的 1 次真实分数" in render("zh", "bot_myscore.html.j2", **context)
+    recorded = render("zh", "bot_myscore.html.j2", **context)
+    assert "根据你报告的 1 次真实分数" in recorded and "这次报告把估算往真实分数挪了 79%" in recorded
 
 
 def test_the_native_readers_wording_is_used():

@@ -2,17 +2,21 @@ import itertools
 import json
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.charts import radar
 from bot.charts.radar import SIZE_PX, TITLE_BAND, RadarChart, fit_title, radar_jpeg, radar_layout
+from scoring.calibration import Report, calibrate, learn_offset
 from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGES
 from scoring.questions import DIMENSIONS, parse_answers
 
 from .pictures import assert_jpeg, pixels
+
+NOW = datetime(2026, 3, 7, tzinfo=UTC)
 
 MIX = (72, 13, 75, 100, 8)  # the grades of the issue: "13" on the "20" tick, "75" on the outer ring, "8" off its point
 
@@ -225,6 +229,18 @@ def test_the_chart_of_a_real_score_result():
     c = RadarChart.of(result, "zh")
     assert c.grades == tuple(d.grade for d in result.dimensions) and c.score == result.score
     assert (c.low, c.high) == result.range
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "校准后的估算 "), ("en", "Calibrated estimate ")])
+def test_once_a_real_score_is_reported_the_title_is_the_calibrated_estimate(lang, words):
+    """QA 11: the /score text led with the calibrated estimate; its picture must not say the model's."""
+    raw = json.loads((Path(__file__).resolve().parents[3] / "examples" / "answers.json").read_text())
+    result = load_scorecard().score(parse_answers(raw))
+    offset = learn_offset([Report(result.score + 40, result.score, *result.range, 0.9, NOW)], NOW)
+    calibrated = calibrate(result.score, *result.range, offset)
+    c = RadarChart.of(result, lang, calibrated)
+    assert (c.score, (c.low, c.high), c.calibrated) == (calibrated.score, calibrated.range, True)
+    assert c.texts()["title"].startswith(f"{words}{calibrated.score} ") and c != RadarChart.of(result, lang)
 
 
 def test_the_key_holds_everything_the_picture_shows():

@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime
 
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from bot.storage import StoredGoal, StoredReport, record_items
 from bot.storage.tables import user_data_table_names
 from scoring.card import load_scorecard

@@ -8,7 +8,7 @@ from advice import get_action
 from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID
 from templates import render
@@ -127,17 +127,17 @@ async def test_advice_projects_from_the_calibrated_base_as_whatif_does(bot, stor
 RECORD = "✏️ Record it: change my answer"
 CALIBRATED = {
     "en": {
-        "score": "Calibrated to the 1 real score you reported: ",
+        "score": "Calibrated Sesame estimate: ",
         "header": "Calibrated Sesame estimate: ",
         "note": "Every score after “→” starts from your calibrated estimate",
-        "whatif": "about ",
+        "whatif": "Projected score: ",
         "steps": "from your calibrated estimate",
     },
     "zh": {
-        "score": "按你报告的 1 次真实分数校准：",
+        "score": "校准后的芝麻分估算：",
         "header": "校准后的芝麻分估算：",
         "note": "「→」后的分数都从校准后的估算",
-        "whatif": "大约 ",
+        "whatif": "预计芝麻分（校准后）：",
         "steps": "从校准后的估算算起",
     },
 }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from advice import ACTION_BY_ID
 from advice.ranking import rank
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from bot.storage.tables import StoredAnswer
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS

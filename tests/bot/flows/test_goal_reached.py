@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.flows.advice import advisable
 from bot.flows.goal_reached import reached_screen
+from bot.progress import advisable
 from bot.screens import button_label
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS

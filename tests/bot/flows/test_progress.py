@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.flows.advice import advisable
 from bot.flows.progress import CHECKIN_OPEN
 from bot.handlers.reminder_sender import telegram_sender
+from bot.progress import advisable
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
-from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_answers
 from tests.bot.test_journey_transcripts import PICKS as JOURNEY_PICKS
 from tests.bot.test_reminders import Outbox
 
@@ -65,7 +65,7 @@ async def test_myscore_records_and_calibrates_and_bad_input_changes_nothing(bot,
     (report,) = await storage.reports(user.id)
     assert report.score == estimate + 60 and report.source == "command"
     score = plain((await user.send("/score"))[0].text)
-    assert "Calibrated to the 1 real score you reported" in score
+    assert "calibrated to the 1 real score you reported" in score and "From your answers alone" in score
 
 
 TYPED = {
@@ -377,11 +377,68 @@ async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot
     first = calls[0].labels[0]
     calls = await user.tap(first)
     text = plain(calls[-1].text)
-    base = int(text.split("From your calibrated estimate (", 1)[1].split(",", 1)[0])
-    projected = int(text.split("about ", 1)[1].split(",", 1)[0])
-    model_now = int(text.split("from ", 1)[1].split(" now", 1)[0])
-    model_projected = int(text.split("Projected score: ", 1)[1].split(" ", 1)[0])
-    assert base > before.score and projected - base == model_projected - model_now
+    projected, gain, base = (
+        int(n) for n in re.search(r"Projected score: (\d+) .*, calibrated, ([+-]\d+) from (\d+) now", text).groups()
+    )
+    model, model_gain, model_now = (int(n) for n in re.search(r"alone (\d+), ([+-]\d+) from (\d+)", text).groups())
+    assert base > before.score == model_now and projected - base == model - model_now == gain == model_gain
+
+
+HEADLINES = {
+    "en": {
+        "/myscore": r"Calibrated estimate: (\d+)",
+        "/score": r"Calibrated Sesame estimate: (\d+)",
+        "/advice": r"Calibrated Sesame estimate: (\d+)",
+        "/whatif": r"now (\d+), calibrated",
+        "tap": r"calibrated, [+-]\d+ from (\d+) now",
+        "/goal": r"you are at (\d+) \(calibrated\)",
+    },
+    "zh": {
+        "/myscore": r"校准后的估算：(\d+)",
+        "/score": r"校准后的芝麻分估算：(\d+)",
+        "/advice": r"校准后的芝麻分估算：(\d+)",
+        "/whatif": r"目前校准后为 (\d+) 分",
+        "tap": r"真实分数校准，现在是 (\d+) 分",
+        "/goal": r"你现在 (\d+) 分（已校准）",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_once_a_real_score_is_reported_every_screen_leads_with_the_calibrated_estimate(bot, storage, lang):
+    """QA 11: after /myscore 640 (estimate 590) /advice led with 629 and /score, /whatif with 590."""
+    user = bot.user(user_id=4242, language_code="zh-hans" if lang == "zh" else "en")
+    await answer_quick(user, picks={"huabei": 2, "income": 2}, lang=lang)
+    estimate = CARD.score(advisable(await storage.answers(user.id))).score
+    headline = {"/myscore": plain((await user.send(f"/myscore {estimate + 50}"))[0].text)}
+    for command in ("/score", "/advice", "/whatif"):
+        headline[command] = plain((await user.send(command))[0].text)
+    whatif = await user.send("/whatif")
+    headline["tap"] = plain((await user.tap(whatif[0].labels[0]))[-1].text)
+    calibrated = int(re.search(HEADLINES[lang]["/myscore"], headline["/myscore"]).group(1))
+    headline["/goal"] = plain((await user.send(f"/goal {calibrated + 5}"))[0].text)
+    assert calibrated > estimate + 40  # the quick check's estimate moves most of the way to the report
+    for screen, text in headline.items():
+        assert int(re.search(HEADLINES[lang][screen], text).group(1)) == calibrated, (screen, text)
+    assert str(estimate) in headline["/score"] and str(estimate) in headline["/myscore"]  # the model's, second
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_score_promised_for_clearing_an_overdue_is_the_score_once_it_is_done(bot, storage, lang):
+    """QA 5: /whatif promised 623 and /goal 637; after "done" the estimate was 636 (the open questions moved)."""
+    user = bot.user(user_id=4343, language_code="zh-hans" if lang == "zh" else "en")
+    await answer_quick(user, picks={"huabei": 0, "income": 2}, lang=lang)
+    whatif = await user.send("/whatif")
+    tapped = plain((await user.tap(whatif[0].labels[0]))[-1].text)  # the first action: clear the overdue
+    pattern = r"Projected score: (\d+)" if lang == "en" else r"预计芝麻分：(\d+)"
+    promised = int(re.search(pattern, tapped).group(1))
+    goal = await user.send(f"/goal {promised}")
+    pattern = r"Projected: (\d+)" if lang == "en" else r"个月后达到 (\d+) 分"
+    assert int(re.search(pattern, plain(goal[0].text)).group(1)) == promised
+    assert len(goal[0].labels) == 2  # clearing the overdue, and stopping the goal
+    await user.tap(goal[0].labels[0])
+    (latest,) = await storage.snapshots(user.id, limit=1)
+    assert latest.score == promised > CARD.score(quick_answers({"huabei": 0, "income": 2})).score
 
 
 async def test_history_in_chinese_sends_its_chart(bot, storage):

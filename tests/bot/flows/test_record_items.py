@@ -6,7 +6,7 @@ Each test runs on SQLite and on PostgreSQL (the ``storage`` fixture behind ``bot
 import json
 
 from advice import ACTION_BY_ID, rank, simulate
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from bot.storage import record_items
 from scoring.card import load_scorecard
 from scoring.questions import QUESTIONS

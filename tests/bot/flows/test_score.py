@@ -5,7 +5,7 @@ import struct
 
 from advice.ranking import rank
 from bot.charts.telegram import chart_cache_of
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.assumptions import DIMENSION_WEIGHTS
 from scoring.card import load_scorecard
 from scoring.i18n import LANGUAGE_NAMES

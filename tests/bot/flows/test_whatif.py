@@ -1,7 +1,7 @@
 """``/whatif``: toggle actions, the projected score from ``advice.simulate``, the message edited."""
 
 from advice.ranking import rank, simulate
-from bot.flows.advice import advisable
+from bot.progress import advisable
 from scoring.card import load_scorecard
 from tests.bot.telegram_testkit import answer_quick, plain
 

@@ -1,0 +1,70 @@
+"""What the estimate will be once some answers change: the score a user gets when they record them.
+
+The estimate of a partial profile imputes every unanswered question from the answered ones
+(``scoring.estimate``): a better answer also raises what the estimate expects of the questions
+still open. So a projected score cannot be today's score plus the points tables' difference of
+the changed answers; it is the estimate of the changed answers, computed by the same
+``Scorecard.score`` that ``/score`` uses, after the answers are changed exactly as recording
+them changes them (``scoring.structure.consistent_after_change``, one answer after another:
+an answer the old one settled is dropped and asked again). The advice (``advice.ranking``,
+``advice.planner``) and the bot's "done" tap (``bot.progress``) both go through
+``answers_after``, so "same answers, same estimate" holds by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from scoring.card import Scorecard, ScoreResult
+from scoring.questions import Answer
+from scoring.structure import LINKS, consistent_after_change
+
+#: Questions in a link of the answer structure: changing one may drop or imply others.
+LINKED: frozenset[str] = frozenset(q for link in LINKS for q in (link.when_id, link.then_id))
+
+
+class AnswerChange(Protocol):
+    """One answer to change: a question and its new answer (``advice.catalogue.Change`` is one)."""
+
+    @property
+    def question_id(self) -> str:
+        """The question whose answer changes."""
+
+    @property
+    def after(self) -> Answer:
+        """The new answer."""
+
+
+def answers_after(answers: dict[str, Answer], changes: Iterable[AnswerChange]) -> dict[str, Answer]:
+    """The answers once ``changes`` are recorded, in order, each kept consistent as the bot keeps it."""
+    after = dict(answers)
+    for change in changes:
+        after = consistent_after_change(after, change.question_id, change.after)
+    return after
+
+
+def project(card: Scorecard, answers: dict[str, Answer], changes: Iterable[AnswerChange]) -> ScoreResult:
+    """The estimate of the answers ``changes`` leave: the score, band and range recording them gives."""
+    return card.score(answers_after(answers, changes))
+
+
+def raw_score(card: Scorecard, result: ScoreResult) -> float:
+    """A result's score on the 350-950 scale before rounding and clipping (may lie outside it)."""
+    return card.offset + card.factor * result.log_odds
+
+
+def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, changes: Iterable[AnswerChange]) -> float:
+    """Unclipped points recording ``changes`` adds to ``answers`` (scored ``before``): the re-estimated difference.
+
+    With every question answered nothing is estimated, and a change outside the answer
+    structure's links changes that answer alone, so the difference is the points tables' own:
+    the same number without scoring the profile again (the ranking measures every action).
+    """
+    changes = tuple(changes)
+    if before.details.posterior is None and not any(c.question_id in LINKED for c in changes):
+        return sum(
+            card.factor * (card.tables[c.question_id][c.after] - card.tables[c.question_id][answers[c.question_id]])
+            for c in changes
+        )
+    return raw_score(card, project(card, answers, changes)) - raw_score(card, before)
