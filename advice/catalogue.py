@@ -243,17 +243,29 @@ ACTIONS: tuple[Action, ...] = (
         "credit_cards_3_5",
         "信用卡保持3-5张",
         "Hold 3-5 credit cards",
-        # Cutting six or more cards is no new credit; going from none or 1-2 to three is, and
-        # a first card also starts a repayment record (the answer structure links the two).
-        (
-            _to("credit_cards", "three_five", "six_plus"),
-            _to("credit_cards", "three_five", "none", "one_two", adds_credit=True),
-            _to("card_repayment", "always_on_time", "no_cards", adds_credit=True),
-        ),
+        # Only cutting six or more cards down: the seed's 3-5 is a ceiling, not a reason to open
+        # cards. Going from 1-2 to three would be new credit for the score, so it is not advised
+        # (``NOTHING_TO_DO["credit_cards=one_two"]`` says so); a first card is ``first_card``.
+        (_to("credit_cards", "three_five", "six_plus"),),
         "high",
         "months_few",
         "000#5",
         ("debt_pressure",),
+    ),
+    Action(
+        "first_card",
+        "办一张自己会用的信用卡，每月全额还清",
+        "Get one credit card you will use, and repay it in full",
+        # One card for spending the person already has, not three for the score: new credit, so
+        # the gates stop it. A first card also starts a repayment record (the answer structure
+        # links the two: no card means no card repayment record).
+        (
+            _to("credit_cards", "one_two", "none", adds_credit=True),
+            _to("card_repayment", "always_on_time", "no_cards", adds_credit=True),
+        ),
+        "medium",
+        "months_few",
+        "000#5",
     ),
     Action(
         "import_card_bills",
