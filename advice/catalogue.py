@@ -281,16 +281,24 @@ ACTIONS: tuple[Action, ...] = (
         "tmall_shopping",
         "在阿里平台购物，优先天猫",
         "Shop on Alibaba platforms, Tmall first",
-        (_to("shopping", "tmall"),),
+        # Only for people who shop online already: shopping more for the score is not advice
+        # (``NOTHING_TO_DO["shopping=rarely"]``), as spending more is not.
+        (_to("shopping", "tmall", "other", "taobao"),),
         "low",
         "months_1_3",
         "000#1",
     ),
     Action(
         "living_bills",
-        "用支付宝缴纳生活费用",
-        "Pay your living bills through Alipay",
-        (_to("living_bills", 6), _to("bill_address", "matches", "no_bills")),
+        "把你已有的生活账单改用支付宝缴纳",
+        "Pay the living bills you already have through Alipay",
+        # The catalogue cannot know which bills a person has (few have a landline), so it never
+        # counts more than one more kind: the least that doing this means. Taking on a service
+        # for the score is not advice; every further bill the person has counts once recorded.
+        (
+            *(_to("living_bills", kinds + 1, kinds) for kinds in range(6)),
+            _to("bill_address", "matches", "no_bills"),
+        ),
         "low",
         "months_1_3",
         "000#7",
@@ -442,7 +450,9 @@ ACTIONS: tuple[Action, ...] = (
         "friends_good_credit",
         "多结交信用好的朋友",
         "Make friends with good credit",
-        (_to("friends_credit", "high"),),
+        # Not from "I don't know": that answer cannot be bettered by a guess, only by finding out
+        # (``NOTHING_TO_DO["friends_credit=unknown"]``).
+        (_to("friends_credit", "high", "low", "mixed"),),
         "high",
         "months_social",
         "000#8",

@@ -255,6 +255,15 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "zh": "现在不建议新办信用卡（见上面的原因）。",
         "en": "A new credit card is not advised for now (see why above).",
     },
+    "friends_credit=unknown": {
+        "zh": "你说不清楚好友的信用，这一项不能靠猜来提高。以后如果了解到了，再照实更新这个回答。",
+        "en": "You do not know your friends' credit, and a guess cannot make it better: if you find out, "
+        "update this answer truthfully.",
+    },
+    "shopping=rarely": {
+        "zh": "不要为了分数多网购；需要网购时，优先在天猫购买即可。",
+        "en": "Do not shop more for the score: when you do shop online, Tmall counts most.",
+    },
     "friends_credit": {
         "zh": "好友的信用不由你决定，这里不给建议。",
         "en": "Your friends' credit is not yours to change: no advice here.",

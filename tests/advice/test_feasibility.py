@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advice import ACTIONS, plan, rank, simulate
-from advice.catalogue import Change
+from advice.catalogue import Change, get_action
 from advice.feasibility import (
     ANSWER_CLASSES,
     GATED,
@@ -373,7 +373,13 @@ def test_without_a_gate_someone_without_huabei_is_told_to_open_it():
 
 
 # ---- QA 4: one screen, one story about cards ----------------------------------------------------
-NO_CARD = {"credit_cards": "none", "card_repayment": "no_cards", "card_bills": "none", "loans": "none", "huabei": "on_time"}
+NO_CARD = {
+    "credit_cards": "none",
+    "card_repayment": "no_cards",
+    "card_bills": "none",
+    "loans": "none",
+    "huabei": "on_time",
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -450,3 +456,49 @@ def test_a_heading_says_for_now_only_when_a_gate_holds_something_back():
     calm = plan_view(rank(CARD, average_with(credit_cards="one_two", income="high_stable")), "zh")
     assert not calm["held_back"]
     assert "以下几项不必刻意去改变" in render("zh", "cli_advise.txt.j2", **calm)
+
+
+# ---- QA 8: no advice to record a guess or to take on what one does not have -----------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_friends_credit_unknown_is_never_recorded_as_good_only_found_out(lang):
+    """QA: "Make friends with good credit" ranked #1 for "I don't know" and recorded "Mostly good"."""
+    profile = average_with(friends_credit="unknown", huabei="on_time", income="stable")
+    advice = rank(CARD, profile)
+    assert "friends_good_credit" not in [a.id for a in advice.actions]
+    assert simulate(CARD, profile, ["friends_good_credit"]).changes == ()
+    notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
+    assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit=unknown"][lang]
+    # a known low or mixed circle is still advised
+    for known in ("low", "mixed"):
+        assert "friends_good_credit" in [a.id for a in rank(CARD, {**profile, "friends_credit": known}).actions]
+
+
+@pytest.mark.parametrize("kinds", range(7))
+def test_living_bills_count_one_more_bill_never_a_new_service(kinds):
+    """QA: "change from 4 to 6" meant taking on a broadband or landline bill."""
+    profile = average_with(living_bills=kinds, bill_address="matches" if kinds else "no_bills")
+    changes = {c.question_id: (c.before, c.after) for c in feasible_changes(get_action("living_bills"), profile)}
+    if kinds == 6:
+        assert "living_bills" not in changes
+    else:
+        assert changes["living_bills"] == (kinds, kinds + 1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_living_bills_steps_ask_only_for_bills_one_already_has(lang):
+    ranked = next(
+        a for a in rank(CARD, average_with(living_bills=4, bill_address="matches")).actions if a.id == "living_bills"
+    )
+    text = steps_text(action_view(ranked, lang), lang)
+    assert ("Do not take on a new service" if lang == "en" else "不要为了分数新办业务") in text
+    assert "Add every bill you have" not in text and "都添加进来：" not in text
+
+
+def test_no_action_pushes_a_count_past_one_step_or_a_rare_shopper_to_shop():
+    """Numbers a person may not have more of (bills) move one step; a rare shopper is not told to shop."""
+    for action in ACTIONS:
+        for change in action.changes:
+            if QUESTION_BY_ID[change.question_id].kind == "number":
+                assert all(change.to == v + 1 for v in change.from_values if isinstance(v, int)), action.id
+    assert get_action("tmall_shopping").changes_for({"shopping": "rarely"}) == ()
+    assert NOTHING_TO_DO["shopping=rarely"]
