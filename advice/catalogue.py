@@ -281,9 +281,7 @@ ACTIONS: tuple[Action, ...] = (
         "tmall_shopping",
         "在阿里平台购物，优先天猫",
         "Shop on Alibaba platforms, Tmall first",
-        # Only for people who shop online already: shopping more for the score is not advice
-        # (``NOTHING_TO_DO["shopping=rarely"]``), as spending more is not.
-        (_to("shopping", "tmall", "other", "taobao"),),
+        (_to("shopping", "tmall"),),
         "low",
         "months_1_3",
         "000#1",

@@ -260,10 +260,6 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "en": "You do not know your friends' credit, and a guess cannot make it better: if you find out, "
         "update this answer truthfully.",
     },
-    "shopping=rarely": {
-        "zh": "不要为了分数多网购；需要网购时，优先在天猫购买即可。",
-        "en": "Do not shop more for the score: when you do shop online, Tmall counts most.",
-    },
     "friends_credit": {
         "zh": "好友的信用不由你决定，这里不给建议。",
         "en": "Your friends' credit is not yours to change: no advice here.",

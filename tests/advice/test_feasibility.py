@@ -494,11 +494,9 @@ def test_living_bills_steps_ask_only_for_bills_one_already_has(lang):
     assert "Add every bill you have" not in text and "都添加进来：" not in text
 
 
-def test_no_action_pushes_a_count_past_one_step_or_a_rare_shopper_to_shop():
-    """Numbers a person may not have more of (bills) move one step; a rare shopper is not told to shop."""
+def test_no_action_pushes_a_count_past_one_step():
+    """A number a person may not have more of (kinds of bills) moves one step at most."""
     for action in ACTIONS:
         for change in action.changes:
             if QUESTION_BY_ID[change.question_id].kind == "number":
                 assert all(change.to == v + 1 for v in change.from_values if isinstance(v, int)), action.id
-    assert get_action("tmall_shopping").changes_for({"shopping": "rarely"}) == ()
-    assert NOTHING_TO_DO["shopping=rarely"]

@@ -29,9 +29,9 @@ def applied(answers, ranked):
         average_with(huabei="overdue_now"),
         average_with(loans="overdue_now"),
         average_with(huabei="overdue_now", loans="overdue_now"),
-        # clearing a loan overdue gains fewer points than repaying Huabei on time would: the
+        # clearing a loan overdue gains fewer points than shopping on Tmall would: the
         # priority rule still puts it first
-        average_with(loans="overdue_now", huabei="late_often"),
+        average_with(loans="overdue_now", shopping="rarely"),
         {**CARD.worst_answers(), "huabei": "late_often"},
         {**CARD.worst_answers()},
         {"huabei": "overdue_now"},
@@ -44,7 +44,7 @@ def test_a_current_overdue_puts_repay_overdue_first(profile):
 
 
 def test_the_priority_rule_is_what_puts_a_small_overdue_first():
-    plan = rank(CARD, average_with(loans="overdue_now", huabei="late_often"))
+    plan = rank(CARD, average_with(loans="overdue_now", shopping="rarely"))
     gains = {a.id: a.gain for a in plan.actions}
     assert max(gains.values()) > gains["repay_overdue"]
     assert plan.actions[0].id == "repay_overdue"

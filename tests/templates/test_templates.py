@@ -256,10 +256,10 @@ def test_the_plural_filter():
     ],
 )
 def test_the_advice_heading_explains_an_overdue_listed_before_bigger_gains(lang, note):
-    plan = rank(card(), {"loans": "overdue_now", "huabei": "late_often"})
+    plan = rank(card(), {"loans": "overdue_now", "shopping": "rarely", "huabei": "on_time"})
     assert plan.actions[0].id == "repay_overdue" and plan.actions[1].gain > plan.actions[0].gain
     text = render(lang, "advice.html.j2", **plan_view(plan, lang))
     assert note in text
     assert re.search(r"^1\. <b>", text, re.MULTILINE), text  # the list still starts on its own line
-    calm = render(lang, "advice.html.j2", **plan_view(rank(card(), {"shopping": "other"}), lang))
+    calm = render(lang, "advice.html.j2", **plan_view(rank(card(), {"shopping": "rarely"}), lang))
     assert note not in calm and re.search(r"^1\. <b>", calm, re.MULTILINE)
