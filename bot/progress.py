@@ -179,16 +179,15 @@ class Progress:
         return Reported(real, before, after, calibrated)
 
     # ---- estimates kept with why they moved ---------------------------------------
-    async def record_shown(self, user_id: int, answers: dict[str, Answer] | None = None) -> Shown | None:
+    async def record_shown(self, user_id: int) -> Shown | None:
         """Keep the current estimate as shown; every reply that displays it calls this (``None``: no answers).
 
         "Shown" is any reply that states the current estimate: ``/score``, ``/advice``, ``/whatif``,
         ``/goal``, ``/myscore``, a bill import. Each keeps it here, scored from the stored answers,
         so the next change is explained from the last estimate the user saw, the first estimate is
         the first one seen, and ``/history`` lists it. Showing the same estimate again keeps nothing.
-        ``answers``: the stored answers, when the caller just wrote them past the update's unit.
         """
-        answers = await self.storage.answers(user_id) if answers is None else answers
+        answers = await self.storage.answers(user_id)
         if not answers:
             return None
         return await self.shown(user_id, answers, self.card.score(answers))

@@ -28,6 +28,7 @@ from typing import Any
 
 from bot.callbacks import BillTap, CommandTap
 from bot.dialog import new_nonce
+from bot.flows import goal_reached
 from bot.flows.session import Session
 from bot.parked_files import KEEP_FOR, MAX_TRIES
 from bot.progress import Progress
@@ -245,11 +246,11 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
     if not await bill_imports.apply(session.storage, session.user_id, pending.id, pending.nonce, store, dropped):
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
-    screen = applied_screen(session, before, after)
-    # The reply shows the new estimate. ``after`` is what was stored: ``bill_imports.apply`` writes
-    # past the update's unit, whose answers are from before.
-    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id, after)
-    return [EditMessage(screen)]
+    # The reply shows the new estimate: kept as shown, from the answers the update now holds.
+    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
+    replies: list[Reply] = [EditMessage(applied_screen(session, before, after))]
+    reached = await goal_reached.notice(session, after)  # the bill may have carried the estimate past the goal
+    return replies if reached is None else [*replies, reached]
 
 
 def applied_view(card: Scorecard, before: dict[str, Answer], after: dict[str, Answer], lang: Lang) -> dict[str, Any]:

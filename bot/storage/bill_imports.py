@@ -1,7 +1,10 @@
 """The rows of ``bill_imports``: the per-user limit, the wait for a ZIP password, the confirmation.
 
 Kept apart from ``Storage`` (``repository``) because only the bill import uses them; each
-function is one short transaction on the storage's own sessions. Nothing of the file is ever
+function is one short transaction on the storage's own sessions, except the confirmation's:
+``found`` reads on the storage's ``reading()`` connection and ``apply``, which stores answers,
+writes through its ``writing()``; in an update, both are its ``UserUnit``'s (the connection it
+holds, its one transaction, and the answers it holds). Nothing of the file is ever
 written: a row holds a status, a nonce and, once read, the derived answers.
 """
 
@@ -12,9 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 
-from bot.storage.repository import NewAnswer, Storage, _changed, _iso
-from bot.storage.tables import BillImport, StoredAnswer, utcnow
+from bot.storage.repository import NewAnswer, Storage
+from bot.storage.tables import BillImport, iso, utcnow
 from scoring.questions import Answer
 
 KEEP_ROWS = timedelta(days=1)
@@ -93,27 +97,25 @@ async def awaiting_password(storage: Storage, user_id: int, since: datetime) -> 
 
 async def found(storage: Storage, user_id: int, import_id: int, nonce: str) -> FoundImport | None:
     """The import a confirm button points at, if it still waits for the confirmation."""
-    async with storage.sessions() as session:
-        row = await session.get(BillImport, import_id)
-        if row is None or row.user_id != user_id or row.status != "found" or row.nonce != nonce:
-            return None
-        return FoundImport(row.id, row.nonce, dict(row.answers or {}))
+    async with storage.reading() as connection:  # in an update, on the connection its ``UserUnit`` holds
+        row = (
+            await connection.execute(
+                select(BillImport.answers).where(
+                    BillImport.id == import_id,
+                    BillImport.user_id == user_id,
+                    BillImport.status == "found",
+                    BillImport.nonce == nonce,
+                )
+            )
+        ).first()
+    return None if row is None else FoundImport(import_id, nonce, dict(row.answers or {}))
 
 
 async def close(storage: Storage, user_id: int, import_id: int, nonce: str, status: str) -> bool:
     """Close a waiting import (``cancelled``); ``False`` when it was closed already (a second tap)."""
     async with storage.sessions.begin() as session:
-        result = await session.execute(
-            update(BillImport)
-            .where(
-                BillImport.id == import_id,
-                BillImport.user_id == user_id,
-                BillImport.nonce == nonce,
-                BillImport.status.in_(("found", "password")),
-            )
-            .values(status=status, updated_at=utcnow())
-        )
-        return _changed(result) == 1
+        closed = await session.execute(_closing(user_id, import_id, nonce, ("found", "password"), status))
+        return closed.first() is not None
 
 
 async def apply(
@@ -121,40 +123,38 @@ async def apply(
 ) -> bool:
     """Store the bill's answers and drop the ones they contradict, in one transaction with the import's close.
 
-    ``False`` and no change when the import is no longer waiting (tapped twice, in any process).
+    In the update's transaction when ``storage`` is its ``UserUnit`` (``storage.writing()``): the
+    unit holds the new answers for the rest of the update, and an update that fails after this
+    stores none of it (the import stays waiting). ``False`` and no change when the import is no
+    longer waiting (tapped twice, in any process).
     """
-    async with storage.sessions.begin() as session:
-        result = await session.execute(
-            update(BillImport)
-            .where(
-                BillImport.id == import_id,
-                BillImport.user_id == user_id,
-                BillImport.nonce == nonce,
-                BillImport.status == "found",
-            )
-            .values(status="applied", updated_at=utcnow())
-        )
-        if _changed(result) != 1:
+    async with storage.writing() as connection:
+        closed = await connection.execute(_closing(user_id, import_id, nonce, ("found",), "applied"))
+        if closed.first() is None:
             return False
-        for answer in store:
-            await session.merge(
-                StoredAnswer(
-                    user_id=user_id,
-                    question_id=answer.question_id,
-                    value=answer.value,
-                    source=answer.source,
-                    answered_at=utcnow(),
-                )
-            )
-        if drop:
-            await session.execute(
-                delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(drop))
-            )
+        await storage.store_answers(connection, user_id, store, drop)
         return True
+
+
+def _closing(
+    user_id: int, import_id: int, nonce: str, waiting: tuple[str, ...], status: str
+) -> ReturningUpdate[tuple[int]]:
+    """Move the import from a ``waiting`` status to ``status``; the id comes back only if it did (once)."""
+    return (
+        update(BillImport)
+        .where(
+            BillImport.id == import_id,
+            BillImport.user_id == user_id,
+            BillImport.nonce == nonce,
+            BillImport.status.in_(waiting),
+        )
+        .values(status=status, updated_at=utcnow())
+        .returning(BillImport.id)
+    )
 
 
 async def exported(storage: Storage, user_id: int) -> list[dict[str, Any]]:
     """The user's import rows for ``/export``: when, how far, and the answers shown."""
     async with storage.sessions() as session:
         rows = await session.scalars(select(BillImport).where(BillImport.user_id == user_id).order_by(BillImport.id))
-        return [{"status": r.status, "answers": r.answers, "created_at": _iso(r.created_at)} for r in rows]
+        return [{"status": r.status, "answers": r.answers, "created_at": iso(r.created_at)} for r in rows]

@@ -51,3 +51,18 @@ class Connections:
         """A connection in a transaction, committed when the block ends without an error."""
         async with self.engine.begin() as connection:
             yield connection
+
+    # Public for the storage modules kept apart from ``Storage`` (``bill_imports``, ``record_items``):
+    # they get the same connection the storage's own methods get, so in a ``UserUnit`` their work
+    # is the update's (its read connection, its one transaction) and nothing of it bypasses the unit.
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for a read that needs no transaction of its own (in a ``UserUnit``: the update's)."""
+        async with self._reading() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction, committed when the block ends (in a ``UserUnit``: when the update's replies are ready)."""
+        async with self._writing() as connection:
+            yield connection

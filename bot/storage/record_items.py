@@ -1,7 +1,8 @@
 """The rows of ``record_items``: which record-if-true items a user has, or said they do not.
 
 Kept apart from ``Storage`` (``repository``) because only the advice reads them; each function
-is one short transaction on the storage's own sessions. ``owned()`` is exactly what
+is one short transaction on the storage's own sessions, except ``owned``, read on the storage's
+``reading()`` connection (in an update, the one its ``UserUnit`` keeps for its reads). ``owned()`` is exactly what
 ``advice.rank``, ``simulate`` and ``plan`` take as ``owned``.
 """
 
@@ -11,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.storage.repository import Storage, _iso
-from bot.storage.tables import RecordItem, utcnow
+from bot.storage.repository import Storage
+from bot.storage.tables import RecordItem, iso, utcnow
 
 
 async def owned(storage: Storage, user_id: int) -> dict[str, bool]:
     """Record question id -> whether the user has the item (``False``: retired)."""
-    async with storage._reading() as connection:  # the update's own connection (``UserUnit``)
+    async with storage.reading() as connection:  # in a ``UserUnit``, the update's own connection
         rows = await connection.execute(
             select(RecordItem.question_id, RecordItem.owned).where(RecordItem.user_id == user_id)
         )
@@ -36,4 +37,4 @@ async def exported(storage: Storage, user_id: int) -> list[dict[str, Any]]:
         rows = await session.scalars(
             select(RecordItem).where(RecordItem.user_id == user_id).order_by(RecordItem.question_id)
         )
-        return [{"question_id": r.question_id, "owned": r.owned, "answered_at": _iso(r.answered_at)} for r in rows]
+        return [{"question_id": r.question_id, "owned": r.owned, "answered_at": iso(r.answered_at)} for r in rows]

@@ -365,6 +365,33 @@ class Storage(ProgressStore):
             )
             return {question_id: value for question_id, value in rows}
 
+    async def store_answers(
+        self, connection: AsyncConnection, user_id: int, store: list[NewAnswer], drop: list[str]
+    ) -> None:
+        """Store ``store`` (replacing earlier answers to the same questions) and delete ``drop``.
+
+        On ``connection``, a transaction the caller holds (``writing()``), so the answers commit
+        with the caller's own writes (a bill import's close), or not at all. A ``UserUnit`` holds
+        the new answers from then on.
+        """
+        if drop:
+            await connection.execute(
+                delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(drop))
+            )
+        if store:
+            now = utcnow()
+            rows = [
+                {
+                    "user_id": user_id,
+                    "question_id": a.question_id,
+                    "value": a.value,
+                    "source": a.source,
+                    "answered_at": now,
+                }
+                for a in store
+            ]
+            await connection.execute(_UPSERT_ANSWER[self.engine.dialect.name], rows)
+
     # ---- dialog --------------------------------------------------------------------
     async def dialog(self, user_id: int) -> Dialog | None:
         """The user's dialog state, if one was ever started."""

@@ -32,6 +32,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A stored timestamp as ISO 8601 in UTC (``/export``); SQLite hands back naive ones, written as UTC."""
+    if moment is None:
+        return None
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat()
+
+
 class Base(DeclarativeBase):
     """Declarative base; the Alembic migrations are the schema's source of truth."""
 

@@ -32,7 +32,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.storage.progress import DEFAULT_TIMEZONE, StoredReport
-from bot.storage.repository import Dialog, Move, Snapshot, Storage, UserRows
+from bot.storage.repository import Dialog, Move, NewAnswer, Snapshot, Storage, UserRows
 from scoring.questions import Answer
 
 
@@ -260,6 +260,15 @@ class UserUnit(Storage):
         await super().replace_answers(user_id, answers, source)
         if user_id == self.user_id:
             self._hold(answers=dict(answers))
+
+    async def store_answers(
+        self, connection: AsyncConnection, user_id: int, store: list[NewAnswer], drop: list[str]
+    ) -> None:
+        """Store and drop answers in the update's transaction (a bill import); the unit holds the result."""
+        await super().store_answers(connection, user_id, store, drop)
+        if user_id == self.user_id and self._rows is not None:
+            answers = {qid: value for qid, value in self._rows.answers.items() if qid not in drop}
+            self._hold(answers={**answers, **{a.question_id: a.value for a in store}})
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Talk in ``language`` from now on."""

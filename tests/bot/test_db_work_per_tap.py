@@ -7,15 +7,21 @@ finishes the check also shows the first score: the user's rows said there is no 
 report to read, and the zone the check-in needs came with them, so it only adds the snapshot and
 the check-in it starts (schedule and first occurrence), in the answer's transaction. ``/start``
 creates the user and the dialog in one transaction; ``/score`` and ``/advice`` read the last snapshot
-(each records the estimate it states when it differs) and here write nothing.
+(each records the estimate it states when it differs) and here write nothing. Confirming a bill
+import stores its answers and the estimate it shows in the update's one transaction.
 
 On SQLite every update checks out one pooled connection: the one that read the user's rows goes
 on to carry the update's transaction.
 """
 
+from bot.screens import button_label
 from scoring.questions import QUESTION_BY_ID
 from tests.bot.db_work import DbWork
-from tests.bot.telegram_testkit import BotUnderTest, quick_answers
+from tests.bot.telegram_testkit import BotUnderTest, answer_quick, quick_answers
+from tests.scoring.alipay_bill import exports
+
+# A year of bills inside the last 12 months of the bot's clock, so its repayments count too.
+CSV = exports.render(exports.active(exports.recent_start()), "app_2023")
 
 
 async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs(storage):
@@ -59,3 +65,30 @@ async def test_each_update_of_a_first_check_asks_the_database_only_what_it_needs
     # The user's rows, the record-if-true items the advice counts, and the last snapshot: /advice
     # states the estimate too, so it is recorded as shown unless it is the one shown last (it is).
     assert advice == (3, 0), advice
+
+
+async def test_a_bill_import_is_confirmed_in_the_update_s_one_transaction(storage):
+    bot = await BotUnderTest.start(storage)
+    try:
+        user = bot.user(555002, "en")
+        await answer_quick(user)
+        await user.send_document(CSV, "alipay.csv")
+        work = DbWork().attach(storage)
+        try:
+            await user.tap(button_label("en", "bill_confirm"))
+            confirm = work.take_all()
+        finally:
+            work.detach()
+    finally:
+        await bot.stop()
+    assert bot.errors == []
+    assert (await storage.snapshots(555002, limit=1))[0].answers == await storage.answers(555002)
+    # The user's rows, the import waiting for this tap; then, in the update's one transaction, the
+    # import closed (UPDATE ... RETURNING), the answer the bill contradicts deleted, the bill's answers
+    # upserted (one executemany), the last snapshot read and the new estimate kept, and the goal read
+    # in a savepoint of its own (SAVEPOINT, SELECT, ROLLBACK TO): 10 statements, one commit, on one
+    # connection on SQLite (PostgreSQL: the reads' autocommit one, then the transaction's). When the
+    # import wrote past the update's unit it was 25 statements and 2 commits, the ORM reading each
+    # answer before writing it and the import committing before the update's replies were ready.
+    postgres = storage.engine.dialect.name == "postgresql"
+    assert confirm == (10, 1, 2 if postgres else 1), confirm

@@ -10,21 +10,9 @@ from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
-from scoring.questions import QUESTIONS
+from tests.scoring.profiles import QUICK, rest_answered
 
-QUICK = {
-    "account_age": "3to5",
-    "huabei": "late_once",
-    "loans": "none",
-    "credit_cards": "one_two",
-    "card_repayment": "always_on_time",
-    "shopping": "taobao",
-    "wealth": "small",
-    "income": "stable",
-    "provident_fund": False,
-    "phone_consistent": True,
-}
-FULL = {**QUICK, **{q.id: q.levels[-1] for q in QUESTIONS if q.id not in QUICK}}
+FULL = rest_answered(QUICK, -1)
 CARD = load_scorecard()
 
 

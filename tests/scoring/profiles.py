@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from scoring.questions import QUESTIONS
+from scoring.questions import QUESTIONS, QUICK_IDS
 
 #: Any subset of the questionnaire, each answered with any allowed value.
 partial_profiles = st.fixed_dictionaries({}, optional={q.id: st.sampled_from(q.levels) for q in QUESTIONS})
@@ -26,6 +26,27 @@ def without_contradictions(profile: dict) -> dict:
 
 #: Any subset of the questionnaire that obeys the answer structure (implied answers may be missing).
 consistent_profiles = partial_profiles.map(without_contradictions)
+
+
+QUICK = {
+    "account_age": "3to5",
+    "huabei": "late_once",
+    "loans": "none",
+    "credit_cards": "one_two",
+    "card_repayment": "always_on_time",
+    "shopping": "taobao",
+    "wealth": "small",
+    "income": "stable",
+    "provident_fund": False,
+    "phone_consistent": True,
+}
+"""The quick check answered: a middling profile (one late Huabei repayment, a card or two) to change from."""
+assert set(QUICK) == set(QUICK_IDS)
+
+
+def rest_answered(profile: dict, level: int) -> dict:
+    """The profile with every question it leaves open answered at ``levels[level]`` (0: the least favourable)."""
+    return {**profile, **{q.id: q.levels[level] for q in QUESTIONS if q.id not in profile}}
 
 
 def one_step_up(profile: dict, question_id: str) -> dict:

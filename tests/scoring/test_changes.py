@@ -4,24 +4,11 @@ import pytest
 from hypothesis import given, settings
 
 from scoring.changes import ScoreChange, apportion, explain
-from scoring.questions import QUESTIONS, QUICK_IDS, InvalidAnswer
+from scoring.questions import InvalidAnswer
 from scoring.structure import complete
-from tests.scoring.profiles import consistent_profiles
+from tests.scoring.profiles import QUICK, consistent_profiles, rest_answered
 
-QUICK = {
-    "account_age": "3to5",
-    "huabei": "late_once",
-    "loans": "none",
-    "credit_cards": "one_two",
-    "card_repayment": "always_on_time",
-    "shopping": "taobao",
-    "wealth": "small",
-    "income": "stable",
-    "provident_fund": False,
-    "phone_consistent": True,
-}
-assert set(QUICK) == set(QUICK_IDS)
-FULL = {**QUICK, **{q.id: q.levels[0] for q in QUESTIONS if q.id not in QUICK}}
+FULL = rest_answered(QUICK, 0)
 
 
 def test_a_first_estimate_says_so_and_explains_nothing(card):

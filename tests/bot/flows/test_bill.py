@@ -23,6 +23,8 @@ from bot.application import build_application
 from bot.callbacks import BillTap
 from bot.config import ApiUrls
 from bot.flows import bill
+from bot.flows.session import Who
+from bot.replies import EditMessage
 from bot.screens import notice
 from bot.storage import NewAnswer, Storage, bill_imports
 from bot.storage.tables import Base
@@ -166,6 +168,22 @@ async def test_a_csv_is_shown_then_confirmed_and_rescored(api, storage):
         assert calls[0].params["text"] == notice("en", "stale")
 
 
+async def test_a_bill_that_carries_the_estimate_past_the_goal_says_so_once(api, storage):
+    before = {"account_age": "3to5", "income": "stable"}
+    await give(storage, api.user_id, before)
+    target = load_scorecard().score(bill.with_bill(before, read_bill(CSV).answers)).score
+    assert load_scorecard().score(before).score < target
+    async with Process(api, storage) as bot:
+        await bot.send(f"/goal {target}")
+        assert (await storage.goal(api.user_id)).target == target
+        preview = (await bot.send_file(CSV))[-1]
+        calls = await bot.press(preview.result["message_id"], button(preview, CONFIRM))
+    texts = [parse_html(c.params["text"]) for c in sent(calls) if "text" in c.params]
+    assert sum("🎉" in text for text in texts) == 1, texts
+    assert str(target) in texts[-1]
+    assert await storage.goal(api.user_id) is None
+
+
 async def test_no_row_of_any_table_holds_anything_of_the_file(api, storage):
     data = zips.zipcrypto({"alipay_record.csv": CSV}, PASSWORD.encode())
     async with Process(api, storage) as bot:
@@ -211,6 +229,31 @@ async def test_changed_answers_are_marked_and_contradicted_ones_cleared(api, sto
         # The reply shows the new estimate: it is kept as shown (the next change is explained from it).
         (latest, *_) = await storage.snapshots(api.user_id, limit=1)
         assert latest.score == score_after and latest.answers == after
+
+
+async def test_the_confirming_update_reads_the_imported_answers_and_a_failure_after_it_undoes_them(api, storage):
+    """The import writes through the update's unit: what the update reads after it, and what it rolls back."""
+    before = {"huabei": "none", "bill_address": "no_bills", "income": "stable"}
+    await give(storage, api.user_id, before)
+    async with Process(api, storage) as bot:
+        preview = (await bot.send_file(CSV))[-1]
+    _, import_id, nonce, _ = button(preview, CONFIRM).split(":")
+    tap = BillTap(int(import_id), nonce, True)
+    advisor, who = Advisor(storage), Who(api.user_id, "en")
+    after = bill.with_bill(before, read_bill(CSV).answers)
+    with pytest.raises(RuntimeError):
+        async with await advisor.unit(who) as unit:
+            await bill.tapped(advisor.session(unit, who), tap)
+            assert await unit.answers(api.user_id) == after  # the rest of this update reads the imported profile
+            assert (await unit.snapshots(api.user_id, limit=1))[0].answers == after  # the estimate kept as shown
+            raise RuntimeError("the update failed after the import, before its replies were sent")
+    # Nothing half written: no answer, no snapshot, and the import still waits for the confirmation.
+    assert await storage.answers(api.user_id) == before and await storage.snapshots(api.user_id) == []
+    assert [r["status"] for r in await bill_imports.exported(storage, api.user_id)] == ["found"]
+    async with await advisor.unit(who) as unit:  # so the user's next tap applies it
+        assert [type(r) for r in await bill.tapped(advisor.session(unit, who), tap)] == [EditMessage]
+    assert await storage.answers(api.user_id) == after
+    assert [s.answers for s in await storage.snapshots(api.user_id)] == [after]
 
 
 async def test_a_reported_overdue_is_kept_with_the_reason_and_the_safety_gate_stays(api, storage):
