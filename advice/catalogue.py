@@ -243,17 +243,29 @@ ACTIONS: tuple[Action, ...] = (
         "credit_cards_3_5",
         "信用卡保持3-5张",
         "Hold 3-5 credit cards",
-        # Cutting six or more cards is no new credit; going from none or 1-2 to three is, and
-        # a first card also starts a repayment record (the answer structure links the two).
-        (
-            _to("credit_cards", "three_five", "six_plus"),
-            _to("credit_cards", "three_five", "none", "one_two", adds_credit=True),
-            _to("card_repayment", "always_on_time", "no_cards", adds_credit=True),
-        ),
+        # Only cutting six or more cards down: the seed's 3-5 is a ceiling, not a reason to open
+        # cards. Going from 1-2 to three would be new credit for the score, so it is not advised
+        # (``NOTHING_TO_DO["credit_cards=one_two"]`` says so); a first card is ``first_card``.
+        (_to("credit_cards", "three_five", "six_plus"),),
         "high",
         "months_few",
         "000#5",
         ("debt_pressure",),
+    ),
+    Action(
+        "first_card",
+        "办一张自己会用的信用卡，每月全额还清",
+        "Get one credit card you will use, and repay it in full",
+        # One card for spending the person already has, not three for the score: new credit, so
+        # the gates stop it. A first card also starts a repayment record (the answer structure
+        # links the two: no card means no card repayment record).
+        (
+            _to("credit_cards", "one_two", "none", adds_credit=True),
+            _to("card_repayment", "always_on_time", "no_cards", adds_credit=True),
+        ),
+        "medium",
+        "months_few",
+        "000#5",
     ),
     Action(
         "import_card_bills",
@@ -276,9 +288,15 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "living_bills",
-        "用支付宝缴纳生活费用",
-        "Pay your living bills through Alipay",
-        (_to("living_bills", 6), _to("bill_address", "matches", "no_bills")),
+        "把你已有的生活账单改用支付宝缴纳",
+        "Pay the living bills you already have through Alipay",
+        # The catalogue cannot know which bills a person has (few have a landline), so it never
+        # counts more than one more kind: the least that doing this means. Taking on a service
+        # for the score is not advice; every further bill the person has counts once recorded.
+        (
+            *(_to("living_bills", kinds + 1, kinds) for kinds in range(6)),
+            _to("bill_address", "matches", "no_bills"),
+        ),
         "low",
         "months_1_3",
         "000#7",
@@ -430,7 +448,9 @@ ACTIONS: tuple[Action, ...] = (
         "friends_good_credit",
         "多结交信用好的朋友",
         "Make friends with good credit",
-        (_to("friends_credit", "high"),),
+        # Not from "I don't know": that answer cannot be bettered by a guess, only by finding out
+        # (``NOTHING_TO_DO["friends_credit=unknown"]``).
+        (_to("friends_credit", "high", "low", "mixed"),),
         "high",
         "months_social",
         "000#8",

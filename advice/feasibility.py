@@ -233,13 +233,32 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "zh": "过去的逾期记录只能随时间淡去。以后每期按时还款就好。",
         "en": "A past late record only fades with time: repay on time from now on.",
     },
+    "huabei=overdue_now": {
+        "zh": "请先还清当前的逾期（见上文）。",
+        "en": "Repay what is overdue first (see above).",
+    },
+    "loans=overdue_now": {
+        "zh": "请先还清当前的逾期（见上文）。",
+        "en": "Repay what is overdue first (see above).",
+    },
     "card_bills": {
-        "zh": "没有信用卡就没有账单可以导入，不需要为此办卡。",
-        "en": "Without a credit card there is no statement to import: no need to get a card for it.",
+        # Only shown without a card (import_card_bills covers everyone who holds one).
+        "zh": "没有信用卡就没有账单可以导入；以后有了卡，再绑定并导入账单即可。",
+        "en": "Without a credit card there is no statement to import: once you hold one, bind it and "
+        "import its statements.",
+    },
+    "credit_cards=one_two": {
+        "zh": "1-2张卡够用就好：真正需要时再办，不要为了分数多办卡。",
+        "en": "1-2 cards you use are fine: take another only if you need it, never for the score.",
     },
     "credit_cards": {
         "zh": "现在不建议新办信用卡（见上面的原因）。",
         "en": "A new credit card is not advised for now (see why above).",
+    },
+    "friends_credit=unknown": {
+        "zh": "你说不清楚好友的信用，这一项不能靠猜来提高。以后如果了解到了，再照实更新这个回答。",
+        "en": "You do not know your friends' credit, and a guess cannot make it better: if you find out, "
+        "update this answer truthfully.",
     },
     "friends_credit": {
         "zh": "好友的信用不由你决定，这里不给建议。",
@@ -247,10 +266,24 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
     },
 }
 
+#: Why a safety gate holds back the action that would change an answer, per question; the gates'
+#: own texts above the list say why. A late record never gets one: it has its own note.
+GATED: dict[str, dict[str, str]] = {
+    "credit_cards": NOTHING_TO_DO["credit_cards"],
+    "card_repayment": {
+        "zh": "没有信用卡就没有信用卡还款记录；现在不建议为此办卡（见上面的原因）。",
+        "en": "No card means no card repayment record, and a new card is not advised for now (see why above).",
+    },
+    "huabei": {
+        "zh": "开通花呗也是新增信用，现在不建议（见上面的原因）。",
+        "en": "Opening Huabei is new credit too: not advised for now (see why above).",
+    },
+}
+
 #: The same for answers a safety gate or the person's own "I don't have it" rules out.
 STOPPED: dict[str, dict[str, str]] = {
     "gated": {
-        "zh": "出于安全考虑，现在不建议（见上面的原因）。",
+        "zh": "为稳妥起见，暂时不建议这样做（原因见上文）。",
         "en": "Not advised for now, for safety (see why above).",
     },
     "retired": {
@@ -271,10 +304,14 @@ STOPPED: dict[str, dict[str, str]] = {
 def nothing_to_do_note(question_id: str, value: Answer, stopped: str | None, lang: Lang) -> str:
     """Why nothing is to be done about a costly answer.
 
-    A safety or ownership rule, else the question's own note, else the plain statement that no
-    action changes it.
+    A late repayment record always gets its own note (it fades with time: repay on time from now
+    on), whatever else holds; else a safety gate's note for the question, else an ownership rule,
+    else the question's own note, else the plain statement that no action changes it.
     """
-    if stopped is not None:
+    late = value in LATE_REPAYMENTS.get(question_id, ())
+    if stopped == "gated" and not late:
+        return (GATED.get(question_id) or STOPPED["gated"])[lang]
+    if stopped is not None and not late:
         return STOPPED[stopped][lang]
     note = NOTHING_TO_DO.get(f"{question_id}={value}") or NOTHING_TO_DO.get(question_id) or STOPPED["other"]
     return note[lang]

@@ -162,6 +162,8 @@ def plan_view(
             }
             for item in plan.nothing_to_do
         ],
+        # Some item is held back only by a safety gate: the heading then says "for now".
+        "held_back": any(item.stopped == "gated" for item in plan.nothing_to_do),
         "clipped": plan.clipped,
     }
 

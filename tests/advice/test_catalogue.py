@@ -22,6 +22,7 @@ REQUIRED_IDS = {
     "huabei_on_time",
     "card_on_time",
     "credit_cards_3_5",
+    "first_card",
     "import_card_bills",
     "tmall_shopping",
     "living_bills",
@@ -104,13 +105,17 @@ def test_the_warnings_the_sources_give_are_attached():
     assert "cross-check" in WARNINGS["no_tricks"]["en"] and "paid" in WARNINGS["no_tricks"]["en"].lower()
 
 
-def test_credit_cards_3_5_moves_every_other_count_to_three_five_and_only_adding_is_new_credit():
-    cut, add, record = ACTION_BY_ID["credit_cards_3_5"].changes
+def test_credit_cards_3_5_only_cuts_and_a_first_card_is_one_card_of_new_credit():
+    """QA: "apply ... until you hold 3" sat beside "never borrow for the score" on one screen."""
+    (cut,) = ACTION_BY_ID["credit_cards_3_5"].changes
     assert (cut.to, cut.from_values, cut.adds_credit) == ("three_five", ("six_plus",), False)
-    assert (add.to, set(add.from_values), add.adds_credit) == ("three_five", {"none", "one_two"}, True)
+    card, record = ACTION_BY_ID["first_card"].changes
+    assert (card.to, card.from_values, card.adds_credit) == ("one_two", ("none",), True)
     # a first card starts a repayment record: the answer structure links the two answers
     assert (record.question_id, record.from_values, record.to) == ("card_repayment", ("no_cards",), "always_on_time")
     assert record.adds_credit
+    # no action pushes 1-2 cards to more
+    assert not [a.id for a in ACTIONS if a.changes_for({"credit_cards": "one_two"})]
 
 
 def test_changes_for_touches_only_answered_questions_in_its_from_set():

@@ -7,20 +7,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advice import ACTIONS, plan, rank, simulate
-from advice.catalogue import Change
+from advice.catalogue import Change, get_action
 from advice.feasibility import (
     ANSWER_CLASSES,
+    GATED,
     GATES,
     NOTHING_TO_DO,
     RECORD_ACTIONS,
+    STOPPED,
     WAITING,
     active_gates,
     feasible_changes,
+    nothing_to_do_note,
 )
 from advice.presentation import action_view, plan_view, steps_text
 from scoring.card import load_scorecard
-from scoring.questions import QUESTION_BY_ID, QUESTIONS
+from scoring.questions import LATE_REPAYMENTS, QUESTION_BY_ID, QUESTIONS
 from scoring.structure import check, contradictions
+from templates import render
 
 from .profiles import average_with, random_profile, random_profiles
 
@@ -279,14 +283,14 @@ def test_a_late_record_or_an_untold_income_stops_new_credit_and_asks_for_the_inc
     assert not [c for c in changes if adds_credit(c)]
     assert advice.tell_me_more[0].question_id == "income"
     assert "card_on_time" in [a.id for a in advice.actions]  # repaying on time is still advised
-    whatif = simulate(CARD, half, ["credit_cards_3_5"])
-    assert whatif.changes == () and whatif.stopped == (("credit_cards_3_5", "gated"),)
+    whatif = simulate(CARD, {**half, "credit_cards": "none", "card_repayment": "no_cards"}, ["first_card"])
+    assert whatif.changes == () and whatif.stopped == (("first_card", "gated"),)
     # the income told, the late record alone still stops it; on time and told, new credit is advised
     for income in ("stable", "high_stable"):
         assert {g.id for g in rank(CARD, {**half, "income": income}).gates} == {"late_record"}
-    clean = {**half, "card_repayment": "always_on_time", "income": "high_stable"}
+    clean = {**half, "credit_cards": "none", "card_repayment": "no_cards", "income": "high_stable"}
     assert not active_gates(clean)
-    assert "credit_cards_3_5" in [a.id for a in rank(CARD, clean).actions]
+    assert "first_card" in [a.id for a in rank(CARD, clean).actions]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -366,3 +370,133 @@ def test_without_a_gate_someone_without_huabei_is_told_to_open_it():
     opening = next(a for a in rank(CARD, profile).actions if a.id == "huabei_on_time")
     assert opening.changes == (Change("huabei", "none", "on_time"),)
     assert "Open Huabei" in steps_text(action_view(opening, "en"), "en")
+
+
+# ---- QA 4: one screen, one story about cards ----------------------------------------------------
+NO_CARD = {
+    "credit_cards": "none",
+    "card_repayment": "no_cards",
+    "card_bills": "none",
+    "loans": "none",
+    "huabei": "on_time",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_card_and_stable_income_gets_one_card_and_a_screen_that_agrees(lang):
+    """QA: "apply ... until you hold 3" sat beside "no need to get a card for it" and "never borrow"."""
+    advice = rank(CARD, average_with(**NO_CARD, income="stable"))
+    assert not advice.gates
+    ids = [a.id for a in advice.actions]
+    assert "first_card" in ids and "credit_cards_3_5" not in ids
+    first = next(a for a in advice.actions if a.id == "first_card")
+    # one card, and with it a repayment record: never three, never a card without its record
+    assert set(first.changes) == {
+        Change("credit_cards", "none", "one_two"),
+        Change("card_repayment", "no_cards", "always_on_time"),
+    }
+    view = plan_view(advice, lang)
+    screen = steps_text(action_view(first, lang), lang) + "".join(i["note"] for i in view["nothing_to_do"])
+    for contradiction in ("until you hold 3", "直到有3张", "no need to get a card", "不需要为此办卡"):
+        assert contradiction not in screen
+    assert ("One card is enough" if lang == "en" else "一张就够了") in screen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_or_two_cards_are_not_pushed_to_three(lang):
+    advice = rank(
+        CARD,
+        average_with(credit_cards="one_two", card_repayment="always_on_time", huabei="on_time", income="high_stable"),
+    )
+    assert not advice.gates
+    assert not {"credit_cards_3_5", "first_card"} & {a.id for a in advice.actions}
+    notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
+    if "credit_cards" in notes:
+        assert notes["credit_cards"] == NOTHING_TO_DO["credit_cards=one_two"][lang]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_card_under_a_gate_says_why_for_cards_and_their_repayment(lang):
+    advice = rank(CARD, average_with(**NO_CARD, income="unstable"))
+    view = plan_view(advice, lang)
+    notes = {i["question_id"]: i["note"] for i in view["nothing_to_do"]}
+    assert notes["credit_cards"] == GATED["credit_cards"][lang]
+    if "card_repayment" in notes:
+        assert notes["card_repayment"] == GATED["card_repayment"][lang]
+    assert view["held_back"]
+    heading = render(lang, "cli_advise.txt.j2", **view)
+    assert ("以下几项暂时没有可做的" if lang == "zh" else "Nothing to do about these for now") in heading
+
+
+# ---- QA 6: a late record's reason is the record's own -------------------------------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "late",
+    [(q, v) for q, values in LATE_REPAYMENTS.items() for v in values],
+)
+def test_every_late_record_gets_the_fades_with_time_reason_or_an_action(lang, late):
+    question_id, value = late
+    profile = average_with(**{question_id: value}, income="stable")
+    if question_id == "card_repayment":
+        profile = average_with(credit_cards="one_two", card_repayment=value, income="stable")
+    advice = rank(CARD, profile)
+    assert {"late_record", "overdue_now"} & {g.id for g in advice.gates}
+    covered = {c.question_id for a in advice.actions for c in a.changes}
+    for item in plan_view(advice, lang)["nothing_to_do"]:
+        assert item["note"] != STOPPED["gated"][lang]
+        if item["question_id"] == question_id:
+            assert question_id not in covered
+            assert "淡去" in item["note"] or "fades with time" in item["note"]
+    # the note itself never blames safety for a late record, whatever the caller says stopped it
+    note = nothing_to_do_note(question_id, value, "gated", lang)
+    assert note != STOPPED["gated"][lang]
+
+
+def test_a_heading_says_for_now_only_when_a_gate_holds_something_back():
+    calm = plan_view(rank(CARD, average_with(credit_cards="one_two", income="high_stable")), "zh")
+    assert not calm["held_back"]
+    assert "以下几项不必刻意去改变" in render("zh", "cli_advise.txt.j2", **calm)
+
+
+# ---- QA 8: no advice to record a guess or to take on what one does not have -----------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_friends_credit_unknown_is_never_recorded_as_good_only_found_out(lang):
+    """QA: "Make friends with good credit" ranked #1 for "I don't know" and recorded "Mostly good"."""
+    profile = average_with(friends_credit="unknown", huabei="on_time", income="stable")
+    advice = rank(CARD, profile)
+    assert "friends_good_credit" not in [a.id for a in advice.actions]
+    assert simulate(CARD, profile, ["friends_good_credit"]).changes == ()
+    notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
+    assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit=unknown"][lang]
+    # a known low or mixed circle is still advised
+    for known in ("low", "mixed"):
+        assert "friends_good_credit" in [a.id for a in rank(CARD, {**profile, "friends_credit": known}).actions]
+
+
+@pytest.mark.parametrize("kinds", range(7))
+def test_living_bills_count_one_more_bill_never_a_new_service(kinds):
+    """QA: "change from 4 to 6" meant taking on a broadband or landline bill."""
+    profile = average_with(living_bills=kinds, bill_address="matches" if kinds else "no_bills")
+    changes = {c.question_id: (c.before, c.after) for c in feasible_changes(get_action("living_bills"), profile)}
+    if kinds == 6:
+        assert "living_bills" not in changes
+    else:
+        assert changes["living_bills"] == (kinds, kinds + 1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_living_bills_steps_ask_only_for_bills_one_already_has(lang):
+    ranked = next(
+        a for a in rank(CARD, average_with(living_bills=4, bill_address="matches")).actions if a.id == "living_bills"
+    )
+    text = steps_text(action_view(ranked, lang), lang)
+    assert ("Do not take on a new service" if lang == "en" else "不要为了分数新办业务") in text
+    assert "Add every bill you have" not in text and "都添加进来：" not in text
+
+
+def test_no_action_pushes_a_count_past_one_step():
+    """A number a person may not have more of (kinds of bills) moves one step at most."""
+    for action in ACTIONS:
+        for change in action.changes:
+            if QUESTION_BY_ID[change.question_id].kind == "number":
+                assert all(change.to == v + 1 for v in change.from_values if isinstance(v, int)), action.id

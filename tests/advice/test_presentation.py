@@ -35,7 +35,7 @@ def test_a_catalogue_view_has_no_numbers_and_generic_steps():
     view = action_view(get_action("credit_cards_3_5"), "en")
     assert view["gain"] is None and view["score_after"] is None and view["before"] == {}
     text = steps_text(view, "en")
-    assert "6 or more" in text and "fewer than 3" in text
+    assert "6 or more" in text and "do not open more" in text
 
 
 def test_plan_view_shows_the_plan_numbers():

@@ -19,7 +19,7 @@ from tests.bot.telegram_testkit import answer_quick, plain, quick_answers
 CARD = load_scorecard()
 PROGRESS = re.compile(r"(Quick check|Full profile) · (\d+)/(\d+)")
 #: Actions that add or use credit cards: never for a person who has none and cannot take on credit.
-CARD_ACTIONS = {"card_on_time", "credit_cards_3_5", "import_card_bills"}
+CARD_ACTIONS = {"card_on_time", "credit_cards_3_5", "first_card", "import_card_bills"}
 
 
 def asked(calls):
