@@ -114,9 +114,14 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
     await setup_user(storage)
     ask = await engine.begin(USER, "quick")
     assert await engine.answer_text(USER, "I think about three years") == Rejected("use_buttons", ask)
-    assert await engine.answer_text(USER, "9") == Rejected("no_choice", ask, place=9)  # there is no ninth button
+    assert await engine.answer_text(USER, "-1") == Rejected("use_buttons", ask)  # not "5-10 years"
     assert await engine.answer_text(USER, "x" * 5000) == Rejected("too_long", ask)
     assert await storage.answers(USER) == {}
+    huabei = await tap(engine, ask, 0)
+    assert huabei.question.id == "huabei"  # its answers stand for no amount: a number is a place
+    huabei = replace(huabei, stored=None)
+    assert await engine.answer_text(USER, "9") == Rejected("no_choice", huabei, place=9)  # there is no ninth button
+    assert await storage.answers(USER) == {"account_age": "lt1"}
 
 
 @pytest.mark.parametrize(
@@ -128,8 +133,14 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
         ("ｕｎｄｅｒ", "lt1"),  # a unique start, typed full-width
         ("不到", "lt1"),
         ("年以上", "gt10"),  # words inside a label
-        ("3", "3to5"),  # the third button
-        ("３", "3to5"),  # full-width digit
+        ("2", "1to3"),  # the second button, and 2 years
+        ("２", "1to3"),  # full-width digit
+        ("7", "5to10"),  # 7 years (there is no seventh button)
+        ("4年", "3to5"),  # an amount with its unit is never a button's place
+        ("4 yrs", "3to5"),
+        ("3 to 5 yrs", "3to5"),  # a range, however written
+        ("3-5yrs", "3to5"),
+        ("3～5年", "3to5"),
     ],
 )
 async def test_a_typed_label_its_start_or_its_number_answers_a_choice_question(engine, storage, typed, value):

@@ -99,22 +99,24 @@ async def test_the_quick_check_in_chinese_counts_without_the_settled_question(bo
 async def test_changing_no_cards_to_one_or_two_drops_the_implied_answers_and_asks_them(bot, storage):
     user = bot.user()
     await answer_quick(user)  # no credit card
+    before = await storage.answers(user.id)
     await user.send("/profile")
     calls = await user.tap(str(QUICK_IDS.index("credit_cards") + 1))
     assert "✓ None" in calls[-1].labels
     calls = await user.tap("1-2")
-    # The answers "no cards" settled are open again: asked right away, the repayment record first.
+    # The answers "no cards" settled are open again: asked right away, the repayment record first,
+    # without "I have no cards" (it contradicts 1-2 cards).
     assert asked(calls)[-1][0] == "card_repayment"
-    assert "✓ I have no cards" not in calls[-1].labels
-    answers = await storage.answers(user.id)
-    assert answers["credit_cards"] == "one_two" and not contradictions(answers)
-    assert "card_repayment" not in implied_answers(answers)
+    assert not any("I have no cards" in label for label in calls[-1].labels)
+    # Nothing is stored until the questions the change asks again are answered: all or nothing.
+    assert await storage.answers(user.id) == before
     calls = await user.tap("Always on time")
     assert asked(calls)[-1][0] == "card_bills"
     calls = await user.tap("Bound, no statements")
     assert "Estimated Sesame score" in calls[-2].text
     answers = await storage.answers(user.id)
     assert answers["card_repayment"] == "always_on_time" and answers["card_bills"] == "bound"
+    assert answers["credit_cards"] == "one_two" and not contradictions(answers)
     assert (await storage.dialog(user.id)).path is None
 
 
@@ -188,10 +190,11 @@ async def test_changing_an_implied_answer_drops_the_answer_it_contradicts_and_as
     calls = await user.tap(str(QUICK_IDS.index("card_repayment") + 1))
     assert "✓ I have no cards" in calls[-1].labels  # the implied answer shows as the current one
     calls = await user.tap("Always on time")
-    # "No credit card" contradicts a repayment record: it is deleted with the same step and asked next.
+    # "No credit card" contradicts a repayment record: it is asked next (without "None"), and the
+    # change waits for it: nothing is stored yet.
     assert asked(calls)[-1][0] == "credit_cards"
-    answers = await storage.answers(user.id)
-    assert answers["card_repayment"] == "always_on_time" and "credit_cards" not in answers
+    assert "None" not in calls[-1].labels and "1-2" in calls[-1].labels
+    assert (await storage.answers(user.id))["credit_cards"] == "none"
     calls = await user.tap("1-2")
     assert asked(calls)[-1][0] == "card_bills"  # "no credit card" had settled it too
     calls = await user.tap("Not bound")
