@@ -8,8 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.dialog import MAX_TEXT, Ask, Cancelled, DialogEngine, Finished, Rejected, path_questions
-from scoring.structure import contradicting, contradictions, settled
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import contradicting, contradictions, settled
 
 USER = 42
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
