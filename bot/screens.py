@@ -108,13 +108,21 @@ def question_screen(
 
 
 def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
-    """At a question whose choices stand for amounts, a number and the choice it picks ("4" → "3-5")."""
-    for index in question.display_indexes():
-        amount = question.choices[index].amount
-        if amount is not None and amount.low < amount.high < float("inf"):
-            number = int(amount.low) + 1 if amount.high - amount.low >= 2 else int(amount.high)
-            return {"number": str(number), "label": question.choices[index].label(lang)}
-    return None
+    """At a question whose choices stand for amounts, a number and the choice it picks ("4" → "3-5").
+
+    From the widest range with an end: a number inside it that is not that choice's place on screen.
+    """
+    ranges = [
+        (amount.high - amount.low, index)
+        for index, choice in enumerate(question.choices)
+        if (amount := choice.amount) is not None and amount.low < amount.high < float("inf")
+    ]
+    if not ranges:
+        return None
+    index = max(ranges)[1]
+    amount = question.choices[index].amount
+    assert amount is not None
+    return {"number": str(int(amount.low) + 1), "label": question.choices[index].label(lang)}
 
 
 def conflict_view(conflict: Contradiction, question_id: str, lang: Lang) -> dict[str, str]:
