@@ -183,7 +183,13 @@ class TerminalChat:
                         own = button.label == str(number) or button.label.startswith(f"{number}. ")
                         cells.append(button.label if own else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
-            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
+            # A question of amounts takes a number and its answers' words too ("4", "3-5 years").
+            words = any(any(character.isalpha() for character in button.label) for button in self.buttons)
+            lines.append(
+                render(
+                    lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question, words=words
+                )
+            )
             self.last_screen = "\n".join(lines)
         self.say("\n".join(lines))
 

@@ -262,3 +262,13 @@ def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
     assert "(type the button's number)" in steps and "1) ✏️ Record it: change my answer" in steps
     assert "you changed “Where do you mostly shop online?” Other platforms → Tmall" in out[out.rindex("› 4") :]
     assert stored_answers(tmp_path)["shopping"] == "tmall"
+
+
+def test_numbers_at_questions_of_amounts_are_amounts_in_the_terminal(tmp_path):
+    """QA 7 in the terminal: "-1" years is no answer, "3 to 5 yrs" is "3-5 years", "4" cards is "3-5"."""
+    code, out = chat(tmp_path, ["-1", "3 to 5 yrs", "2", "2", "4"])
+    assert "[1-3 years]" in out and "(type the number, or the answer's words)" in out
+    assert "I didn't recognise that answer." in out[out.index("› -1") : out.index("› 3 to 5 yrs")]
+    answers = stored_answers(tmp_path)
+    assert answers["account_age"] == "3to5" and answers["credit_cards"] == "three_five"
+    assert "→ 3-5\n" in out[out.index("› 4") :]

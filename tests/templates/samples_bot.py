@@ -355,8 +355,8 @@ def _whatif_pick(lang: str) -> list[Context]:
 @sample("chat_choose.txt.j2")
 def _choose(lang: str) -> list[Context]:
     return [
-        {"typed": typed, "buttons": buttons, "question": question}
-        for typed, buttons in ((True, 7), (False, 4), (False, 1))
+        {"typed": typed, "buttons": buttons, "question": question, "words": words}
+        for typed, buttons, words in ((True, 7, False), (True, 5, True), (False, 4, True), (False, 1, True))
         for question in (False, True)
     ]
 
