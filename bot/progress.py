@@ -27,7 +27,7 @@ from bot.scheduling import (
     ScheduleError,
     catch_up,
 )
-from bot.storage import Snapshot, Storage, StoredGoal, StoredReport, StoredSchedule
+from bot.storage import Snapshot, Storage, StoredGoal, StoredReport, StoredSchedule, record_items
 from bot.storage.progress import parse_schedule_key
 from scoring import assumptions
 from scoring.calibration import (
@@ -72,6 +72,8 @@ class Shown:
     change: ScoreChange | None
     unexplained: tuple[int, int] | None
     calibrated: Calibrated | None
+    new: bool = False
+    """Whether this estimate differs from the last one shown (so it was kept now)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ class Progress:
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
             await self._goal_progress(user_id, answers)
-        return Shown(change, unexplained, calibrated)
+        return Shown(change, unexplained, calibrated, new=True)
 
     async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
         """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
@@ -269,7 +271,9 @@ class Progress:
         if isinstance(target, bool) or not minimum <= target <= maximum:
             raise ValueError(f"a goal is a score {minimum}-{maximum}")
         base = await self.base(user_id, self.card.score(answers))
-        plan = plan_goal(self.card, answers, base.model_score(target))
+        # The record-if-true items the user said they have count, as in /advice and /whatif.
+        owned = await record_items.owned(self.storage, user_id)
+        plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
         score = base.score
         await self.storage.set_goal(
             user_id, StoredGoal(target, score, plan.reachable, plan.action_ids, (), plan.months or None, self._now())
@@ -297,7 +301,8 @@ class Progress:
         if not await self.storage.goal_done(user_id, action_id):
             return None
         after = dict(before)
-        for change in feasible_changes(get_action(action_id), before):
+        owned = await record_items.owned(self.storage, user_id)  # a planned "record it" action changes its answer
+        for change in feasible_changes(get_action(action_id), before, owned):
             after = consistent_after_change(after, change.question_id, change.after)
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")

@@ -8,6 +8,7 @@ command or button runs which flow is declared once, in the registry ``bot.comman
 |---|---|
 | ``questionnaire`` | ``/start``, ``/full``, ``/back``, ``/skip``, ``/cancel``, answers tapped or typed |
 | ``score`` | ``/score``: the estimate, its change since last time, the radar chart |
+| ``goal_reached`` | the "goal reached" message, asked by ``/goal``, ``/myscore``, the goal tap and the score reply |
 | ``advice`` | ``/advice``: the ranked actions and their how-to steps |
 | ``whatif`` | ``/whatif``: toggle actions, see the projected score |
 | ``profile`` | ``/profile``: every answer, and changing one |

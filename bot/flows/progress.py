@@ -18,10 +18,11 @@ from advice.catalogue import UnknownAction
 from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
-from bot.flows import reminders, score
+from bot.flows import goal_reached, reminders, score
 from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
-from bot.progress import Progress, higher_goal, plan_schedules
+from bot.progress import Progress, plan_schedules
 from bot.progress_views import calibrated_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
@@ -90,21 +91,18 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         return [_screen(lang, "bot_myscore.html.j2", state=state, text=text[:40])]
     result = session.card.score(advisable(answers))
     await _progress(session).record_shown(session.user_id)  # the reply states the estimate
-    reached = await _progress(session).goal_reached(session.user_id, advisable(answers))
-    return [
-        _screen(
-            lang,
-            "bot_myscore.html.j2",
-            state="recorded",
-            real=reported.real,
-            estimate=result.score,
-            low=result.range[0],
-            high=result.range[1],
-            calibrated=calibrated_view(reported.calibrated),
-            goal_reached=None if reached is None else reached[0].target,
-            higher=None if reached is None else higher_goal(reached[1]),
-        )
-    ]
+    recorded = _screen(
+        lang,
+        "bot_myscore.html.j2",
+        state="recorded",
+        real=reported.real,
+        estimate=result.score,
+        low=result.range[0],
+        high=result.range[1],
+        calibrated=calibrated_view(reported.calibrated),
+    )
+    reached = await goal_reached.notice(session, answers)
+    return [recorded] if reached is None else [recorded, reached]
 
 
 def bare_number(text: str) -> int | None:
@@ -204,11 +202,9 @@ async def goal(session: Session) -> list[Reply]:
     """``/goal 700``: the least-effort plan to the target; without a number, the goal and how to set one."""
     lang = session.lang
     if not session.arguments:
-        answers = await session.storage.answers(session.user_id)
-        reached = await _progress(session).goal_reached(session.user_id, advisable(answers))
+        reached = await goal_reached.notice(session, await session.storage.answers(session.user_id))
         if reached is not None:
-            old, score, calibrated = reached
-            return [_reached_screen(lang, score, old.target, calibrated, was_goal=True)]
+            return [reached]
         stored = await session.storage.goal(session.user_id)
         view = None
         if stored is not None:
@@ -233,7 +229,7 @@ async def goal(session: Session) -> list[Reply]:
     await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
-        return [_reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False)]
+        return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False)]
     band = None
     if outcome.next_band is not None:
         above, points = outcome.next_band
@@ -253,20 +249,6 @@ async def goal(session: Session) -> list[Reply]:
     }
     keyboard = _goal_keyboard(lang, list(outcome.plan.action_ids), ())
     return [_screen(lang, "bot_goal.html.j2", keyboard, **text_context)]
-
-
-def _reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was_goal: bool) -> Screen:
-    """A target the estimate the user sees already reaches: say so and offer a higher one."""
-    return _screen(
-        lang,
-        "bot_goal.html.j2",
-        state="reached",
-        score=score,
-        target=target,
-        calibrated=calibrated,
-        was_goal=was_goal,
-        higher=higher_goal(score),
-    )
 
 
 async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Screen | None:
@@ -297,10 +279,9 @@ async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
     if moved is None:
         return [Notice(notice(lang, "stale")), _screen(lang, "bot_goal_checkin.html.j2", state="not_planned")]
     done = _screen(lang, "bot_goal_checkin.html.j2", state="done", title=action.title(lang), changed="")
-    reached = await _progress(session).goal_reached(session.user_id, advisable(moved[1]))
+    reached = await goal_reached.notice(session, moved[1])
     if reached is not None:  # the check-in's buttons make no sense any more: it says so instead
-        old, shown, calibrated = reached
-        replies: list[Reply] = [EditMessage(_reached_screen(lang, shown, old.target, calibrated, was_goal=True))]
+        replies: list[Reply] = [EditMessage(reached)]
     else:
         refreshed = await goal_checkin_screen(session.storage, session.user_id, lang)
         replies = [EditMessage(refreshed)] if refreshed is not None else []

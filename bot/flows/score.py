@@ -1,8 +1,13 @@
-"""``/score``: the estimate, its five dimensions, what holds it back, the change since last time, the radar chart."""
+"""``/score``: the estimate, its five dimensions, what holds it back, the change since last time, the radar chart.
+
+Also the reply to answers changed (``/profile``, a how-to's "Record it", the questionnaire, a goal
+action done): the same estimate, and the goal's "reached" message when this new estimate reaches it.
+"""
 
 from __future__ import annotations
 
 from bot.charts.radar import RadarChart
+from bot.flows import goal_reached
 from bot.flows.session import Session
 from bot.progress import Progress
 from bot.progress_views import calibrated_view, change_view
@@ -40,4 +45,9 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     )
     caption = render(lang, "bot_chart_caption.html.j2")
     # Drawn (once, then cached) by whoever shows it: Telegram may already have the picture.
-    return [Screen(text), Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, known))]
+    chart = Photo(RadarChart.of(result, lang), caption, score_keyboard(lang, known))
+    # A new estimate (answers changed since the last one shown) that reaches the goal: said here, once,
+    # after it. Not for the first estimate, which no goal can precede (``/goal`` shows an estimate
+    # too), nor for one shown before, so ``/score`` asks the database nothing more.
+    reached = await goal_reached.notice(session, answers) if shown.new and seen else None
+    return [Screen(text), chart] if reached is None else [Screen(text), chart, reached]

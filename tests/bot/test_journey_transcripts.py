@@ -2,7 +2,8 @@
 
 A user runs the quick check, sets a goal, asks for a Huabei reminder, answers the monthly
 check-ins (a real score typed, one skipped, one through ``/myscore``), records a planned action
-as done, changes an answer, reads the advice (now projected from the calibrated estimate) and
+as done (the goal is reached) and sets the higher goal offered, changes an answer (which reaches
+that one too), reads the advice (now projected from the calibrated estimate) and
 one action's how-to, and looks at the history; the bot's own messages (check-ins,
 reminders, the goal's check-in) come from the real delivery round on a frozen clock moved from
 day to day. The transcript must match ``tests/bot/transcripts/journey-<lang>.txt``; regenerate
@@ -10,6 +11,7 @@ after an intended change with ``UPDATE_TRANSCRIPTS=1 python -m pytest tests/bot/
 """
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import deliver_due
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
-from tests.bot.telegram_testkit import BotUnderTest, describe
+from tests.bot.telegram_testkit import BotUnderTest, describe, plain
 
 FOLDER = Path(__file__).parent / "transcripts"
 PICKS = {
@@ -76,7 +78,9 @@ async def play(storage, lang):
     await user.send(str(score + 30))
     await day(datetime(2026, 3, 9, 12, 0, 30, tzinfo=UTC), "9 March, 20:00 in Shanghai")
     await day(datetime(2026, 3, 16, 2, 0, 30, tzinfo=UTC), "16 March, two weeks after the goal was set")
-    await user.tap(goal[0].labels[0])
+    reached = await user.tap(goal[0].labels[0])
+    (higher,) = [m.group(0) for c in reached if (m := re.search(r"/goal \d+", plain(c.text)))]
+    await user.send(higher)  # the higher goal it offers, reached by the answer changed in April
     await day(datetime(2026, 4, 7, 2, 0, 30, tzinfo=UTC), "7 April")
     await user.tap(LABELS[lang]["skip"])
     await day(datetime(2026, 4, 9, 12, 0, 30, tzinfo=UTC), "9 April")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.progress import Progress
+from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
@@ -202,6 +203,25 @@ async def test_an_out_of_reach_goal_says_the_best_and_a_goal_off_the_scale_is_re
         with pytest.raises(ValueError):
             await progress.set_goal(1, QUICK, bad)
     assert await progress.drop_goal(1) and await storage.goal(1) is None
+
+
+async def test_a_goal_counts_the_items_the_user_said_they_have_and_done_records_them(progress, storage):
+    answers = {**QUICK, "property": False, "vehicle": False}
+    await storage.replace_answers(1, answers, "button")
+    without = (await progress.set_goal(1, answers, 950)).best
+    await record_items.set_owned(storage, 1, "property", True)
+    await record_items.set_owned(storage, 1, "vehicle", True)
+    with_items = await progress.set_goal(1, answers, 950)
+    assert with_items.best > without, (with_items.best, without)  # as /advice and /whatif count them
+    # A goal only the owned items reach plans them, and "done" records them.
+    outcome = await progress.set_goal(1, answers, without + 1)
+    assert outcome.plan.reachable
+    recorded = [a for a in outcome.plan.action_ids if a in ("add_property", "add_vehicle")]
+    assert recorded, outcome.plan.action_ids
+    before, after = await progress.goal_done(1, recorded[0])
+    question = "property" if recorded[0] == "add_property" else "vehicle"
+    assert before[question] is False and after[question] is True
+    assert (await storage.answers(1))[question] is True
 
 
 async def test_replacing_answers_rewrites_only_what_changed(storage):

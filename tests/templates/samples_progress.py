@@ -80,12 +80,9 @@ def _myscore(lang: str) -> list[Context]:
             "low": 570,
             "high": 730,
             "calibrated": c,
-            "goal_reached": None,
-            "higher": None,
         }
         for c in _calibrated()[1:]
     ]
-    recorded.append({**recorded[0], "goal_reached": 700, "higher": 750})
     return [
         {"state": "usage"},
         {"state": "invalid", "text": "12000"},

@@ -121,7 +121,6 @@ def test_reminders_and_calibration_say_what_they_mean():
         "low": 570,
         "high": 730,
         "calibrated": calibrated,
-        "goal_reached": None,
     }
     assert "根据你报告的 1 次真实分数" in render("zh", "bot_myscore.html.j2", **context)
 

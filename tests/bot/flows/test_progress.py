@@ -278,6 +278,8 @@ async def test_goal_plans_and_done_changes_the_answers_and_explains_the_move(bot
     (edited,) = [c for c in calls if c.method == "editMessageText"]
     assert f"Goal {score + 15} reached" in plain(edited.text) and f"estimate is {now}" in plain(edited.text)
     assert edited.labels == [] and "/goal " in plain(edited.text)
+    # The score reply after it asks too (goal_reached.notice), and finds the goal already gone: said once.
+    assert [c for c in calls if f"Goal {score + 15} reached" in plain(c.text)] == [edited]
     assert await storage.goal(user.id) is None
     assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
     assert "Your goal now" not in plain((await user.send("/goal"))[0].text)
@@ -306,8 +308,9 @@ async def test_a_goal_reached_by_the_calibrated_estimate_says_so_in_myscore_and_
     await user.send(f"/goal {score + 10}")
     assert "Your goal now" in plain((await user.send("/goal"))[0].text)
     clock.moment = CHECKIN
-    text = plain((await user.send(f"/myscore {score + 200}"))[0].text)
-    assert f"That reaches your goal of {score + 10}" in text
+    recorded, reached = await user.send(f"/myscore {score + 200}")
+    assert "Recorded: your real Sesame score" in plain(recorded.text)
+    assert f"Goal {score + 10} reached: your estimate (calibrated) is" in plain(reached.text)
     assert await storage.goal(user.id) is None
     assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
     goal_text = plain((await user.send("/goal"))[0].text)
