@@ -149,10 +149,12 @@ class TerminalChat:
         """Print replies the way Telegram would show them, buttons as numbered choices."""
         for reply in replies:
             if isinstance(reply, Screen):
-                self.screen(reply.text, reply.keyboard, reply.typed, lang, question=reply.nonce is not None)
+                typed = reply.typed or reply.amounts
+                self.screen(reply.text, reply.keyboard, typed, lang, question=reply.nonce is not None)
             elif isinstance(reply, EditMessage) and reply.message_id is None:
                 edited = reply.screen
-                self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
+                typed = edited.typed or edited.amounts
+                self.screen(edited.text, edited.keyboard, typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
                 picture = reply.picture if isinstance(reply.picture, bytes) else reply.picture.render()
                 path = self.save(reply.filename, picture)

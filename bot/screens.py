@@ -103,8 +103,8 @@ def question_screen(
         conflict=None if conflict is None else conflict_view(conflict, ask.question.id, lang),
         asking=True,
     )
-    typed = ask.question.kind == "number" or takes_amounts(ask.question)
-    return Screen(text, layout(buttons), typed=typed, nonce=ask.nonce)
+    typed = ask.question.kind == "number"
+    return Screen(text, layout(buttons), typed=typed, nonce=ask.nonce, amounts=takes_amounts(ask.question))
 
 
 def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:

@@ -336,13 +336,12 @@ async def test_a_typed_label_answers_and_is_confirmed(bot, storage, lang):
     await user.send("/start")
     typed = {"en": "  3-5 YEARS", "zh": "３-５年"}[lang]
     calls = await user.send(typed)
-    # A question of amounts takes typed numbers: its message is tracked and loses its buttons.
-    assert calls[0].method == "editMessageText" and f"1/{len(QUICK)}" in calls[0].text
+    # A choice question's message is not tracked (a write per question saved): a new message confirms.
+    assert calls[0].method == "sendMessage" and f"1/{len(QUICK)}" in calls[0].text
     assert QUICK[0].choices[2].label(lang) in calls[0].text and not calls[0].buttons
     assert QUICK[1].prompt(lang) in calls[-1].text
     assert await storage.answers(user.id) == {QUICK_IDS[0]: "3to5"}
     calls = await user.send({"en": "always", "zh": "一直"}[lang])  # a unique start of "Always on time"
-    # Another choice question's message is not tracked (a write per question saved): a new message confirms.
     assert calls[0].method == "sendMessage" and f"2/{len(QUICK)}" in calls[0].text
     assert (await storage.answers(user.id))[QUICK_IDS[1]] == "on_time"
 
