@@ -105,7 +105,7 @@ WARNINGS: dict[str, dict[str, str]] = {
 class Counterfactual:
     """One answer change: if the answer is one of ``from_values``, it becomes ``to``.
 
-    ``adds_credit`` marks a change that means taking on new credit (a new card, Huabei use):
+    ``adds_credit`` marks a change that means taking on new credit (a new card, opening Huabei):
     the safety gates (``advice.feasibility.GATES``) drop such changes for people who must not.
     """
 
@@ -216,9 +216,14 @@ ACTIONS: tuple[Action, ...] = (
         "huabei_on_time",
         "用好花呗，每期按时还款",
         "Use Huabei and repay it on time",
-        # A current overdue must be cleared first (repay_overdue), so it is not a start point.
-        # Using Huabei is using credit: the safety gates stop it for those who must not.
-        (_to("huabei", "on_time", "late_often", "late_once", "none", adds_credit=True),),
+        # Told apart by today's answer: for someone who uses Huabei already, repaying on time is
+        # repayment, advised under every safety gate; for someone who has not opened it, starting
+        # is new credit, which the gates stop. A current overdue is cleared first (repay_overdue),
+        # so it is not a start point.
+        (
+            _to("huabei", "on_time", "late_often", "late_once"),
+            _to("huabei", "on_time", "none", adds_credit=True),
+        ),
         "medium",
         "months_3_6",
         "000#2",

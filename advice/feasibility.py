@@ -75,7 +75,7 @@ class Gate:
     """A safety rule: no advice adds new credit while it holds.
 
     It holds when any ``when`` answer is given or any ``unanswered`` question is still open; those
-    questions are the ones to ask first.
+    questions are the ones to ask first. Its text says why it holds and what comes first.
     """
 
     id: str
@@ -92,48 +92,46 @@ class Gate:
         return any(question_id not in answers for question_id in self.unanswered)
 
     def text(self, lang: Lang) -> str:
-        """Why the gate holds and what it means, in ``lang``."""
+        """Why the gate holds and what must come first, in ``lang``."""
         return self.zh if lang == "zh" else self.en
 
 
-#: What no gated advice suggests, in the gates' words.
-_NO_NEW_CREDIT_ZH = "我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）"
-_NO_NEW_CREDIT_EN = "nothing here suggests new credit (cards, Huabei or Jiebei use, loans)"
-
+# Each gate says why it holds and what must come first; that no new credit is advised while any
+# holds is said once after them (``templates/*/_no_new_credit.txt.j2``), however many hold.
 GATES: tuple[Gate, ...] = (
     Gate(
         "overdue_now",
         (("huabei", ("overdue_now",)), ("loans", ("overdue_now",))),
-        f"你目前有逾期未还，请先把逾期欠款还清。在此之前，{_NO_NEW_CREDIT_ZH}。",
-        f"You have a payment overdue now: repay it first. Until then {_NO_NEW_CREDIT_EN}.",
+        "你目前有逾期未还，请先把逾期欠款还清。",
+        "You have a payment overdue now: repay it first.",
     ),
     Gate(
         # Any record worse than on time, on cards, Huabei or loans (a current overdue has its own gate).
         "late_record",
         tuple((q, tuple(v for v in late if v != "overdue_now")) for q, late in LATE_REPAYMENTS.items()),
-        f"你的还款记录里有逾期，请先做到每期按时还款。在此之前，{_NO_NEW_CREDIT_ZH}。",
-        f"Your repayment record shows late payments: get every bill paid on time first. Until then "
-        f"{_NO_NEW_CREDIT_EN}.",
+        "你的还款记录里有逾期，请先做到每期按时还款。",
+        "Your repayment record shows late payments: get every bill paid on time first.",
     ),
     Gate(
         "no_income",
         (("income", ("none", "unstable")),),
-        f"你暂时没有稳定收入。为免背上还不起的债，{_NO_NEW_CREDIT_ZH}。",
-        f"Without a steady income {_NO_NEW_CREDIT_EN}: a debt you cannot repay would hurt far more than it helps.",
+        "你暂时没有稳定收入，欠下还不起的债只会得不偿失，请等收入稳定下来。",
+        "You have no steady income yet: a debt you cannot repay would hurt far more than it helps, so wait "
+        "until your income is steady.",
     ),
     Gate(
         # New credit is safe only for someone who can repay it: without the income, ask for it first.
         "income_unknown",
         (),
-        f"你还没有告诉我收入情况，请先回答下面关于收入的问题。在此之前，{_NO_NEW_CREDIT_ZH}。",
-        f"You have not told me your income yet: answer that question first (below). Until then {_NO_NEW_CREDIT_EN}.",
+        "你还没有告诉我收入情况，请先回答下面关于收入的问题。",
+        "You have not told me your income yet: answer that question first (below).",
         unanswered=("income",),
     ),
     Gate(
         "too_many_cards",
         (("credit_cards", ("six_plus",)),),
-        "信用卡超过5张会被视为负债压力：把卡减到3-5张，不要再办新卡。",
-        "More than 5 credit cards reads as debt pressure: cut them to 3-5 and do not open any new one.",
+        "信用卡超过5张会被视为负债压力，请先把卡减到3-5张。",
+        "More than 5 credit cards reads as debt pressure: cut them to 3-5 first.",
     ),
 )
 
@@ -163,20 +161,22 @@ def assess(
 ) -> tuple[tuple[Change, ...], Infeasible | None]:
     """``(changes, why not)``: the changes allowed and, when a table removed them all, which one.
 
+    The one place the safety gates act, for ``rank``, ``simulate`` and ``plan`` alike: under a gate
+    an action keeps only its changes that take on no new credit. Which those are is catalogue
+    data, each counterfactual's ``adds_credit``, keyed on today's answer (Huabei "always on
+    time" is repayment from a late record, new credit from "not opened").
     ``new_credit`` is ``False`` when a gate holds for these answers (``active_gates``); callers
     that assess many actions for one profile compute it once.
     """
-    changes = action.changes_for(answers)
+    changes = action.changes_for(answers, new_credit)
     if not changes:
-        return (), None
+        # "gated" only when the gate took away changes that would otherwise have applied.
+        gated = not new_credit and action.adds_credit and action.changes_for(answers)
+        return (), "gated" if gated else None
     if action.record:
         status = (owned or {}).get(action.questions[0])
         if status is not True:
             return (), "retired" if status is False else "not_owned"
-    if not new_credit and action.adds_credit:
-        changes = action.changes_for(answers, new_credit=False)
-        if not changes:
-            return (), "gated"
     return changes, None
 
 

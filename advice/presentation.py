@@ -145,6 +145,8 @@ def plan_view(
             for item in plan.tell_me_more[:tell]
         ],
         "gates": [{"id": gate.id, "text": gate.text(lang)} for gate in plan.gates],
+        # Said once after the gates, however many hold.
+        "no_new_credit": render(lang, "_no_new_credit.txt.j2") if plan.gates else None,
         "if_you_have": [action_view(ranked, lang, base) for ranked in plan.if_you_have],
         "nothing_to_do": [
             {
@@ -204,9 +206,9 @@ def _base_view(base: ProjectionBase | None, lang: Lang) -> dict[str, Any] | None
 
 
 def _stopped_note(projection: Projection, why: str, lang: Lang) -> str:
-    """Why a what-if left an action out; for a safety gate, the gate's own words."""
+    """Why a what-if left an action out; for a safety gate, the gates' own words, "no new credit" once."""
     if why == "gated" and projection.gates:
-        return " ".join(gate.text(lang) for gate in projection.gates)
+        return render(lang, "_gated_note.txt.j2", gates=[gate.text(lang) for gate in projection.gates])
     return STOPPED[why][lang]
 
 

@@ -25,7 +25,9 @@ Rules, in one place:
 - Actions marked ``first`` (clearing a current overdue) come before all others whenever they
   gain points; the rest go by the gain shown, biggest first, ties to lower effort, then by the
   exact points and catalogue order.
-- The combined plan applies the first ``COMBINED_TOP`` listed actions one after another; its
+- A what-if (``simulate``) and the combined plan count every action from today's answers, as
+  the ranking and the planner do: an action that could only follow another changes nothing.
+- The combined plan applies the first ``COMBINED_TOP`` listed actions together; its
   exact points are the sum of theirs (they change different answers, and points add up in
   log-odds), but the gain it shows is rounded once, so it may differ by a point from the sum of
   the single gains shown, each rounded on its own.
@@ -74,7 +76,10 @@ def raw_score(card: Scorecard, result: ScoreResult) -> float:
 
 def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
     """Unclipped points the changes add: the points tables' difference, answer by answer."""
-    return sum(card.points(c.question_id, c.after) - card.points(c.question_id, c.before) for c in changes)
+    total = 0.0
+    for c in changes:  # a plain loop: this runs for every action of every ranking
+        total += card.points(c.question_id, c.after) - card.points(c.question_id, c.before)
+    return total
 
 
 def half_width(card: Scorecard, result: ScoreResult) -> float:
@@ -246,31 +251,40 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
         raise ValueError("top must be at least 1")
     before = card.score(answers)
     check(answers)
+    # Asked once here and handed to every step below, which would otherwise each ask again.
     gates = active_gates(answers)
+    raw = raw_score(card, before)
     ranked: list[RankedAction] = []
     offers: list[RankedAction] = []
     stopped: dict[str, Infeasible] = {}
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
-        if why == "not_owned":
-            offer = _offer(card, answers, before, action)
+        if changes:
+            measured = _measure(card, raw, action, changes)
+            if measured is not None:
+                ranked.append(measured)
+        elif why == "not_owned":
+            # A record-if-true item, measured as if true: offered apart, never ranked.
+            offer = _measure(card, raw, action, action.changes_for(answers))
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
             for question_id in action.questions:
                 stopped.setdefault(question_id, why)
-        measured = _measure(card, answers, before, action, changes)
-        if measured is not None:
-            ranked.append(measured)
     ranked.sort(key=_rank_key)
     offers.sort(key=_rank_key)
     shown = tuple(ranked[:top] if top is not None else ranked)
-    combined = _project(card, answers, before, [r.action for r in shown[:COMBINED_TOP]], owned) if shown else None
+    together = shown[:COMBINED_TOP]
+    combined = None
+    if together:
+        # The top actions done together, from the changes assessed above: what simulate gives.
+        changes = tuple(c for r in together for c in r.changes)
+        combined = _projection(card, answers, before, [r.action for r in together], changes, gates)
     covered = {c.question_id for r in (*ranked, *offers) for c in r.changes}
     return Plan(
         before,
         shown,
-        tell_me_more(card, answers),
+        _tell_me_more(card, answers, before, gates),
         combined,
         gates,
         tuple(offers),
@@ -282,7 +296,7 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
 def simulate(
     card: Scorecard, answers: dict[str, Answer], action_ids: Iterable[str], owned: Owned | None = None
 ) -> Projection:
-    """The estimate after doing ``action_ids`` in order (duplicates count once; one id may be a str).
+    """The estimate after doing ``action_ids``, each from today's answers (duplicates count once; one id may be a str).
 
     The same feasibility rules as ``rank``: a gated change or an item not said to be owned
     changes nothing (``Projection.stopped`` says which and why). Raises ``UnknownAction`` for an
@@ -308,11 +322,18 @@ def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMor
     is a prediction interval, so an answer narrows it by what it tells beyond what the other
     answers already suggest. ``action_ids`` are the actions the answer could add to the advice.
     """
+    return _tell_me_more(card, answers, card.score(answers), active_gates(answers))
+
+
+def _tell_me_more(
+    card: Scorecard, answers: dict[str, Answer], before: ScoreResult, gates: tuple[Gate, ...]
+) -> tuple[TellMeMore, ...]:
+    """``tell_me_more`` from today's score and gates, which ``rank`` has already."""
     items = [
         TellMeMore(question_id, narrowing, ACTIONS_BY_QUESTION[question_id])
-        for question_id, narrowing in card.expected_narrowing(answers).items()
+        for question_id, narrowing in card.expected_narrowing(answers, before).items()
     ]
-    first = ask_first(active_gates(answers))
+    first = ask_first(gates)
     items.sort(key=lambda item: (item.question_id not in first, -item.narrows_by))
     return tuple(items)
 
@@ -329,29 +350,21 @@ def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
 
 
 def _measure(
-    card: Scorecard,
-    answers: dict[str, Answer],
-    before: ScoreResult,
-    action: Action,
-    changes: tuple[Change, ...],
-    any_gain: bool = False,
+    card: Scorecard, raw: float, action: Action, changes: tuple[Change, ...], any_gain: bool = False
 ) -> RankedAction | None:
     """The action's gain from the points tables, or ``None`` when it would show as +0.
 
-    ``any_gain`` keeps every gain above zero (the goal planner: a fraction may carry a set over
-    its target).
+    ``raw`` is today's unrounded score (``raw_score``). ``any_gain`` keeps every gain above zero
+    (the goal planner: a fraction may carry a set over its target).
     """
     points = points_of(card, changes)
-    raw = raw_score(card, before)
-    if points <= 0 or (not any_gain and shown_gain(raw, points) < 1):
+    if points <= 0:
+        return None
+    gain = shown_gain(raw, points)
+    if gain < 1 and not any_gain:
         return None
     score = shown(card, raw + points)
-    return RankedAction(action, shown_gain(raw, points), score, band_of(score), changes, points)
-
-
-def _offer(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, action: Action) -> RankedAction | None:
-    """A record-if-true item with the points it would add if true (``None`` under half a point)."""
-    return _measure(card, answers, before, action, action.changes_for(answers))
+    return RankedAction(action, gain, score, band_of(score), changes, points)
 
 
 def _outside_scale(card: Scorecard, *raws: float) -> bool:
@@ -381,13 +394,6 @@ def _nothing_to_do(
     return tuple(items)
 
 
-def _apply(answers: dict[str, Answer], changes: Iterable[Change]) -> dict[str, Answer]:
-    after = dict(answers)
-    for change in changes:
-        after[change.question_id] = change.after
-    return after
-
-
 def _project(
     card: Scorecard,
     answers: dict[str, Answer],
@@ -395,44 +401,60 @@ def _project(
     actions: Sequence[Action],
     owned: Owned | None = None,
 ) -> Projection:
-    """Apply ``actions`` one after another, each to the profile the previous ones left.
+    """Do ``actions`` together, each counted from today's answers, as ``rank`` and ``plan`` count it.
 
-    The safety gates are those of the profile as it is now: a plan that starts by repaying an
-    overdue still adds no new credit.
+    An action changes what it would change today and nothing more: one that could only follow
+    another (Huabei "always on time" right after clearing a current overdue, statements of cards
+    not held yet) changes nothing here, just as it is never ranked or planned. No two actions
+    change one answer from the same value (a catalogue test checks it), so the changes never
+    compete and a set's points are the sum of its actions' points: the planner's model exactly,
+    so a what-if never reaches further than the planner. The safety gates are those of the
+    profile as it is now.
     """
     gates = active_gates(answers)
     new_credit = not gates
-    current = dict(answers)
-    original: dict[str, Answer] = {}
+    merged: list[Change] = []
     not_applicable = []
     stopped: list[tuple[str, Infeasible]] = []
     for action in actions:
-        changes, why = assess(action, current, owned, new_credit)
+        changes, why = assess(action, answers, owned, new_credit)
         if not changes:
             not_applicable.append(action.id)
             if why is not None:
                 stopped.append((action.id, why))
-        for change in changes:
-            original.setdefault(change.question_id, change.before)
-        current = _apply(current, changes)
-    merged = tuple(Change(qid, value, current[qid]) for qid, value in original.items())
-    points = points_of(card, merged)
-    raw = raw_score(card, before) + points
+        merged.extend(changes)
+    return _projection(card, answers, before, actions, tuple(merged), gates, tuple(not_applicable), tuple(stopped))
+
+
+def _projection(
+    card: Scorecard,
+    answers: dict[str, Answer],
+    before: ScoreResult,
+    actions: Sequence[Action],
+    changes: tuple[Change, ...],
+    gates: tuple[Gate, ...],
+    not_applicable: tuple[str, ...] = (),
+    stopped: tuple[tuple[str, Infeasible], ...] = (),
+) -> Projection:
+    """The projection of ``actions`` once their changes are assessed (by ``_project``, or by ``rank``)."""
+    points = points_of(card, changes)
+    raw_before = raw_score(card, before)
+    raw = raw_before + points
     half = half_width(card, before)
     score = shown(card, raw)
     unanswered = tuple(dict.fromkeys(q for a in actions for q in a.questions if q not in answers))
     return Projection(
         tuple(a.id for a in actions),
-        merged,
+        changes,
         before,
         score,
         band_of(score),
         (shown(card, raw - half), shown(card, raw + half)),
-        tuple(not_applicable),
+        not_applicable,
         unanswered,
         points,
-        tuple(stopped),
-        _outside_scale(card, raw_score(card, before), raw),
+        stopped,
+        _outside_scale(card, raw_before, raw),
         gates,
-        raw_score(card, before),
+        raw_before,
     )

@@ -1,8 +1,9 @@
 """Cost of ranking every action for one profile, in single ``card.score()`` calls.
 
 Budget (issue 3): ranking all actions for one profile costs no more than 30 single scores.
-Both sides are timed in this process on the same profiles; each figure is the median of many
-rounds, so the printed ratio is stable across machines. Run: ``python benchmarks/advice_speed.py [--tiny]``
+Both sides are timed in this process on the same profiles, back to back in every round, and the
+figure is the median of the rounds' ratios: a change of load on a shared machine hits both sides
+of a round alike, so the printed ratio is stable across machines. Run: ``python benchmarks/advice_speed.py [--tiny]``
 (``--tiny``: 10 profiles, 3 rounds, a smoke run the test suite makes).
 """
 
@@ -40,14 +41,25 @@ def random_profiles(count: int, seed: int) -> list[dict[str, Answer]]:
     return profiles
 
 
-def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
-    """Median wall time of ``work`` over ``rounds`` runs."""
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def seconds(work: Callable[[], object]) -> float:
+    """CPU time this process spends on one run of ``work``.
+
+    Not wall time: on a shared machine a long batch (the rankings) is preempted by other
+    processes far more often than a short one (the scores), which inflated the ratio with the
+    load (33x on a quiet machine, 145x at a load average of 8, for the same code).
+    """
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+def median_ratio(slow: Callable[[], object], fast: Callable[[], object], rounds: int = ROUNDS) -> float:
+    """Median over ``rounds`` of ``slow``'s time over ``fast``'s, the two timed back to back each round.
+
+    Two medians taken one after the other can each meet a different load on a shared machine (the
+    ratio then swung from 33x to 145x between runs); within one round both sides meet the same.
+    """
+    return statistics.median(seconds(slow) / seconds(fast) for _ in range(rounds))
 
 
 def main() -> None:
@@ -82,13 +94,9 @@ def main() -> None:
             rank(card, answers)
 
     rank_all(profiles)  # warm up caches
-    random_ratio = median_seconds(lambda: rank_all(profiles), rounds) / median_seconds(
-        lambda: score_all(profiles), rounds
-    )
+    random_ratio = median_ratio(lambda: rank_all(profiles), lambda: score_all(profiles), rounds)
     worst_batch = [every_action] * count
-    worst_ratio = median_seconds(lambda: rank_all(worst_batch), rounds) / median_seconds(
-        lambda: score_all(worst_batch), rounds
-    )
+    worst_ratio = median_ratio(lambda: rank_all(worst_batch), lambda: score_all(worst_batch), rounds)
 
     calls = 0
     score = card.score

@@ -226,6 +226,10 @@ class BillReading:
     wealth_large_yuan: float = 100_000.0
     #: Distinct credit cards repaid that prove the "6 or more" answer (fewer leave it open).
     cards_six_plus: int = 6
+    #: The window, in calendar months back from the day of the import, of the questions about a
+    #: recent period: the repayment records (``scoring.alipay_bill.answers.RECENT``; Huabei's
+    #: question says "over the last 12 months"). Only the rows inside it answer them.
+    recent_months: int = 12
 
 
 BILL_READING = BillReading()

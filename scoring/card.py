@@ -259,14 +259,16 @@ class Scorecard:
         """Points an answer earns over the question's worst answer."""
         return self.factor * self.tables[question_id][value]
 
-    def expected_narrowing(self, answers: dict[str, Answer]) -> dict[str, int]:
+    def expected_narrowing(self, answers: dict[str, Answer], now: ScoreResult | None = None) -> dict[str, int]:
         """For each question still open, how many points narrower the range gets, on average, once answered.
 
         Averaged over what this person is likely to answer (given the answers so far). A
         surprising answer can widen the range; the average is what "tell me more" ranks by.
-        Questions an answer already settles are not open.
+        Questions an answer already settles are not open. ``now`` is ``score(answers)`` when
+        the caller has it already.
         """
-        now = self.score(answers)
+        if now is None:
+            now = self.score(answers)
         posterior = now.details.posterior
         if posterior is None:
             return {}

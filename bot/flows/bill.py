@@ -115,7 +115,7 @@ async def received(session: Session, size: int | None, fetch: Fetch) -> list[Rep
 async def _read(session: Session, import_id: int, data: bytes, password: str | None) -> list[Reply]:
     """Read the bytes (off the event loop: a large file takes a moment); show the result or the problem."""
     try:
-        result = await asyncio.to_thread(read_bill, data, password)
+        result = await asyncio.to_thread(read_bill, data, password, today=session.clock().date())
     except BillImportError as exc:
         logger.info("bill import %d refused: %s", import_id, exc.reason.value)
         if exc.reason is Reason.ZIP_PASSWORD_NEEDED:
@@ -154,7 +154,7 @@ async def password(session: Session, text: str) -> list[Reply] | None:
     candidate = text.strip()
     if 0 < len(candidate) <= MAX_PASSWORD:
         try:
-            result = await asyncio.to_thread(read_bill, parked.data, candidate)
+            result = await asyncio.to_thread(read_bill, parked.data, candidate, today=session.clock().date())
         except BillImportError as exc:
             if exc.reason is not Reason.ZIP_PASSWORD_WRONG:
                 session.parked.drop(session.user_id)

@@ -5,16 +5,23 @@ open and are listed with the reason the file cannot answer them: an answer is de
 the rows prove it. An absence ("no donation", "no bill paid") proves something only once the file
 covers ``BILL_READING.absence_months``. The figures behind each rule live in
 ``scoring.assumptions.BILL_READING``.
+
+The repayment questions (``RECENT``) are about the last ``BILL_READING.recent_months`` months
+counted back from the day of the import, so they are read from the rows inside that window only
+(``Features.recent``): an old bill's late repayment is not a late repayment "in the last 12 months",
+nor its on-time ones a clean record now. A bill with no row in the window leaves them open
+(``TOO_OLD``). The other answers (where one shops, the bills one pays, insurance, MYbank...) are
+read from the whole file and describe its period, which every view of the import shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scoring.alipay_bill import features as k
 from scoring.alipay_bill.features import Features
 from scoring.assumptions import BILL_READING
-from scoring.questions import QUESTIONS, Answer
+from scoring.questions import LATE_REPAYMENTS, QUESTIONS, Answer
 
 #: Upper bounds (yuan a month) of the monthly_spend choices, as their labels say.
 SPEND_BANDS: tuple[tuple[float, str], ...] = ((500, "lt500"), (2000, "500to2000"), (5000, "2000to5000"))
@@ -28,6 +35,12 @@ FAILED_REPAYMENTS = "failed_repayments"
 USE_WITHOUT_REPAYMENT = "use_without_repayment"
 FEW_PURCHASES = "few_purchases"
 LOWER_BOUND_ONLY = "lower_bound_only"
+TOO_OLD = "too_old"
+
+#: The questions about a recent window, read only from the rows inside it: the repayment records
+#: (Huabei's question asks about "the last 12 months"; a card or loan record is the same kind of
+#: fact, and the advice's safety gates read all three from one table).
+RECENT: frozenset[str] = frozenset(LATE_REPAYMENTS)
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class Finding:
     value: Answer | None
     evidence: dict[str, int] = field(default_factory=dict)
     reason: str = ""
+    #: Read from the rows inside the recent window only (``RECENT``), not the whole file.
+    recent: bool = False
 
 
 def _bands(per_month: float) -> str:
@@ -175,6 +190,18 @@ def _loans(x: Features) -> Finding:
     return Finding("loans", None, evidence, NOT_IN_FILE)
 
 
+def _windowed(x: Features) -> list[Finding]:
+    """Huabei and card repayments, from the rows inside the window (the whole file without one).
+
+    Loans, the third ``RECENT`` question, are never answered by a bill (``_loans``).
+    """
+    if x.recent is None:
+        return [_huabei(x), _cards(x)[1]]
+    if x.recent.rows == 0:
+        return [Finding(question_id, None, {}, TOO_OLD, recent=True) for question_id in ("huabei", "card_repayment")]
+    return [replace(finding, recent=True) for finding in (_huabei(x.recent), _cards(x.recent)[1])]
+
+
 def findings(x: Features) -> list[Finding]:
     """Every question of the questionnaire, in its order: derived or open, with the rows behind it."""
     found: list[Finding] = [
@@ -185,10 +212,10 @@ def findings(x: Features) -> list[Finding]:
         _seen_or_open("insurance", x.count(k.INSURANCE), "insurance"),
         _charity(x),
         _seen_or_open("mybank", x.mybank, "mybank"),
-        _huabei(x),
-        *_cards(x),
+        _cards(x)[0],
         _friends(x),
         _loans(x),
+        *_windowed(x),
     ]
     by_id = {finding.question_id: finding for finding in found}
     return [by_id.get(q.id) or Finding(q.id, None, {}, NOT_IN_FILE) for q in QUESTIONS]

@@ -2,12 +2,15 @@
 
 The file is read into memory (at most the import's size limit) and never written anywhere; the
 ZIP password, when given, is used for this run only. A file the import refuses prints one
-``error:`` line with the reason in the chosen language and exits with code 2.
+``error:`` line with the reason in the chosen language and exits with code 2. The repayment
+questions look back from ``today()``, the computer's date (a test sets the day by replacing it).
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,9 @@ from scoring.alipay_bill.limits import MAX_FILE_BYTES
 from scoring.alipay_bill.presentation import bill_json, bill_view, error_text
 from scoring.cli import CliError, add_common, emit_json
 from templates import render
+
+today: Callable[[], date] = date.today
+"""The day of the import, which the last-12-months questions count back from."""
 
 
 def _read_file(path: str) -> bytes:
@@ -35,7 +41,7 @@ def cmd_import_bill(args: argparse.Namespace) -> int:
     """Read one export and print the layout, the period, the answers and their evidence."""
     data = _read_file(args.file)
     try:
-        result = read_bill(data, password=args.password)
+        result = read_bill(data, password=args.password, today=today())
     except BillImportError as exc:
         raise CliError(error_text(exc.reason, args.lang, cli=True)) from None
     if args.json:

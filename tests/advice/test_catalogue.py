@@ -203,3 +203,23 @@ def test_the_huabei_title_fits_people_who_already_use_huabei():
     assert users  # people already using Huabei see this action
     assert action.title("zh") == "用好花呗，每期按时还款"
     assert "开通" not in action.title("zh") and "open" not in action.title("en").lower()
+
+
+def test_huabei_on_time_is_repayment_for_its_users_and_new_credit_for_the_others():
+    """Told apart by today's answer: repaying what one uses is no new credit, opening Huabei is."""
+    action = get_action("huabei_on_time")
+    for late in ("late_once", "late_often"):
+        repaid = (Change("huabei", late, "on_time"),)
+        assert action.changes_for({"huabei": late}) == action.changes_for({"huabei": late}, new_credit=False) == repaid
+    assert action.changes_for({"huabei": "none"}) == (Change("huabei", "none", "on_time"),)
+    assert action.changes_for({"huabei": "none"}, new_credit=False) == ()
+
+
+def test_no_two_actions_change_one_answer_from_the_same_value():
+    """So actions never compete for an answer: a what-if's points are the sum of its actions'."""
+    seen: dict[tuple[str, object], str] = {}
+    for action in ACTIONS:
+        for change in action.changes:
+            for value in change.from_values:
+                key = (change.question_id, (type(value), value))
+                assert seen.setdefault(key, action.id) == action.id, (key, seen[key], action.id)

@@ -29,11 +29,15 @@ PROFILES = random_profiles(300, seed=21)
 
 
 def adds_credit(change: Change) -> bool:
-    """New credit, read from the answers alone (not from the catalogue's own flags)."""
+    """New credit, read from the answers alone (not from the catalogue's own flags).
+
+    Opening Huabei is new credit; repaying the Huabei one already uses (from a late record to
+    "always on time") is not.
+    """
     return (
         (change.question_id == "credit_cards" and change.before in ("none", "one_two"))
         or (change.question_id == "card_repayment" and change.before == "no_cards")
-        or (change.question_id == "huabei" and change.after == "on_time")
+        or (change.question_id == "huabei" and change.before == "none")
         or (change.question_id == "loans" and change.after == "on_time")
     )
 
@@ -295,3 +299,70 @@ def test_with_the_income_open_every_engine_holds_back_new_credit(seed):
         assert "income_unknown" in {g.id for g in advice.gates}
         assert not [c for c in changes if adds_credit(c)], profile
         assert advice.tell_me_more[0].question_id == "income"
+
+
+# ---- Huabei: repaying what one uses is not new credit; opening it is ----------------------------
+def huabei_profile(huabei, **extra):
+    """A middling, fully answered profile with this Huabei answer and ``extra`` (``None``: unanswered)."""
+    base = {"huabei": huabei, "loans": "on_time", "card_repayment": "always_on_time", "income": "stable"}
+    profile = average_with(**{**base, **{k: v for k, v in extra.items() if v is not None}})
+    return {k: v for k, v in profile.items() if k not in extra or extra[k] is not None}
+
+
+USER_GATES = [  # answers beside a late Huabei record, and the gate they add
+    ({}, "late_record"),
+    ({"loans": "overdue_now"}, "overdue_now"),
+    ({"income": None}, "income_unknown"),
+    ({"income": "unstable"}, "no_income"),
+    ({"credit_cards": "six_plus"}, "too_many_cards"),
+]
+
+
+@pytest.mark.parametrize("late", ["late_once", "late_often"])
+@pytest.mark.parametrize(("extra", "gate"), USER_GATES, ids=[g for _, g in USER_GATES])
+def test_a_huabei_user_with_a_late_record_is_told_to_repay_it_on_time_and_never_to_open_credit(late, extra, gate):
+    profile = huabei_profile(late, **extra)
+    assert {"late_record", gate} <= {g.id for g in active_gates(profile)}
+    owned = {q: True for q in RECORD_ACTIONS}
+    advice, changes = every_change_advised(profile, owned)
+    assert not [c for c in changes if adds_credit(c)], profile
+    repay = next(a for a in advice.actions if a.id == "huabei_on_time")
+    assert repay.changes == (Change("huabei", late, "on_time"),)
+    # what-if and the planner ask the same rule, so they see the same change with the same points
+    whatif = simulate(CARD, profile, ["huabei_on_time"], owned)
+    assert whatif.stopped == () and whatif.changes == repay.changes and whatif.score == repay.score_after
+    assert "huabei_on_time" in plan(CARD, profile, 950, owned).action_ids
+    assert "huabei" not in {n.question_id for n in advice.nothing_to_do}
+    for lang, opening in (("en", "Open Huabei"), ("zh", "开通花呗")):
+        text = steps_text(action_view(repay, lang), lang)
+        assert opening not in text and ("on time" in text or "按时还款" in text)
+
+
+NON_USER_GATES = [  # no Huabei means no Huabei record: the late record is on loans or cards
+    ({"loans": "late"}, "late_record"),
+    ({"card_repayment": "sometimes_late"}, "late_record"),
+    ({"loans": "overdue_now"}, "overdue_now"),
+    ({"card_repayment": "often_late", "income": None}, "income_unknown"),
+    ({"loans": "late", "income": "none"}, "no_income"),
+]
+
+
+@pytest.mark.parametrize(("extra", "gate"), NON_USER_GATES, ids=[str(e) for e, _ in NON_USER_GATES])
+def test_someone_without_huabei_and_with_a_late_record_gets_no_huabei_action(extra, gate):
+    profile = huabei_profile("none", **extra)
+    assert gate in {g.id for g in active_gates(profile)}
+    owned = {q: True for q in RECORD_ACTIONS}
+    advice, changes = every_change_advised(profile, owned)
+    assert "huabei_on_time" not in {a.id for a in advice.actions}
+    assert not [c for c in changes if c.question_id == "huabei"]
+    assert "huabei_on_time" not in plan(CARD, profile, 950, owned).action_ids
+    whatif = simulate(CARD, profile, ["huabei_on_time"], owned)
+    assert whatif.changes == () and whatif.stopped == (("huabei_on_time", "gated"),)
+
+
+def test_without_a_gate_someone_without_huabei_is_told_to_open_it():
+    profile = huabei_profile("none", income="high_stable")
+    assert not active_gates(profile)
+    opening = next(a for a in rank(CARD, profile).actions if a.id == "huabei_on_time")
+    assert opening.changes == (Change("huabei", "none", "on_time"),)
+    assert "Open Huabei" in steps_text(action_view(opening, "en"), "en")

@@ -1,9 +1,12 @@
+import pytest
+
 from advice import ACTIONS, get_action, rank, simulate
 from advice.catalogue import EFFORT_NAMES, TIMINGS, WARNINGS
 from advice.presentation import TELL_ME_MORE_SHOWN, action_view, plan_view, projection_view, steps_text
 from scoring.calibration import Calibrated, Offset, ProjectionBase
 from scoring.card import BANDS, band_of, load_scorecard
 from scoring.questions import QUESTION_BY_ID
+from templates import render
 
 from .profiles import average_with
 
@@ -91,3 +94,47 @@ def test_a_calibrated_base_moves_every_projected_score_and_keeps_the_models_gain
     # A base with no reports is the model's own: the view is the plain one.
     assert plan_view(plan, "en", base=ProjectionBase(plan.before.score)) == plain
     assert plain["calibrated"] is None and not plain["actions"][0]["calibrated"]
+
+
+# ---- several safety gates at once: each says what comes first, "no new credit" is said once ------
+NO_NEW_CREDIT = {"en": "nothing here suggests new credit", "zh": "我不会建议你新增任何借贷"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("changes", "gate_ids"),
+    [
+        ({"loans": "overdue_now", "income": None}, ["overdue_now", "income_unknown"]),
+        (
+            {"loans": "overdue_now", "card_repayment": "sometimes_late", "income": "none"},
+            [
+                "overdue_now",
+                "late_record",
+                "no_income",
+            ],
+        ),
+        ({"credit_cards": "six_plus"}, ["too_many_cards"]),  # one gate: the same one line after it
+    ],
+    ids=["two", "three", "one"],
+)
+def test_gates_list_what_comes_first_and_say_no_new_credit_once(lang, changes, gate_ids):
+    base = {"huabei": "none", "card_repayment": "always_on_time", "income": "stable"}
+    profile = average_with(**{**base, **{k: v for k, v in changes.items() if v is not None}})
+    profile = {k: v for k, v in profile.items() if changes.get(k, "") is not None}
+    plan = rank(CARD, profile)
+    assert [gate.id for gate in plan.gates] == gate_ids
+    gates = [gate.text(lang) for gate in plan.gates]
+    assert not any(NO_NEW_CREDIT[lang] in gate for gate in gates)
+    whatif = simulate(CARD, profile, ["huabei_on_time"])  # opening Huabei: new credit
+    assert whatif.stopped == (("huabei_on_time", "gated"),)
+    rendered = {
+        "advice.html.j2": render(lang, "advice.html.j2", **plan_view(plan, lang)),
+        "cli_advise.txt.j2": render(lang, "cli_advise.txt.j2", **plan_view(plan, lang)),
+        "whatif.html.j2": render(lang, "whatif.html.j2", **projection_view(whatif, lang)),
+        "cli_whatif.txt.j2": render(lang, "cli_whatif.txt.j2", **projection_view(whatif, lang)),
+    }
+    for name, text in rendered.items():
+        assert text.count(NO_NEW_CREDIT[lang]) == 1, name
+        said = text.index(NO_NEW_CREDIT[lang])
+        for gate in gates:  # what must come first, each gate once, before the one "no new credit"
+            assert text.count(gate) == 1 and text.index(gate) < said, (name, gate)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from advice.catalogue import ACTIONS
+from advice.feasibility import GATES
 from advice.planner import plan as plan_goal
 from advice.presentation import action_view, goal_view, plan_view, projection_view
 from advice.ranking import rank, simulate
@@ -153,6 +154,16 @@ def calibrated_base(estimate: int, shift: int, reports: int = 2) -> ProjectionBa
     """A base calibrated ``shift`` points away from the model's ``estimate`` by ``reports`` reports."""
     score = estimate + shift
     return ProjectionBase(estimate, Calibrated(score, (score - 20, score + 20), 0.8, Offset(shift, 12.0, reports)))
+
+
+@sample("_no_new_credit.txt.j2")
+def _no_new_credit(lang: str) -> list[Context]:
+    return [{}]
+
+
+@sample("_gated_note.txt.j2")
+def _gated_note(lang: str) -> list[Context]:
+    return [{"gates": [gate.text(lang) for gate in GATES[:n]]} for n in (1, 2)]
 
 
 @sample("whatif.html.j2", "cli_whatif.txt.j2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.flows.bill import applied_view, found_view, with_bill
 from scoring.alipay_bill import Reason, read_bill
 from scoring.alipay_bill.presentation import error_text
@@ -36,9 +38,13 @@ def _note(lang: str) -> list[Context]:
 @sample("bot_bill_found.html.j2")
 def _found(lang: str) -> list[Context]:
     views = []
-    active = read_bill(exports.render(exports.active(), "app_2023"))
-    trouble = read_bill(exports.render(exports.trouble(), "pc_web"))
-    short = read_bill(exports.render(exports.active().txns[:3], "app_2023"))  # a few days: nothing settled
+    year = exports.active()
+    active = read_bill(exports.render(year, "app_2023"), today=year.today)
+    trouble = read_bill(exports.render(exports.trouble(), "pc_web"), today=exports.trouble().today)
+    short = read_bill(exports.render(year.txns[:3], "app_2023"), today=year.today)  # a few days: nothing settled
+    # The same year read later: partly (half of it) and wholly before the last 12 months.
+    partly = read_bill(exports.render(year, "app_2023"), today=date(2024, 7, 1))
+    old = read_bill(exports.render(year, "app_2023"), today=date(2026, 11, 27))
     for result, current in (
         (active, {}),  # every answer new
         (active, {"huabei": "late_once", "shopping": "tmall", "bill_address": "no_bills", "credit_cards": "none"}),
@@ -47,6 +53,9 @@ def _found(lang: str) -> list[Context]:
         (active, {**active.answers, "huabei": "overdue_now"}),  # an overdue kept, nothing else to change
         (trouble, {"charity": "never"}),
         (short, {}),
+        (partly, {"huabei": "late_once"}),
+        (old, {"huabei": "late_once", "shopping": "other"}),
+        (old, {}),
     ):
         views.append(found_view(result, current, lang))  # type: ignore[arg-type]
     return views
@@ -54,7 +63,8 @@ def _found(lang: str) -> list[Context]:
 
 @sample("bot_bill_applied.html.j2")
 def _applied(lang: str) -> list[Context]:
-    active = read_bill(exports.render(exports.active(), "app_2023")).answers
+    year = exports.active()
+    active = read_bill(exports.render(year, "app_2023"), today=year.today).answers
     before = {"huabei": "late_once", "bill_address": "no_bills", "income": "stable"}
     after = with_bill(before, active)
     return [

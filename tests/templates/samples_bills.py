@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from scoring.alipay_bill import Reason, read_bill
 from scoring.alipay_bill.answers import (
     ABSENCE_UNPROVEN,
@@ -10,6 +12,7 @@ from scoring.alipay_bill.answers import (
     FEW_PURCHASES,
     LOWER_BOUND_ONLY,
     NOT_IN_FILE,
+    TOO_OLD,
     TOO_SHORT,
     USE_WITHOUT_REPAYMENT,
 )
@@ -28,6 +31,7 @@ EVIDENCE_KINDS = (
 )
 REASONS = (
     NOT_IN_FILE,
+    TOO_OLD,
     TOO_SHORT,
     ABSENCE_UNPROVEN,
     BALANCE_NOT_SHOWN,
@@ -35,6 +39,7 @@ REASONS = (
     USE_WITHOUT_REPAYMENT,
     FEW_PURCHASES,
     LOWER_BOUND_ONLY,
+    TOO_OLD,
 )
 
 
@@ -55,7 +60,7 @@ def _evidence(lang: str) -> list[Context]:
 
 @sample("bill_reason.txt.j2")
 def _reason(lang: str) -> list[Context]:
-    return [{"reason": reason, "months": 3.6} for reason in REASONS]
+    return [{"reason": reason, "months": 3.6, "last": "2024-04-20", "recent_months": 12} for reason in REASONS]
 
 
 @sample("bill_layout.txt.j2")
@@ -68,5 +73,10 @@ def _import(lang: str) -> list[Context]:
     views = []
     for name, make in exports.SCENARIOS.items():
         layout = "pc_web" if name == "trouble" else "app_2023"
-        views.append(bill_view(read_bill(exports.render(make(), layout)), lang))  # type: ignore[arg-type]
+        scenario = make()
+        views.append(bill_view(read_bill(exports.render(scenario, layout), today=scenario.today), lang))  # type: ignore[arg-type]
+    # The bill partly (2024-03-10) and wholly (2026-11-27) before the last 12 months.
+    trouble = exports.render(exports.trouble(), "app_2023")
+    for today in (date(2025, 3, 10), date(2026, 11, 27)):
+        views.append(bill_view(read_bill(trouble, today=today), lang))  # type: ignore[arg-type]
     return views

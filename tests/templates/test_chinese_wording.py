@@ -138,7 +138,9 @@ def test_the_native_readers_wording_is_used():
         "名下有车辆，并已添加",
     ):
         assert stiff not in joined, stiff
-    assert "在此之前，我不会建议你新增任何借贷（办信用卡、用花呗或借呗、贷款）" in GATES[0].zh
+    # said once after the gates that hold; opening Huabei is new credit, repaying the Huabei one uses is not
+    no_new_credit = "在此之前，我不会建议你新增任何借贷（办新的信用卡、开通花呗、用借呗或其他贷款）"
+    assert no_new_credit in ALL["_no_new_credit.txt.j2"]
     assert GATES[0].zh.startswith("你目前有逾期未还，请先把逾期欠款还清。")
     for wording in ("以下几项不必刻意去改变", "如果你确实有以下资料，可以补充到芝麻信用（确认拥有后才计入）"):
         assert wording in ALL["cli_advise.txt.j2"], wording

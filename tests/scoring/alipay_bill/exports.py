@@ -54,14 +54,41 @@ class Scenario:
     #: Answers that differ in the PC layout (it has no payment-method column, no categories).
     pc_expected: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def today(self) -> date:
+        """The day after the last transaction: the import as if made the day after the export."""
+        return day_after(self.txns)
+
     def expected_for(self, layout: str) -> dict[str, object]:
         """The expected answers in ``layout``."""
         return {**self.expected, **self.pc_expected} if layout == "pc_web" else dict(self.expected)
 
 
+def day_after(txns: list[Txn]) -> date:
+    """The day after the last of ``txns``: a ``today`` that puts all of a year's bill in the window."""
+    return max(t.when for t in txns).date() + timedelta(days=1)
+
+
+def recent_start(today: date | None = None) -> date:
+    """The first of the month 11 months before ``today``'s (default: the computer's date).
+
+    A year's scenario (``active``) starting there lies wholly in the last 12 months of ``today``
+    (its last weeks after ``today``): a bill the bot, on the real clock, reads as recent.
+    """
+    today = today or date.today()
+    index = today.year * 12 + today.month - 1 - 11
+    return date(index // 12, index % 12 + 1, 1)
+
+
 # ---- transactions -------------------------------------------------------------------------------
 
 _order_counter = iter(range(10**6, 10**9))
+
+
+def restart_order_numbers() -> None:
+    """Number orders from the start again: files built after this are the same bytes every run."""
+    global _order_counter
+    _order_counter = iter(range(10**6, 10**9))
 
 
 def _order(when: datetime) -> str:
@@ -495,7 +522,7 @@ def _preamble(layout: str, txns: list[Txn], quirks: Quirks) -> list[str]:
         "支付宝账户：138****0000",
         f"起始时间：[{first:%Y-%m-%d %H:%M:%S}]    终止时间：[{last:%Y-%m-%d %H:%M:%S}]",
         "导出交易类型：[全部]",
-        "导出时间：[2024-01-02 10:00:00]",
+        f"导出时间：[{last + timedelta(days=1):%Y-%m-%d} 10:00:00]",
         f"共{len(txns)}笔记录",
         "收入：10笔 1000.00元",
         "支出：100笔 10000.00元",
