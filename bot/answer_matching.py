@@ -8,12 +8,23 @@ button shown in that place. The result is the choice indexes the text could mean
 is an answer, several are a question back to the user ("did you mean ..."), none is no answer.
 A choice is never picked silently between two that fit: "逾期" fits "目前有逾期" as well as
 "逾期过一次", and the first is the one the safety gates act on.
+
+Numbers are read as what they are, never as characters of a label. At a question whose choices
+stand for amounts (years, cards, addresses: ``scoring.questions.Amount``), a number is the amount,
+never a button's place: "4" cards is "3-5" (not the fourth button, "6 or more"), "3-5yrs" and
+"3 to 5 yrs" are "3-5 years", and "3" years, on the edge of "1-3" and "3-5", is asked about. The
+question says so where it is asked (and the terminal lists those choices without numbers).
+Elsewhere a number is the place of a button among those offered. A negative number, or digits
+no label holds, match nothing ("-1" is not "5-10 years"). Words must all count: a label found
+inside longer text is an answer only when the rest is filler ("I have no loans" is "No loans";
+"no income" is not "No").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from scoring.i18n import LANGUAGES
 from scoring.questions import Question
@@ -31,6 +42,18 @@ SAME_MEANING: tuple[tuple[str, str], ...] = (("当前", "目前"), ("现在", "�
 """Words people type for a word of the labels ("当前逾期" for "目前有逾期")."""
 LEFT_OUT = frozenset("元有张个")
 """Characters of a Chinese label people leave out without changing what they mean ("1万以下", "3-5")."""
+FILLER_WORDS = frozenset(
+    "i i'm im me my have has had got a an the it it's its is am are was been just currently now well and or".split()
+)
+"""English words around a label that add nothing to the answer ("I have no loans", "I'm overdue right now")."""
+FILLER_CHARACTERS = frozenset("我的了吧啊呀呢嘛是都就还嗯哦")
+"""Chinese characters around a label that add nothing to the answer ("我现在有逾期", "现在逾期了")."""
+UNIT = r"(?:年|张|个|years?|yrs?|cards?|addresses|address)"
+"""Units people type after an amount ("4张", "3 yrs"): such a number is an amount, never a button's place."""
+NUMBER = re.compile(rf"(\d+(?:\.\d+)?)\s*({UNIT})?")
+RANGE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:-|~|to|至|到)\s*(\d+(?:\.\d+)?)\s*{UNIT}?")
+NEGATIVE = re.compile(r"[-−]\s*\d")
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def fold(text: str) -> str:
@@ -52,13 +75,37 @@ def loose(folded: str) -> str:
     return "".join(character for character in folded if character not in LEFT_OUT)
 
 
-def fits(typed: str, label: str) -> bool:
+def _numbers(text: str) -> list[float]:
+    return [float(number) for number in DIGITS.findall(text.replace(",", ""))]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w']+", text))
+
+
+def _rest_is_filler(typed: str, label: str, answers: frozenset[str]) -> bool:
+    """Whether ``typed`` without ``label`` is only filler (or other answers' words), so the label counts whole.
+
+    Other answers' words are left to the caller: "yes and no" fits "Yes" and "No", to ask between.
+    """
+    rest = typed.replace(label, " ", 1)
+    if label.isascii():
+        return all(word in FILLER_WORDS or word in answers for word in _words(rest))
+    return all(character in FILLER_CHARACTERS or not character.strip() for character in rest)
+
+
+def fits(typed: str, label: str, answers: frozenset[str] = frozenset()) -> bool:
     """Whether folded ``typed`` may mean folded ``label``: it starts it, is part of it, or holds it whole.
 
     Both are compared loosely (``loose``). Text is looked for inside a label, and a label inside
     text, only from ``MIN_INSIDE`` characters on; a label inside Latin text must be words of its
-    own ("no" is in "no loans", not in "not sure").
+    own ("no" is in "no loans", not in "not sure"), and the rest of the text filler or words of
+    the question's other ``answers`` ("no income" is not "No"). Every number typed must be one of
+    the label's own ("-1" is not in "5-10 years").
     """
+    typed_numbers = _numbers(typed)
+    if typed_numbers and (NEGATIVE.match(typed) or not set(typed_numbers) <= set(_numbers(label))):
+        return False
     if label.startswith(typed):
         return True
     typed, label = loose(typed), loose(label)
@@ -67,22 +114,51 @@ def fits(typed: str, label: str) -> bool:
     if len(label) < MIN_INSIDE:
         return False
     if label.isascii():
-        return re.search(rf"(?<!\w){re.escape(label)}(?!\w)", typed) is not None
-    return label in typed
+        inside = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", typed) is not None
+    else:
+        inside = label in typed
+    return inside and _rest_is_filler(typed, label, answers)
 
 
-def matching_choices(question: Question, text: str) -> tuple[int, ...]:
+def takes_amounts(question: Question) -> bool:
+    """Whether the question's choices stand for amounts, so a typed number is one (never a place)."""
+    return any(choice.amount is not None for choice in question.choices)
+
+
+def amount_choices(question: Question, typed: str, shown: Sequence[int]) -> tuple[int, ...] | None:
+    """The choices (of ``shown``) folded ``typed`` names as an amount, or ``None`` when it is no amount.
+
+    "5", "5张", "5 cards" hold 5; "3-5yrs", "3 to 5 yrs" name the range 3-5 itself. Only at a
+    question whose choices stand for amounts.
+    """
+    if not takes_amounts(question):
+        return None
+    if (span := RANGE.fullmatch(typed)) is not None:
+        low, high = float(span[1]), float(span[2])
+        return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.spans(low, high))
+    if (number := NUMBER.fullmatch(typed)) is not None:
+        value = float(number[1])
+        return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(value))
+    return None
+
+
+def matching_choices(question: Question, text: str, shown: Sequence[int] | None = None) -> tuple[int, ...]:
     """The choice indexes (into ``question.choices``) ``text`` may mean, in the order shown.
 
-    An exact label wins over the others ("逾期过" is one answer even though it is part of
-    "逾期过一次"); a number means the button in that place; otherwise every label the text fits
-    (``fits``): "逾期" is three answers to ask between, "当前逾期" is "目前有逾期", "I have no
-    loans" is "No loans".
+    ``shown`` are the choices offered, in the order shown (every choice unless the dialog holds
+    some back); a typed place counts among them. An exact label wins over the others ("逾期过" is
+    one answer even though it is part of "逾期过一次"); a number is an amount where the choices
+    stand for amounts (``amount_choices``), else the button in that place; otherwise every label the
+    text fits (``fits``): "逾期" is three answers to ask between, "当前逾期" is "目前有逾期",
+    "I have no loans" is "No loans".
     """
     typed = fold(text)
-    if not typed:
+    if not typed or NEGATIVE.match(typed):
         return ()
-    shown = question.display_indexes()
+    shown = tuple(question.display_indexes() if shown is None else shown)
+    amounts = amount_choices(question, typed, shown)
+    if amounts is not None:
+        return amounts
     if typed.isascii() and typed.isdigit():
         place = typed_place(typed) or 0
         return (shown[place - 1],) if 1 <= place <= len(shown) else ()
@@ -93,7 +169,8 @@ def matching_choices(question: Question, text: str) -> tuple[int, ...]:
     exact = tuple(index for index in shown if typed in labels[index])
     if exact:
         return exact
-    return tuple(index for index in shown if any(fits(typed, label) for label in labels[index]))
+    words = frozenset(word for index in shown for label in labels[index] for word in _words(label))
+    return tuple(index for index in shown if any(fits(typed, label, words) for label in labels[index]))
 
 
 def may_answer(question: Question, text: str) -> bool:

@@ -149,10 +149,12 @@ class TerminalChat:
         """Print replies the way Telegram would show them, buttons as numbered choices."""
         for reply in replies:
             if isinstance(reply, Screen):
-                self.screen(reply.text, reply.keyboard, reply.typed, lang, question=reply.nonce is not None)
+                typed = reply.typed or reply.amounts
+                self.screen(reply.text, reply.keyboard, typed, lang, question=reply.nonce is not None)
             elif isinstance(reply, EditMessage) and reply.message_id is None:
                 edited = reply.screen
-                self.screen(edited.text, edited.keyboard, edited.typed, lang, question=edited.nonce is not None)
+                typed = edited.typed or edited.amounts
+                self.screen(edited.text, edited.keyboard, typed, lang, question=edited.nonce is not None)
             elif isinstance(reply, Photo):
                 picture = reply.picture if isinstance(reply.picture, bytes) else reply.picture.render()
                 path = self.save(reply.filename, picture)
@@ -183,7 +185,13 @@ class TerminalChat:
                         own = button.label == str(number) or button.label.startswith(f"{number}. ")
                         cells.append(button.label if own else f"{number}) {button.label}")
                     lines.append("  " + "   ".join(cells))
-            lines.append(render(lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question))
+            # A question of amounts takes a number and its answers' words too ("4", "3-5 years").
+            words = any(any(character.isalpha() for character in button.label) for button in self.buttons)
+            lines.append(
+                render(
+                    lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question, words=words
+                )
+            )
             self.last_screen = "\n".join(lines)
         self.say("\n".join(lines))
 

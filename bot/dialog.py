@@ -15,10 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
-from bot.answer_matching import matching_choices, typed_place
+from bot.answer_matching import matching_choices, takes_amounts, typed_place
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
-from scoring.structure import complete, consistent_after_change, implied_answers, settled
+from scoring.structure import (
+    Contradiction,
+    complete,
+    consistent_after_change,
+    contradicting,
+    implied_answers,
+    settled,
+)
 
 Path = Literal["quick", "full", "edit"]
 """The quick check, the full profile, or ``edit``: one question asked again to change its answer.
@@ -28,6 +35,7 @@ message is ``replies.EditMessage``.)"""
 InputProblem = Literal[
     "use_buttons",  # free text where a button was expected
     "ambiguous",  # typed text that could mean several answers
+    "contradicts",  # typed text naming an answer an earlier one rules out (it is not offered)
     "no_choice",  # a typed number with no answer in that place
     "not_a_number",  # text that is no number at all
     "out_of_range",  # a number the question does not allow
@@ -52,6 +60,8 @@ class Ask:
     ``stored`` is the answer the step leading here saved, if any; ``opens_dimension`` says it is
     the first question of its dimension this path asks, where a hint about the whole dimension
     (the Alipay bill answers behaviour questions) is shown once instead of under each question.
+    ``offered`` are the choice indexes offered, in the order shown (``offered_choices``): an
+    answer an earlier one rules out is not among them.
     """
 
     question: Question
@@ -62,6 +72,11 @@ class Ask:
     current: Answer | None = None
     stored: NewAnswer | None = None
     opens_dimension: bool = False
+    offered: tuple[int, ...] = ()
+
+    def shown(self) -> tuple[int, ...]:
+        """The choices offered, in the order shown (every choice when ``offered`` was not worked out)."""
+        return self.offered or self.question.display_indexes()
 
 
 @dataclass(frozen=True)
@@ -77,13 +92,15 @@ class Rejected:
     """The input changed nothing; ``ask`` is the question to ask again, if one is running.
 
     ``candidates`` are the choice indexes an ambiguous typed answer could mean; ``place`` is the
-    number typed for ``no_choice``.
+    number typed for ``no_choice``; ``conflict`` names the earlier answer a ``contradicts`` answer
+    clashes with.
     """
 
     reason: InputProblem
     ask: Ask | None
     candidates: tuple[int, ...] = ()
     place: int | None = None
+    conflict: Contradiction | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,26 @@ def opens_dimension(queue: tuple[str, ...], index: int, answers: dict[str, Answe
     return not any(QUESTION_BY_ID[qid].dimension == dimension and not settled(qid, answers) for qid in queue[:index])
 
 
+def offered_choices(path: str, queue: tuple[str, ...], index: int, answers: dict[str, Answer]) -> tuple[int, ...]:
+    """The choices of the question at ``index`` the dialog offers, in the order shown.
+
+    A choice that contradicts an answer given (``scoring.structure.contradicting``) is held back,
+    so an answer never silently rewrites another: "no credit card" is not offered after "1-2
+    cards", nor "I pay no bills through Alipay" after 4 kinds of bills. Two exceptions: the answer
+    being changed from ``/profile`` (the first of an ``edit``) offers every choice, since the change
+    wins and the answers it contradicts are asked again right after it; and answers to questions
+    later in the queue (given before a ``/back``) bind nothing, since changing an earlier answer
+    settles or re-asks the later ones.
+    """
+    question = QUESTION_BY_ID[queue[index]]
+    shown = question.display_indexes()
+    if path == "edit" and index == 0:
+        return shown
+    later = set(queue[index + 1 :])
+    binding = {qid: value for qid, value in answers.items() if qid not in later}
+    return tuple(i for i in shown if contradicting(question.id, question.levels[i], binding) is None)
+
+
 def _open_position(queue: tuple[str, ...], position: int, step: int, answers: dict[str, Answer]) -> int:
     """The first position from ``position`` on (``step`` +1 forward, -1 back) whose question is not settled.
 
@@ -150,33 +187,42 @@ def _open_position(queue: tuple[str, ...], position: int, step: int, answers: di
 
 
 def _after_answer(
-    answers: dict[str, Answer], answer: NewAnswer, path: str | None, queue: tuple[str, ...]
-) -> tuple[dict[str, Answer], tuple[str, ...], tuple[str, ...]]:
-    """The stored answers after ``answer`` (kept consistent), the answers to delete, and the queue.
+    answers: dict[str, Answer], answer: NewAnswer, path: str | None, queue: tuple[str, ...], index: int
+) -> tuple[dict[str, Answer], tuple[str, ...], int]:
+    """The answers after ``answer`` to the question at ``index`` (kept consistent), the queue, and the next position.
 
     ``scoring.structure.consistent_after_change`` decides: answers the old value settled or the
-    new one contradicts are deleted. Implied answers are never stored (they are derived), so a
-    changed answer cannot leave a stale one behind. When a single answer is being changed
-    (``edit``), the questions it opens again (no longer settled, or deleted) are asked next.
+    new one contradicts are dropped. Implied answers are never stored (they are derived), so a
+    changed answer cannot leave a stale one behind. A question it opens again (answered or
+    settled before, neither now) is asked right after it: appended to a single answer's change
+    (``edit``); on a path (after ``/back``), moved there unless it is still to come, so a cleared
+    answer is never left unasked. On the quick check only its own questions are asked again.
     """
     consistent = consistent_after_change(answers, answer.question_id, answer.value)
-    # Dropped: gone from the consistent profile, or there only as the new answer's implied value.
-    dropped = tuple(
-        qid
-        for qid, v in answers.items()
-        if qid not in consistent or type(consistent[qid]) is not type(v) or consistent[qid] != v
-    )
-    stored = {qid: v for qid, v in answers.items() if qid not in dropped} | {answer.question_id: answer.value}
-    if path != "edit":
-        return stored, dropped, queue
+    stored = {qid: v for qid, v in answers.items() if _same(consistent.get(qid), v)} | {
+        answer.question_id: answer.value
+    }
     before = complete(answers)
     now_implied = implied_answers(stored)
-    reopened = tuple(
-        q.id
-        for q in QUESTIONS
-        if q.id in before and q.id not in stored and q.id not in now_implied and q.id not in queue
-    )
-    return stored, dropped, queue + reopened
+    ids = _path_ids(path or "full") if path != "edit" else tuple(q.id for q in QUESTIONS)
+    reopened = tuple(qid for qid in ids if qid in before and qid not in stored and qid not in now_implied)
+    if path == "edit":
+        return stored, queue + tuple(qid for qid in reopened if qid not in queue), index + 1
+    ahead = queue[index + 1 :]
+    again = tuple(qid for qid in reopened if qid not in ahead)
+    behind = tuple(qid for qid in queue[: index + 1] if qid not in again)
+    return stored, behind + again + ahead, len(behind)
+
+
+def _same(a: Answer | None, b: Answer) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _changes(stored: dict[str, Answer], wanted: dict[str, Answer]) -> tuple[tuple[str, ...], dict[str, Answer]]:
+    """What turns the ``stored`` answers into ``wanted``: the ids to delete, and the answers to write."""
+    dropped = tuple(qid for qid in stored if qid not in wanted)
+    written = {qid: v for qid, v in wanted.items() if not _same(stored.get(qid), v)}
+    return dropped, written
 
 
 class DialogEngine:
@@ -193,10 +239,22 @@ class DialogEngine:
             return None
         return await self._ask(user_id, dialog)
 
+    async def _working(self, user_id: int, dialog: Dialog | None) -> dict[str, Answer]:
+        """The answers the dialog works on: a change's draft while it is not whole, else the stored ones.
+
+        Changing one answer from ``/profile`` may clear others it contradicts and ask them again
+        right after it. Until those are answered (or skipped), the change is kept as the dialog's
+        ``draft`` and nothing is stored, so ``/cancel`` keeps the old answers exactly: a change and
+        the answers it forces are stored together or not at all.
+        """
+        if dialog is not None and dialog.draft is not None:
+            return dict(dialog.draft)
+        return await self.storage.answers(user_id)
+
     async def _ask(self, user_id: int, dialog: Dialog) -> Ask:
         question_id = dialog.question_id
         assert question_id is not None and dialog.path is not None
-        answers = await self.storage.answers(user_id)
+        answers = await self._working(user_id, dialog)
         position, total = progress(dialog.path, dialog.queue, dialog.position, answers)
         return Ask(
             question=QUESTION_BY_ID[question_id],
@@ -206,6 +264,7 @@ class DialogEngine:
             nonce=dialog.nonce,
             current=complete(answers).get(question_id),
             opens_dimension=opens_dimension(dialog.queue, dialog.position, answers),
+            offered=offered_choices(dialog.path, dialog.queue, dialog.position, answers),
         )
 
     # ---- starting --------------------------------------------------------------------
@@ -234,7 +293,8 @@ class DialogEngine:
         if not await self.storage.start_dialog(user_id, path, queue, nonce, expected_nonce=expected):
             return Rejected("raced", None)  # a concurrent /start won: one first question, not two
         position, total = progress(path, queue, 0, answers)
-        return Ask(QUESTION_BY_ID[queue[0]], position, total, path, nonce, opens_dimension=True)
+        offered = offered_choices(path, queue, 0, answers)
+        return Ask(QUESTION_BY_ID[queue[0]], position, total, path, nonce, opens_dimension=True, offered=offered)
 
     async def change_answer(self, user_id: int, question_id: str) -> Ask | Rejected:
         """Ask one question again so its answer can be changed (from the profile)."""
@@ -245,7 +305,8 @@ class DialogEngine:
             return Rejected("raced", None)
         answers = await self.storage.answers(user_id)
         current = complete(answers).get(question_id)
-        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, current, opens_dimension=True)
+        offered = offered_choices("edit", (question_id,), 0, answers)
+        return Ask(QUESTION_BY_ID[question_id], 1, 1, "edit", nonce, current, opens_dimension=True, offered=offered)
 
     # ---- answering -------------------------------------------------------------------
     async def answer_text(self, user_id: int, text: str, source: str = "typed") -> Moved:
@@ -262,9 +323,12 @@ class DialogEngine:
         if len(text) > MAX_TEXT:
             return Rejected("too_long", ask)
         question = ask.question
+        shown = ask.shown()
         if question.kind != "number":
-            found = matching_choices(question, text)
-            if not found and (place := typed_place(text)) is not None:
+            found = matching_choices(question, text, shown)
+            if not found and (held_back := matching_choices(question, text)):
+                return await self._contradicts(user_id, dialog, ask, held_back)
+            if not found and not takes_amounts(question) and (place := typed_place(text)) is not None:
                 return Rejected("no_choice", ask, place=place)
             if len(found) != 1:
                 return Rejected("ambiguous" if found else "use_buttons", ask, found)
@@ -273,7 +337,17 @@ class DialogEngine:
             value = question.parse(text)
         except InvalidAnswer:
             return Rejected(_number_problem(text), ask)
+        if question.index(value) not in shown:
+            return await self._contradicts(user_id, dialog, ask, (question.index(value),))
         return await self._store(user_id, dialog, ask, value, source)
+
+    async def _contradicts(self, user_id: int, dialog: Dialog, ask: Ask, held_back: tuple[int, ...]) -> Rejected:
+        """Typed text naming only answers held back: which earlier answer rules out (the first of) them."""
+        answers = await self._working(user_id, dialog)
+        later = set(dialog.queue[dialog.position + 1 :])
+        binding = {qid: value for qid, value in answers.items() if qid not in later}
+        conflict = contradicting(ask.question.id, ask.question.levels[held_back[0]], binding)
+        return Rejected("contradicts", ask, held_back, conflict=conflict)
 
     async def answer_choice(
         self, user_id: int, question_id: str, index: int, nonce: str, source: str = "button"
@@ -287,6 +361,8 @@ class DialogEngine:
             return Rejected("stale", ask)
         if not 0 <= index < len(ask.question.levels):
             return Rejected("forged", ask)
+        if index not in ask.shown():  # a button shown before an answer ruled it out
+            return Rejected("stale", ask)
         return await self._store(user_id, dialog, ask, ask.question.levels[index], source)
 
     async def _store(self, user_id: int, dialog: Dialog, ask: Ask, value: Answer, source: str) -> Moved:
@@ -298,25 +374,38 @@ class DialogEngine:
     async def _move(
         self, user_id: int, dialog: Dialog, position: int, answer: NewAnswer | None = None, step: int = 1
     ) -> Moved:
-        """Store ``answer`` (if any) and go to ``position``, passing over questions an answer settles."""
-        answers = await self.storage.answers(user_id)
+        """Store ``answer`` (if any) and go to ``position``, passing over questions an answer settles.
+
+        A change from ``/profile`` that asks other questions again is kept as a draft until the
+        last of them is answered or skipped; then the whole change is stored in one step.
+        """
+        stored = await self.storage.answers(user_id)
+        answers = dict(dialog.draft) if dialog.draft is not None else stored
         queue = dialog.queue
-        dropped: tuple[str, ...] = ()
         if answer is not None:
-            answers, dropped, queue = _after_answer(answers, answer, dialog.path, queue)
+            answers, queue, position = _after_answer(answers, answer, dialog.path, queue, dialog.position)
         position = _open_position(queue, position, step, answers)
         if position < 0:  # /back with only settled questions before: stay where we are
             return Rejected("first_question", await self._ask(user_id, dialog))
         finished = position >= len(queue)
+        draft = None
+        if dialog.path == "edit" and not finished:
+            draft = answers if _changes(stored, answers) != ((), {}) else None
+        dropped, written = _changes(stored, answers) if draft is None else ((), {})
+        source = answer.source if answer is not None else "profile_edit"
+        writes = tuple(NewAnswer(qid, value, source) for qid, value in written.items())
+        last = next((w for w in writes if answer is not None and w.question_id == answer.question_id), None)
         moved = await self.storage.step(
             user_id,
             dialog.nonce,
             path=None if finished else dialog.path,
             position=position,
             nonce=new_nonce(),
-            answer=answer,
+            answer=last,
+            also=tuple(w for w in writes if w is not last),
             dropped=dropped,
             queue=None if queue == dialog.queue else queue,
+            draft=draft,
         )
         if not moved:  # another update moved the dialog first: this input is out of date
             return Rejected("stale", await self.current(user_id))
@@ -344,7 +433,11 @@ class DialogEngine:
         return await self._move(user_id, dialog, dialog.position + 1)
 
     async def cancel(self, user_id: int) -> Step:
-        """Stop the questionnaire; every answer given so far stays stored."""
+        """Stop the questionnaire; every answer given so far stays stored.
+
+        A change from ``/profile`` still waiting for the questions it asks again is dropped with
+        its draft: the answers stay exactly as they were before it.
+        """
         dialog = await self.storage.dialog(user_id)
         if dialog is None or dialog.question_id is None:
             return Rejected("no_question", None)

@@ -41,13 +41,16 @@ class Screen:
     """A message: Telegram-HTML text with an optional inline keyboard.
 
     ``typed`` marks a question that takes a typed number; ``nonce`` marks a question screen,
-    so the adapter can report where it was shown (and later take its buttons away).
+    so the adapter can report where it was shown (and later take its buttons away). ``amounts``
+    marks a question whose choices stand for amounts: a number typed there is one, so the terminal
+    lists its choices without numbers (Telegram shows buttons alike).
     """
 
     text: str
     keyboard: Keyboard = ()
     typed: bool = False
     nonce: str | None = None
+    amounts: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from typing import Any, Literal
 from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
+from bot.answer_matching import takes_amounts
 from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap
 from bot.dialog import Ask, InputProblem
 from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
 from scoring.presentation import answer_label, question_view
-from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer
-from scoring.structure import GROUP_NAMES, LINKS, answered_count, implied_answers
+from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, Question
+from scoring.structure import GROUP_NAMES, LINKS, Contradiction, answered_count, implied_answers
 from templates import render
 
 QUESTION_ORDER: dict[str, int] = {q.id: i for i, q in enumerate(QUESTIONS)}
@@ -68,16 +69,19 @@ def question_screen(
     problem: InputProblem | None = None,
     candidates: Sequence[int] = (),
     place: int | None = None,
+    conflict: Contradiction | None = None,
 ) -> Screen:
     """A question with its progress, its answers as buttons and, after bad input, what was wrong.
 
+    Only the choices offered are buttons (an answer an earlier one rules out is held back).
     ``candidates`` are the choices an ambiguous typed answer could mean, named in the reply;
-    ``place`` is a number typed that no choice stands at.
+    ``place`` is a number typed that no choice stands at; ``conflict`` the earlier answer that
+    rules out the one typed.
     """
     view = question_view(ask.question.id, lang)
     current = None if ask.current is None else answer_label(ask.question.id, ask.current, lang)
     buttons = []
-    for index in ask.question.display_indexes():
+    for index in ask.shown():
         label = view["choices"][index]["label"]
         if ask.current is not None and ask.question.levels[index] == ask.current:
             label = button_label(lang, "current", label=label)
@@ -95,9 +99,43 @@ def question_screen(
         candidates=[view["choices"][index]["label"] for index in candidates],
         place=place,
         choices=len(buttons),
+        amount_example=amount_example(ask.question, lang),
+        conflict=None if conflict is None else conflict_view(conflict, ask.question.id, lang),
         asking=True,
     )
-    return Screen(text, layout(buttons), typed=ask.question.kind == "number", nonce=ask.nonce)
+    typed = ask.question.kind == "number"
+    return Screen(text, layout(buttons), typed=typed, nonce=ask.nonce, amounts=takes_amounts(ask.question))
+
+
+def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
+    """At a question whose choices stand for amounts, a number and the choice it picks ("4" → "3-5").
+
+    From the widest range with an end: a number inside it that is not that choice's place on screen.
+    """
+    ranges = [
+        (amount.high - amount.low, index)
+        for index, choice in enumerate(question.choices)
+        if (amount := choice.amount) is not None and amount.low < amount.high < float("inf")
+    ]
+    if not ranges:
+        return None
+    index = max(ranges)[1]
+    amount = question.choices[index].amount
+    assert amount is not None
+    return {"number": str(int(amount.low) + 1), "label": question.choices[index].label(lang)}
+
+
+def conflict_view(conflict: Contradiction, question_id: str, lang: Lang) -> dict[str, str]:
+    """The earlier answer that rules out the one typed: its question and answer, in words."""
+    first_is_earlier = conflict.first_id != question_id
+    earlier_id = conflict.first_id if first_is_earlier else conflict.second_id
+    earlier_value = conflict.first_value if first_is_earlier else conflict.second_value
+    typed_value = conflict.second_value if first_is_earlier else conflict.first_value
+    return {
+        "question": QUESTION_BY_ID[earlier_id].prompt(lang),
+        "answer": answer_label(earlier_id, earlier_value, lang),
+        "typed": answer_label(question_id, typed_value, lang),
+    }
 
 
 def problem_screen(reason: InputProblem, lang: Lang) -> Screen:

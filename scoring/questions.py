@@ -8,6 +8,7 @@ the same words; nothing else in the project spells out a question.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,12 +40,50 @@ BOOL_LABELS: dict[bool, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Amount:
+    """The quantities a choice's label stands for ("3-5 years", "Under 1 year", "6 or more").
+
+    From ``low`` to ``high``, each bound included unless it is open ("Under 1 year" leaves 1 out,
+    "Over 10 years" leaves 10 out). A number typed at the question is read against these
+    (``bot.answer_matching``), never against the label's characters: "4" cards is "3-5".
+    """
+
+    low: float
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def holds(self, number: float) -> bool:
+        """Whether ``number`` is one of the quantities the choice stands for."""
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        return above and below
+
+    def spans(self, low: float, high: float) -> bool:
+        """Whether the typed range ``low``-``high`` is this one ("3 to 5 yrs" is "3-5 years")."""
+        return (self.low, self.high) == (low, high)
+
+
+def _between(low: float, high: float) -> Amount:
+    return Amount(low, high)
+
+
+def _under(high: float) -> Amount:
+    return Amount(0, high, high_open=True)
+
+
+def _over(low: float) -> Amount:
+    return Amount(low, low_open=True)
+
+
+@dataclass(frozen=True)
 class Choice:
-    """One answer a user can give, with its label in each language."""
+    """One answer a user can give, with its label in each language (and the amount it stands for, if any)."""
 
     value: Answer
     zh: str
     en: str
+    amount: Amount | None = None
 
     def label(self, lang: Lang) -> str:
         """The label in ``lang`` (English when the language is unknown)."""
@@ -171,8 +210,8 @@ class InvalidAnswer(ValueError):
         super().__init__(f"{shorten(question_id)}={shorten(repr(value))}: {reason}")
 
 
-def _c(value: str, zh: str, en: str) -> Choice:
-    return Choice(value, zh, en)
+def _c(value: str, zh: str, en: str, amount: Amount | None = None) -> Choice:
+    return Choice(value, zh, en, amount)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -184,11 +223,11 @@ QUESTIONS: tuple[Question, ...] = (
         "你的支付宝/淘宝账户开通多少年了？",
         "How long ago did you open your Alipay/Taobao account?",
         (
-            _c("lt1", "不到1年", "Under 1 year"),
-            _c("1to3", "1-3年", "1-3 years"),
-            _c("3to5", "3-5年", "3-5 years"),
-            _c("5to10", "5-10年", "5-10 years"),
-            _c("gt10", "10年以上", "Over 10 years"),
+            _c("lt1", "不到1年", "Under 1 year", _under(1)),
+            _c("1to3", "1-3年", "1-3 years", _between(1, 3)),
+            _c("3to5", "3-5年", "3-5 years", _between(3, 5)),
+            _c("5to10", "5-10年", "5-10 years", _between(5, 10)),
+            _c("gt10", "10年以上", "Over 10 years", _over(10)),
         ),
         quick=True,
         topics=("账户年限", "Account age"),
@@ -231,10 +270,10 @@ QUESTIONS: tuple[Question, ...] = (
         "你有几张信用卡？",
         "How many credit cards do you hold?",
         (
-            _c("six_plus", "6张及以上", "6 or more"),
-            _c("none", "没有", "None"),
-            _c("one_two", "1-2张", "1-2"),
-            _c("three_five", "3-5张", "3-5"),
+            _c("six_plus", "6张及以上", "6 or more", Amount(6)),
+            _c("none", "没有", "None", _between(0, 0)),
+            _c("one_two", "1-2张", "1-2", _between(1, 2)),
+            _c("three_five", "3-5张", "3-5", _between(3, 5)),
         ),
         quick=True,
         help_zh="3-5张最合理；太多会被视为负债压力。",
@@ -436,7 +475,11 @@ QUESTIONS: tuple[Question, ...] = (
         "choice",
         "现在的手机号用了多久？",
         "How long have you used your current phone number?",
-        (_c("lt1", "不到1年", "Under 1 year"), _c("1to3", "1-3年", "1-3 years"), _c("gt3", "3年以上", "Over 3 years")),
+        (
+            _c("lt1", "不到1年", "Under 1 year", _under(1)),
+            _c("1to3", "1-3年", "1-3 years", _between(1, 3)),
+            _c("gt3", "3年以上", "Over 3 years", _over(3)),
+        ),
         topics=("手机号使用时长", "Phone number age"),
     ),
     Question(
@@ -454,7 +497,11 @@ QUESTIONS: tuple[Question, ...] = (
         "choice",
         "你保留了几个收货地址？",
         "How many delivery addresses do you keep?",
-        (_c("more", "4个及以上", "4 or more"), _c("two_three", "2-3个", "2-3"), _c("one", "1个", "Just one")),
+        (
+            _c("more", "4个及以上", "4 or more", Amount(4)),
+            _c("two_three", "2-3个", "2-3", _between(2, 3)),
+            _c("one", "1个", "Just one", _between(1, 1)),
+        ),
         topics=("收货地址数量", "Delivery addresses"),
     ),
     Question(

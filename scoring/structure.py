@@ -153,6 +153,20 @@ def check(answers: dict[str, Answer]) -> None:
         raise ContradictoryAnswers(found[0])
 
 
+def contradicting(question_id: str, value: Answer, answers: dict[str, Answer]) -> Contradiction | None:
+    """The first given answer that ``question_id`` answered ``value`` would contradict, if any.
+
+    ``answers`` are the other answers the question must respect (its own is left out). The dialog
+    offers only the choices this finds nothing against, so an answer never silently rewrites an
+    earlier one: "no credit card" is not offered after "1-2 cards".
+    """
+    others = {qid: v for qid, v in answers.items() if qid != question_id}
+    for found in contradictions({**others, question_id: value}):
+        if question_id in (found.first_id, found.second_id):
+            return found
+    return None
+
+
 def linked_groups(answers: dict[str, Answer]) -> list[tuple[str, ...]]:
     """The answered questions, with answers joined by a link that holds here in one group.
 

@@ -134,4 +134,4 @@ async def after(session: Session, step: Step) -> list[Reply]:
         return []  # the concurrent update that won replies for both
     if step.ask is None:
         return [problem_screen(step.reason, session.lang)]
-    return [question_screen(step.ask, session.lang, step.reason, step.candidates, step.place)]
+    return [question_screen(step.ask, session.lang, step.reason, step.candidates, step.place, step.conflict)]

@@ -47,6 +47,8 @@ class Dialog:
     message_id: int | None
     # When the dialog last moved (not part of what it *is*: two views of one state compare equal).
     updated_at: datetime | None = field(default=None, compare=False)
+    #: A change of answers from /profile waiting for the questions it asks again (``DialogEngine._working``).
+    draft: dict[str, Answer] | None = None
 
     @property
     def question_id(self) -> str | None:
@@ -106,6 +108,8 @@ class Move:
     answer: NewAnswer | None = None
     dropped: tuple[str, ...] = ()
     queue: tuple[str, ...] | None = None
+    also: tuple[NewAnswer, ...] = ()
+    draft: dict[str, Answer] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ _DIALOG_COLUMNS = (
     DialogState.nonce,
     DialogState.message_id,
     DialogState.updated_at,
+    DialogState.draft,
 )
 _LOAD_USER = (
     select(
@@ -171,6 +176,7 @@ _STEP = (
         nonce=bindparam("step_nonce"),
         message_id=None,
         updated_at=bindparam("step_at"),
+        draft=bindparam("step_draft", type_=DialogState.draft.type),
     )
 )
 """Move the dialog only if it still shows the expected nonce: the guard against stale and repeated taps."""
@@ -248,7 +254,7 @@ def _utc(moment: datetime) -> datetime:
 def _dialog(row: Row[*tuple[Any, ...]]) -> Dialog:
     """A dialog from a row holding ``_DIALOG_COLUMNS``."""
     updated = None if row.updated_at is None else _utc(row.updated_at)
-    return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated)
+    return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated, row.draft)
 
 
 def _snapshot(row: Row[*tuple[Any, ...]]) -> Snapshot:
@@ -410,7 +416,7 @@ class Storage(ProgressStore):
         one dialog and ask one first question.
         """
         now = utcnow()
-        values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None}
+        values = {"path": path, "queue": list(queue), "position": 0, "nonce": nonce, "message_id": None, "draft": None}
         async with self._writing() as connection:
             if expected_nonce is None:
                 started = await _insert_ignore(
@@ -437,15 +443,18 @@ class Storage(ProgressStore):
         answer: NewAnswer | None = None,
         dropped: tuple[str, ...] = (),
         queue: tuple[str, ...] | None = None,
+        also: tuple[NewAnswer, ...] = (),
+        draft: dict[str, Answer] | None = None,
     ) -> bool:
         """Move the dialog (and store an answer) only if it still shows ``expected_nonce``.
 
-        ``dropped`` answers (ones the new answer contradicts or no longer settles) are deleted
-        and ``queue`` (questions the answer opened) replaces the path's in the same transaction,
-        so the profile is never seen half changed. Returns ``False`` and changes nothing when
-        another update got there first.
+        ``dropped`` answers (ones the new answer contradicts or no longer settles) are deleted,
+        ``also`` answers (the rest of a change stored whole) are written, ``queue`` (questions
+        the answer opened) replaces the path's and ``draft`` the dialog's (``None`` clears it) in
+        the same transaction, so the profile is never seen half changed. Returns ``False`` and
+        changes nothing when another update got there first.
         """
-        move = Move(path, position, nonce, answer, dropped, queue)
+        move = Move(path, position, nonce, answer, dropped, queue, also, draft)
         if self._one_statement(move):
             async with self._reading() as connection:
                 moved = await self._write_step(connection, user_id, expected_nonce, move)
@@ -461,7 +470,14 @@ class Storage(ProgressStore):
         A step that ends the path is not: the score it leads to keeps its snapshot (and the first
         one starts the check-in) in the same transaction.
         """
-        plain = move.answer is not None and move.path is not None and not move.dropped and move.queue is None
+        plain = (
+            move.answer is not None
+            and move.path is not None
+            and not move.dropped
+            and move.queue is None
+            and not move.also
+            and move.draft is None
+        )
         return plain and self.engine.dialect.name == "postgresql"
 
     async def _write_step(self, connection: AsyncConnection, user_id: int, expected_nonce: str, move: Move) -> bool:
@@ -473,6 +489,7 @@ class Storage(ProgressStore):
             "step_position": move.position,
             "step_nonce": move.nonce,
             "step_at": now,
+            "step_draft": move.draft,
         }
         if self._one_statement(move):
             assert move.answer is not None
@@ -489,14 +506,14 @@ class Storage(ProgressStore):
             await connection.execute(
                 delete(StoredAnswer).where(StoredAnswer.user_id == user_id, StoredAnswer.question_id.in_(move.dropped))
             )
-        if move.answer is not None:
+        for answer in (*move.also, *(() if move.answer is None else (move.answer,))):
             await connection.execute(
                 _UPSERT_ANSWER[self.engine.dialect.name],
                 {
                     "user_id": user_id,
-                    "question_id": move.answer.question_id,
-                    "value": move.answer.value,
-                    "source": move.answer.source,
+                    "question_id": answer.question_id,
+                    "value": answer.value,
+                    "source": answer.source,
                     "answered_at": now,
                 },
             )
@@ -780,6 +797,7 @@ class Storage(ProgressStore):
                     "path": dialog.path,
                     "questions": list(dialog.queue),
                     "position": dialog.position,
+                    "answers_not_stored_yet": dialog.draft,
                     "updated_at": _iso(dialog.updated_at),
                 },
                 "score_snapshots": [

@@ -78,6 +78,7 @@ class DialogState(Base):
     being asked; ``/back`` is ``position - 1``. ``nonce`` changes with every question asked,
     which makes buttons of older messages detectably stale; ``message_id`` is where the
     current question was shown, so its buttons can be taken away once it is answered.
+    ``draft`` holds a change of an answer that waits for the questions it asks again.
     """
 
     __tablename__ = "dialog_states"
@@ -89,6 +90,9 @@ class DialogState(Base):
     nonce: Mapped[str] = mapped_column(String(16), default="")
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    #: A change from /profile not stored yet (question id -> value, the whole profile as it would be):
+    #: it waits for the questions it asks again, so the change is stored whole or not at all.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class ScoreSnapshot(Base):

@@ -228,12 +228,19 @@ class UserUnit(Storage):
         if move is None or self._rows is None or self._rows.dialog is None:
             self._rows = None  # someone else moved the dialog: read it again when asked
             return
-        dialog = replace(self._rows.dialog, path=move.path, position=move.position, nonce=move.nonce, message_id=None)
+        dialog = replace(
+            self._rows.dialog,
+            path=move.path,
+            position=move.position,
+            nonce=move.nonce,
+            message_id=None,
+            draft=move.draft,
+        )
         if move.queue is not None:
             dialog = replace(dialog, queue=tuple(move.queue))
         answers = {qid: value for qid, value in self._rows.answers.items() if qid not in move.dropped}
-        if move.answer is not None:
-            answers = {**answers, move.answer.question_id: move.answer.value}
+        for answer in (*move.also, *(() if move.answer is None else (move.answer,))):
+            answers = {**answers, answer.question_id: answer.value}
         self._hold(dialog=dialog, answers=answers)
 
     async def question_shown(self, user_id: int, nonce: str, message_id: int) -> None:

@@ -289,9 +289,7 @@ def test_bad_have_or_lack_is_one_error_line(tmp_path, capsys, argv, message):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_whatif_lists_no_implied_answer_as_unanswered_and_names_the_question_a_gate_asks_first(tmp_path, capsys, lang):
     path = write(tmp_path, {"credit_cards": "none"})
-    code, out, _ = run_main(
-        capsys, "whatif", "--answers", path, "--do", "card_on_time,first_card", "--lang", lang
-    )
+    code, out, _ = run_main(capsys, "whatif", "--answers", path, "--do", "card_on_time,first_card", "--lang", lang)
     assert code == 0
     unanswered = out[
         out.index("尚未回答、因此没有计入的问题" if lang == "zh" else "Not answered yet, so not counted") :

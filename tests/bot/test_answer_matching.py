@@ -11,6 +11,9 @@ FUND = QUESTION_BY_ID["provident_fund"]
 BILLS = QUESTION_BY_ID["living_bills"]
 LOANS = QUESTION_BY_ID["loans"]
 WEALTH = QUESTION_BY_ID["wealth"]
+AGE = QUESTION_BY_ID["account_age"]
+PHONE = QUESTION_BY_ID["phone_years"]
+ADDRESSES = QUESTION_BY_ID["addresses"]
 
 
 def test_fold_ignores_case_width_spaces_and_edge_punctuation():
@@ -36,11 +39,65 @@ def test_labels_starts_and_words_inside(text, values):
     assert tuple(HUABEI.levels[i] for i in matching_choices(HUABEI, text)) == values
 
 
+def values(question, text, shown=None):
+    return tuple(question.levels[i] for i in matching_choices(question, text, shown))
+
+
 def test_a_number_is_the_place_of_a_button_as_shown():
-    assert CARDS.levels[matching_choices(CARDS, "1")[0]] == "none"  # shown first, stored last but one
-    assert CARDS.levels[matching_choices(CARDS, "４")[0]] == "six_plus"
-    assert matching_choices(CARDS, "5") == () and matching_choices(CARDS, "0") == ()
-    assert matching_choices(CARDS, "3-5") == (CARDS.levels.index("three_five"),)
+    assert values(HUABEI, "1") == ("overdue_now",) and values(HUABEI, "５") == ("on_time",)
+    assert values(HUABEI, "6") == () and values(HUABEI, "0") == ()
+    # Among the buttons offered, as shown: with "No loans" held back, "Always on time" is the third.
+    offered = tuple(i for i in LOANS.display_indexes() if LOANS.levels[i] != "none")
+    assert values(LOANS, "3", offered) == ("on_time",) and values(LOANS, "4", offered) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "values_"),
+    [
+        # A number at a question of amounts is the amount ("5" cards is "3-5"), in either language.
+        (CARDS, "5", ("three_five",)),
+        (CARDS, "0", ("none",)),
+        (CARDS, "12", ("six_plus",)),
+        (CARDS, "4张", ("three_five",)),  # with its unit it is never a button's place
+        (CARDS, "4 cards", ("three_five",)),
+        (CARDS, "３-５", ("three_five",)),
+        (AGE, "3 to 5 yrs", ("3to5",)),
+        (AGE, "3-5yrs", ("3to5",)),
+        (AGE, "3 ~ 5 years", ("3to5",)),
+        (AGE, "3到5年", ("3to5",)),
+        (AGE, "0", ("lt1",)),
+        (AGE, "10", ("5to10",)),  # "Over 10 years" leaves 10 out
+        (AGE, "11年", ("gt10",)),
+        (AGE, "3年", ("1to3", "3to5")),  # on the edge of two: asked which
+        (PHONE, "2", ("1to3",)),
+        (ADDRESSES, "1", ("one",)),  # one address, not the first button ("4 or more")
+        (ADDRESSES, "0", ()),
+        (ADDRESSES, "5个", ("more",)),
+        # A range no choice has, a negative number, digits no label holds: nothing.
+        (AGE, "2-4 years", ()),
+        (AGE, "-1", ()),
+        (AGE, "−1", ()),
+        (CARDS, "-1", ()),
+        (AGE, "5-1", ()),  # the start of "5-10年" but not its number
+        (AGE, "年-1", ()),
+    ],
+)
+def test_numbers_are_amounts_not_characters(question, text, values_):
+    assert values(question, text) == values_
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("4", "three_five"), ("４", "three_five"), ("1", "one_two"), ("6", "six_plus")]
+)
+def test_a_number_of_cards_is_the_amount_never_a_place(text, value):
+    """Four cards is "3-5", never the fourth button ("6 or more"): the question says so where asked."""
+    assert values(CARDS, text) == (value,)
+
+
+def test_labels_with_numbers_still_match_their_own_numbers():
+    assert values(CARDS, "3-5") == ("three_five",) and values(CARDS, "1-2张") == ("one_two",)
+    assert values(AGE, "10年以上") == ("gt10",) and values(AGE, "over 10") == ("gt10",)
+    assert values(WEALTH, "1万以下") == ("small",) and values(WEALTH, "1-10万") == ("medium",)
 
 
 @pytest.mark.parametrize(("text", "value"), [("yes", True), ("Y", True), ("是的", True), ("no", False), ("否", False)])
@@ -72,6 +129,13 @@ def test_may_answer_tells_an_attempt_from_a_free_question():
         (HUABEI, "I'm overdue right now!", ("overdue_now",)),
         (FUND, "yes and no", (False, True)),
         (FUND, "not sure", ()),  # "no" only as a word of its own
+        # The label must be the whole answer: what is left has to be filler, not another thing.
+        (FUND, "no income", ()),
+        (FUND, "没有收入", ()),
+        (FUND, "I have no", (False,)),
+        (LOANS, "no loans yet", ()),
+        (HUABEI, "I'm overdue right now on my card", ()),
+        (HUABEI, "我的花呗现在有逾期", ()),
     ],
 )
 def test_text_inside_a_label_or_a_label_inside_the_text(question, text, values):

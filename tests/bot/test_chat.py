@@ -47,9 +47,10 @@ def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_pa
     code, out = chat(tmp_path, ["2"] * len(QUICK))
     assert code == 0
     assert "Welcome to Sesame Advisor" in out and "<b>" not in out
-    assert f"  1) {QUICK[0].choices[0].en}" in out or f"1) {QUICK[0].choices[0].en}" in out
+    # A question of amounts lists its choices without numbers: a number typed there is the amount.
+    assert f"[{QUICK[0].choices[0].en}]" in out and f"1) {QUICK[1].choices[0].en}" in out
     answers = stored_answers(tmp_path)
-    # "2" picks the second choice as shown (card counts are shown in natural order).
+    # "2" picks the second choice as shown, and is 2 years or 2 cards where those are asked.
     assert answers == {q.id: q.levels[q.display_indexes()[1]] for q in QUICK}
     result = load_scorecard().score(answers)
     view = score_view(result, "en")
@@ -120,7 +121,7 @@ def test_a_line_longer_than_the_limit_is_one_refused_input_not_many(tmp_path):
 
 
 def test_full_width_digits_pick_a_choice_and_a_missing_choice_is_named(tmp_path):
-    code, out = chat(tmp_path, ["３", "9", "0", "2"], lang="zh")
+    code, out = chat(tmp_path, ["3-5年", "9", "0", "２"], lang="zh")
     assert "没有第 9 个选项：请输入 1 到 5 之间的编号。" in out and "没有第 0 个选项" in out
     assert "请点下面的按钮作答" not in out  # the terminal has no buttons to point at
     assert stored_answers(tmp_path) == {QUICK[0].id: QUICK[0].levels[2], QUICK[1].id: QUICK[1].levels[1]}
@@ -236,15 +237,17 @@ def test_a_number_no_menu_could_have_is_typed_text_not_a_missing_choice(tmp_path
 
 
 def test_a_missing_choice_on_a_question_is_one_warning(tmp_path):
-    code, out = chat(tmp_path, ["no idea", "9"])
+    code, out = chat(tmp_path, ["1", "no idea", "9"])  # 1 year, then Huabei
     after = out[out.index("› 9") :]
     assert after.count("⚠️") == 1 and "There is no choice 9 here: type a number from 1 to 5." in after
-    assert after.count(QUICK[0].en) == 1  # the question once more, with its choices
+    assert after.count(QUICK[1].en) == 1  # the question once more, with its choices
 
 
 def test_score_and_profile_count_answers_against_the_same_questions(tmp_path):
     # "None" (no credit card) settles the card questions: they count nowhere, in neither reply.
-    code, out = chat(tmp_path, ["1"] * len(QUICK) + ["/score", "/profile"])
+    cards = QUICK_IDS.index("credit_cards")
+    typed = ["1"] * cards + ["0"] + ["1"] * (len(QUICK) - cards - 2)  # 0 cards: the repayment is not asked
+    code, out = chat(tmp_path, [*typed, "/score", "/profile"])
     score = re.search(r"(\d+) of (\d+) questions answered", out[out.rindex("› /score") :])
     profile = re.search(r"Your answers \((\d+) of (\d+)", out)
     assert score is not None and profile is not None
@@ -258,7 +261,7 @@ def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
     steps = out[out.rindex("› 2") :]
     assert "Record it: change your answer to “Where do you mostly shop online?” from Other platforms to Tmall" in steps
     assert "(type its number below)" in steps and "1) ✏️ Record it: change my answer" in steps
-    assert "you changed Where do you mostly shop online? Other platforms → Tmall" in out[out.rindex("› 4") :]
+    assert "you changed “Where do you mostly shop online?” Other platforms → Tmall" in out[out.rindex("› 4") :]
     assert stored_answers(tmp_path)["shopping"] == "tmall"
 
 
@@ -307,3 +310,13 @@ def test_a_goal_action_done_is_confirmed_before_the_refreshed_goal_list(tmp_path
     tapped = out[out.rindex("› 1") :]
     assert "which of the planned actions have you done?" in tapped  # the list, refreshed: the goal is not reached
     assert tapped.index("✅ Recorded: ") < tapped.index("which of the planned actions have you done?")
+
+
+def test_numbers_at_questions_of_amounts_are_amounts_in_the_terminal(tmp_path):
+    """QA 7 in the terminal: "-1" years is no answer, "3 to 5 yrs" is "3-5 years", "4" cards is "3-5"."""
+    code, out = chat(tmp_path, ["-1", "3 to 5 yrs", "2", "2", "4"])
+    assert "[1-3 years]" in out and "(type the number, or the answer's words)" in out
+    assert "I didn't recognise that answer." in out[out.index("› -1") : out.index("› 3 to 5 yrs")]
+    answers = stored_answers(tmp_path)
+    assert answers["account_age"] == "3to5" and answers["credit_cards"] == "three_five"
+    assert "→ 3-5\n" in out[out.index("› 4") :]

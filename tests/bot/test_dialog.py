@@ -4,9 +4,12 @@ import asyncio
 from dataclasses import replace
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.dialog import MAX_TEXT, Ask, Cancelled, DialogEngine, Finished, Rejected, path_questions
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import contradicting, contradictions, settled
 
 USER = 42
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
@@ -114,9 +117,14 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
     await setup_user(storage)
     ask = await engine.begin(USER, "quick")
     assert await engine.answer_text(USER, "I think about three years") == Rejected("use_buttons", ask)
-    assert await engine.answer_text(USER, "9") == Rejected("no_choice", ask, place=9)  # there is no ninth button
+    assert await engine.answer_text(USER, "-1") == Rejected("use_buttons", ask)  # not "5-10 years"
     assert await engine.answer_text(USER, "x" * 5000) == Rejected("too_long", ask)
     assert await storage.answers(USER) == {}
+    huabei = await tap(engine, ask, 0)
+    assert huabei.question.id == "huabei"  # its answers stand for no amount: a number is a place
+    huabei = replace(huabei, stored=None)
+    assert await engine.answer_text(USER, "9") == Rejected("no_choice", huabei, place=9)  # there is no ninth button
+    assert await storage.answers(USER) == {"account_age": "lt1"}
 
 
 @pytest.mark.parametrize(
@@ -128,8 +136,14 @@ async def test_text_that_is_no_answer_to_a_choice_question_is_rejected(engine, s
         ("ｕｎｄｅｒ", "lt1"),  # a unique start, typed full-width
         ("不到", "lt1"),
         ("年以上", "gt10"),  # words inside a label
-        ("3", "3to5"),  # the third button
-        ("３", "3to5"),  # full-width digit
+        ("2", "1to3"),  # the second button, and 2 years
+        ("２", "1to3"),  # full-width digit
+        ("7", "5to10"),  # 7 years (there is no seventh button)
+        ("4年", "3to5"),  # an amount with its unit is never a button's place
+        ("4 yrs", "3to5"),
+        ("3 to 5 yrs", "3to5"),  # a range, however written
+        ("3-5yrs", "3to5"),
+        ("3～5年", "3to5"),
     ],
 )
 async def test_a_typed_label_its_start_or_its_number_answers_a_choice_question(engine, storage, typed, value):
@@ -238,3 +252,258 @@ async def test_users_do_not_share_a_dialog(engine, storage):
     await tap(engine, a, 0, user_id=1)
     b = await engine.begin(2, "quick")
     assert b.position == 1 and await storage.answers(2) == {}
+
+
+# ---- answers hang together: the links between questions (scoring.structure) ------------------
+CARDS = QUESTION_BY_ID["credit_cards"]
+REPAYMENT = QUESTION_BY_ID["card_repayment"]
+
+
+async def answer(engine, ask, value, user_id=USER):
+    """Tap the button of ``value``, which must be offered."""
+    index = ask.question.index(value)
+    assert index in ask.offered, (ask.question.id, value)
+    return await engine.answer_choice(user_id, ask.question.id, index, ask.nonce)
+
+
+async def quick_until(engine, question_id, user_id=USER):
+    """The quick check, the first offered answer to each question before ``question_id``."""
+    step = await engine.begin(user_id, "quick")
+    while step.question.id != question_id:
+        step = await engine.answer_choice(user_id, step.question.id, step.offered[0], step.nonce)
+    return step
+
+
+async def test_an_answer_an_earlier_one_rules_out_is_not_offered_nor_taken(engine, storage):
+    await setup_user(storage)
+    cards = await quick_until(engine, "credit_cards")
+    repayment = await answer(engine, cards, "one_two")
+    assert repayment.question.id == "card_repayment"
+    assert REPAYMENT.index("no_cards") not in repayment.offered and len(repayment.offered) == 3
+    before = await storage.answers(USER)
+    ask = replace(repayment, stored=None)
+    for typed in ("没有信用卡", "I have no cards"):
+        step = await engine.answer_text(USER, typed)
+        assert step.reason == "contradicts" and step.ask == ask
+        assert step.conflict.message("en")  # names both answers
+        assert {step.conflict.first_id, step.conflict.second_id} == {"credit_cards", "card_repayment"}
+    # A button of it (from an older rendering of this very question) is refused as stale.
+    assert await engine.answer_choice(USER, "card_repayment", REPAYMENT.index("no_cards"), ask.nonce) == Rejected(
+        "stale", ask
+    )
+    assert await storage.answers(USER) == before
+
+
+async def test_no_bills_is_not_offered_after_kinds_of_bills_nor_zero_after_a_bill_address(engine, storage):
+    await setup_user(storage)
+    await engine.change_answer(USER, "living_bills")
+    assert isinstance(await engine.answer_text(USER, "4"), Finished)
+    address = await engine.begin(USER, "full")
+    while address.question.id != "bill_address":
+        address = await engine.skip(USER)
+    bill_address = QUESTION_BY_ID["bill_address"]
+    assert [bill_address.levels[i] for i in address.offered] == ["differs", "matches"]
+    step = await engine.answer_text(USER, "I pay no bills through Alipay")
+    assert step.reason == "contradicts"
+    assert {step.conflict.first_id, step.conflict.second_id} == {"living_bills", "bill_address"}
+    assert await engine.answer_text(USER, "1") != step  # the first button offered: "Different"
+    assert (await storage.answers(USER))["bill_address"] == "differs"
+    # The other way round on a path: 0 kinds of bills contradicts the address given.
+    await storage.forget(USER)
+    await setup_user(storage)
+    await engine.change_answer(USER, "bill_address")
+    step = await engine.current(USER)
+    await answer(engine, step, "matches")
+    bills = await engine.begin(USER, "full")
+    while bills.question.id != "living_bills":
+        bills = await engine.skip(USER)
+    assert 0 not in [NUMBER.levels[i] for i in bills.offered]
+    step = await engine.answer_text(USER, "0")
+    assert step.reason == "contradicts" and await storage.answers(USER) == {"bill_address": "matches"}
+
+
+async def test_a_question_whose_answer_a_change_cleared_is_asked_again(engine, storage):
+    """QA 3: "no cards" at the repayment question settled the skipped card count; changing it after
+    /back opens the card count again, and it is asked right away, not left unanswered."""
+    await setup_user(storage)
+    cards = await quick_until(engine, "credit_cards")
+    repayment = await engine.skip(USER)  # card count not told: "no cards" is offered here
+    assert REPAYMENT.index("no_cards") in repayment.offered
+    shopping = await answer(engine, repayment, "no_cards")
+    assert shopping.question.id == "shopping"
+    back = await engine.back(USER)
+    assert back.question.id == "card_repayment" and back.current == "no_cards"
+    again = await answer(engine, back, "always_on_time")
+    assert again.question.id == "credit_cards" and again.current is None
+    assert CARDS.index("none") not in again.offered  # cards are repaid on time: there are some
+    shopping = await answer(engine, again, "one_two")
+    assert shopping.question.id == "shopping"
+    answers = await storage.answers(USER)
+    assert answers["credit_cards"] == "one_two" and answers["card_repayment"] == "always_on_time"
+    assert cards.position == 4 and shopping.position == 6  # the places on the path are the same
+
+
+async def test_back_twice_and_a_new_answer_asks_the_cleared_question_before_going_on(engine, storage):
+    await setup_user(storage)
+    await quick_until(engine, "credit_cards")
+    repayment = await engine.skip(USER)
+    await answer(engine, repayment, "no_cards")
+    await engine.back(USER)  # the repayment question
+    loans = await engine.back(USER)  # the card count is settled: passed over, back to the loans
+    assert loans.question.id == "loans"
+    repayment = await answer(engine, loans, loans.current)
+    assert repayment.question.id == "card_repayment"  # the card count is still settled
+    cards = await answer(engine, repayment, "always_on_time")
+    assert cards.question.id == "credit_cards"
+    step = cards
+    while isinstance(step, Ask):
+        step = await engine.answer_choice(USER, step.question.id, step.offered[-1], step.nonce)
+    answers = await storage.answers(USER)
+    assert set(QUICK_IDS) <= set(answers) and not contradictions(answers)
+
+
+async def test_cancel_on_a_change_that_asks_again_keeps_the_old_answers_exactly(engine, storage):
+    """QA 2: /profile → card repayment (implied by "no cards") → "Always on time" asks the card count
+    again; /cancel there leaves every answer as it was, down to when and how it was given."""
+    await setup_user(storage)
+    step = await engine.change_answer(USER, "credit_cards")
+    assert isinstance(await answer(engine, step, "none"), Finished)
+    before = (await storage.export(USER))["answers"]
+    edit = await engine.change_answer(USER, "card_repayment")
+    assert edit.current == "no_cards" and len(edit.offered) == len(REPAYMENT.choices)  # the change wins
+    cards = await answer(engine, edit, "always_on_time")
+    assert cards.question.id == "credit_cards" and cards.path == "edit" and cards.current is None
+    assert CARDS.index("none") not in cards.offered
+    assert (await storage.export(USER))["answers"] == before  # nothing stored yet
+    assert (await storage.dialog(USER)).draft == {"card_repayment": "always_on_time"}
+    assert isinstance(await engine.cancel(USER), Cancelled)
+    assert (await storage.export(USER))["answers"] == before
+    assert (await storage.dialog(USER)).draft is None and await engine.current(USER) is None
+
+
+async def test_a_change_that_asks_again_is_stored_whole_once_they_are_answered(engine, storage):
+    await setup_user(storage)
+    step = await engine.change_answer(USER, "credit_cards")
+    await answer(engine, step, "none")
+    edit = await engine.change_answer(USER, "card_repayment")
+    cards = await answer(engine, edit, "always_on_time")
+    bills = await answer(engine, cards, "three_five")
+    assert bills.question.id == "card_bills"  # "no cards" had settled it too
+    assert await storage.answers(USER) == {"credit_cards": "none"}
+    back = await engine.back(USER)  # the draft goes back with the dialog
+    assert back.question.id == "credit_cards" and back.current == "three_five"
+    bills = await engine.skip(USER)
+    done = await answer(engine, bills, "bound")
+    assert isinstance(done, Finished) and done.stored.question_id == "card_bills"
+    assert await storage.answers(USER) == {
+        "card_repayment": "always_on_time",
+        "credit_cards": "three_five",
+        "card_bills": "bound",
+    }
+    assert {a["source"] for a in (await storage.export(USER))["answers"]} == {"profile_edit"}
+    assert (await storage.dialog(USER)).draft is None
+
+
+async def test_skipping_what_a_change_asks_again_stores_the_change_without_it(engine, storage):
+    await setup_user(storage)
+    step = await engine.change_answer(USER, "credit_cards")
+    await answer(engine, step, "none")
+    cards = await answer(engine, await engine.change_answer(USER, "card_repayment"), "sometimes_late")
+    await engine.skip(USER)
+    assert isinstance(await engine.skip(USER), Finished)
+    assert await storage.answers(USER) == {"card_repayment": "sometimes_late"}
+    assert cards.question.id == "credit_cards"
+
+
+# ---- a property: random walks through the questionnaire keep the answers hanging together -------
+LINKED = {"credit_cards", "card_repayment", "card_bills", "living_bills", "bill_address"}
+# Mostly answers (the linked questions come early: cards 4-6, bills 9-10), some moves and changes.
+walk_steps = st.lists(
+    st.sampled_from(
+        [("tap", k) for k in range(4) for _ in range(3)]
+        + [("back", 0), ("back", 0), ("skip", 0), ("skip", 0), ("start", 0), ("start", 1), ("cancel", 0)]
+        + [("profile", i) for i, q in enumerate(QUESTIONS) if q.id in LINKED]
+    ),
+    min_size=1,
+    max_size=50,
+).map(lambda steps: [("start", 0), *steps])
+WALKS = {"sqlite": 80, "postgresql": 12}
+QA_WALK = [("start", 0), *[("tap", 0)] * 3, ("skip", 0), ("tap", 2), ("back", 0), ("tap", 3), *[("tap", 0)] * 8]
+"""QA 3's walk: the card count skipped, "no cards" at the repayment, /back, "always on time": asked again."""
+
+
+async def walk(engine, storage, user_id, sequence):
+    await storage.forget(user_id)
+    await setup_user(storage, user_id)
+    skipped: set[str] = set()
+    running = None
+    for action, argument in sequence:
+        dialog = await storage.dialog(user_id)
+        ask = await engine.current(user_id)
+        if action == "start":
+            step = await engine.begin(user_id, ("quick", "full")[argument])
+            if isinstance(step, Ask) and (running is None or step.path != running):
+                skipped = set()
+        elif action == "profile":
+            step = await engine.change_answer(user_id, QUESTIONS[argument].id)
+            skipped = set()
+        elif ask is None:
+            continue
+        elif action == "tap":
+            working = dialog.draft if dialog.draft is not None else await storage.answers(user_id)
+            later = set(dialog.queue[dialog.position + 1 :])
+            binding = {q: v for q, v in working.items() if q not in later and q != ask.question.id}
+            index = ask.offered[argument % len(ask.offered)]
+            step = await engine.answer_choice(user_id, ask.question.id, index, ask.nonce)
+            skipped.discard(ask.question.id)
+            if not (ask.path == "edit" and dialog.position == 0):
+                # An answer offered never rewrites one it must respect ("silently", QA 3).
+                fresh = await storage.dialog(user_id)
+                now = fresh.draft if fresh is not None and fresh.draft is not None else await storage.answers(user_id)
+                assert {q: now.get(q) for q in binding} == binding, (ask.question.id, binding, now)
+        elif action == "back":
+            step = await engine.back(user_id)
+        elif action == "skip":
+            skipped.add(ask.question.id)
+            step = await engine.skip(user_id)
+        else:
+            step = await engine.cancel(user_id)
+        running = step.path if isinstance(step, Ask) else None
+        answers = await storage.answers(user_id)
+        # A skipped question an answer settled since is open again only if it is asked again.
+        skipped = {q for q in skipped if q not in answers and not settled(q, answers)}
+        assert not contradictions(answers), answers
+        fresh = await storage.dialog(user_id)
+        if fresh is not None and fresh.draft is not None:
+            assert not contradictions(fresh.draft) and fresh.path == "edit"
+        if isinstance(step, Ask):
+            later = set(fresh.queue[fresh.position + 1 :])
+            working = fresh.draft if fresh.draft is not None else answers
+            binding = {q: v for q, v in working.items() if q not in later}
+            if not (step.path == "edit" and fresh.position == 0):
+                for index in step.offered:
+                    assert contradicting(step.question.id, step.question.levels[index], binding) is None
+            assert step.offered and set(step.offered) <= set(step.question.display_indexes())
+        if isinstance(step, Finished) and step.path != "edit":
+            # Every question of the path is answered, settled by an answer, or was skipped when asked last.
+            ids = QUICK_IDS if step.path == "quick" else tuple(q.id for q in QUESTIONS)
+            left = [q for q in ids if q not in answers and not settled(q, answers) and q not in skipped]
+            assert not left, (left, skipped, answers)
+
+
+def test_random_walks_offer_only_consistent_answers_and_leave_none_unasked(database):
+    loop = asyncio.new_event_loop()
+    storage = loop.run_until_complete(database.open())
+    engine = DialogEngine(storage)
+
+    @settings(max_examples=WALKS[database.backend], deadline=None, database=None)
+    @given(walk_steps)
+    @example(QA_WALK)
+    def property(sequence):
+        loop.run_until_complete(walk(engine, storage, 7777, sequence))
+
+    try:
+        property()
+    finally:
+        loop.run_until_complete(storage.close())
+        loop.close()

@@ -11,9 +11,10 @@ from advice.ranking import rank
 from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
-from bot.screens import profile_view
+from bot.screens import amount_example, conflict_view, profile_view
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from scoring.structure import contradicting
 
 from .samples import PROFILES, Context, _action_steps, calibrated_base, card, example_answers, sample
 from .samples_progress import _calibrated, _changes
@@ -21,6 +22,7 @@ from .samples_progress import _calibrated, _changes
 REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
     "use_buttons",
     "ambiguous",
+    "contradicts",
     "not_a_number",
     "out_of_range",
     "too_long",
@@ -30,6 +32,13 @@ REASONS_WITH_A_QUESTION: tuple[InputProblem, ...] = (
 )
 REASONS_WITHOUT: tuple[InputProblem, ...] = ("stale", "forged", "no_question")
 NUMBER = next(q for q in QUESTIONS if q.kind == "number")
+
+
+def conflict(lang: str) -> dict[str, str]:
+    """ "No credit card" typed at the repayment question after "1-2 cards": the answer that rules it out."""
+    found = contradicting("card_repayment", "no_cards", {"credit_cards": "one_two"})
+    assert found is not None
+    return conflict_view(found, "card_repayment", lang)
 
 
 def candidates(lang: str) -> list[str]:
@@ -50,7 +59,13 @@ def _welcome(lang: str) -> list[Context]:
 @sample("bot_invalid.html.j2")
 def _invalid(lang: str) -> list[Context]:
     asked = [
-        {"problem": r, "asking": True, "q": question_view(NUMBER.id, lang), "candidates": candidates(lang)}
+        {
+            "problem": r,
+            "asking": True,
+            "q": question_view(NUMBER.id, lang),
+            "candidates": candidates(lang),
+            "conflict": conflict(lang),
+        }
         for r in REASONS_WITH_A_QUESTION
     ]
     return asked + [{"problem": r, "asking": False} for r in REASONS_WITHOUT]
@@ -71,6 +86,7 @@ def _question(lang: str) -> list[Context]:
                 "opens_dimension": i % 4 < 2,
                 "current": None if current is None else answer_label(question.id, current, lang),
                 "problem": None,
+                "amount_example": amount_example(question, lang),
                 "asking": True,
             }
         )
@@ -85,6 +101,8 @@ def _question(lang: str) -> list[Context]:
                 "current": None,
                 "problem": problem,
                 "candidates": candidates(lang),
+                "conflict": conflict(lang),
+                "amount_example": None,
                 "asking": True,
             }
         )
@@ -354,8 +372,8 @@ def _whatif_pick(lang: str) -> list[Context]:
 @sample("chat_choose.txt.j2")
 def _choose(lang: str) -> list[Context]:
     return [
-        {"typed": typed, "buttons": buttons, "question": question}
-        for typed, buttons in ((True, 7), (False, 4), (False, 1))
+        {"typed": typed, "buttons": buttons, "question": question, "words": words}
+        for typed, buttons, words in ((True, 7, False), (True, 5, True), (False, 4, True), (False, 1, True))
         for question in (False, True)
     ]
 

@@ -10,7 +10,10 @@ from advice.catalogue import ACTIONS, TIMINGS, WARNINGS
 from advice.presentation import action_view, plan_view
 from advice.ranking import rank
 from bot.commands import descriptions
+from bot.progress_views import change_view
+from bot.screens import profile_view
 from scoring.card import BANDS
+from scoring.changes import explain
 from scoring.questions import DIMENSIONS, QUESTIONS
 from templates import LANGUAGES, render, template_names
 from tests.bot.bot_api_stand_in import HTML_TAGS
@@ -263,3 +266,25 @@ def test_the_advice_heading_explains_an_overdue_listed_before_bigger_gains(lang,
     assert re.search(r"^1\. <b>", text, re.MULTILINE), text  # the list still starts on its own line
     calm = render(lang, "advice.html.j2", **plan_view(rank(card(), {"shopping": "rarely"}), lang))
     assert note not in calm and re.search(r"^1\. <b>", calm, re.MULTILINE)
+
+
+def test_a_changed_answer_quotes_its_question_in_one_style():
+    """QA 14: "you changed How many...? None → no answer" left the question unquoted; zh mixed 「」 and “”."""
+    before = {"credit_cards": "none", "huabei": "on_time"}
+    after = {"huabei": "on_time", "card_repayment": "always_on_time"}
+    en = render("en", "_score_change.html.j2", change=change_view(explain(card(), before, after), None, "en"))
+    assert "you changed “How many credit cards do you hold?” None → no answer" in en
+    zh = render("zh", "_score_change.html.j2", change=change_view(explain(card(), before, after), None, "zh"))
+    assert "你修改了「你有几张信用卡？」没有 → 未回答" in zh and "“" not in zh
+    profile = render("zh", "bot_profile.html.j2", **profile_view({"credit_cards": "none"}, "zh", {}))
+    assert "（由「还没有信用卡」推出）" in profile and "“" not in profile
+
+
+@pytest.mark.parametrize(
+    ("left", "tail"), [(3, "/profile). (3 more such questions after this one.)"), (0, "/profile).")]
+)
+def test_the_record_item_question_counts_what_is_left_after_a_space(left, tail):
+    text = render("en", "bot_record_item.html.j2", question_id="vehicle", gain=12, left=left)
+    assert text.rstrip().endswith(tail)
+    zh = render("zh", "bot_record_item.html.j2", question_id="vehicle", gain=12, left=left)
+    assert "选「没有」" in zh and "“" not in zh

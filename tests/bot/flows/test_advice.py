@@ -65,7 +65,7 @@ async def test_a_how_to_says_which_answer_records_it_and_its_button_opens_that_q
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     question = "How did you repay Huabei over the last 12 months?"
-    assert f"you changed {question} Not opened / not used → Always on time" in score
+    assert f"you changed “{question}” Not opened / not used → Always on time" in score
     assert (await storage.answers(user.id))["huabei"] == "on_time"
 
 

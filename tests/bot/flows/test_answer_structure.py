@@ -5,6 +5,7 @@ Each test runs on SQLite and on PostgreSQL (the ``storage`` fixture behind ``bot
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from advice import ACTION_BY_ID
@@ -99,22 +100,24 @@ async def test_the_quick_check_in_chinese_counts_without_the_settled_question(bo
 async def test_changing_no_cards_to_one_or_two_drops_the_implied_answers_and_asks_them(bot, storage):
     user = bot.user()
     await answer_quick(user)  # no credit card
+    before = await storage.answers(user.id)
     await user.send("/profile")
     calls = await user.tap(str(QUICK_IDS.index("credit_cards") + 1))
     assert "✓ None" in calls[-1].labels
     calls = await user.tap("1-2")
-    # The answers "no cards" settled are open again: asked right away, the repayment record first.
+    # The answers "no cards" settled are open again: asked right away, the repayment record first,
+    # without "I have no cards" (it contradicts 1-2 cards).
     assert asked(calls)[-1][0] == "card_repayment"
-    assert "✓ I have no cards" not in calls[-1].labels
-    answers = await storage.answers(user.id)
-    assert answers["credit_cards"] == "one_two" and not contradictions(answers)
-    assert "card_repayment" not in implied_answers(answers)
+    assert not any("I have no cards" in label for label in calls[-1].labels)
+    # Nothing is stored until the questions the change asks again are answered: all or nothing.
+    assert await storage.answers(user.id) == before
     calls = await user.tap("Always on time")
     assert asked(calls)[-1][0] == "card_bills"
     calls = await user.tap("Bound, no statements")
     assert "Estimated Sesame score" in calls[-2].text
     answers = await storage.answers(user.id)
     assert answers["card_repayment"] == "always_on_time" and answers["card_bills"] == "bound"
+    assert answers["credit_cards"] == "one_two" and not contradictions(answers)
     assert (await storage.dialog(user.id)).path is None
 
 
@@ -188,13 +191,90 @@ async def test_changing_an_implied_answer_drops_the_answer_it_contradicts_and_as
     calls = await user.tap(str(QUICK_IDS.index("card_repayment") + 1))
     assert "✓ I have no cards" in calls[-1].labels  # the implied answer shows as the current one
     calls = await user.tap("Always on time")
-    # "No credit card" contradicts a repayment record: it is deleted with the same step and asked next.
+    # "No credit card" contradicts a repayment record: it is asked next (without "None"), and the
+    # change waits for it: nothing is stored yet.
     assert asked(calls)[-1][0] == "credit_cards"
-    answers = await storage.answers(user.id)
-    assert answers["card_repayment"] == "always_on_time" and "credit_cards" not in answers
+    assert "None" not in calls[-1].labels and "1-2" in calls[-1].labels
+    assert (await storage.answers(user.id))["credit_cards"] == "none"
     calls = await user.tap("1-2")
     assert asked(calls)[-1][0] == "card_bills"  # "no credit card" had settled it too
     calls = await user.tap("Not bound")
     assert "Estimated Sesame score" in calls[-2].text
     answers = await storage.answers(user.id)
     assert answers["credit_cards"] == "one_two" and answers["card_bills"] == "none" and not contradictions(answers)
+
+
+TEXTS = {
+    "en": {
+        "always": "Always on time",
+        "cancel": "/cancel keep the old answer",
+        "profile_cards": "How many credit cards do you hold? None",
+        "one_two": "1-2",
+        "no_cards": "I have no cards",
+        "conflict": "⚠️ “I have no cards” does not fit your answer “1-2” to “How many credit cards do you hold?”, "
+        "so it is not offered here. To change that answer, use /back or /profile.",
+    },
+    "zh": {
+        "always": "一直按时",
+        "cancel": "/cancel 取消修改",
+        "profile_cards": "你有几张信用卡？ 没有",
+        "one_two": "1-2张",
+        "no_cards": "没有信用卡",
+        "conflict": "⚠️ 「没有信用卡」和你对「你有几张信用卡？」的回答「1-2张」矛盾，所以这里没有这个选项。"
+        "要改那个回答，可以用 /back 或 /profile。",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_cancel_while_a_change_asks_again_restores_the_old_answers(bot, storage, lang):
+    """QA 2: /profile → 5 (implied by "no cards") → "Always on time" → /cancel changes nothing at all."""
+    user = bot.user(language_code=lang)
+    await answer_quick(user, lang=lang)  # no credit card
+    before = (await storage.export(user.id))["answers"]
+    score_before = plain((await user.send("/score"))[0].text)
+    await user.send("/profile")
+    await user.tap(str([q.id for q in QUESTIONS].index("card_repayment") + 1))
+    calls = await user.tap(TEXTS[lang]["always"])
+    assert asked(calls)[-1][0] == "credit_cards" and TEXTS[lang]["cancel"] in plain(calls[-1].text)
+    assert QUESTION_BY_ID["credit_cards"].label("none", lang) not in calls[-1].labels
+    await user.send("/cancel")
+    assert (await storage.export(user.id))["answers"] == before
+    assert TEXTS[lang]["profile_cards"] in plain((await user.send("/profile"))[0].text)
+    score_after = plain((await user.send("/score"))[0].text)
+    assert re.search(r"\d+", score_after)[0] == re.search(r"\d+", score_before)[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_an_answer_an_earlier_one_rules_out_is_neither_shown_nor_taken(bot, storage, lang):
+    """QA 3: after 1-2 cards, "no credit card" is no button, and typed it is refused with the reason."""
+    user = bot.user(language_code=lang)
+    calls = await user.send("/start")
+    for qid in QUICK_IDS[: QUICK_IDS.index("credit_cards")]:
+        calls = await user.tap(QUESTION_BY_ID[qid].choices[1].label(lang))
+    calls = await user.tap(TEXTS[lang]["one_two"])
+    assert asked(calls)[-1][0] == "card_repayment" and TEXTS[lang]["no_cards"] not in calls[-1].labels
+    before = await storage.answers(user.id)
+    calls = await user.send(TEXTS[lang]["no_cards"])
+    text = plain(calls[-1].text)
+    assert TEXTS[lang]["conflict"] in text and QUESTION_BY_ID["card_repayment"].prompt(lang) in text
+    assert await storage.answers(user.id) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint", "answered"),
+    [
+        ("en", "You can also type the number itself: 4 means “3-5”.", "→ 3-5"),
+        ("zh", "也可以直接输入数量，比如输入 4 就是「3-5张」。", "→ 3-5张"),
+    ],
+)
+async def test_a_number_typed_at_the_card_count_is_the_number_of_cards(bot, storage, lang, hint, answered):
+    """QA 7: "4" (cards) is "3-5", not the fourth button ("6 or more"); the question says so."""
+    user = bot.user(language_code=lang)
+    calls = await user.send("/start")
+    for qid in QUICK_IDS[: QUICK_IDS.index("credit_cards")]:
+        calls = await user.tap(QUESTION_BY_ID[qid].choices[1].label(lang))
+    assert hint in plain(calls[-1].text)
+    calls = await user.send("4")
+    assert answered in plain(calls[0].text)
+    assert (await storage.answers(user.id))["credit_cards"] == "three_five"

@@ -338,7 +338,7 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
     calls = await user.send("/history")
     text = plain(calls[0].text)
     assert "first estimate" in text and "real score you reported: 690" in text
-    assert "you changed How did you repay Huabei over the last 12 months?" in text
+    assert "you changed “How did you repay Huabei over the last 12 months?”" in text
     assert "not available" not in text
     assert calls[1].method == "sendPhoto" and "photo" in calls[1].files
     filename, png, _ = calls[1].files["photo"]
@@ -365,7 +365,7 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     calls = await user.tap("Always on time")
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     question = "How did you repay Huabei over the last 12 months?"
-    assert f"you changed {question} Not opened / not used → Always on time" in score
+    assert f"you changed “{question}” Not opened / not used → Always on time" in score
 
 
 async def test_whatif_projects_from_the_calibrated_base_with_the_models_gain(bot, storage):
@@ -478,9 +478,9 @@ async def test_no_cards_shows_the_settled_answers_as_implied_and_the_lines_add_u
     text = score_text(await change_answer(user, "credit_cards", "none"))
     headline, lines = headline_and_lines(text)
     assert headline < 0 and sum(lines) == headline
-    assert "you changed How many credit cards do you hold? 3-5 → None" in text
-    assert "so How do you repay your credit cards? Always on time → I have no cards (implied, from: No credit" in text
-    assert "so Are your cards bound to Alipay with their statements imported? → Not bound (implied, from: No" in text
+    assert "you changed “How many credit cards do you hold?” 3-5 → None" in text
+    assert "so “How do you repay your credit cards?” Always on time → I have no cards (implied, from: No credit" in text
+    assert "so “Are your cards bound to Alipay with their statements imported?” → Not bound (implied, from: No" in text
     assert "→ no answer" not in text and "more question" not in text
 
 
@@ -498,7 +498,7 @@ async def test_a_change_is_explained_from_the_last_estimate_shown_anywhere(bot, 
     headline, lines = headline_and_lines(text)
     assert f"since your previous estimate ({shown})" in text
     assert sum(lines) == headline and text.count("• you changed") == 1
-    assert "you changed How did you repay Huabei" in text
+    assert "you changed “How did you repay Huabei" in text
     assert len(lines) == 2 and "• the estimate of the questions still unanswered: " in text  # it moves with Huabei
     assert "credit cards" not in text and "more question" not in text
     history = plain((await user.send("/history"))[0].text)

@@ -342,6 +342,7 @@ async def test_a_typed_label_answers_and_is_confirmed(bot, storage, lang):
     assert QUICK[1].prompt(lang) in calls[-1].text
     assert await storage.answers(user.id) == {QUICK_IDS[0]: "3to5"}
     calls = await user.send({"en": "always", "zh": "一直"}[lang])  # a unique start of "Always on time"
+    assert calls[0].method == "sendMessage" and f"2/{len(QUICK)}" in calls[0].text
     assert (await storage.answers(user.id))[QUICK_IDS[1]] == "on_time"
 
 

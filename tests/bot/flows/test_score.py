@@ -95,7 +95,7 @@ async def test_score_tracks_progress_between_snapshots(bot, storage):
     own = round(CARD.points(question.id, question.choices[-1].value) - CARD.points(question.id, question.levels[0]))
     rest = re.search(r"the estimate of the questions still unanswered: ([+-]\d+)", text)
     assert rest is not None
-    points = re.search(rf"you changed {re.escape(question.en)} {before} → {after}: ([+-]\d+)", text)
+    points = re.search(rf"you changed “{re.escape(question.en)}” {before} → {after}: ([+-]\d+)", text)
     assert points is not None and abs(int(points.group(1)) - own) <= 1
     assert int(points.group(1)) + int(rest.group(1)) == now - first
     again = await user.send("/score")  # the move was explained once; repeating /score does not repeat it
