@@ -61,7 +61,9 @@ class Ask:
     the first question of its dimension this path asks, where a hint about the whole dimension
     (the Alipay bill answers behaviour questions) is shown once instead of under each question.
     ``offered`` are the choice indexes offered, in the order shown (``offered_choices``): an
-    answer an earlier one rules out is not among them.
+    answer an earlier one rules out is not among them. ``in_change``: asked again because a
+    ``/profile`` change cleared it (the change's draft is open), so ``/cancel`` keeps the old
+    answers even though this question has none in the draft.
     """
 
     question: Question
@@ -73,6 +75,7 @@ class Ask:
     stored: NewAnswer | None = None
     opens_dimension: bool = False
     offered: tuple[int, ...] = ()
+    in_change: bool = False
 
     def shown(self) -> tuple[int, ...]:
         """The choices offered, in the order shown (every choice when ``offered`` was not worked out)."""
@@ -265,6 +268,7 @@ class DialogEngine:
             current=complete(answers).get(question_id),
             opens_dimension=opens_dimension(dialog.queue, dialog.position, answers),
             offered=offered_choices(dialog.path, dialog.queue, dialog.position, answers),
+            in_change=dialog.draft is not None,
         )
 
     # ---- starting --------------------------------------------------------------------

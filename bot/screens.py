@@ -95,6 +95,7 @@ def question_screen(
         path=ask.path,
         opens_dimension=ask.opens_dimension,
         current=current,
+        in_change=ask.in_change,
         problem=problem,
         candidates=[view["choices"][index]["label"] for index in candidates],
         place=place,

@@ -85,6 +85,7 @@ def _question(lang: str) -> list[Context]:
                 "path": path,
                 "opens_dimension": i % 4 < 2,
                 "current": None if current is None else answer_label(question.id, current, lang),
+                "in_change": path == "edit" and current is None and i % 3 == 0,
                 "problem": None,
                 "amount_example": amount_example(question, lang),
                 "asking": True,
