@@ -170,6 +170,15 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
             and _key(options, found, score_of(found)) < _key(options, chosen, score_of(chosen))
         ):
             chosen = found
+    # A set the sums overrated can hide a cheaper single action from the search (the solver offers
+    # one set per bar). One action's projection is exactly its option's points, so every single
+    # action (with what is required) is checked by its projection too.
+    for i in range(len(candidates)):
+        single = tuple(sorted({i, *required}))
+        if score_of(single) >= goal and _key(options, single, score_of(single)) < _key(
+            options, chosen, score_of(chosen)
+        ):
+            chosen = single
     picked = tuple(sorted((candidates[i] for i in chosen), key=_do_order))
     return GoalPlan(target, reachable, before, picked, projected(chosen), best_score)
 

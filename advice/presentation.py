@@ -155,6 +155,7 @@ def plan_view(
             {
                 "question_id": item.question_id,
                 "question": QUESTION_BY_ID[item.question_id].prompt(lang),
+                "topic": QUESTION_BY_ID[item.question_id].topic(lang),
                 "answer": answer_label(item.question_id, item.value, lang),
                 "points_lost": round(item.points_lost),
                 "stopped": item.stopped,
