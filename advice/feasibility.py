@@ -275,7 +275,7 @@ GATED: dict[str, dict[str, str]] = {
         "en": "No card means no card repayment record, and a new card is not advised for now (see why above).",
     },
     "huabei": {
-        "zh": "开通花呗也是新增信用，现在不建议（见上面的原因）。",
+        "zh": "开通花呗也算新增借贷，现在不建议（见上面的原因）。",
         "en": "Opening Huabei is new credit too: not advised for now (see why above).",
     },
 }
