@@ -32,9 +32,10 @@ from dataclasses import dataclass
 
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
-from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, raw_score, shown
+from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, shown
 from scoring import assumptions
 from scoring.card import Scorecard, ScoreResult
+from scoring.projection import raw_score
 from scoring.questions import Answer
 from scoring.structure import check
 

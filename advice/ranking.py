@@ -47,7 +47,7 @@ from advice.catalogue import ACTIONS, EFFORTS, Action, Change, get_action
 from advice.feasibility import Gate, Infeasible, Owned, active_gates, ask_first, assess
 from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.projection import gain as gain_of
-from scoring.projection import project
+from scoring.projection import project, raw_score
 from scoring.questions import QUESTIONS, Answer
 from scoring.structure import check
 
@@ -67,19 +67,6 @@ ACTION_ORDER: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
 
 #: Per scorecard: (question, answer) -> points it loses against the best answer, when a point or more.
 _COSTLY: WeakKeyDictionary[Scorecard, dict[tuple[str, Answer], float]] = WeakKeyDictionary()
-
-
-def raw_score(card: Scorecard, result: ScoreResult) -> float:
-    """A result's score on the 350-950 scale before rounding and clipping (may lie outside it)."""
-    return card.offset + card.factor * result.log_odds
-
-
-def points_of(card: Scorecard, changes: Iterable[Change]) -> float:
-    """Unclipped points the changes add: the points tables' difference, answer by answer."""
-    total = 0.0
-    for c in changes:  # a plain loop: this runs for every action of every ranking
-        total += card.points(c.question_id, c.after) - card.points(c.question_id, c.before)
-    return total
 
 
 def shown(card: Scorecard, raw: float) -> int:

