@@ -214,6 +214,36 @@ class Scorecard:
         there; a partial one adds the conditional estimate of what is unanswered. Dimensions
         and reasons wait until a caller reads them.
         """
+        log_odds, answered, posterior, variance = self._estimate(answers)
+        raw = self.offset + self.factor * log_odds
+        half = self.z * math.sqrt(self.factor * self.factor * variance + self.model_error_sd * self.model_error_sd)
+        score = self._clip(raw)
+        return ScoreResult(
+            score,
+            self._band_by_score[score - self.minimum],
+            (self._clip(raw - half), self._clip(raw + half)),
+            self.coverage,
+            log_odds,
+            answered,
+            _Details(self, dict(answers), posterior),
+        )
+
+    def log_odds(self, answers: dict[str, Answer]) -> float:
+        """``score(answers).log_odds``, and nothing else: the advice ranking's lean path.
+
+        Ranking one profile projects every action (``scoring.projection.gain``) and reads only
+        the log-odds; building the result (its range, band and a copy of the answers) is a third
+        of a complete profile's ``score``. The same ``_estimate`` computes both, so the number is
+        the very one ``score`` gives.
+        """
+        return self._estimate(answers)[0]
+
+    def _estimate(self, answers: dict[str, Answer]) -> tuple[float, int, Posterior | None, float]:
+        """Log-odds of ``answers``, how many are answered, the posterior (``None`` when complete) and the variance.
+
+        Answered questions are one table lookup each; a partial profile adds the conditional
+        estimate's mean and variance of what is unanswered. Unknown ids or values raise ``InvalidAnswer``.
+        """
         log_odds = self.intercept
         answered = 0
         for qid, table in self._lookups:
@@ -227,24 +257,11 @@ class Scorecard:
             answered += 1
         if answered != len(answers):
             self._reject_unknown(answers)
-        posterior = None
-        variance = 0.0
-        if answered < len(self._lookups):
-            posterior = self.estimate.posterior(answers)
-            mean, variance = self.estimate.moments(posterior)
-            log_odds += mean
-        raw = self.offset + self.factor * log_odds
-        half = self.z * math.sqrt(self.factor * self.factor * variance + self.model_error_sd * self.model_error_sd)
-        score = self._clip(raw)
-        return ScoreResult(
-            score,
-            self._band_by_score[score - self.minimum],
-            (self._clip(raw - half), self._clip(raw + half)),
-            self.coverage,
-            log_odds,
-            answered,
-            _Details(self, dict(answers), posterior),
-        )
+        if answered == len(self._lookups):
+            return log_odds, answered, None, 0.0
+        posterior = self.estimate.posterior(answers)
+        mean, variance = self.estimate.moments(posterior)
+        return log_odds + mean, answered, posterior, variance
 
     def _clip(self, raw: float) -> int:
         """A raw score rounded and held to 350-950."""

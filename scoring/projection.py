@@ -51,7 +51,12 @@ def project(card: Scorecard, answers: dict[str, Answer], changes: Iterable[Answe
 
 def raw_score(card: Scorecard, result: ScoreResult) -> float:
     """A result's score on the 350-950 scale before rounding and clipping (may lie outside it)."""
-    return card.offset + card.factor * result.log_odds
+    return raw(card, result.log_odds)
+
+
+def raw(card: Scorecard, log_odds: float) -> float:
+    """Log-odds on the 350-950 scale, unrounded and unclipped: ``raw_score`` of a result with these log-odds."""
+    return card.offset + card.factor * log_odds
 
 
 def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, changes: Iterable[AnswerChange]) -> float:
@@ -60,6 +65,9 @@ def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, chang
     With every question answered nothing is estimated, and a change outside the answer
     structure's links changes that answer alone, so the difference is the points tables' own:
     the same number without scoring the profile again (the ranking measures every action).
+    Otherwise the projection's log-odds come from ``Scorecard.log_odds``, the part of ``score``
+    that computes them (the range, band and details are not needed here): the very number
+    ``project`` gives, at less cost.
     """
     changes = tuple(changes)
     if before.details.posterior is None and not any(c.question_id in LINKED for c in changes):
@@ -67,4 +75,4 @@ def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, chang
             card.factor * (card.tables[c.question_id][c.after] - card.tables[c.question_id][answers[c.question_id]])
             for c in changes
         )
-    return raw_score(card, project(card, answers, changes)) - raw_score(card, before)
+    return raw(card, card.log_odds(answers_after(answers, changes))) - raw_score(card, before)

@@ -103,8 +103,13 @@ def _fired(answers: dict[str, Answer]) -> list[Link]:
 
 def implied_answers(answers: dict[str, Answer]) -> dict[str, Answer]:
     """Answers the given ones settle, for questions not answered yet."""
+    return _implied(answers, _fired(answers))
+
+
+def _implied(answers: dict[str, Answer], fired: list[Link]) -> dict[str, Answer]:
+    """``implied_answers`` from the links ``answers`` fire (``_fired``), when the caller has them."""
     implied: dict[str, Answer] = {}
-    for link in _fired(answers):
+    for link in fired:
         if link.then_id not in answers:
             implied[link.then_id] = link.then_value
     return implied
@@ -133,9 +138,14 @@ def answered_count(answers: dict[str, Answer]) -> tuple[int, int]:
 
 def contradictions(answers: dict[str, Answer]) -> list[Contradiction]:
     """Every pair of given answers that cannot both be true, each pair reported once."""
+    return _contradictions(answers, _fired(answers))
+
+
+def _contradictions(answers: dict[str, Answer], fired: list[Link]) -> list[Contradiction]:
+    """``contradictions`` from the links ``answers`` fire (``_fired``), when the caller has them."""
     found: list[Contradiction] = []
     seen: set[frozenset[str]] = set()
-    for link in _fired(answers):
+    for link in fired:
         if link.then_id not in answers or _same(answers[link.then_id], link.then_value):
             continue
         pair = frozenset((link.when_id, link.then_id))
@@ -216,12 +226,16 @@ def consistent_after_change(answers: dict[str, Answer], question_id: str, value:
     if old is not None and not _same(old, value):
         _drop_with_dependants(profile, question_id)
     profile[question_id] = value
+    # The links the profile fires are found once per pass and read twice: for contradictions
+    # and, once there are none, for the answers they imply (this runs for every action the
+    # advice ranks, so the repeated scan showed).
     while True:
-        found = contradictions(profile)
+        fired = _fired(profile)
+        found = _contradictions(profile, fired)
         if not found:
             break
         first = found[0]
         other = first.second_id if first.first_id == question_id else first.first_id
         _drop_with_dependants(profile, other)
         profile[question_id] = value
-    return complete(profile)
+    return {**profile, **_implied(profile, fired)}
