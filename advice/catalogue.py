@@ -13,7 +13,7 @@ labels in ``scoring.questions``); the how-to steps are templates (``action_steps
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from scoring.i18n import Lang
 from scoring.questions import QUESTION_BY_ID, Answer
@@ -115,9 +115,13 @@ class Counterfactual:
     adds_credit: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """An answer an action actually changes for one profile."""
+class Change(NamedTuple):
+    """An answer an action actually changes for one profile.
+
+    A named tuple rather than a frozen dataclass, immutable all the same: ranking one profile
+    makes a few dozen, and a frozen dataclass takes twice as long to build
+    (``benchmarks/advice_speed.py``).
+    """
 
     question_id: str
     before: Answer

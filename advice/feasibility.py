@@ -174,7 +174,7 @@ def assess(
         gated = not new_credit and action.adds_credit and action.changes_for(answers)
         return (), "gated" if gated else None
     if action.record:
-        status = (owned or {}).get(action.questions[0])
+        status = (owned or {}).get(action.changes[0].question_id)  # its one question
         if status is not True:
             return (), "retired" if status is False else "not_owned"
     return changes, None

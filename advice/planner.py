@@ -95,11 +95,12 @@ def options_for(
     """Every feasible action that gains points for this profile (catalogue order), measured once."""
     before = card.score(answers) if before is None else before
     new_credit = not active_gates(answers)
+    raw = raw_score(card, before)
     found = []
     for action in ACTIONS:
         changes, _ = assess(action, answers, owned, new_credit)
         # Any gain counts here, even under half a point: it may carry a set over the target.
-        measured = _measure(card, answers, before, action, changes, any_gain=True) if changes else None
+        measured = _measure(card, answers, before, raw, action, changes, any_gain=True) if changes else None
         if measured is not None:
             found.append(measured)
     return found

@@ -5,7 +5,7 @@ The estimate of a partial profile imputes every unanswered question from the ans
 still open. So a projected score cannot be today's score plus the points tables' difference of
 the changed answers; it is the estimate of the changed answers, computed by the same
 ``Scorecard.score`` that ``/score`` uses, after the answers are changed exactly as recording
-them changes them (``scoring.structure.consistent_after_change``, one answer after another:
+them changes them (``scoring.structure.consistent_after_changes``, one answer after another:
 an answer the old one settled is dropped and asked again). The advice (``advice.ranking``,
 ``advice.planner``) and the bot's "done" tap (``bot.progress``) both go through
 ``answers_after``, so "same answers, same estimate" holds by construction.
@@ -18,10 +18,7 @@ from typing import Protocol
 
 from scoring.card import Scorecard, ScoreResult
 from scoring.questions import Answer
-from scoring.structure import LINKS, consistent_after_change
-
-#: Questions in a link of the answer structure: changing one may drop or imply others.
-LINKED: frozenset[str] = frozenset(q for link in LINKS for q in (link.when_id, link.then_id))
+from scoring.structure import LINKED, consistent_after_changes
 
 
 class AnswerChange(Protocol):
@@ -38,10 +35,7 @@ class AnswerChange(Protocol):
 
 def answers_after(answers: dict[str, Answer], changes: Iterable[AnswerChange]) -> dict[str, Answer]:
     """The answers once ``changes`` are recorded, in order, each kept consistent as the bot keeps it."""
-    after = dict(answers)
-    for change in changes:
-        after = consistent_after_change(after, change.question_id, change.after)
-    return after
+    return consistent_after_changes(answers, ((change.question_id, change.after) for change in changes))
 
 
 def project(card: Scorecard, answers: dict[str, Answer], changes: Iterable[AnswerChange]) -> ScoreResult:
@@ -70,9 +64,13 @@ def gain(card: Scorecard, answers: dict[str, Answer], before: ScoreResult, chang
     ``project`` gives, at less cost.
     """
     changes = tuple(changes)
-    if before.details.posterior is None and not any(c.question_id in LINKED for c in changes):
-        return sum(
-            card.factor * (card.tables[c.question_id][c.after] - card.tables[c.question_id][answers[c.question_id]])
-            for c in changes
-        )
+    if before.details.posterior is None:
+        points = 0.0
+        for c in changes:
+            if c.question_id in LINKED:
+                break  # it may settle or unsettle other answers: re-estimate below
+            table = card.tables[c.question_id]
+            points += card.factor * (table[c.after] - table[answers[c.question_id]])
+        else:  # no change is in a link: the points tables' difference
+            return points
     return raw(card, card.log_odds(answers_after(answers, changes))) - raw_score(card, before)

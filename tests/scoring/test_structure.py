@@ -15,6 +15,7 @@ from scoring.structure import (
     check,
     complete,
     consistent_after_change,
+    consistent_after_changes,
     contradictions,
     implied_answers,
     settled,
@@ -162,6 +163,19 @@ def test_any_change_leaves_a_consistent_profile_holding_the_new_answer(profile: 
     for key, held in profile.items():
         if key not in linked:
             assert after[key] == (value if key == question_id else held)
+
+
+@given(profile=partial_profiles, data=st.data())
+def test_several_changes_give_what_one_change_after_another_gives(profile: dict, data: st.DataObject) -> None:
+    """``consistent_after_changes`` skips work for questions in no link: the result must not move, key order included."""
+    question_ids = data.draw(st.lists(st.sampled_from(sorted(QUESTION_BY_ID)), max_size=5))
+    changes = [(qid, data.draw(st.sampled_from(QUESTION_BY_ID[qid].levels))) for qid in question_ids]
+    one_by_one = dict(profile)
+    for question_id, value in changes:
+        one_by_one = consistent_after_change(one_by_one, question_id, value)
+    after = consistent_after_changes(profile, changes)
+    assert list(after.items()) == list(one_by_one.items())
+    assert after is not profile
 
 
 def test_settled_questions_count_neither_as_answered_nor_as_open() -> None:
