@@ -260,8 +260,9 @@ def consistent_after_changes(answers: dict[str, Answer], changes: Iterable[tuple
     settled_profile = False
     for question_id, value in changes:
         if settled_profile and question_id not in LINKED:
-            if not _same(profile.get(question_id), value):
-                profile.pop(question_id, None)
+            old = profile.get(question_id)
+            if old is not None and not _same(old, value):
+                del profile[question_id]
             profile[question_id] = value
         else:
             profile = consistent_after_change(profile, question_id, value)

@@ -167,7 +167,7 @@ def test_any_change_leaves_a_consistent_profile_holding_the_new_answer(profile: 
 
 @given(profile=partial_profiles, data=st.data())
 def test_several_changes_give_what_one_change_after_another_gives(profile: dict, data: st.DataObject) -> None:
-    """``consistent_after_changes`` skips work for questions in no link: the result must not move, key order included."""
+    """``consistent_after_changes`` skips work for questions in no link: nothing may move, key order included."""
     question_ids = data.draw(st.lists(st.sampled_from(sorted(QUESTION_BY_ID)), max_size=5))
     changes = [(qid, data.draw(st.sampled_from(QUESTION_BY_ID[qid].levels))) for qid in question_ids]
     one_by_one = dict(profile)
