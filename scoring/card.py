@@ -232,9 +232,9 @@ class Scorecard:
         """``score(answers).log_odds``, and nothing else: the advice ranking's lean path.
 
         Ranking one profile projects every action (``scoring.projection.gain``) and reads only
-        the log-odds; building the result (its range, band and a copy of the answers) is a third
+        the log-odds; building the result (its range, band and a copy of the answers) is over half
         of a complete profile's ``score``. The same ``_estimate`` computes both, so the number is
-        the very one ``score`` gives.
+        the very one ``score`` gives (a test checks it).
         """
         return self._estimate(answers)[0]
 

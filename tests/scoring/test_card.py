@@ -11,7 +11,7 @@ from scoring import population
 from scoring.card import BANDS, Scorecard, ScoreResult, band_of, load_scorecard
 from scoring.questions import DIMENSIONS, QUESTION_BY_ID, QUESTIONS, InvalidAnswer
 from scoring.structure import LINKS, complete, contradictions
-from tests.scoring.profiles import consistent_profiles, one_step_up
+from tests.scoring.profiles import complete_profiles, consistent_profiles, one_step_up
 
 ORDER = {q.id: i for i, q in enumerate(QUESTIONS)}
 LINKED = {k.when_id for k in LINKS} | {k.then_id for k in LINKS}
@@ -254,6 +254,19 @@ def test_score_is_exactly_the_plain_question_by_question_computation(card, profi
     assert hash(fast) == hash(plain)
     assert fast.log_odds == plain.log_odds  # bit for bit, not approximately
     assert repr(fast) == repr(plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile=consistent_profiles | complete_profiles)
+def test_the_lean_log_odds_are_the_scores_own(card, profile):
+    """``Scorecard.log_odds`` (the advice's projections) gives ``score``'s log-odds bit for bit."""
+    assert card.log_odds(profile) == card.score(profile).log_odds
+
+
+def test_the_lean_log_odds_refuse_what_score_refuses(card):
+    for bad in ({"nonsense": 1}, {"income": "rich"}):
+        with pytest.raises(InvalidAnswer):
+            card.log_odds(bad)
 
 
 def test_a_card_whose_dimensions_interleave_scores_the_same_way():
