@@ -247,9 +247,9 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
     # The reply shows the new estimate: kept as shown, from the answers the update now holds.
-    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
+    shown = await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
     replies: list[Reply] = [EditMessage(applied_screen(session, before, after))]
-    reached = await goal_reached.notice(session, after)  # the bill may have carried the estimate past the goal
+    reached = await goal_reached.notice(session, after, shown)  # the bill may have carried the estimate past the goal
     return replies if reached is None else [*replies, reached]
 
 
