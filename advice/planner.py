@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
-from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, shown
+from advice.ranking import ACTION_ORDER, Projection, RankedAction, measure, project_actions, shown
 from scoring import assumptions
 from scoring.card import Scorecard, ScoreResult
 from scoring.projection import raw_score
@@ -99,7 +99,7 @@ def options_for(
     for action in ACTIONS:
         changes, _ = assess(action, answers, owned, new_credit)
         # Any gain counts here, even under half a point: it may carry a set over the target.
-        measured = _measure(card, answers, before, action, changes, any_gain=True) if changes else None
+        measured = measure(card, answers, before, action, changes, any_gain=True) if changes else None
         if measured is not None:
             found.append(measured)
     return found
@@ -134,7 +134,9 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         """The chosen set's projection (re-estimated once with all its changes), kept per set."""
         if chosen not in projections:
             picked = sorted((candidates[i] for i in chosen), key=_do_order)
-            projections[chosen] = _project(card, answers, before, [r.action for r in picked], owned) if picked else None
+            projections[chosen] = (
+                project_actions(card, answers, before, [r.action for r in picked], owned) if picked else None
+            )
         return projections[chosen]
 
     def score_of(chosen: tuple[int, ...]) -> int:
