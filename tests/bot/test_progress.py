@@ -10,18 +10,11 @@ from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
+from tests.bot.frozen_clock import FrozenClock
 from tests.scoring.profiles import QUICK, rest_answered
 
 FULL = rest_answered(QUICK, -1)
 CARD = load_scorecard()
-
-
-class FrozenClock:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
 
 
 @pytest.fixture
