@@ -125,6 +125,15 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
     return complete(profile)
 
 
+def all_done(goal: StoredGoal) -> bool:
+    """Whether every planned action still in the catalogue is done (then the goal's check-ins stop).
+
+    A goal stored before an action left the catalogue (``friends_good_credit``: friends' credit
+    is a fact now) keeps its id; no button offers it any more, so it never holds the goal open.
+    """
+    return set(goal.done) >= {a for a in goal.actions if a in ACTION_BY_ID}
+
+
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     """Whether the answers already show the action done.
 
@@ -272,7 +281,7 @@ class Progress:
                 if await self.storage.goal_done(user_id, action_id):
                     done.append(action_id)
         updated = replace(goal, done=tuple(done))
-        if set(updated.done) >= set(updated.actions):
+        if all_done(updated):
             await self.storage.stop_schedule(user_id, "goal", 0)
         return updated
 
@@ -347,7 +356,7 @@ class Progress:
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)
-        if goal is not None and set(goal.done) >= set(goal.actions):
+        if goal is not None and all_done(goal):
             await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
         return before, after
 
