@@ -98,26 +98,33 @@ def main() -> None:
     worst_batch = [every_action] * count
     worst_ratio = median_ratio(lambda: rank_all(worst_batch), lambda: score_all(worst_batch), rounds)
 
+    # Every estimate a ranking makes: whole scores, and the projections' lean log-odds.
     calls = 0
-    score = card.score
+    score, log_odds = card.score, card.log_odds
 
-    def counting(answers: dict[str, Answer]) -> object:
+    def counting_score(answers: dict[str, Answer]) -> object:
         nonlocal calls
         calls += 1
         return score(answers)
 
-    card.score = counting  # type: ignore[method-assign]
+    def counting_log_odds(answers: dict[str, Answer]) -> float:
+        nonlocal calls
+        calls += 1
+        return log_odds(answers)
+
+    card.score = counting_score  # type: ignore[method-assign,assignment]
+    card.log_odds = counting_log_odds  # type: ignore[method-assign]
     most_calls = 0
     for answers in [*profiles, every_action]:
         calls = 0
         rank(card, answers)
         most_calls = max(most_calls, calls)
-    card.score = score  # type: ignore[method-assign]
+    card.score, card.log_odds = score, log_odds  # type: ignore[method-assign]
 
     applying = len(rank(card, every_action).actions)
     print(f"rank/score, {count} random profiles, median of {rounds} rounds: {random_ratio:.1f}x, budget {BUDGET}x")
     print(f"rank/score, profile where {applying} of {len(ACTIONS)} actions gain: {worst_ratio:.1f}x, budget {BUDGET}x")
-    print(f"most score() calls inside one rank(): {most_calls}")
+    print(f"most estimates (score() or log_odds()) inside one rank(): {most_calls}")
     verdict = "within" if max(random_ratio, worst_ratio) <= BUDGET else "OVER"
     print(f"{verdict} budget")
 

@@ -91,7 +91,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         state = "future" if refused.reason == "future" else "invalid"
         return [_screen(lang, "bot_myscore.html.j2", state=state, text=text[:40])]
     result = session.card.score(advisable(answers))
-    await _progress(session).record_shown(session.user_id)  # the reply states the estimate
+    shown = await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     recorded = _screen(
         lang,
         "bot_myscore.html.j2",
@@ -103,7 +103,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         calibrated=calibrated_view(reported.calibrated, lang),
         share=reported.share,
     )
-    reached = await goal_reached.notice(session, answers)
+    reached = await goal_reached.notice(session, answers, shown)
     return [recorded] if reached is None else [recorded, reached]
 
 
