@@ -103,6 +103,10 @@ class GoalOutcome:
     """Whether the target is reached by the projection the user sees (calibrated when reports exist)."""
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+    range: tuple[int, int] = (0, 0)
+    """``score``'s range (its 90 % prediction interval, calibrated with it): every stated estimate shows one."""
+    range_after: tuple[int, int] = (0, 0)
+    """``score_after``'s range, as ``/whatif`` shows a projection's (``ProjectionBase.project_range``)."""
 
 
 def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
@@ -126,6 +130,11 @@ def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     Every question it changes is answered with a value it would not change any more.
     """
     return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
+
+
+def shown_range(result: ScoreResult, base: ProjectionBase) -> tuple[int, int]:
+    """The range of the estimate ``base`` shows for ``result``: calibrated with it once reports exist."""
+    return result.range if base.calibrated is None else base.calibrated.range
 
 
 def higher_goal(score: int) -> int:
@@ -264,21 +273,24 @@ class Progress:
             await self.storage.stop_schedule(user_id, "goal", 0)
 
     # ---- goals -----------------------------------------------------------------------
-    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool] | None:
+    async def goal_reached(
+        self, user_id: int, answers: dict[str, Answer]
+    ) -> tuple[StoredGoal, int, bool, tuple[int, int]] | None:
         """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
 
-        Returns the goal, that score and whether it is calibrated; the goal is then removed with
+        Returns the goal, that score, whether it is calibrated and its range; the goal is then removed with
         its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
         check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
         """
         goal = await self.storage.goal(user_id)
         if goal is None or not answers:
             return None
-        base = await self.base(user_id, self.card.score(answers))  # the score /goal N plans from
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)  # the score /goal N plans from
         if base.score < goal.target:
             return None
         await self.drop_goal(user_id)
-        return goal, base.score, base.calibrated is not None
+        return goal, base.score, base.calibrated is not None, shown_range(result, base)
 
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
         """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
@@ -291,7 +303,8 @@ class Progress:
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
             raise ValueError(f"a goal is a score {minimum}-{maximum}")
-        base = await self.base(user_id, self.card.score(answers))
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)
         # The record-if-true items the user said they have count, as in /advice and /whatif.
         owned = await record_items.owned(self.storage, user_id)
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
@@ -312,6 +325,10 @@ class Progress:
             base.project(plan.best_score),
             reachable,
             next_band(score),
+            shown_range(result, base),
+            shown_range(result, base)
+            if plan.projection is None
+            else base.project_range(plan.projection.score, *plan.projection.range),
         )
 
     async def goal_done(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:

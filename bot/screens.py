@@ -266,10 +266,11 @@ def record_button(question_id: str, lang: Lang) -> Button:
 
 
 def reminder_message(
-    title: str, score: int | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
+    title: str, last: dict[str, Any] | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
 ) -> Screen:
     """A due reminder: the action, how to record it once done, and buttons.
 
+    ``last`` is the last estimate shown, as ``bot.progress_views.headline_view`` states it (with its range).
     ``record`` is the answer doing the action changes (question id, now, after): the estimate moves
     only when an answer changes, so the message says which, and a button opens that question.
     """
@@ -285,7 +286,7 @@ def reminder_message(
         change = record_view(question_id, now, after, lang)
         keyboard = ((record_button(question_id, lang),), row)
     return Screen(
-        render(lang, "bot_reminder.html.j2", title=title, score=score, change=change, brief_disclaimer=True), keyboard
+        render(lang, "bot_reminder.html.j2", title=title, last=last, change=change, brief_disclaimer=True), keyboard
     )
 
 

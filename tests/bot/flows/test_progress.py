@@ -391,7 +391,7 @@ HEADLINES = {
         "/advice": r"Calibrated Sesame estimate: (\d+)",
         "/whatif": r"now (\d+), calibrated",
         "tap": r"calibrated, [+-]\d+ from (\d+) now",
-        "/goal": r"you are at (\d+) \(calibrated\)",
+        "/goal": r"you are at (\d+) \(calibrated,",
     },
     "zh": {
         "/myscore": r"校准后的估算：(\d+)",
@@ -399,7 +399,7 @@ HEADLINES = {
         "/advice": r"校准后的芝麻分估算：(\d+)",
         "/whatif": r"目前校准后为 (\d+) 分",
         "tap": r"真实分数校准，现在是 (\d+) 分",
-        "/goal": r"你现在 (\d+) 分（已校准）",
+        "/goal": r"你现在 (\d+) 分（已校准，",
     },
 }
 
