@@ -137,6 +137,11 @@ def shown_range(result: ScoreResult, base: ProjectionBase) -> tuple[int, int]:
     return result.range if base.calibrated is None else base.calibrated.range
 
 
+def headline(snapshot: Snapshot) -> int:
+    """The score a snapshot was shown with: the calibrated estimate once reports exist, else the model's."""
+    return snapshot.score if snapshot.calibrated is None else snapshot.calibrated[0]
+
+
 def higher_goal(score: int) -> int:
     """A goal to offer once one is reached: the next band's floor, else 50 points up (at most 950)."""
     above = next_band(score)
@@ -239,13 +244,14 @@ class Progress:
         )
         recent = await self.storage.snapshots(user_id, limit=1)
         previous = recent[0] if recent else None
+        now_shown = headline(now)
         if previous is not None and _same(previous, now):
             return Shown(None, None, calibrated)
         unexplained = None
         if previous is None:
             change: ScoreChange | None = explain(self.card, None, answers)
         elif previous.answers is None:
-            change, unexplained = None, (previous.score, result.score)
+            change, unexplained = None, (headline(previous), now_shown)
         else:
             change = explain(
                 self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
@@ -258,6 +264,8 @@ class Progress:
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
             await self._goal_progress(user_id, answers)
+        if change is not None and previous is not None and calibrated is not None:
+            change = change.on_scale(headline(previous), now_shown)  # the move of the headline: the calibrated one
         return Shown(change, unexplained, calibrated, new=True)
 
     async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:

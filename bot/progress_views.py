@@ -79,6 +79,7 @@ def change_view(change: ScoreChange | None, unexplained: tuple[int, int] | None,
         "precision_points": lines.precision,
         "estimate_points": lines.estimate,
         "other_points": lines.other,
+        "calibration_points": lines.calibration,
     }
 
 

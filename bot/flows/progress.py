@@ -188,7 +188,7 @@ def history_chart(
     lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport], timezone: str = "UTC"
 ) -> HistoryChart:
     """The history picture, dated in the user's ``timezone`` like the text (drawn once by whoever shows it; cached)."""
-    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots)
+    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high, s.calibrated) for s in snapshots)
     real = tuple(ChartReport(r.reported_at, r.score) for r in reports)
     return HistoryChart(lang, estimates, real, timezone)
 
@@ -205,7 +205,7 @@ async def history(session: Session) -> list[Reply]:
     )
     if not rows:
         return [Screen(text)]
-    caption = render(session.lang, "bot_history_caption.html.j2")
+    caption = render(session.lang, "bot_history_caption.html.j2", calibrated=any(s.calibrated for s in snapshots))
     chart = history_chart(session.lang, snapshots, reports, timezone)
     return [Screen(text), Photo(chart, caption, filename=HISTORY_FILE)]
 

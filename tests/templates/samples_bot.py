@@ -362,7 +362,7 @@ def _chart_history_title(lang: str) -> list[Context]:
 
 @sample("chart_history_legend.txt.j2")
 def _chart_history_legend(lang: str) -> list[Context]:
-    return [{"what": "estimate"}, {"what": "range"}, {"what": "reported"}]
+    return [{"what": w} for w in ("estimate", "answers", "calibrated", "range", "reported")]
 
 
 @sample("bot_whatif_pick.html.j2")

@@ -252,7 +252,7 @@ def _buttons(lang: str) -> list[Context]:
 
 @sample("bot_history_caption.html.j2")
 def _history_caption(lang: str) -> list[Context]:
-    return [{}]
+    return [{"calibrated": False}, {"calibrated": True}]
 
 
 @sample("bot_remind_problem.txt.j2")
