@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from advice.catalogue import EFFORT_NAMES, EFFORT_WEIGHTS, TIMING_MONTHS, TIMINGS, WARNINGS, Action, Change, get_action
-from advice.feasibility import STOPPED, nothing_to_do_note
+from advice.feasibility import RULED_OUT, STOPPED, nothing_to_do_note
 from advice.planner import GoalPlan
 from advice.ranking import Plan, Projection, RankedAction, next_band
 from scoring.calibration import ProjectionBase
@@ -127,7 +127,7 @@ def projection_view(projection: Projection, lang: Lang, base: ProjectionBase | N
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
         "changes": [change_view(c, lang) for c in projection.changes],
         "stopped": [
-            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, why, lang)}
+            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, action_id, why, lang)}
             for action_id, why in projection.stopped
         ],
         "clipped": projection.clipped,
@@ -225,10 +225,13 @@ def _base_view(base: ProjectionBase | None, lang: Lang) -> dict[str, Any] | None
     }
 
 
-def _stopped_note(projection: Projection, why: str, lang: Lang) -> str:
+def _stopped_note(projection: Projection, action_id: str, why: str, lang: Lang) -> str:
     """Why a what-if left an action out; for a safety gate, the gates' own words, "no new credit" once."""
     if why == "gated" and projection.gates:
         return render(lang, "_gated_note.txt.j2", gates=[gate.text(lang) for gate in projection.gates])
+    question_id = get_action(action_id).questions[0]
+    if why == "ruled_out" and question_id in RULED_OUT:
+        return RULED_OUT[question_id].note(lang)
     return STOPPED[why][lang]
 
 

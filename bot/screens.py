@@ -194,7 +194,12 @@ def profile_screen(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str
     buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
     keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
     flips = tuple(
-        (Button(button_label(lang, "owned_flip", title=i["title"]), OwnedTap(i["id"], not i["owned"], True).data()),)
+        (
+            Button(
+                button_label(lang, "owned_flip", topic=i["topic"], to=not i["owned"]),
+                OwnedTap(i["id"], not i["owned"], True).data(),
+            ),
+        )
         for i in view["owned"]
     )
     return Screen(render(lang, "bot_profile.html.j2", **view), keyboard + flips)
@@ -216,7 +221,13 @@ def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, 
             }
         )
     said = [
-        {"id": qid, "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": has}
+        # As a person says it ("公积金：有"), not as the action that adds it ("授权公积金信息：我有").
+        {
+            "id": qid,
+            "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang),
+            "topic": QUESTION_BY_ID[qid].topic(lang),
+            "owned": has,
+        }
         for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
         if qid in RECORD_ACTIONS
     ]

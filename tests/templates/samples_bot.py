@@ -329,6 +329,8 @@ def _button(lang: str) -> list[Context]:
         {"button": "toggle", "on": True, "title": title},
         {"button": "toggle", "on": False, "title": title},
         {"button": "tell_more", "topic": QUESTION_BY_ID["living_bills"].topic(lang)},
+        {"button": "owned_flip", "topic": QUESTION_BY_ID["provident_fund"].topic(lang), "to": False},
+        {"button": "owned_flip", "topic": QUESTION_BY_ID["vehicle"].topic(lang), "to": True},
     ]
 
 
