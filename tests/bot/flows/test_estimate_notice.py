@@ -19,6 +19,7 @@ from bot.reminder_delivery import deliver_due
 from bot.screens import button_label
 from scoring.card import load_scorecard
 from templates import render
+from tests.bot.frozen_clock import FrozenClock
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain
 from tests.scoring.alipay_bill import exports
 
@@ -49,17 +50,9 @@ def estimate_with_range(text: str, lang: str, score: int | None = None) -> None:
         assert any(low <= score <= high for low, high in found), (score, found, text)
 
 
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
 def clock():
-    return Clock(START)
+    return FrozenClock(START)
 
 
 @pytest.fixture
