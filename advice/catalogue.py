@@ -84,7 +84,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "en": "Bills paid for an address other than your delivery address do not help the score.",
     },
     "no_tricks": {
-        "zh": "付费“刷分”服务和为刷分而做的转账都没有用：蚂蚁会交叉核验数据。",
+        "zh": "付费「刷分」服务和为刷分而做的转账都没有用：蚂蚁会交叉核验数据。",
         "en": 'Paid "score boosting" services and transfers made only for the score do not work: '
         "Ant cross-checks the data.",
     },

@@ -291,7 +291,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
     "not_owned": {
-        "zh": "只有你确实拥有时才添加（见“如果你确实有以下资料，可以补充到芝麻信用”）。",
+        "zh": "只有你确实拥有时才添加（见「如果你确实有以下资料，可以补充到芝麻信用」）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {
