@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.i18n import Lang
-from scoring.questions import QUESTION_BY_ID, Answer
+from scoring.questions import NO_STEADY_INCOME, QUESTION_BY_ID, Answer
 
 Effort = Literal["low", "medium", "high"]
 
@@ -76,8 +76,8 @@ TIMING_MONTHS: dict[str, int] = {
 #: Cautions the sources give, shown with the actions they concern.
 WARNINGS: dict[str, dict[str, str]] = {
     "debt_pressure": {
-        "zh": "信用卡超过5张会被视为负债压力，反而影响信用；3-5张最合理。",
-        "en": "More than 5 credit cards reads as debt pressure and hurts your credit: 3-5 is the sweet spot.",
+        "zh": "信用卡超过5张会被视为负债压力，反而影响信用；最多保留3-5张。",
+        "en": "More than 5 credit cards reads as debt pressure and hurts your credit: keep 3-5 at most.",
     },
     "bill_address": {
         "zh": "缴费地址必须和收货地址一致，否则缴费对提分没有帮助。",
@@ -314,13 +314,16 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "wealth_management",
-        "在余额宝等理财产品里存一些钱",
-        "Keep some money in Yu'e Bao or similar",
+        "把暂时用不到的钱放进余额宝等理财产品",
+        "Keep money you can spare in Yu'e Bao or similar",
         # Only from nothing to a little: holding ¥10k+ is not something advice can ask of anyone.
+        # Only money the person has: with no or unstable income there is none to spare, and saving
+        # for the score is not advice (``NOTHING_TO_DO["wealth"]`` says so, in the same words).
         (_to("wealth", "small", "none"),),
         "low",
         "months_1_3",
         "000#4",
+        blocked_by=(("income", NO_STEADY_INCOME),),
     ),
     Action(
         "insurance",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advice.catalogue import ACTIONS, Action, Change
-from scoring.questions import LATE_REPAYMENTS, QUESTIONS, Answer, Lang
+from scoring.questions import LATE_REPAYMENTS, NO_STEADY_INCOME, QUESTIONS, Answer, Lang
 
 AnswerClass = Literal["act", "record", "fact"]
 
@@ -114,7 +114,7 @@ GATES: tuple[Gate, ...] = (
     ),
     Gate(
         "no_income",
-        (("income", ("none", "unstable")),),
+        (("income", NO_STEADY_INCOME),),
         "你暂时没有稳定收入，欠下还不起的债只会得不偿失，请等收入稳定下来。",
         "You have no steady income yet: a debt you cannot repay would hurt far more than it helps, so wait "
         "until your income is steady.",
@@ -216,6 +216,7 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "en": "A number only ages with time: keep the one you have.",
     },
     "wealth": {
+        # The saving action's steps say the same (``action_steps``): only money you can spare.
         "zh": "余额宝里存得多一些会加分，但只放你暂时用不到的钱；不需要为了分数专门去存钱。",
         "en": "More in Yu'e Bao counts for more, but keep there only money you can spare: do not save "
         "for the score; there is nothing else to do.",
