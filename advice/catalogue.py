@@ -63,14 +63,16 @@ TIMINGS: dict[str, dict[str, str]] = {
 }
 
 #: Months until a change has fully shown in the score, per timing id (the planner's "time to
-#: effect"; "a few months" is read as three, friendships building up as six, the phone number's age as a year).
+#: effect"; "a few months" is read as three, friendships building up as six). ``one_year``: what is
+#: promised (one number everywhere) shows at the next update; the number's age, a fact never
+#: promised, only adds later.
 TIMING_MONTHS: dict[str, int] = {
     "next_update": 1,
     "months_1_3": 3,
     "months_3_6": 6,
     "months_social": 6,
     "months_few": 3,
-    "one_year": 12,
+    "one_year": 1,
 }
 
 #: Cautions the sources give, shown with the actions they concern.
@@ -356,8 +358,10 @@ ACTIONS: tuple[Action, ...] = (
         "stable_phone",
         "所有地方只用一个手机号，并长期使用",
         "Use one phone number everywhere and keep it",
-        # Keeping the number also ages it: a number under a year old reaches "1-3 years".
-        (_to("phone_consistent", True), _to("phone_years", "1to3", "lt1")),
+        # Only what the person can record now: one number everywhere. Keeping it also ages it, but a
+        # number's age is a fact (``advice.feasibility``): never promised, only said to count later
+        # (the timing ``one_year``).
+        (_to("phone_consistent", True),),
         "medium",
         "one_year",
         "000#6",

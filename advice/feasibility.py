@@ -6,8 +6,10 @@ decide it, and every engine (ranking, what-if, the goal planner) reads them thro
 
 - ``ANSWER_CLASSES``: every question is either changeable by acting (``act``), something a
   person can only *record* if it is already true (``record``: a property, a vehicle...), or a
-  ``fact`` the advice never touches (account age, income). ``WAITING`` names the facts time
-  alone changes (a phone number ages if it is kept), which an action may count on.
+  ``fact`` the advice never touches (account age, income, a phone number's age). No action
+  changes a fact, not even one that changes by waiting: a promise holds only what the person can
+  record now, so the score promised is the score recorded (an action's timing may say a fact
+  will count later).
 - Record-if-true items (the catalogue's ``record`` actions) count only for the answers a person
   says they have: ``owned`` maps a record question id to ``True`` ("I have it, not added yet")
   or ``False`` ("I don't have it": the item is retired and never offered again). Without an
@@ -59,9 +61,6 @@ ANSWER_CLASSES: dict[str, AnswerClass] = {
     "friends_credit": "act",
     "friend_interaction": "act",
 }
-
-#: Facts that change by waiting alone; only an action whose timing waits for it may move them.
-WAITING: dict[str, str] = {"phone_years": "one_year"}
 
 #: Record question id -> the record-if-true action that adds it.
 RECORD_ACTIONS: dict[str, str] = {a.questions[0]: a.id for a in ACTIONS if a.record}

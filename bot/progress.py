@@ -14,9 +14,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from advice import ACTION_BY_ID, Action, GoalPlan, get_action
+from advice import ACTION_BY_ID, Action, Change, GoalPlan, get_action
 from advice import plan as plan_goal
-from advice.feasibility import feasible_changes
+from advice.feasibility import Owned, feasible_changes
 from bot.scheduling import (
     CHECKIN_DAY,
     CHECKIN_MAX_LATE,
@@ -118,6 +118,23 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
     while found := contradictions(profile):
         profile.pop(found[0].second_id)
     return complete(profile)
+
+
+def recorded_changes(action: Action, answers: dict[str, Answer], owned: Owned | None) -> tuple[Change, ...]:
+    """The answers recording ``action`` as done changes, from the stored ``answers``: every path's one list.
+
+    Exactly the changes its promise was measured with: ``rank`` (``/advice`` and its how-to),
+    ``simulate`` (``/whatif``) and ``plan`` (``/goal``) all assess an action by
+    ``advice.feasibility`` from the answers as ``advisable`` reads them, and so does this. The
+    how-to names each of them, and its "record it", its reminder's and the goal's "done" all
+    record them (``recorded_answers``), so no path records less (or more) than the score it showed.
+    """
+    return feasible_changes(action, advisable(answers), owned)
+
+
+def recorded_answers(action: Action, answers: dict[str, Answer], owned: Owned | None) -> dict[str, Answer]:
+    """The stored answers once ``action`` is recorded as done: ``recorded_changes`` applied as projections do."""
+    return answers_after(advisable(answers), recorded_changes(action, answers, owned))
 
 
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
@@ -325,14 +342,28 @@ class Progress:
             return None
         # The answers the plan projected from, changed as the projection changed them
         # (``scoring.projection``): the estimate after "done" is the score the plan promised.
-        profile = advisable(before)
         owned = await record_items.owned(self.storage, user_id)  # a planned "record it" action changes its answer
-        after = answers_after(profile, feasible_changes(get_action(action_id), profile, owned))
+        after = recorded_answers(get_action(action_id), before, owned)
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)
         if goal is not None and set(goal.done) >= set(goal.actions):
             await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
+        return before, after
+
+    async def record_action(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:
+        """Record an action as done from its how-to or its reminder: every answer it changes, as the goal's "done" does.
+
+        Returns the answers before and after; ``None`` when it changes nothing any more (done
+        already, or its reason is gone), so an old button records nothing.
+        """
+        before = await self.storage.answers(user_id)
+        action = get_action(action_id)
+        owned = await record_items.owned(self.storage, user_id)
+        if not before or not recorded_changes(action, before, owned):
+            return None
+        after = recorded_answers(action, before, owned)
+        await self.storage.replace_answers(user_id, after, "action")
         return before, after
 
     async def drop_goal(self, user_id: int) -> bool:

@@ -91,8 +91,8 @@ async def test_recording_an_action_from_its_how_to_reaches_the_goal_and_says_so(
     advice = await user.send("/advice")
     (steps,) = [label for label in advice[0].labels if "Tmall" in label]
     await user.tap(steps)
-    await user.tap(button_label("en", "record"))
-    calls = await user.tap(SHOPPING.choices[3].en)
+    calls = await user.tap(button_label("en", "record"))  # records it: shopping becomes Tmall
+    assert (await storage.answers(user.id))["shopping"] == SHOPPING.choices[3].value
     expected = reached_screen("en", scores[TMALL], scores[TMALL], False, was_goal=True).text
     assert calls[-1].text == expected and [c.text for c in calls].count(expected) == 1
     assert f"Goal {scores[TMALL]} reached" in plain(expected)

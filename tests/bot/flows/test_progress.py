@@ -347,7 +347,7 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
     assert (width, height) == (1080, 960) and 20_000 < len(png) < 400_000
 
 
-async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
+async def test_an_action_reminder_says_which_answer_records_it_and_its_button_records_it(bot, storage):
     user = bot.user()
     # no Huabei yet, no late record, a stable income
     await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
@@ -357,12 +357,10 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     await deliver_due(storage, send, CHECKIN)
     (reminder,) = [c for c in sent(bot, mark) if "Reminder:" in plain(c.text)]
     text = plain(reminder.text)
-    assert "change your answer to “How did you repay Huabei over the last 12 months?”" in text
-    assert "from Not opened / not used to Always on time" in text
-    assert reminder.labels[0] == "✏️ Record it: change my answer"
-    calls = await user.tap("✏️ Record it: change my answer")
-    assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
-    calls = await user.tap("Always on time")
+    assert "your answer changes “How did you repay Huabei over the last 12 months?”" in text
+    assert "Not opened / not used → Always on time" in text
+    assert reminder.labels[0] == "✏️ Done it: record it"
+    calls = await user.tap("✏️ Done it: record it")  # one tap records it, as its how-to's button does
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     question = "How did you repay Huabei over the last 12 months?"
     assert f"you changed “{question}” Not opened / not used → Always on time" in score
