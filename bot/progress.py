@@ -145,10 +145,17 @@ def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
 
 
-def higher_goal(score: int) -> int:
-    """A goal to offer once one is reached: the next band's floor, else 50 points up (at most 950)."""
+def higher_goal(score: int, best: int) -> int | None:
+    """A goal to offer once one is reached: the next band's floor, else 50 points up, but never past ``best``.
+
+    ``best`` is the most the advice can reach for this user (the planner's best reachable score,
+    as the user sees it): a higher goal it cannot reach would plan nothing. ``None`` when the user
+    is at their best already, so nothing higher is offered.
+    """
     above = next_band(score)
-    return above[0].low if above is not None else min(score + 50, assumptions.SCALE.maximum)
+    wanted = above[0].low if above is not None else min(score + 50, assumptions.SCALE.maximum)
+    higher = min(wanted, best)
+    return higher if higher > score else None
 
 
 def next_band(score: int) -> tuple[Band, int] | None:
@@ -281,10 +288,11 @@ class Progress:
             await self.storage.stop_schedule(user_id, "goal", 0)
 
     # ---- goals -----------------------------------------------------------------------
-    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool] | None:
+    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool, int] | None:
         """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
 
-        Returns the goal, that score and whether it is calibrated; the goal is then removed with
+        Returns the goal, that score, whether it is calibrated and the most the advice can reach
+        (``best_reachable``, to offer a higher goal only within it); the goal is then removed with
         its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
         check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
         """
@@ -295,7 +303,13 @@ class Progress:
         if base.score < goal.target:
             return None
         await self.drop_goal(user_id)
-        return goal, base.score, base.calibrated is not None
+        return goal, base.score, base.calibrated is not None, await self.best_reachable(user_id, answers, base)
+
+    async def best_reachable(self, user_id: int, answers: dict[str, Answer], base: ProjectionBase) -> int:
+        """The most the advice can reach for these answers, as the user sees it (``/goal N``'s "at most")."""
+        owned = await record_items.owned(self.storage, user_id)
+        best = plan_goal(self.card, answers, assumptions.SCALE.maximum, owned=owned).best_score
+        return base.project(best)
 
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
         """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
@@ -314,6 +328,11 @@ class Progress:
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
         score = base.score
         reachable = base.project(plan.best_score) >= target
+        if not plan.action_ids and score < target:
+            # Out of reach with nothing to do: no goal is kept and no check-in asks about nothing
+            # (the reply says so); a goal set before stays as it was.
+            best = base.project(plan.best_score)
+            return GoalOutcome(target, score, base.calibrated is not None, plan, score, best, False, next_band(score))
         await self.storage.set_goal(
             user_id, StoredGoal(target, score, reachable, plan.action_ids, (), plan.months or None, self._now())
         )

@@ -17,11 +17,12 @@ from scoring.questions import Answer
 from templates import render
 
 
-def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was_goal: bool) -> Screen:
-    """A target the estimate the user sees reaches: say so and offer a higher one.
+def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was_goal: bool, best: int) -> Screen:
+    """A target the estimate the user sees reaches: say so and offer a higher one the advice can reach.
 
     ``was_goal``: the user's stored goal (reached since it was set); otherwise a ``/goal N``
-    whose target the estimate already reaches.
+    whose target the estimate already reaches. ``best``: the most the advice reaches for this user
+    (``Progress.best_reachable``); at it, no higher goal is offered, only how to keep the score.
     """
     text = render(
         lang,
@@ -31,7 +32,7 @@ def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was
         target=target,
         calibrated=calibrated,
         was_goal=was_goal,
-        higher=higher_goal(score),
+        higher=higher_goal(score, best),
     )
     return Screen(text)
 
@@ -47,5 +48,5 @@ async def notice(session: Session, answers: dict[str, Answer]) -> Screen | None:
     )
     if reached is None:
         return None
-    goal, score, calibrated = reached
-    return reached_screen(session.lang, score, goal.target, calibrated, was_goal=True)
+    goal, score, calibrated, best = reached
+    return reached_screen(session.lang, score, goal.target, calibrated, was_goal=True, best=best)

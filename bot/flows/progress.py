@@ -233,7 +233,19 @@ async def goal(session: Session) -> list[Reply]:
     await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
-        return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False)]
+        return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False, best=outcome.best)]
+    if not outcome.plan.action_ids:  # out of reach, nothing to plan: no goal set, no check-in about nothing
+        return [
+            _screen(
+                lang,
+                "bot_goal.html.j2",
+                state="nothing_to_plan",
+                target=target,
+                score=outcome.score,
+                best=outcome.best,
+                calibrated=outcome.calibrated,
+            )
+        ]
     band = None
     if outcome.next_band is not None:
         above, points = outcome.next_band
@@ -256,10 +268,16 @@ async def goal(session: Session) -> list[Reply]:
 
 
 async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Screen | None:
-    """The goal's check-in: which planned actions are done; ``None`` without a goal."""
+    """The goal's check-in: which planned actions are done; ``None`` without a goal.
+
+    With every planned action recorded it asks nothing: it says so, with the way to plan again.
+    """
     stored = await storage.goal(user_id)
     if stored is None:
         return None
+    if not [a for a in stored.actions if a not in stored.done and a in ACTION_INDEX]:
+        keyboard = _goal_keyboard(lang, [], ())
+        return _screen(lang, "bot_goal_checkin.html.j2", keyboard, state="all_done", target=stored.target)
     actions = [
         {"title": ACTIONS[ACTION_INDEX[a]].title(lang), "done": a in stored.done}
         for a in stored.actions
@@ -398,5 +416,8 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
             return checkin_screen(lang, shown.calibrated[0], calibrated=True)
         return checkin_screen(lang, shown.score)
     if kind == "goal":
+        goal = await storage.goal(user_id)
+        if goal is not None and set(goal.done) >= set(goal.actions):
+            return None  # nothing left to tick: no check-in about nothing
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

@@ -128,6 +128,10 @@ def _goal(lang: str) -> list[Context]:
         {"state": "invalid", "text": "1000"},
         {"state": "reached", "score": 720, "target": 700, "calibrated": True, "was_goal": False, "higher": 750},
         {"state": "reached", "score": 705, "target": 700, "calibrated": False, "was_goal": True, "higher": 750},
+        {"state": "reached", "score": 874, "target": 860, "calibrated": False, "was_goal": True, "higher": None},
+        {"state": "reached", "score": 874, "target": 860, "calibrated": True, "was_goal": False, "higher": None},
+        {"state": "nothing_to_plan", "target": 924, "score": 874, "best": 874, "calibrated": False},
+        {"state": "nothing_to_plan", "target": 924, "score": 874, "best": 874, "calibrated": True},
         {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
         {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},
         {
@@ -150,6 +154,7 @@ def _goal_checkin(lang: str) -> list[Context]:
         {"state": "done", "title": ACTIONS[0].title(lang), "changed": "+14"},
         {"state": "not_planned"},
         {"state": "stopped"},
+        {"state": "all_done", "target": 700},
     ]
 
 
