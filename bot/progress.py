@@ -43,9 +43,12 @@ from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
 from scoring.projection import answers_after
 from scoring.questions import Answer
-from scoring.structure import complete, contradictions
+from scoring.structure import complete, contradictions, implied_answers
 
 logger = logging.getLogger(__name__)
+
+_UNSET = object()
+"""Stands for "no implied answer" where ``None`` could be one."""
 
 MAX_LATE: dict[str, timedelta] = {
     "checkin": CHECKIN_MAX_LATE,
@@ -133,8 +136,18 @@ def recorded_changes(action: Action, answers: dict[str, Answer], owned: Owned | 
 
 
 def recorded_answers(action: Action, answers: dict[str, Answer], owned: Owned | None) -> dict[str, Answer]:
-    """The stored answers once ``action`` is recorded as done: ``recorded_changes`` applied as projections do."""
-    return answers_after(advisable(answers), recorded_changes(action, answers, owned))
+    """The stored answers once ``action`` is recorded as done: ``recorded_changes`` applied as projections do.
+
+    Implied answers are not stored (``/profile`` derives them): one the advice completed and the
+    change left as it was is left out again; the estimate is the same (the scorecard implies it).
+    """
+    after = answers_after(advisable(answers), recorded_changes(action, answers, owned))
+    return {
+        question_id: value
+        for question_id, value in after.items()
+        if question_id in answers
+        or implied_answers({q: v for q, v in after.items() if q != question_id}).get(question_id, _UNSET) != value
+    }
 
 
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:

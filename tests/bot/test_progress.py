@@ -16,6 +16,7 @@ from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
+from scoring.structure import implied_answers
 from tests.advice.profiles import random_profile
 from tests.scoring.profiles import QUICK, rest_answered
 
@@ -265,4 +266,7 @@ def test_for_every_action_the_how_to_records_the_promises_changes_and_gets_the_p
         assert named == ranked.changes, ranked.id
         after = recorded_answers(ranked.action, stored, owned)  # what "record it" and the goal's "done" store
         assert CARD.score(after).score == ranked.score_after, ranked.id
+        for question_id in set(after) - set(stored):  # never an implied answer stored: /profile derives those
+            rest = {q: v for q, v in after.items() if q != question_id}
+            assert implied_answers(rest).get(question_id) != after[question_id], (ranked.id, question_id)
         assert simulate(CARD, advisable(stored), [ranked.id], owned=owned).changes == named  # /whatif
