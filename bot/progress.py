@@ -325,7 +325,10 @@ class Progress:
         return base.project(best)
 
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
-        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
+        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks while the plan has actions.
+
+        A target out of reach with nothing to plan is kept (more answers or a bill may still reach
+        it, and reaching it is then said), but no check-in asks about an empty plan.
 
         With real scores reported the plan starts from the calibrated estimate: the offset is
         added to every projected score (the gains are the model's, unchanged), so the model's
@@ -341,11 +344,6 @@ class Progress:
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
         score = base.score
         reachable = base.project(plan.best_score) >= target
-        if not plan.action_ids and score < target:
-            # Out of reach with nothing to do: no goal is kept and no check-in asks about nothing
-            # (the reply says so); a goal set before stays as it was.
-            best = base.project(plan.best_score)
-            return GoalOutcome(target, score, base.calibrated is not None, plan, score, best, False, next_band(score))
         await self.storage.set_goal(
             user_id, StoredGoal(target, score, reachable, plan.action_ids, (), plan.months or None, self._now())
         )

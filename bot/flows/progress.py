@@ -234,11 +234,12 @@ async def goal(session: Session) -> list[Reply]:
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
         return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False, best=outcome.best)]
-    if not outcome.plan.action_ids:  # out of reach, nothing to plan: no goal set, no check-in about nothing
+    if not outcome.plan.action_ids:  # out of reach, nothing to plan: kept, but no check-in about nothing
         return [
             _screen(
                 lang,
                 "bot_goal.html.j2",
+                _goal_keyboard(lang, [], ()),
                 state="nothing_to_plan",
                 target=target,
                 score=outcome.score,

@@ -131,6 +131,7 @@ def _goal(lang: str) -> list[Context]:
         {"state": "reached", "score": 874, "target": 860, "calibrated": False, "was_goal": True, "higher": None},
         {"state": "reached", "score": 874, "target": 860, "calibrated": True, "was_goal": False, "higher": None},
         {"state": "nothing_to_plan", "target": 924, "score": 874, "best": 874, "calibrated": False},
+        {"state": "nothing_to_plan", "target": 700, "score": 523, "best": 523, "calibrated": False},
         {"state": "nothing_to_plan", "target": 924, "score": 874, "best": 874, "calibrated": True},
         {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
         {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},

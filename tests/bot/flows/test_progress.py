@@ -592,9 +592,9 @@ WHICH = {"en": "which of the planned actions have you done", "zh": "计划里的
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-async def test_at_the_best_score_no_higher_goal_is_offered_and_an_unreachable_one_is_not_set(bot, storage, lang):
-    """QA 3: at 874, the most this user can reach, the bot suggested "/goal 924"; setting it kept an
-    empty plan and promised check-ins every two weeks."""
+async def test_at_the_best_score_no_higher_goal_is_offered_and_an_unreachable_one_has_no_checkins(bot, storage, lang):
+    """QA 3: at 874, the most this user can reach, the bot suggested "/goal 924"; setting it showed an
+    empty plan and promised check-ins every two weeks about it."""
     user = bot.user(language_code=lang)
     await storage.ensure_user(user.id, lang)
     await storage.replace_answers(user.id, AT_BEST, "button")
@@ -603,8 +603,9 @@ async def test_at_the_best_score_no_higher_goal_is_offered_and_an_unreachable_on
     assert AT_MOST[lang] in reached and "/goal " not in reached
     calls = await user.send(f"/goal {min(score + 50, 950)}")
     text = plain(calls[0].text)
-    assert NOTHING_TO_PLAN[lang] in text and not calls[0].labels
-    assert await storage.goal(user.id) is None
+    assert NOTHING_TO_PLAN[lang] in text and len(calls[0].labels) == 1  # only "remove the goal"
+    assert ("every two weeks" if lang == "en" else "每两周") not in text
+    assert (await storage.goal(user.id)).target == min(score + 50, 950)  # kept: said when reached some other way
     assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
 
 
