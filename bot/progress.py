@@ -78,6 +78,11 @@ class Shown:
     calibrated: Calibrated | None
     new: bool = False
     """Whether this estimate differs from the last one shown (so it was kept now)."""
+    goal: StoredGoal | None = None
+    """The goal as this estimate left it (its planned actions the answers show done counted), when ``goal_read``."""
+    goal_read: bool = False
+    """Whether keeping this estimate read the goal: then ``goal`` is it, and the "goal reached" check
+    that follows the reply (``goal_reached``) asks the database for it no second time."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,10 @@ class GoalOutcome:
     """Whether the target is reached by the projection the user sees (calibrated when reports exist)."""
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+    range: tuple[int, int] = (0, 0)
+    """``score``'s range (its 90 % prediction interval, calibrated with it): every stated estimate shows one."""
+    range_after: tuple[int, int] = (0, 0)
+    """``score_after``'s range, as ``/whatif`` shows a projection's (``ProjectionBase.project_range``)."""
 
 
 def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
@@ -150,12 +159,31 @@ def recorded_answers(action: Action, answers: dict[str, Answer], owned: Owned | 
     }
 
 
+def all_done(goal: StoredGoal) -> bool:
+    """Whether every planned action still in the catalogue is done (then the goal's check-ins stop).
+
+    A goal stored before an action left the catalogue (``friends_good_credit``: friends' credit
+    is a fact now) keeps its id; no button offers it any more, so it never holds the goal open.
+    """
+    return set(goal.done) >= {a for a in goal.actions if a in ACTION_BY_ID}
+
+
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     """Whether the answers already show the action done.
 
     Every question it changes is answered with a value it would not change any more.
     """
     return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
+
+
+def shown_range(result: ScoreResult, base: ProjectionBase) -> tuple[int, int]:
+    """The range of the estimate ``base`` shows for ``result``: calibrated with it once reports exist."""
+    return result.range if base.calibrated is None else base.calibrated.range
+
+
+def headline(snapshot: Snapshot) -> int:
+    """The score a snapshot was shown with: the calibrated estimate once reports exist, else the model's."""
+    return snapshot.score if snapshot.calibrated is None else snapshot.calibrated[0]
 
 
 def higher_goal(score: int, best: int) -> int | None:
@@ -267,13 +295,14 @@ class Progress:
         )
         recent = await self.storage.snapshots(user_id, limit=1)
         previous = recent[0] if recent else None
+        now_shown = headline(now)
         if previous is not None and _same(previous, now):
             return Shown(None, None, calibrated)
         unexplained = None
         if previous is None:
             change: ScoreChange | None = explain(self.card, None, answers)
         elif previous.answers is None:
-            change, unexplained = None, (previous.score, result.score)
+            change, unexplained = None, (headline(previous), now_shown)
         else:
             change = explain(
                 self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
@@ -285,38 +314,58 @@ class Progress:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation), checkin=checkin)
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
-            await self._goal_progress(user_id, answers)
+            goal = await self._goal_progress(user_id, answers)
+            if change is not None and previous is not None and calibrated is not None:
+                change = change.on_scale(headline(previous), now_shown)  # the move of the headline: the calibrated one
+            return Shown(change, unexplained, calibrated, new=True, goal=goal, goal_read=True)
         return Shown(change, unexplained, calibrated, new=True)
 
-    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
-        """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
-        goal = await self.storage.goal(user_id)
-        if goal is None:
-            return
-        for action_id in goal.actions:
-            if action_id not in goal.done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
-                await self.storage.goal_done(user_id, action_id)
-        updated = await self.storage.goal(user_id)
-        if updated is not None and set(updated.done) >= set(updated.actions):
-            await self.storage.stop_schedule(user_id, "goal", 0)
+    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> StoredGoal | None:
+        """Planned actions the answers now show as done (changed in ``/profile``) count as done.
 
-    # ---- goals -----------------------------------------------------------------------
-    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool, int] | None:
-        """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
-
-        Returns the goal, that score, whether it is calibrated and the most the advice can reach
-        (``best_reachable``, to offer a higher goal only within it); the goal is then removed with
-        its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
-        check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
+        Returns the goal with them counted, kept from the one read (not read again), so the reply's
+        "goal reached" check can use it too: one read of the goal per reply.
         """
         goal = await self.storage.goal(user_id)
+        if goal is None:
+            return None
+        done = list(goal.done)
+        for action_id in goal.actions:
+            if action_id not in done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
+                if await self.storage.goal_done(user_id, action_id):
+                    done.append(action_id)
+        updated = replace(goal, done=tuple(done))
+        if all_done(updated):
+            await self.storage.stop_schedule(user_id, "goal", 0)
+        return updated
+
+    # ---- goals -----------------------------------------------------------------------
+    async def goal_reached(
+        self, user_id: int, answers: dict[str, Answer], shown: Shown | None = None
+    ) -> tuple[StoredGoal, int, bool, tuple[int, int], int] | None:
+        """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
+
+        Returns the goal, that score, whether it is calibrated, its range and the most the advice can
+        reach (``best_reachable``: a higher goal is offered only within it); the goal is then removed with
+        its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
+        check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
+        ``shown``: what keeping the reply's estimate returned; the goal it read is used, not read again.
+        """
+        goal = shown.goal if shown is not None and shown.goal_read else await self.storage.goal(user_id)
         if goal is None or not answers:
             return None
-        base = await self.base(user_id, self.card.score(answers))  # the score /goal N plans from
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)  # the score /goal N plans from
         if base.score < goal.target:
             return None
         await self.drop_goal(user_id)
-        return goal, base.score, base.calibrated is not None, await self.best_reachable(user_id, answers, base)
+        return (
+            goal,
+            base.score,
+            base.calibrated is not None,
+            shown_range(result, base),
+            await self.best_reachable(user_id, answers, base),
+        )
 
     async def best_reachable(self, user_id: int, answers: dict[str, Answer], base: ProjectionBase) -> int:
         """The most the advice can reach for these answers, as the user sees it (``/goal N``'s "at most")."""
@@ -338,7 +387,8 @@ class Progress:
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
             raise ValueError(f"a goal is a score {minimum}-{maximum}")
-        base = await self.base(user_id, self.card.score(answers))
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)
         # The record-if-true items the user said they have count, as in /advice and /whatif.
         owned = await record_items.owned(self.storage, user_id)
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
@@ -359,6 +409,10 @@ class Progress:
             base.project(plan.best_score),
             reachable,
             next_band(score),
+            shown_range(result, base),
+            shown_range(result, base)
+            if plan.projection is None
+            else base.project_range(plan.projection.score, *plan.projection.range),
         )
 
     async def goal_done(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:
@@ -377,7 +431,7 @@ class Progress:
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)
-        if goal is not None and set(goal.done) >= set(goal.actions):
+        if goal is not None and all_done(goal):
             await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
         return before, after
 

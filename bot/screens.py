@@ -6,6 +6,7 @@ this module only decides which template, which context and how buttons are laid 
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -13,7 +14,7 @@ from typing import Any, Literal
 from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
-from bot.answer_matching import takes_amounts
+from bot.answer_matching import Reading, fold, takes_amounts, typed_amount, typed_place
 from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap, RecordTap
 from bot.dialog import Ask, InputProblem
 from bot.replies import Button, Keyboard, Screen
@@ -108,10 +109,11 @@ def question_screen(
     return Screen(text, layout(buttons), typed=typed, nonce=ask.nonce, amounts=takes_amounts(ask.question))
 
 
-def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
+def amount_example(question: Question, lang: Lang) -> dict[str, str | bool] | None:
     """At a question whose choices stand for amounts, a number and the choice it picks ("4" → "3-5").
 
-    From the widest range with an end: a number inside it that is not that choice's place on screen.
+    From the widest range with an end: a round number inside it (its low end plus the largest power
+    of ten the range holds: 6 in 5-10 years, 3000 in ¥2,000-5,000). ``money``: the amounts are yuan.
     """
     ranges = [
         (amount.high - amount.low, index)
@@ -120,10 +122,15 @@ def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
     ]
     if not ranges:
         return None
-    index = max(ranges)[1]
+    width, index = max(ranges)
     amount = question.choices[index].amount
     assert amount is not None
-    return {"number": str(int(amount.low) + 1), "label": question.choices[index].label(lang)}
+    step = 10 ** int(math.log10(width))
+    return {
+        "number": str(int(amount.low) + step),
+        "label": question.choices[index].label(lang),
+        "money": question.money,
+    }
 
 
 def conflict_view(conflict: Contradiction, question_id: str, lang: Lang) -> dict[str, str]:
@@ -144,8 +151,22 @@ def problem_screen(reason: InputProblem, lang: Lang) -> Screen:
     return Screen(render(lang, "bot_invalid.html.j2", problem=reason, asking=False))
 
 
-def answered_screen(ask_path: str, position: int, total: int, question_id: str, value: Answer, lang: Lang) -> Screen:
-    """A question once answered: its text and the answer, buttons gone."""
+def answered_screen(
+    ask_path: str,
+    position: int,
+    total: int,
+    question_id: str,
+    value: Answer,
+    lang: Lang,
+    number: tuple[str, Reading] | None = None,
+) -> Screen:
+    """A question once answered: its text and the answer, buttons gone.
+
+    ``number``: a number typed as the answer and how it was read (the amount it names, or a
+    button's place), said under the answer so "3" never means one thing silently.
+    """
+    question = QUESTION_BY_ID[question_id]
+    typed, read_as = number if number is not None else (None, None)
     return Screen(
         render(
             lang,
@@ -153,10 +174,25 @@ def answered_screen(ask_path: str, position: int, total: int, question_id: str, 
             path=ask_path,
             position=position,
             total=total,
-            prompt=QUESTION_BY_ID[question_id].prompt(lang),
+            prompt=question.prompt(lang),
             answer=answer_label(question_id, value, lang),
+            typed=typed,
+            read_as=read_as,
+            amount=None if typed is None or read_as != "amount" else typed_amount_text(question, typed, lang),
+            bare=typed is not None and typed_place(typed) is not None,
+            money=question.money,
         )
     )
+
+
+def typed_amount_text(question: Question, typed: str, lang: Lang) -> str | None:
+    """The amount a typed number names, as the reply writes it back ("10,000" in English, "10000" in Chinese)."""
+    amount = typed_amount(question, fold(typed))
+    if amount is None:
+        return None
+    separator = "," if lang == "en" and question.money else ""
+    low, high = (f"{v:,.10g}".replace(",", separator) if v >= 1000 else f"{v:.10g}" for v in amount)
+    return low if low == high else f"{low}-{high}"
 
 
 def welcome_screen(lang: Lang, returning: bool, disclaimer: DisclaimerForm = "full") -> Screen:
@@ -194,7 +230,12 @@ def profile_screen(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str
     buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
     keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
     flips = tuple(
-        (Button(button_label(lang, "owned_flip", title=i["title"]), OwnedTap(i["id"], not i["owned"], True).data()),)
+        (
+            Button(
+                button_label(lang, "owned_flip", topic=i["topic"], to=not i["owned"]),
+                OwnedTap(i["id"], not i["owned"], True).data(),
+            ),
+        )
         for i in view["owned"]
     )
     return Screen(render(lang, "bot_profile.html.j2", **view), keyboard + flips)
@@ -216,7 +257,13 @@ def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, 
             }
         )
     said = [
-        {"id": qid, "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": has}
+        # As a person says it ("公积金：有"), not as the action that adds it ("授权公积金信息：我有").
+        {
+            "id": qid,
+            "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang),
+            "topic": QUESTION_BY_ID[qid].topic(lang),
+            "owned": has,
+        }
         for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
         if qid in RECORD_ACTIONS
     ]
@@ -260,23 +307,24 @@ def record_view(question_id: str, now: Answer, after: Answer, lang: Lang) -> dic
     return {"question": question.prompt(lang), "now": question.label(now, lang), "after": question.label(after, lang)}
 
 
-def record_button(action_index: int, lang: Lang) -> Button:
+def record_button(action_code: int, lang: Lang) -> Button:
     """The button that records an action as done: every answer it changes, at once (``RecordTap``)."""
-    return Button(button_label(lang, "record"), RecordTap(action_index).data())
+    return Button(button_label(lang, "record"), RecordTap(action_code).data())
 
 
 def reminder_message(
     title: str,
-    score: int | None,
+    last: dict[str, Any] | None,
     lang: Lang,
     records: Sequence[tuple[str, Answer, Answer]] = (),
-    action_index: int | None = None,
+    action_code: int | None = None,
 ) -> Screen:
     """A due reminder: the action, how to record it once done, and buttons.
 
+    ``last`` is the last estimate shown, as ``bot.progress_views.headline_view`` states it (with its range).
     ``records`` are the answers doing the action changes (question id, now, after), every one:
     the estimate moves only when an answer changes, so the message names them, and a button
-    (the action at ``action_index``) records them all.
+    (the action numbered ``action_code``) records them all.
     """
     row = (
         Button(button_label(lang, "score"), CommandTap("score").data()),
@@ -285,12 +333,12 @@ def reminder_message(
     # A reminder with a score follows earlier estimates: the disclaimer's short form is enough.
     keyboard: tuple[tuple[Button, ...], ...] = (row,)
     changes = [record_view(question_id, now, after, lang) for question_id, now, after in records]
-    if changes and action_index is not None:
-        keyboard = ((record_button(action_index, lang),), row)
+    if changes and action_code is not None:
+        keyboard = ((record_button(action_code, lang),), row)
     else:
         changes = []
     return Screen(
-        render(lang, "bot_reminder.html.j2", title=title, score=score, changes=changes, brief_disclaimer=True),
+        render(lang, "bot_reminder.html.j2", title=title, last=last, changes=changes, brief_disclaimer=True),
         keyboard,
     )
 

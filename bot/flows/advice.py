@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advice import ACTIONS, Change, Plan, rank
+from advice.catalogue import Action
 from advice.feasibility import Owned
-from advice.presentation import action_view, plan_view
+from advice.presentation import action_view, plan_view, with_range
 from bot.callbacks import ChangeAnswerTap, RecordTap, ReminderTap, StepsTap
 from bot.flows import profile, score
 from bot.flows.session import Session
@@ -32,8 +33,40 @@ from scoring.calibration import ProjectionBase
 from scoring.questions import QUESTION_BY_ID, Answer
 from templates import render
 
-ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
-"""Action id -> its index in the catalogue, which is what buttons carry."""
+ACTION_CODE: dict[str, int] = {
+    "repay_overdue": 0,
+    "huabei_on_time": 1,
+    "card_on_time": 2,
+    "credit_cards_3_5": 3,
+    "first_card": 4,
+    "import_card_bills": 5,
+    "tmall_shopping": 6,
+    "living_bills": 7,
+    "fix_bill_address": 8,
+    "wealth_management": 9,
+    "insurance": 10,
+    "charity": 11,
+    "mybank": 12,
+    "stable_phone": 13,
+    "single_address": 14,
+    "verify_real_name": 15,
+    "add_provident_fund": 16,
+    "add_property": 17,
+    "add_vehicle": 18,
+    "add_education": 19,
+    "add_work_info": 20,
+    "authorize_third_party": 21,
+    # 22 was "friends_good_credit" (make friends with good credit), retired: friends' credit is a fact.
+    "friend_interaction": 23,
+}
+"""The number each action carries in button data.
+
+Buttons stay in a chat for months, so a number keeps meaning its action for good: a new action
+takes the next free number, and a removed action's number is never given again (an old button
+of it is then refused as unreadable, never taken for another action). Numbers, not ids, because
+the what-if buttons carry a whole selection as a bit mask within Telegram's 64 bytes.
+"""
+ACTION_BY_CODE: dict[int, Action] = {ACTION_CODE[a.id]: a for a in ACTIONS}
 
 
 @dataclass(frozen=True)
@@ -73,7 +106,7 @@ def records(action_id: str, stored: dict[str, Answer], owned: Owned) -> tuple[Ch
     the changes the promised score counted and the ones the "record it" button records
     (``bot.progress.recorded_changes``), the goal's "done" too: what is named is what is recorded.
     """
-    return recorded_changes(ACTIONS[ACTION_INDEX[action_id]], stored, owned)
+    return recorded_changes(ACTION_BY_CODE[ACTION_CODE[action_id]], stored, owned)
 
 
 async def record_tapped(session: Session, tap: RecordTap) -> list[Reply]:
@@ -83,7 +116,7 @@ async def record_tapped(session: Session, tap: RecordTap) -> list[Reply]:
     planned goal action recorded here counts as done there too (``Progress.shown``). An old
     button (the action done already, or no longer advised) records nothing and says it expired.
     """
-    action = ACTIONS[tap.action_index]
+    action = ACTION_BY_CODE[tap.action_code]
     moved = await Progress(session.storage, session.card, session.clock).record_action(session.user_id, action.id)
     if moved is None:
         return [Notice(notice(session.lang, "stale"))]
@@ -118,7 +151,7 @@ async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
         return [EditMessage(no_answers_screen(session.lang))]
     if not tap.open:
         return [EditMessage(advice_screen(planned, session, await session.has_seen_an_estimate()))]
-    return [EditMessage(await steps_screen(session, planned, tap.action_index))]
+    return [EditMessage(await steps_screen(session, planned, tap.action_code))]
 
 
 def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = False) -> Screen:
@@ -132,7 +165,7 @@ def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = F
         (
             Button(
                 button_label(lang, "steps", number=n, title=r.action.title(lang)),
-                StepsTap(ACTION_INDEX[r.id], True).data(),
+                StepsTap(ACTION_CODE[r.id], True).data(),
             ),
         )
         for n, r in enumerate(plan.actions, start=1)
@@ -164,19 +197,21 @@ async def tell_more(session: Session) -> list[Reply]:
     return await profile.change_answer(session, ChangeAnswerTap(planned.plan.tell_me_more[0].question_id))
 
 
-async def steps_screen(session: Session, planned: Planned, action_index: int) -> Screen:
+async def steps_screen(session: Session, planned: Planned, action_code: int) -> Screen:
     """An action's how-to steps: how to record it once done (with a button), its reminder, the way back."""
     lang = session.lang
     ranked = {r.id: r for r in planned.plan.actions}
-    action = ACTIONS[action_index]
+    action = ACTION_BY_CODE[action_code]
     view = action_view(ranked.get(action.id, action), lang, planned.base)
+    if action.id in ranked:  # the score it promises, with that estimate's range
+        view = with_range(view, session.card, planned.answers, ranked[action.id], planned.base)
     changes = records(action.id, planned.stored, planned.owned) if action.id in ranked else ()
     pending = await session.storage.pending_reminders(session.user_id)
     due = next((p.due_at for p in pending if p.action_id == action.id), None)
     remind = Button(
-        button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_index, due is None).data()
+        button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_code, due is None).data()
     )
-    back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
+    back = Button(button_label(lang, "steps_back"), StepsTap(action_code, False).data())
     brief = await session.has_seen_an_estimate()
     when = None if due is None else due_view(due, await session.storage.timezone(session.user_id))
     text = render(
@@ -187,5 +222,5 @@ async def steps_screen(session: Session, planned: Planned, action_index: int) ->
         due=when,
         brief_disclaimer=brief,
     )
-    recording = ((record_button(action_index, lang),),) if changes else ()
+    recording = ((record_button(action_code, lang),),) if changes else ()
     return Screen(text, (*recording, (remind,), (back,)))

@@ -13,17 +13,17 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from advice import ACTIONS
+from advice import ACTION_BY_ID
 from advice.catalogue import UnknownAction
 from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
 from bot.flows import goal_reached, reminders, score
-from bot.flows.advice import ACTION_INDEX
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE
 from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
-from bot.progress import Progress, advisable, plan_schedules
-from bot.progress_views import calibrated_view, history_view
+from bot.progress import Progress, advisable, all_done, plan_schedules
+from bot.progress_views import calibrated_view, headline_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
     CHECKIN_DAY,
@@ -38,7 +38,7 @@ from bot.scheduling import (
 from bot.screens import no_answers_screen, notice, progress_label
 from bot.storage import Snapshot, Storage, StoredReport
 from bot.storage.progress import parse_schedule_key
-from scoring.assumptions import SCALE
+from scoring.assumptions import DEFAULT_RANGE_COVERAGE, SCALE
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
 from scoring.questions import QUESTION_BY_ID
@@ -91,7 +91,8 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         state = "future" if refused.reason == "future" else "invalid"
         return [_screen(lang, "bot_myscore.html.j2", state=state, text=text[:40])]
     result = session.card.score(advisable(answers))
-    await _progress(session).record_shown(session.user_id)  # the reply states the estimate
+    brief = await session.has_seen_an_estimate()
+    shown = await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     recorded = _screen(
         lang,
         "bot_myscore.html.j2",
@@ -102,8 +103,9 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         high=result.range[1],
         calibrated=calibrated_view(reported.calibrated, lang),
         share=reported.share,
+        brief_disclaimer=brief,
     )
-    reached = await goal_reached.notice(session, answers)
+    reached = await goal_reached.notice(session, answers, shown)
     return [recorded] if reached is None else [recorded, reached]
 
 
@@ -138,8 +140,11 @@ async def checkin_open(session: Session) -> bool:
     return not any(r.reported_at >= asked for r in await session.storage.reports(session.user_id))
 
 
-def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -> Screen:
-    """The monthly check-in, with its three buttons; ``estimate`` is the last one shown (calibrated once reported)."""
+def checkin_screen(lang: Lang, shown: Snapshot | None) -> Screen:
+    """The monthly check-in, with its three buttons; ``shown`` is the last estimate shown (``None``: none yet).
+
+    It states that estimate as it was shown (calibrated once reported), with its range.
+    """
     keyboard = (
         (Button(_button(lang, "checkin_type"), CheckinTap("type").data()),),
         (
@@ -147,7 +152,17 @@ def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -
             Button(_button(lang, "checkin_stop"), CheckinTap("stop").data()),
         ),
     )
-    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate, calibrated=calibrated)
+    estimate = None if shown is None else headline_view(shown)
+    calibrated = estimate is not None and estimate["calibrated"]
+    return _screen(
+        lang,
+        "bot_checkin.html.j2",
+        keyboard,
+        state="ask",
+        estimate=estimate,
+        calibrated=calibrated,
+        brief_disclaimer=True,
+    )
 
 
 async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
@@ -173,7 +188,7 @@ def history_chart(
     lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport], timezone: str = "UTC"
 ) -> HistoryChart:
     """The history picture, dated in the user's ``timezone`` like the text (drawn once by whoever shows it; cached)."""
-    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots)
+    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high, s.calibrated) for s in snapshots)
     real = tuple(ChartReport(r.reported_at, r.score) for r in reports)
     return HistoryChart(lang, estimates, real, timezone)
 
@@ -184,10 +199,13 @@ async def history(session: Session) -> list[Reply]:
     reports = await session.storage.reports(session.user_id)
     timezone = await session.storage.timezone(session.user_id)
     rows = history_view(snapshots, reports, session.lang, timezone)
-    text = render(session.lang, "bot_history.html.j2", rows=rows, chart=bool(rows))
+    coverage = round(100 * ((snapshots[-1].coverage if snapshots else None) or DEFAULT_RANGE_COVERAGE))
+    text = render(
+        session.lang, "bot_history.html.j2", rows=rows, chart=bool(rows), coverage=coverage, brief_disclaimer=True
+    )
     if not rows:
         return [Screen(text)]
-    caption = render(session.lang, "bot_history_caption.html.j2")
+    caption = render(session.lang, "bot_history_caption.html.j2", calibrated=any(s.calibrated for s in snapshots))
     chart = history_chart(session.lang, snapshots, reports, timezone)
     return [Screen(text), Photo(chart, caption, filename=HISTORY_FILE)]
 
@@ -195,9 +213,9 @@ async def history(session: Session) -> list[Reply]:
 # ---- /goal and its check-in ------------------------------------------------------------------
 def _goal_keyboard(lang: Lang, actions: list[str], done: tuple[str, ...]) -> tuple[tuple[Button, ...], ...]:
     buttons = [
-        Button(_button(lang, "goal_done", title=ACTIONS[ACTION_INDEX[a]].title(lang)), GoalTap(ACTION_INDEX[a]).data())
+        Button(_button(lang, "goal_done", title=ACTION_BY_ID[a].title(lang)), GoalTap(ACTION_CODE[a]).data())
         for a in actions
-        if a not in done and a in ACTION_INDEX
+        if a not in done and a in ACTION_CODE
     ]
     return (*((b,) for b in buttons), (Button(_button(lang, "goal_stop"), GoalTap(None).data()),))
 
@@ -230,10 +248,22 @@ async def goal(session: Session) -> list[Reply]:
         outcome = await _progress(session).set_goal(session.user_id, advisable(answers), target)
     except ValueError:
         return [_screen(lang, "bot_goal.html.j2", state="invalid", text=session.arguments[:40])]
+    brief = await session.has_seen_an_estimate()
     await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
-        return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False, best=outcome.best)]
+        return [
+            reached_screen(
+                lang,
+                outcome.score,
+                target,
+                outcome.calibrated,
+                outcome.range,
+                was_goal=False,
+                brief=brief,
+                best=outcome.best,
+            )
+        ]
     if not outcome.plan.action_ids:  # out of reach, nothing to plan: kept, but no check-in about nothing
         return [
             _screen(
@@ -243,8 +273,11 @@ async def goal(session: Session) -> list[Reply]:
                 state="nothing_to_plan",
                 target=target,
                 score=outcome.score,
+                low=outcome.range[0],
+                high=outcome.range[1],
                 best=outcome.best,
                 calibrated=outcome.calibrated,
+                brief_disclaimer=brief,
             )
         ]
     band = None
@@ -256,13 +289,18 @@ async def goal(session: Session) -> list[Reply]:
         "state": "plan",
         "target": target,
         "score": outcome.score,
+        "low": outcome.range[0],
+        "high": outcome.range[1],
         "calibrated": outcome.calibrated,
         "reachable": outcome.reachable,
         "best": outcome.best,
         "actions": actions,
         "score_after": outcome.score_after,
+        "after_low": outcome.range_after[0],
+        "after_high": outcome.range_after[1],
         "months": outcome.plan.months,
         "next_band": band,
+        "brief_disclaimer": brief,
     }
     keyboard = _goal_keyboard(lang, list(outcome.plan.action_ids), ())
     return [_screen(lang, "bot_goal.html.j2", keyboard, **text_context)]
@@ -276,13 +314,11 @@ async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Scr
     stored = await storage.goal(user_id)
     if stored is None:
         return None
-    if not [a for a in stored.actions if a not in stored.done and a in ACTION_INDEX]:
+    if all_done(stored):
         keyboard = _goal_keyboard(lang, [], ())
         return _screen(lang, "bot_goal_checkin.html.j2", keyboard, state="all_done", target=stored.target)
     actions = [
-        {"title": ACTIONS[ACTION_INDEX[a]].title(lang), "done": a in stored.done}
-        for a in stored.actions
-        if a in ACTION_INDEX
+        {"title": ACTION_BY_ID[a].title(lang), "done": a in stored.done} for a in stored.actions if a in ACTION_CODE
     ]
     keyboard = _goal_keyboard(lang, list(stored.actions), stored.done)
     return _screen(lang, "bot_goal_checkin.html.j2", keyboard, state="ask", target=stored.target, actions=actions)
@@ -291,10 +327,10 @@ async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Scr
 async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
     """A planned action done (answers change, the estimate re-scored and explained), or the goal removed."""
     lang = session.lang
-    if tap.action_index is None:
+    if tap.action_code is None:
         await _progress(session).drop_goal(session.user_id)
         return [EditMessage(_screen(lang, "bot_goal_checkin.html.j2", state="stopped"))]
-    action = ACTIONS[tap.action_index]
+    action = ACTION_BY_CODE[tap.action_code]
     try:
         moved = await _progress(session).goal_done(session.user_id, action.id)
     except UnknownAction:  # pragma: no cover - the index is checked against the catalogue
@@ -410,15 +446,10 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     kind, number = key
     if kind == "checkin":
         latest = await storage.snapshots(user_id, limit=1)
-        if not latest:
-            return checkin_screen(lang, None)
-        shown = latest[0]  # the headline it was shown with: calibrated once real scores are reported
-        if shown.calibrated:
-            return checkin_screen(lang, shown.calibrated[0], calibrated=True)
-        return checkin_screen(lang, shown.score)
+        return checkin_screen(lang, latest[0] if latest else None)
     if kind == "goal":
         goal = await storage.goal(user_id)
-        if goal is not None and set(goal.done) >= set(goal.actions):
+        if goal is not None and all_done(goal):
             return None  # nothing left to tick: no check-in about nothing
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

@@ -6,12 +6,12 @@ as on ``/score``, ``/advice`` and ``/goal``; the estimate from the answers alone
 
 from __future__ import annotations
 
-from advice import ACTIONS, simulate
+from advice import simulate
 from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
-from bot.flows.advice import ACTION_INDEX, plan_for
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for
 from bot.flows.session import Session
-from bot.progress import Progress
+from bot.progress import Progress, shown_range
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from bot.storage import record_items
@@ -37,23 +37,33 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     answers, plan = planned.answers, planned.plan
     brief = await session.has_seen_an_estimate()
     await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
-    offered = [ACTION_INDEX[r.id] for r in plan.actions]
+    offered = [ACTION_CODE[r.id] for r in plan.actions]
     # Picks no longer in the plan (answers changed since) still count, after the others.
     order = offered + sorted(picked - set(offered))
     keyboard: Keyboard = tuple(
         (
             Button(
-                button_label(lang, "toggle", on=i in picked, title=ACTIONS[i].title(lang)),
+                button_label(lang, "toggle", on=i in picked, title=ACTION_BY_CODE[i].title(lang)),
                 WhatIfTap(picked ^ {i}).data(),
             ),
         )
         for i in order
     )
-    chosen = [ACTIONS[i].id for i in order if i in picked]
+    chosen = [ACTION_BY_CODE[i].id for i in order if i in picked]
     base = planned.base  # once real scores are reported, every score here is the calibrated one
     calibrated = base.calibrated is not None
     if not chosen:
-        text = render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=base.score, calibrated=calibrated)
+        low, high = shown_range(plan.before, base)
+        text = render(
+            lang,
+            "bot_whatif_pick.html.j2",
+            offered=len(offered),
+            score=base.score,
+            calibrated=calibrated,
+            low=low,
+            high=high,
+            brief_disclaimer=brief,
+        )
         return Screen(text, keyboard)
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)

@@ -14,10 +14,12 @@ from advice.feasibility import (
     GATES,
     NOTHING_TO_DO,
     RECORD_ACTIONS,
+    RULED_OUT,
     STOPPED,
     active_gates,
     feasible_changes,
     nothing_to_do_note,
+    record_items,
 )
 from advice.presentation import action_view, plan_view, steps_text
 from scoring.card import load_scorecard
@@ -106,7 +108,7 @@ STUDENT = {
 
 def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
     advice = rank(CARD, STUDENT)
-    record_ids = set(RECORD_ACTIONS.values())
+    record_ids = set(RECORD_ACTIONS.values()) - {"add_provident_fund"}  # no income rules it out (below)
     assert {r.id for r in advice.if_you_have} == record_ids
     assert not {r.id for r in advice.actions} & record_ids
     assert not {c.question_id for c in advice.combined.changes} & set(RECORD_ACTIONS)
@@ -124,6 +126,25 @@ def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
         assert counted.points == pytest.approx(offer.points) and counted.gain == offer.gain
         assert counted.score_after == offer.score_after
         assert offer.id not in {r.id for r in owned.if_you_have}
+
+
+@pytest.mark.parametrize("owned", [None, {"provident_fund": True}], ids=["not said", "said yes"])
+def test_no_income_rules_a_provident_fund_out_of_every_piece_of_advice(owned):
+    """QA 12: a provident fund comes with a job; a person with no income is not asked or advised about one."""
+    advice = rank(CARD, STUDENT, owned=owned)
+    assert "add_provident_fund" not in {r.id for r in (*advice.actions, *advice.if_you_have)}
+    assert "add_provident_fund" not in {a.id for a in record_items(STUDENT, owned)}
+    (fund,) = [n for n in advice.nothing_to_do if n.question_id == "provident_fund"]
+    assert fund.stopped == "ruled_out"
+    assert simulate(CARD, STUDENT, ["add_provident_fund"], owned).stopped == (("add_provident_fund", "ruled_out"),)
+    assert "add_provident_fund" not in plan(CARD, STUDENT, 950, owned=owned).action_ids
+    for lang in ("zh", "en"):
+        assert nothing_to_do_note("provident_fund", False, "ruled_out", lang) == RULED_OUT["provident_fund"].note(lang)
+    # Any income at all, and it is the record-if-true item it always was.
+    for income in ("unstable", "stable", "high_stable"):
+        employed = {**STUDENT, "income": income}
+        assert "add_provident_fund" in {r.id for r in rank(CARD, employed).if_you_have}
+        assert "add_provident_fund" in {r.id for r in rank(CARD, employed, owned={"provident_fund": True}).actions}
 
 
 def test_i_dont_have_it_retires_the_item():
@@ -462,13 +483,31 @@ def test_friends_credit_unknown_is_never_recorded_as_good_only_found_out(lang):
     """QA: "Make friends with good credit" ranked #1 for "I don't know" and recorded "Mostly good"."""
     profile = average_with(friends_credit="unknown", huabei="on_time", income="stable")
     advice = rank(CARD, profile)
-    assert "friends_good_credit" not in [a.id for a in advice.actions]
-    assert simulate(CARD, profile, ["friends_good_credit"]).changes == ()
+    assert not any("friends_credit" in a.action.questions for a in advice.actions)
     notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
     assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit=unknown"][lang]
-    # a known low or mixed circle is still advised
-    for known in ("low", "mixed"):
-        assert "friends_good_credit" in [a.id for a in rank(CARD, {**profile, "friends_credit": known}).actions]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("known", ["low", "mixed"])
+def test_friends_credit_is_a_fact_about_other_people_never_advised(lang, known):
+    """A low or mixed circle once got "Make friends with good credit", and its "done" recorded "Mostly good".
+
+    Friends' credit is other people's: the user cannot change it, and choosing friends for a score
+    is not advice to follow, so it is a fact like income. "Mostly good" is recorded only when the
+    user says it is true (``/profile``); no action, what-if or goal plan moves it.
+    """
+    profile = average_with(friends_credit=known, huabei="on_time", income="stable")
+    assert ANSWER_CLASSES["friends_credit"] == "fact"
+    advice = rank(CARD, profile)
+    assert all(c.question_id != "friends_credit" for a in advice.actions for c in a.changes)
+    assert all(c.question_id != "friends_credit" for a in ACTIONS for c in a.changes)
+    goal = plan(CARD, profile, 950)
+    assert all(c.question_id != "friends_credit" for a in goal.actions for c in a.changes)
+    notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
+    assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit"][lang]  # "not yours to change"
+    # Keeping in touch with the friends one has is still advised: that is the user's to do.
+    assert "friend_interaction" in [a.id for a in rank(CARD, {**profile, "friend_interaction": "never"}).actions]
 
 
 @pytest.mark.parametrize("kinds", range(7))

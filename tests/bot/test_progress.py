@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,18 +19,11 @@ from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
 from scoring.structure import implied_answers
 from tests.advice.profiles import random_profile
+from tests.bot.frozen_clock import FrozenClock
 from tests.scoring.profiles import QUICK, rest_answered
 
 FULL = rest_answered(QUICK, -1)
 CARD = load_scorecard()
-
-
-class FrozenClock:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
 
 
 @pytest.fixture
@@ -270,3 +264,16 @@ def test_for_every_action_the_how_to_records_the_promises_changes_and_gets_the_p
             rest = {q: v for q, v in after.items() if q != question_id}
             assert implied_answers(rest).get(question_id) != after[question_id], (ranked.id, question_id)
         assert simulate(CARD, advisable(stored), [ranked.id], owned=owned).changes == named  # /whatif
+
+
+async def test_a_goal_stored_with_an_action_no_longer_in_the_catalogue_ends_when_the_rest_is_done(progress, storage):
+    """Goals planned before "Make friends with good credit" left the catalogue keep its id; it holds nothing open."""
+    await storage.replace_answers(1, QUICK, "button")
+    outcome = await progress.set_goal(1, QUICK, CARD.score(QUICK).score + 8)
+    planned = outcome.plan.action_ids
+    stored = await storage.goal(1)
+    await storage.set_goal(1, replace(stored, actions=(*planned, "friends_good_credit")))
+    assert [s.kind for s in await storage.schedules(1)] == ["goal"]
+    for action_id in planned:
+        await progress.goal_done(1, action_id)
+    assert [s.kind for s in await storage.schedules(1)] == []  # no goal check-in left waiting on it
