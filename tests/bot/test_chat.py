@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.chat import plain, read_line, run_chat
 from bot.replies import CHAT_FILES
 from bot.storage import open_storage
@@ -320,3 +322,55 @@ def test_numbers_at_questions_of_amounts_are_amounts_in_the_terminal(tmp_path):
     answers = stored_answers(tmp_path)
     assert answers["account_age"] == "3to5" and answers["credit_cards"] == "three_five"
     assert "→ 3-5\n" in out[out.index("› 4") :]
+
+
+# A student with no income (zh/en alike: the numbers are years, places and cards): a provident fund
+# answered "no" makes /advice ask whether they have one, under the ranked actions.
+STUDENT = ["4", "1", "1", "1", "2", "3", "1", "5", "1", "1"]
+OWNED = {"en": ("Yes, I have it", "No"), "zh": ("我有", "没有")}
+
+
+def record_items_of(tmp_path):
+    from bot.storage import record_items
+
+    return stored(tmp_path, lambda storage: record_items.owned(storage, 0))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_after_advice_the_ownership_question_numbers_on_from_the_action_list(tmp_path, lang):
+    """QA 2: "1" typed after /advice opens action 1, as the list's prompt says; nothing is recorded."""
+    yes, no = OWNED[lang]
+    code, out = chat(tmp_path, [*STUDENT, "/advice", "1"], lang=lang)
+    advice = out[out.rindex("› /advice") : out.rindex("› 1")]
+    # The actions and "tell me more" questions, one a line (the question's two choices share the last).
+    listed = len(re.findall(r"^  \d+[.)] ", advice, re.MULTILINE)) - 1
+    assert f"  {listed + 1}) {yes}   {listed + 2}) {no}\n" in advice  # the question's choices number on
+    last_prompt = advice.rstrip().splitlines()[-1]
+    assert last_prompt in (f"(type 1-{listed + 2})", f"（请输入编号 1-{listed + 2}）")
+    assert advice.count(last_prompt) == 1  # the list's own prompt is not a second, shorter range
+    first = re.search(r"^  1\. (.+) ›$", advice, re.MULTILINE)
+    assert first is not None
+    assert out[out.rindex("› 1") :].startswith(f"› 1\n{first[1]}\n")  # its steps open
+    assert record_items_of(tmp_path) == {}
+    assert "provident" in advice.lower() or "公积金" in advice
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_ownership_question_is_answered_by_its_number_or_its_words(tmp_path, lang):
+    yes, no = OWNED[lang]
+    code, out = chat(tmp_path / "words", [*STUDENT, "/advice", no], lang=lang)
+    assert "didn't catch" not in out and "没听懂" not in out
+    assert record_items_of(tmp_path / "words") == {"provident_fund": False}
+    advice = out[out.rindex("› /advice") :]
+    number = re.search(rf"(\d+)\) {re.escape(yes)}", advice)
+    assert number is not None
+    chat(tmp_path / "number", [*STUDENT, "/advice", number[1]], lang=lang)
+    assert record_items_of(tmp_path / "number") == {"provident_fund": True}
+
+
+def test_a_menu_takes_only_a_whole_label_never_part_of_one(tmp_path):
+    # "Yes" is in "🗑 Yes, delete everything" but is not the button: nothing is deleted.
+    chat(tmp_path, [*STUDENT, "/forget", "yes"])
+    assert stored_answers(tmp_path)
+    chat(tmp_path, ["/forget", "Keep my data"])
+    assert stored_answers(tmp_path)
