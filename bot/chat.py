@@ -27,7 +27,7 @@ from bot.reminder_delivery import deliver_due
 from bot.replies import CHAT_FILES, Button, Document, EditMessage, FileName, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
-from scoring.i18n import Lang
+from scoring.i18n import Lang, language_of
 from templates import render
 
 OLD_CHART_FILE = "sesame-score.png"  # the radar before it became a JPEG: /forget removes it too
@@ -66,10 +66,18 @@ class TerminalChat:
         # Whether the message being printed follows another of the same reply with numbered buttons:
         # its own buttons then number on from that one's (``screen``), so no number means two things.
         self.continuing = False
+        self.lang: Lang = language_of(who.language_code)  # the language last known (``language``)
 
     async def language(self) -> Lang:
-        """The user's current language (it can change during the chat)."""
-        return await self.advisor.language(self.who)
+        """The user's current language (it can change during the chat); reading it creates nothing.
+
+        After ``/forget`` no row may be left, so the words that follow it (the goodbye) are in the
+        language last known, from this chat's memory rather than a user row made up again.
+        """
+        stored = await self.advisor.storage.user_language(self.who.id)
+        if stored is not None:
+            self.lang = language_of(stored)
+        return self.lang
 
     async def begin(self) -> None:
         """Introduce the chat, print the reminders due meanwhile and run ``/start``, as Telegram's Start does."""
@@ -154,8 +162,10 @@ class TerminalChat:
             return [Screen(render(await self.language(), "chat_no_file.txt.j2", path=str(path)))]
 
     async def bye(self) -> None:
-        """The last line."""
-        self.say(render(await self.language(), "chat_bye.txt.j2"))
+        """The last line: where to carry on, or, after ``/forget``, that nothing is left to carry on from."""
+        lang = await self.language()
+        forgotten = await self.advisor.storage.user_language(self.who.id) is None
+        self.say(render(lang, "chat_bye.txt.j2", forgotten=forgotten))
 
     # ---- output ------------------------------------------------------------------------
     def say(self, text: str) -> None:

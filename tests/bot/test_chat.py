@@ -93,6 +93,23 @@ def test_export_and_forget_in_the_terminal(tmp_path):
     assert stored_answers(tmp_path) == {}
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_after_forget_in_the_terminal_every_user_table_is_empty(tmp_path, lang):
+    """QA 6: the goodbye after /forget read the language through a call that made the user again."""
+    from bot.storage.tables import user_data_table_names
+
+    # Answers, a snapshot, reminders and a check-in, a reported score, a goal, a record item, a bill.
+    lines = [*STUDENT, "/score", "/remind huabei 9 20:00", "/myscore 650", "/goal 700", "/advice", OWNED[lang][1]]
+    chat(tmp_path, [*lines, str(tmp_path / "notes.csv")], lang=lang)
+    (tmp_path / "notes.csv").write_text("not a bill")
+    chat(tmp_path, [str(tmp_path / "notes.csv")], lang=lang)
+    assert all(stored(tmp_path, lambda storage: storage.count_rows(0)).values())  # a row in every table
+    code, out = chat(tmp_path, ["/forget", "1"], lang=lang)  # and the goodbye after it
+    assert stored(tmp_path, lambda storage: storage.count_rows()) == dict.fromkeys(user_data_table_names(), 0)
+    bye = {"en": "Nothing about you is stored any more", "zh": "你的资料已全部删除"}[lang]
+    assert bye in out.rstrip().splitlines()[-1]
+
+
 def test_chinese_and_undecodable_input(tmp_path):
     stdin = io.BytesIO(b"\xff\xfe garbage\n/help\n")
     out = io.StringIO()

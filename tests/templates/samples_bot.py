@@ -190,7 +190,6 @@ def _record_done(lang: str) -> list[Context]:
     "bot_chart_caption.html.j2",
     "cli_no_token.txt.j2",
     "chat_intro.txt.j2",
-    "chat_bye.txt.j2",
 )
 def _plain(lang: str) -> list[Context]:
     return [{}]
@@ -368,6 +367,11 @@ def _whatif_pick(lang: str) -> list[Context]:
         {"offered": 0, "score": 950, "calibrated": False},
         {"offered": 4, "score": 629, "calibrated": True},
     ]
+
+
+@sample("chat_bye.txt.j2")
+def _bye(lang: str) -> list[Context]:
+    return [{"forgotten": False}, {"forgotten": True}]
 
 
 @sample("chat_choose.txt.j2")
