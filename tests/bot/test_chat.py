@@ -391,3 +391,13 @@ def test_a_menu_takes_only_a_whole_label_never_part_of_one(tmp_path):
     assert stored_answers(tmp_path)
     chat(tmp_path, ["/forget", "Keep my data"])
     assert stored_answers(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said"), [("en", "i dunno", "Skipped for now"), ("zh", "不知道", "这题先跳过")]
+)
+def test_i_dont_know_in_the_terminal_skips_the_question(tmp_path, lang, typed, said):
+    code, out = chat(tmp_path, [typed], lang=lang)
+    after = out[out.index(f"› {typed}") :]
+    assert said in after and f"2/{len(QUICK)}" in after and QUICK[1].prompt(lang) in after
+    assert stored_answers(tmp_path) == {}

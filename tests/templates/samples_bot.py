@@ -369,6 +369,11 @@ def _whatif_pick(lang: str) -> list[Context]:
     ]
 
 
+@sample("bot_skipped.html.j2")
+def _skipped(lang: str) -> list[Context]:
+    return [{"path": path} for path in ("quick", "full", "edit")]
+
+
 @sample("chat_bye.txt.j2")
 def _bye(lang: str) -> list[Context]:
     return [{"forgotten": False}, {"forgotten": True}]

@@ -513,3 +513,63 @@ async def test_the_disclaimer_comes_once_per_burst_and_short_after_the_first_tim
     resumed = await user.send("/start")  # nothing left: the welcome and the score, one disclaimer in all
     texts = [plain(c.text) for c in resumed if c.method == "sendMessage"]
     assert "Welcome back" in texts[0] and sum(t.count(short) + t.count(full) for t in texts) == 1
+
+
+# ---- "I don't know" (QA 10): /skip, or the question's own "I don't know" answer ---------------
+DONT_KNOW = {"en": ("I don't know", "i dunno", "Not sure!"), "zh": ("不知道", "我也不太清楚呢", "不记得了")}
+SKIPPED = {"en": "Skipped for now: /back goes back to it", "zh": "这题先跳过：输入 /back 可以回到这一题"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_skips_the_question_and_says_so(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    for position, typed in enumerate(DONT_KNOW[lang], start=2):
+        calls = await user.send(typed)
+        assert SKIPPED[lang] in calls[0].text and not calls[0].buttons
+        assert QUICK[position - 1].prompt(lang) in calls[-1].text and f"{position}/{len(QUICK)}" in calls[-1].text
+    assert await storage.answers(user.id) == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_at_a_number_question_skips_it_too(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send(DONT_KNOW[lang][0])
+    assert SKIPPED[lang] in calls[0].text and NUMBER_QUESTION.prompt(lang) not in calls[-1].text
+    assert NUMBER_QUESTION.id not in await storage.answers(user.id)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_is_the_answer_where_a_question_has_one(bot, storage, lang):
+    friends = QUESTION_BY_ID["friends_credit"]
+    user = bot.user(language_code=lang)
+    await user.send("/full")
+    while friends.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send(DONT_KNOW[lang][1])
+    assert SKIPPED[lang] not in calls[0].text and friends.choices[0].label(lang) in plain(calls[0].text)
+    assert (await storage.answers(user.id))["friends_credit"] == "unknown"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_an_unrecognised_answer_points_to_skip(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    calls = await user.send("qwerty")
+    assert {"en": "Not sure? /skip leaves it for now.", "zh": "不确定的话，输入 /skip 先跳过。"}[lang] in calls[0].text
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send("many")
+    assert "/skip" in calls[0].text.split(NUMBER_QUESTION.prompt(lang))[0]  # in the problem, not only the footer
+
+
+async def test_a_sentence_holding_dont_know_is_no_skip(bot, storage):
+    user = bot.user(language_code="zh")
+    await user.send("/start")
+    calls = await user.send("不知道怎么提高芝麻分")  # a free question: the advice, then the same question
+    assert SKIPPED["zh"] not in "".join(c.text for c in calls if c.text)
+    assert (await storage.dialog(user.id)).position == 0
