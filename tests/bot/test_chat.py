@@ -401,3 +401,10 @@ def test_i_dont_know_in_the_terminal_skips_the_question(tmp_path, lang, typed, s
     after = out[out.index(f"› {typed}") :]
     assert said in after and f"2/{len(QUICK)}" in after and QUICK[1].prompt(lang) in after
     assert stored_answers(tmp_path) == {}
+
+
+def test_an_ambiguous_amount_in_the_terminal_asks_for_a_number_inside_one_range(tmp_path):
+    code, out = chat(tmp_path, ["3", "2"])
+    reply = out[out.index("› 3") : out.index("› 2")]
+    assert "(2 is “1-3 years”, 4 is “3-5 years”), or more of its words." in reply and "its number" not in reply
+    assert stored_answers(tmp_path)["account_age"] == "1to3"

@@ -573,3 +573,20 @@ async def test_a_sentence_holding_dont_know_is_no_skip(bot, storage):
     calls = await user.send("不知道怎么提高芝麻分")  # a free question: the advice, then the same question
     assert SKIPPED["zh"] not in "".join(c.text for c in calls if c.text)
     assert (await storage.dialog(user.id)).position == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "asks"),
+    [
+        ("en", "Type a number that is in only one of them (2 is “1-3 years”, 4 is “3-5 years”), or more of its words"),
+        ("zh", "请输入只在其中一个范围内的数字（比如 2 就是「1-3年」，4 就是「3-5年」），或者多输入几个字"),
+    ],
+)
+async def test_an_ambiguous_amount_asks_for_a_number_inside_one_range_never_for_its_number(bot, storage, lang, asks):
+    """QA 9: on an amount question a number is the amount, so "or its number" could never answer."""
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    text = plain((await user.send("3"))[0].text)
+    assert asks in text and "its number" not in text and "输入编号" not in text
+    await user.send("4")  # as the reply says: 4 years is "3-5 years"
+    assert (await storage.answers(user.id))[QUICK_IDS[0]] == "3to5"
