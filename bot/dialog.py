@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
-from bot.answer_matching import matching_choices, takes_amounts, typed_place
+from bot.answer_matching import matching_choices, takes_amounts, typed_count, typed_place
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 from scoring.structure import (
@@ -338,7 +338,7 @@ class DialogEngine:
                 return Rejected("ambiguous" if found else "use_buttons", ask, found)
             return await self._store(user_id, dialog, ask, question.levels[found[0]], source)
         try:
-            value = question.parse(text)
+            value = question.parse(typed_count(text))
         except InvalidAnswer:
             return Rejected(_number_problem(text), ask)
         if question.index(value) not in shown:

@@ -590,3 +590,34 @@ async def test_an_ambiguous_amount_asks_for_a_number_inside_one_range_never_for_
     assert asks in text and "its number" not in text and "输入编号" not in text
     await user.send("4")  # as the reply says: 4 years is "3-5 years"
     assert (await storage.answers(user.id))[QUICK_IDS[0]] == "3to5"
+
+
+# ---- numbers said in words (QA 8) -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "years", "cards", "bills"),
+    [("zh", "大概五六年吧", "两张", "三种"), ("en", "about six years", "two cards", "three")],
+)
+async def test_numbers_said_in_words_answer_as_their_digits(bot, storage, lang, years, cards, bills):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    calls = await user.send(years)
+    assert QUICK[0].choices[3].label(lang) in plain(calls[0].text)  # 5-10 years
+    for question in QUICK[1:3]:
+        await user.tap(question.choices[-1].label(lang))
+    await user.send(cards)
+    assert (await storage.answers(user.id))["credit_cards"] == "one_two"
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    await user.send(bills)
+    answers = await storage.answers(user.id)
+    assert answers["account_age"] == "5to10" and answers[NUMBER_QUESTION.id] == 3
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("zh", "五年"), ("en", "five years")])
+async def test_a_number_said_in_words_on_the_edge_of_two_ranges_is_asked_about(bot, storage, lang, typed):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    text = plain((await user.send(typed))[0].text)
+    assert "🤔" in text and QUICK[0].choices[2].label(lang) in text and QUICK[0].choices[3].label(lang) in text
+    assert await storage.answers(user.id) == {}
