@@ -48,10 +48,6 @@ TIMINGS: dict[str, dict[str, str]] = {
         "zh": "需要3-6个月的按时记录",
         "en": "after 3-6 months of on-time records",
     },
-    "months_social": {
-        "zh": "需要几个月，好友关系和互动慢慢积累",
-        "en": "over months, as friendships and their activity build up",
-    },
     "months_few": {
         "zh": "几个月内（注销或新办的卡需要数月才能体现）",
         "en": "within a few months (closed or new cards take months to show)",
@@ -63,12 +59,11 @@ TIMINGS: dict[str, dict[str, str]] = {
 }
 
 #: Months until a change has fully shown in the score, per timing id (the planner's "time to
-#: effect"; "a few months" is read as three, friendships building up as six, the phone number's age as a year).
+#: effect"; "a few months" is read as three, the phone number's age as a year).
 TIMING_MONTHS: dict[str, int] = {
     "next_update": 1,
     "months_1_3": 3,
     "months_3_6": 6,
-    "months_social": 6,
     "months_few": 3,
     "one_year": 12,
 }
@@ -443,18 +438,6 @@ ACTIONS: tuple[Action, ...] = (
         "000#9",
         ("true_data",),
         record=True,
-    ),
-    Action(
-        "friends_good_credit",
-        "多结交信用好的朋友",
-        "Make friends with good credit",
-        # Not from "I don't know": that answer cannot be bettered by a guess, only by finding out
-        # (``NOTHING_TO_DO["friends_credit=unknown"]``).
-        (_to("friends_credit", "high", "low", "mixed"),),
-        "high",
-        "months_social",
-        "000#8",
-        ("no_tricks",),
     ),
     Action(
         "friend_interaction",

@@ -56,7 +56,9 @@ ANSWER_CLASSES: dict[str, AnswerClass] = {
     "phone_consistent": "act",
     "addresses": "act",
     "third_party_data": "record",
-    "friends_credit": "act",
+    # Other people's credit: not the user's to change, and choosing friends for a score is not
+    # advice anyone should follow. A better answer is recorded when it is true, never advised.
+    "friends_credit": "fact",
     "friend_interaction": "act",
 }
 

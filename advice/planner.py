@@ -8,11 +8,11 @@ no set reaches the target it says so and plans the least effort to the best reac
 
 How it searches: each action's gain is its own projection's (``RankedAction.points``: the
 estimate once that action alone is recorded), and the search treats a set's gain as the sum of
-its members' gains. Two actions that change the same question (alternatives) are never taken
-together. For each way of choosing among alternatives, a knapsack over (effort, count) keeps
-the highest summed gain per state, with actions fed in order of their time to effect, so the
-first cap on months at which a state reaches the target gives the exact optimum of the ordering
-above under those summed gains. Tests compare it with an exhaustive enumeration.
+its members' gains. Any set can be done together (no two candidates change the same question:
+see ``Option``). A knapsack over (effort, count) keeps the highest summed gain per state, with
+actions fed in order of their time to effect, so the first cap on months at which a state reaches
+the target gives the exact optimum of the ordering above under those summed gains. Tests compare
+it with an exhaustive enumeration.
 
 What it reports is never the sum: the chosen set's projection re-estimates once with all its
 changes (``advice.ranking.simulate``), which is the score recording them gives. The open
@@ -26,13 +26,12 @@ in ``scoring.assumptions`` (``PLANNER_SEARCH_BELOW``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from advice.catalogue import ACTIONS, EFFORT_WEIGHTS, TIMING_MONTHS
 from advice.feasibility import Owned, active_gates, assess
-from advice.ranking import ACTION_ORDER, Projection, RankedAction, _measure, _project, shown
+from advice.ranking import ACTION_ORDER, Projection, RankedAction, measure, project_actions, shown
 from scoring import assumptions
 from scoring.card import Scorecard, ScoreResult
 from scoring.projection import raw_score
@@ -81,12 +80,16 @@ class GoalPlan:
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One candidate for the solver: what it costs, how long it takes, what it gains, what it changes."""
+    """One candidate for the solver: what it costs, how long it takes, what it gains.
+
+    Any set of candidates can be done together: no two actions change one answer from the same
+    value (``tests/advice/test_catalogue.py``), and an action changes an answer only from today's
+    value, so no two candidates for one profile change the same question.
+    """
 
     effort: int
     months: int
     points: float
-    questions: frozenset[str]
 
 
 def options_for(
@@ -99,7 +102,7 @@ def options_for(
     for action in ACTIONS:
         changes, _ = assess(action, answers, owned, new_credit)
         # Any gain counts here, even under half a point: it may carry a set over the target.
-        measured = _measure(card, answers, before, action, changes, any_gain=True) if changes else None
+        measured = measure(card, answers, before, action, changes, any_gain=True) if changes else None
         if measured is not None:
             found.append(measured)
     return found
@@ -121,7 +124,6 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
             EFFORT_WEIGHTS[r.effort],
             TIMING_MONTHS[r.time_to_effect],
             r.points,
-            frozenset(c.question_id for c in r.changes),
         )
         for r in candidates
     ]
@@ -134,7 +136,9 @@ def plan(card: Scorecard, answers: dict[str, Answer], target: int, owned: Owned 
         """The chosen set's projection (re-estimated once with all its changes), kept per set."""
         if chosen not in projections:
             picked = sorted((candidates[i] for i in chosen), key=_do_order)
-            projections[chosen] = _project(card, answers, before, [r.action for r in picked], owned) if picked else None
+            projections[chosen] = (
+                project_actions(card, answers, before, [r.action for r in picked], owned) if picked else None
+            )
         return projections[chosen]
 
     def score_of(chosen: tuple[int, ...]) -> int:
@@ -196,81 +200,42 @@ def _do_order(item: RankedAction) -> tuple[bool, int, int]:
     return (not item.action.first, -TIMING_MONTHS[item.time_to_effect], ACTION_ORDER[item.id])
 
 
-def _alternatives(options: Sequence[Option]) -> list[list[int]]:
-    """Groups of options that share a question with another (connected), the rest left out."""
-    groups: list[set[int]] = []
-    for i, option in enumerate(options):
-        touching = [g for g in groups if any(options[j].questions & option.questions for j in g)]
-        merged = {i}.union(*touching)
-        groups = [g for g in groups if g not in touching] + [merged]
-    return [sorted(g) for g in groups if len(g) > 1]
-
-
-def _choices(options: Sequence[Option], group: list[int]) -> list[tuple[int, ...]]:
-    """Every subset of a group in which no two options share a question (the empty one too)."""
-    found = []
-    for size in range(len(group) + 1):
-        for subset in itertools.combinations(group, size):
-            if all(not options[a].questions & options[b].questions for a, b in itertools.combinations(subset, 2)):
-                found.append(subset)
-    return found
-
-
-def _fixed_choices(options: Sequence[Option], required: Sequence[int] = ()) -> tuple[list[int], list[tuple[int, ...]]]:
-    """The optional options free of alternatives, and every compatible choice among the others.
-
-    Each choice holds every ``required`` option.
-    """
-    groups = _alternatives(options)
-    grouped = {i for g in groups for i in g}
-    free = [i for i in range(len(options)) if i not in grouped and i not in required]
-    combos = []
-    for parts in itertools.product(*(_choices(options, g) for g in groups)):
-        combo = tuple(i for part in parts for i in part)
-        if all(i in combo for i in required if i in grouped):
-            combos.append(tuple(sorted({*combo, *required})))
-    return free, combos
-
-
 def max_points(options: Sequence[Option]) -> float:
-    """The most points any compatible set of options gains (only gains above zero count)."""
-    free, combos = _fixed_choices(options)
-    base = sum(options[i].points for i in free if options[i].points > 0)
-    return base + max(sum(max(options[i].points, 0.0) for i in combo) for combo in combos)
+    """The most points any set of options gains (only gains above zero count)."""
+    return sum(option.points for option in options if option.points > 0)
 
 
 def solve(
     options: Sequence[Option], reaches: Callable[[float], bool], required: Sequence[int] = ()
 ) -> tuple[int, ...] | None:
-    """Indexes of the best compatible set holding ``required`` whose gain ``reaches``, or ``None``.
+    """Indexes of the best set holding ``required`` whose gain ``reaches``, or ``None``.
 
     Best: least total effort, then the smallest longest time to effect, then fewest options,
     then most points. ``reaches`` is a predicate on points, monotone (more never hurts).
     """
-    free, combos = _fixed_choices(options, required)
-    order = sorted(free, key=lambda i: options[i].months)
+    order = sorted((i for i in range(len(options)) if i not in required), key=lambda i: options[i].months)
+    held = tuple(sorted(set(required)))
+    months0 = max((options[i].months for i in held), default=0)
+    # (effort, count) -> (points, members): the highest gain for each cost and size.
+    states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {
+        (sum(options[i].effort for i in held), len(held)): (sum(options[i].points for i in held), held)
+    }
     best: tuple[tuple[int, int, int, float], tuple[int, ...]] | None = None
-    for combo in combos:
-        effort0 = sum(options[i].effort for i in combo)
-        months0 = max((options[i].months for i in combo), default=0)
-        points0 = sum(options[i].points for i in combo)
-        # (effort, count) -> (points, members): the highest gain for each cost and size.
-        states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(effort0, len(combo)): (points0, combo)}
-        caps = [months0] + [options[i].months for i in order if options[i].months > months0]
-        fed = 0
-        for cap in sorted(set(caps)):
-            while fed < len(order) and options[order[fed]].months <= cap:
-                item = options[order[fed]]
-                for (effort, count), (points, members) in list(states.items()):
-                    key = (effort + item.effort, count + 1)
-                    gained = points + item.points
-                    held = states.get(key)
-                    if held is None or gained > held[0]:
-                        states[key] = (gained, (*members, order[fed]))
-                fed += 1
-            for (effort, count), (points, members) in states.items():
-                if reaches(points):
-                    key4 = (effort, cap, count, -points)
-                    if best is None or key4 < best[0]:
-                        best = (key4, members)
+    caps = [months0] + [options[i].months for i in order if options[i].months > months0]
+    fed = 0
+    for cap in sorted(set(caps)):
+        while fed < len(order) and options[order[fed]].months <= cap:
+            item = options[order[fed]]
+            for (effort, count), (points, members) in list(states.items()):
+                key = (effort + item.effort, count + 1)
+                gained = points + item.points
+                kept = states.get(key)
+                if kept is None or gained > kept[0]:
+                    states[key] = (gained, (*members, order[fed]))
+            fed += 1
+        for (effort, count), (points, members) in states.items():
+            if reaches(points):
+                key4 = (effort, cap, count, -points)
+                if best is None or key4 < best[0]:
+                    best = (key4, members)
     return best[1] if best else None

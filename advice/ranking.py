@@ -235,12 +235,12 @@ def rank(card: Scorecard, answers: dict[str, Answer], top: int | None = None, ow
     for action in ACTIONS:
         changes, why = assess(action, answers, owned, not gates)
         if changes:
-            measured = _measure(card, answers, before, action, changes)
+            measured = measure(card, answers, before, action, changes)
             if measured is not None:
                 ranked.append(measured)
         elif why == "not_owned":
             # A record-if-true item, measured as if true: offered apart, never ranked.
-            offer = _measure(card, answers, before, action, action.changes_for(answers))
+            offer = measure(card, answers, before, action, action.changes_for(answers))
             if offer is not None:
                 offers.append(offer)
         elif why is not None:
@@ -285,7 +285,7 @@ def simulate(
         raise ValueError("no action ids given")
     before = card.score(answers)
     check(answers)
-    return _project(card, answers, before, actions, owned)
+    return project_actions(card, answers, before, actions, owned)
 
 
 def tell_me_more(card: Scorecard, answers: dict[str, Answer]) -> tuple[TellMeMore, ...]:
@@ -324,7 +324,7 @@ def _rank_key(item: RankedAction) -> tuple[bool, int, int, float, int]:
     )
 
 
-def _measure(
+def measure(
     card: Scorecard,
     answers: dict[str, Answer],
     before: ScoreResult,
@@ -335,7 +335,8 @@ def _measure(
     """The action's gain, re-estimated (``scoring.projection.gain``), or ``None`` when it would show as +0.
 
     ``before`` is the score of ``answers``. ``any_gain`` keeps every gain above zero
-    (the goal planner: a fraction may carry a set over its target).
+    (the goal planner: a fraction may carry a set over its target). Public because the planner
+    measures its candidates with it, so a planned action's gain is the one ``rank`` shows.
     """
     if not changes:
         return None
@@ -377,7 +378,7 @@ def _nothing_to_do(
     return tuple(items)
 
 
-def _project(
+def project_actions(
     card: Scorecard,
     answers: dict[str, Answer],
     before: ScoreResult,
@@ -392,6 +393,7 @@ def _project(
     change one answer from the same value (a catalogue test checks it), so the changes never
     compete; the projection re-estimates once with all of them (``_projection``), as the
     planner's final projection does. The safety gates are those of the profile as it is now.
+    ``simulate`` and the planner (which has today's score already) both call it.
     """
     gates = active_gates(answers)
     new_credit = not gates
@@ -418,7 +420,7 @@ def _projection(
     not_applicable: tuple[str, ...] = (),
     stopped: tuple[tuple[str, Infeasible], ...] = (),
 ) -> Projection:
-    """The projection of ``actions`` once their changes are assessed (by ``_project``, or by ``rank``).
+    """The projection of ``actions`` once their changes are assessed (by ``project_actions``, or by ``rank``).
 
     The estimate once these changes are recorded (``scoring.projection.project``), range included.
     """

@@ -10,14 +10,15 @@ A choice is never picked silently between two that fit: "逾期" fits "目前有
 "逾期过一次", and the first is the one the safety gates act on.
 
 Numbers are read as what they are, never as characters of a label. At a question whose choices
-stand for amounts (years, cards, addresses: ``scoring.questions.Amount``), a number is the amount,
-never a button's place: "4" cards is "3-5" (not the fourth button, "6 or more"), "3-5yrs" and
-"3 to 5 yrs" are "3-5 years", and "3" years, on the edge of "1-3" and "3-5", is asked about. The
-question says so where it is asked (and the terminal lists those choices without numbers).
-Elsewhere a number is the place of a button among those offered. A negative number, or digits
-no label holds, match nothing ("-1" is not "5-10 years"). Words must all count: a label found
-inside longer text is an answer only when the rest is filler ("I have no loans" is "No loans";
-"no income" is not "No").
+stand for amounts (years, cards, addresses, yuan: ``scoring.questions.Amount``), a number is the
+amount, never a button's place: "4" cards is "3-5" (not the fourth button, "6 or more"), "3-5yrs"
+and "3 to 5 yrs" are "3-5 years", "3,000元", "¥3k" and "1万" are sums, and "3" years, on the edge
+of "1-3" and "3-5", is asked about. The question says so where it is asked (and the terminal lists
+those choices without numbers). Elsewhere a number is the place of a button among those offered.
+Either way the reply confirming a typed number says which reading it took (``number_reading``).
+A negative number, or digits no label holds, match nothing ("-1" is not "5-10 years"). Words
+must all count: a label found inside longer text is an answer only when the rest is filler ("I
+have no loans" is "No loans"; "no income" is not "No").
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Literal
 
 from scoring.i18n import LANGUAGES
 from scoring.questions import Question
@@ -48,10 +50,15 @@ FILLER_WORDS = frozenset(
 """English words around a label that add nothing to the answer ("I have no loans", "I'm overdue right now")."""
 FILLER_CHARACTERS = frozenset("我的了吧啊呀呢嘛是都就还嗯哦")
 """Chinese characters around a label that add nothing to the answer ("我现在有逾期", "现在逾期了")."""
-UNIT = r"(?:年|张|个|years?|yrs?|cards?|addresses|address)"
-"""Units people type after an amount ("4张", "3 yrs"): such a number is an amount, never a button's place."""
-NUMBER = re.compile(rf"(\d+(?:\.\d+)?)\s*({UNIT})?")
-RANGE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:-|~|to|至|到)\s*(\d+(?:\.\d+)?)\s*{UNIT}?")
+UNIT = r"(?:年|张|个|元|块钱|块|years?|yrs?|cards?|addresses|address|yuan|rmb|cny)"
+"""Units people type after an amount ("4张", "3 yrs", "3000元"): such a number is an amount, never a button's place."""
+CURRENCY = r"(?:¥|rmb|cny)?\s*"
+"""What may stand before a sum of money ("¥3000", "RMB 3000"; a full-width ￥ folds to ¥)."""
+FIGURE = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(k|千|w|万)?"
+"""A number as people type one, thousands separated or not, with a multiplier ("3,000", "5k", "1万", "2w")."""
+MULTIPLIERS = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
+NUMBER = re.compile(rf"{CURRENCY}{FIGURE}\s*{UNIT}?")
+RANGE = re.compile(rf"{CURRENCY}{FIGURE}\s*(?:-|~|to|至|到)\s*{CURRENCY}{FIGURE}\s*{UNIT}?")
 NEGATIVE = re.compile(r"[-−]\s*\d")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -125,28 +132,66 @@ def takes_amounts(question: Question) -> bool:
     return any(choice.amount is not None for choice in question.choices)
 
 
-def amount_choices(question: Question, typed: str, shown: Sequence[int]) -> tuple[int, ...] | None:
-    """The choices (of ``shown``) folded ``typed`` names as an amount, or ``None`` when it is no amount.
+def _figure(digits: str, multiplier: str | None) -> float:
+    return float(digits.replace(",", "")) * MULTIPLIERS.get(multiplier or "", 1)
 
-    "5", "5张", "5 cards" hold 5; "3-5yrs", "3 to 5 yrs" name the range 3-5 itself. Only at a
-    question whose choices stand for amounts.
+
+def typed_amount(question: Question, typed: str) -> tuple[float, float] | None:
+    """The amount folded ``typed`` names at an amount question, as (low, high); ``None`` for anything else.
+
+    "5", "5张", "5 cards" are (5, 5); "3-5yrs" and "3 to 5 yrs" the range (3, 5); money as people
+    write it: "3000", "3,000元", "¥3000", "3k", "1万" (10000); in "1-10万" the 万 counts for both ends.
     """
     if not takes_amounts(question):
         return None
     if (span := RANGE.fullmatch(typed)) is not None:
-        low, high = float(span[1]), float(span[2])
-        named = tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.spans(low, high))
-        return named or _holding(question, shown, low, high)
+        low_multiplier = span[2] or span[4]  # "1-10万": the multiplier written once, after the range
+        return _figure(span[1], low_multiplier), _figure(span[3], span[4])
     if (number := NUMBER.fullmatch(typed)) is not None:
-        value = float(number[1])
-        return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(value))
+        value = _figure(number[1], number[2])
+        return value, value
     return None
+
+
+def amount_choices(question: Question, typed: str, shown: Sequence[int]) -> tuple[int, ...] | None:
+    """The choices (of ``shown``) folded ``typed`` names as an amount, or ``None`` when it is no amount.
+
+    A number is the choices that hold it; a range, the choice that is that range, else the one it
+    lies wholly inside ("5-6 years"). Only at a question whose choices stand for amounts (``typed_amount``).
+    """
+    amount = typed_amount(question, typed)
+    if amount is None:
+        return None
+    low, high = amount
+    if low == high:
+        return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(low))
+    named = tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.spans(low, high))
+    return named or _holding(question, shown, low, high)
 
 
 def _holding(question: Question, shown: Sequence[int], low: float, high: float) -> tuple[int, ...]:
     """The one choice a typed range lies wholly inside ("5-6 years" is "5-10 years"); none if it spans two."""
     inside = tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(low) and a.holds(high))
     return inside if len(inside) == 1 else ()
+
+
+Reading = Literal["amount", "place"]
+"""How a typed number was taken: the quantity it names, or the place of a button."""
+
+
+def number_reading(question: Question, text: str) -> Reading | None:
+    """How a number typed at a choice question is read: the amount it names, or a button's place.
+
+    At a question whose choices stand for amounts any number is the amount ("3" is 3 years, cards
+    or yuan; "4张", "1万" too); anywhere else a bare number is the button in that place. ``None``
+    for anything else (words, a label, a range such as "3-5 years", which names its choice): the
+    reply confirming a number says which reading it took, so "3" never means one thing silently.
+    """
+    if takes_amounts(question):
+        amount = typed_amount(question, fold(text))
+        # A range ("3-5 years") names its choice outright: no other reading to tell apart.
+        return "amount" if amount is not None and amount[0] == amount[1] else None
+    return "place" if typed_place(text) is not None else None
 
 
 def matching_choices(question: Question, text: str, shown: Sequence[int] | None = None) -> tuple[int, ...]:

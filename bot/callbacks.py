@@ -32,9 +32,9 @@ class ForgedData(ValueError):
 
 @dataclass(frozen=True)
 class Bounds:
-    """What decoded data may point at: the size of the action catalogue, the commands a button may run."""
+    """What decoded data may point at: the actions' button numbers, the commands a button may run."""
 
-    actions: int
+    actions: Collection[int]
     commands: Collection[str]
 
 
@@ -153,12 +153,12 @@ class StepsTap:
     PREFIX: ClassVar[str] = "s"
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([01])")
 
-    action_index: int
+    action_code: int
     open: bool
 
     def data(self) -> str:
         """The button's callback data."""
-        return _checked(f"{self.PREFIX}:{self.action_index}:{int(self.open)}")
+        return _checked(f"{self.PREFIX}:{self.action_code}:{int(self.open)}")
 
     @classmethod
     def read(cls, match: re.Match[str], bounds: Bounds) -> StepsTap:
@@ -168,7 +168,7 @@ class StepsTap:
 
 @dataclass(frozen=True)
 class WhatIfTap:
-    """The set of actions picked in ``/whatif``, as indexes into the action catalogue.
+    """The set of actions picked in ``/whatif``, as their button numbers (``bot.flows.advice.ACTION_CODE``).
 
     The data is the whole selection the tap leads to (a base-36 bit mask), not a toggle.
     """
@@ -187,9 +187,10 @@ class WhatIfTap:
     def read(cls, match: re.Match[str], bounds: Bounds) -> WhatIfTap:
         """The tap the checked data stands for."""
         mask = int(match.group(0), 36)
-        if mask >> bounds.actions:
-            raise ForgedData("what-if selection out of range")
-        return cls(frozenset(i for i in range(bounds.actions) if mask >> i & 1))
+        picked = frozenset(i for i in range(mask.bit_length()) if mask >> i & 1)
+        if not picked <= set(bounds.actions):
+            raise ForgedData("what-if selection of an action no button numbers")
+        return cls(picked)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class ReminderTap:
     PREFIX: ClassVar[str] = "r"
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3}):([01x])")
 
-    action_index: int
+    action_code: int
     on: bool
     listed: bool = False
 
@@ -213,7 +214,7 @@ class ReminderTap:
 
     def data(self) -> str:
         """The button's callback data."""
-        return _checked(f"{self.PREFIX}:{self.action_index}:{'x' if self.listed else int(self.on)}")
+        return _checked(f"{self.PREFIX}:{self.action_code}:{'x' if self.listed else int(self.on)}")
 
     @classmethod
     def read(cls, match: re.Match[str], bounds: Bounds) -> ReminderTap:
@@ -273,16 +274,16 @@ class CheckinTap:
 
 @dataclass(frozen=True)
 class GoalTap:
-    """A goal button: a planned action done (its catalogue index), or remove the goal (``None``)."""
+    """A goal button: a planned action done (its button number), or remove the goal (``None``)."""
 
     PREFIX: ClassVar[str] = "g"
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"d([0-9]{1,3})|x")
 
-    action_index: int | None
+    action_code: int | None
 
     def data(self) -> str:
         """The button's callback data."""
-        return _checked(f"{self.PREFIX}:{'x' if self.action_index is None else f'd{self.action_index}'}")
+        return _checked(f"{self.PREFIX}:{'x' if self.action_code is None else f'd{self.action_code}'}")
 
     @classmethod
     def read(cls, match: re.Match[str], bounds: Bounds) -> GoalTap:
@@ -416,8 +417,8 @@ def _question(index_text: str) -> str:
     return QUESTION_IDS[index]
 
 
-def _action(index_text: str, bounds: Bounds) -> int:
-    index = int(index_text)
-    if index >= bounds.actions:
-        raise ForgedData("action index out of range")
-    return index
+def _action(code_text: str, bounds: Bounds) -> int:
+    code = int(code_text)
+    if code not in bounds.actions:
+        raise ForgedData("no action has this button number")
+    return code

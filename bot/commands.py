@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from advice import ACTIONS
 from bot.answer_matching import may_answer
 from bot.callbacks import (
     AnswerTap,
@@ -105,8 +104,10 @@ COMMANDS: tuple[Command, ...] = (
 )
 """Every command, in the order the command menu and ``/help`` show them."""
 COMMAND_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
-BUTTON_BOUNDS = Bounds(actions=len(ACTIONS), commands=frozenset(c.name for c in COMMANDS if c.button))
-"""What button data may point at: the catalogue's actions, the commands a button may run."""
+BUTTON_BOUNDS = Bounds(
+    actions=frozenset(advice.ACTION_BY_CODE), commands=frozenset(c.name for c in COMMANDS if c.button)
+)
+"""What button data may point at: the catalogue's actions (by their button numbers), the commands a button may run."""
 
 
 async def _command_tapped(session: Session, tap: CommandTap) -> list[Reply]:

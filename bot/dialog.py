@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
-from bot.answer_matching import matching_choices, takes_amounts, typed_count, typed_place
+from bot.answer_matching import Reading, matching_choices, number_reading, takes_amounts, typed_count, typed_place
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 from scoring.structure import (
@@ -75,6 +75,8 @@ class Ask:
     stored: NewAnswer | None = None
     opens_dimension: bool = False
     offered: tuple[int, ...] = ()
+    read_as: Reading | None = None
+    """How the bare number typed as ``stored`` was read (the amount, or a button's place), for the reply."""
     in_change: bool = False
 
     def shown(self) -> tuple[int, ...]:
@@ -88,6 +90,8 @@ class Finished:
 
     path: Path
     stored: NewAnswer | None = None
+    read_as: Reading | None = None
+    """As ``Ask.read_as``."""
 
 
 @dataclass(frozen=True)
@@ -336,7 +340,11 @@ class DialogEngine:
                 return Rejected("no_choice", ask, place=place)
             if len(found) != 1:
                 return Rejected("ambiguous" if found else "use_buttons", ask, found)
-            return await self._store(user_id, dialog, ask, question.levels[found[0]], source)
+            moved = await self._store(user_id, dialog, ask, question.levels[found[0]], source)
+            reading = number_reading(question, text)
+            if reading is None or isinstance(moved, Rejected):
+                return moved
+            return replace(moved, read_as=reading)  # the reply says how the number was taken
         try:
             value = question.parse(typed_count(text))
         except InvalidAnswer:

@@ -75,6 +75,11 @@ class Shown:
     calibrated: Calibrated | None
     new: bool = False
     """Whether this estimate differs from the last one shown (so it was kept now)."""
+    goal: StoredGoal | None = None
+    """The goal as this estimate left it (its planned actions the answers show done counted), when ``goal_read``."""
+    goal_read: bool = False
+    """Whether keeping this estimate read the goal: then ``goal`` is it, and the "goal reached" check
+    that follows the reply (``goal_reached``) asks the database for it no second time."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,15 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
     while found := contradictions(profile):
         profile.pop(found[0].second_id)
     return complete(profile)
+
+
+def all_done(goal: StoredGoal) -> bool:
+    """Whether every planned action still in the catalogue is done (then the goal's check-ins stop).
+
+    A goal stored before an action left the catalogue (``friends_good_credit``: friends' credit
+    is a fact now) keeps its id; no button offers it any more, so it never holds the goal open.
+    """
+    return set(goal.done) >= {a for a in goal.actions if a in ACTION_BY_ID}
 
 
 def achieved(action: Action, answers: dict[str, Answer]) -> bool:
@@ -248,30 +262,41 @@ class Progress:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation), checkin=checkin)
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
-            await self._goal_progress(user_id, answers)
+            goal = await self._goal_progress(user_id, answers)
+            return Shown(change, unexplained, calibrated, new=True, goal=goal, goal_read=True)
         return Shown(change, unexplained, calibrated, new=True)
 
-    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> None:
-        """Planned actions the answers now show as done (changed in ``/profile``) count as done."""
+    async def _goal_progress(self, user_id: int, answers: dict[str, Answer]) -> StoredGoal | None:
+        """Planned actions the answers now show as done (changed in ``/profile``) count as done.
+
+        Returns the goal with them counted, kept from the one read (not read again), so the reply's
+        "goal reached" check can use it too: one read of the goal per reply.
+        """
         goal = await self.storage.goal(user_id)
         if goal is None:
-            return
+            return None
+        done = list(goal.done)
         for action_id in goal.actions:
-            if action_id not in goal.done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
-                await self.storage.goal_done(user_id, action_id)
-        updated = await self.storage.goal(user_id)
-        if updated is not None and set(updated.done) >= set(updated.actions):
+            if action_id not in done and action_id in ACTION_BY_ID and achieved(ACTION_BY_ID[action_id], answers):
+                if await self.storage.goal_done(user_id, action_id):
+                    done.append(action_id)
+        updated = replace(goal, done=tuple(done))
+        if all_done(updated):
             await self.storage.stop_schedule(user_id, "goal", 0)
+        return updated
 
     # ---- goals -----------------------------------------------------------------------
-    async def goal_reached(self, user_id: int, answers: dict[str, Answer]) -> tuple[StoredGoal, int, bool] | None:
+    async def goal_reached(
+        self, user_id: int, answers: dict[str, Answer], shown: Shown | None = None
+    ) -> tuple[StoredGoal, int, bool] | None:
         """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
 
         Returns the goal, that score and whether it is calibrated; the goal is then removed with
         its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
         check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
+        ``shown``: what keeping the reply's estimate returned; the goal it read is used, not read again.
         """
-        goal = await self.storage.goal(user_id)
+        goal = shown.goal if shown is not None and shown.goal_read else await self.storage.goal(user_id)
         if goal is None or not answers:
             return None
         base = await self.base(user_id, self.card.score(answers))  # the score /goal N plans from
@@ -331,7 +356,7 @@ class Progress:
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)
-        if goal is not None and set(goal.done) >= set(goal.actions):
+        if goal is not None and all_done(goal):
             await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
         return before, after
 

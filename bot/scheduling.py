@@ -84,6 +84,16 @@ def _aware_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def local_date(moment: datetime, timezone: str) -> date:
+    """The day ``moment`` (timezone-aware) falls on in ``timezone``: the user's own "today".
+
+    Anything that counts days or months back from today for a user (the bill import's last 12
+    months) counts from this date, not UTC's: just after midnight in Shanghai it is still
+    yesterday in UTC.
+    """
+    return _aware_utc(moment).astimezone(zone(timezone)).date()
+
+
 def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
     """``at`` on ``day`` in ``tz``, in UTC.
 

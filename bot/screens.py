@@ -14,7 +14,7 @@ from typing import Any, Literal
 from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
-from bot.answer_matching import takes_amounts
+from bot.answer_matching import Reading, fold, takes_amounts, typed_amount, typed_place
 from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap
 from bot.dialog import Ask, InputProblem
 from bot.replies import Button, Keyboard, Screen
@@ -110,10 +110,11 @@ def question_screen(
     return Screen(text, layout(buttons), typed=typed, nonce=ask.nonce, amounts=takes_amounts(ask.question))
 
 
-def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
+def amount_example(question: Question, lang: Lang) -> dict[str, str | bool] | None:
     """At a question whose choices stand for amounts, a number and the choice it picks ("4" → "3-5").
 
-    From the widest range with an end: a number inside it that is not that choice's place on screen.
+    From the widest range with an end: a round number inside it (its low end plus the largest power
+    of ten the range holds: 6 in 5-10 years, 3000 in ¥2,000-5,000). ``money``: the amounts are yuan.
     """
     ranges = [
         (amount.high - amount.low, index)
@@ -122,10 +123,15 @@ def amount_example(question: Question, lang: Lang) -> dict[str, str] | None:
     ]
     if not ranges:
         return None
-    index = max(ranges)[1]
+    width, index = max(ranges)
     amount = question.choices[index].amount
     assert amount is not None
-    return {"number": str(int(amount.low) + 1), "label": question.choices[index].label(lang)}
+    step = 10 ** int(math.log10(width))
+    return {
+        "number": str(int(amount.low) + step),
+        "label": question.choices[index].label(lang),
+        "money": question.money,
+    }
 
 
 def numbers_inside(question: Question, candidates: Sequence[int], lang: Lang) -> list[dict[str, str]]:
@@ -167,8 +173,22 @@ def problem_screen(reason: InputProblem, lang: Lang) -> Screen:
     return Screen(render(lang, "bot_invalid.html.j2", problem=reason, asking=False))
 
 
-def answered_screen(ask_path: str, position: int, total: int, question_id: str, value: Answer, lang: Lang) -> Screen:
-    """A question once answered: its text and the answer, buttons gone."""
+def answered_screen(
+    ask_path: str,
+    position: int,
+    total: int,
+    question_id: str,
+    value: Answer,
+    lang: Lang,
+    number: tuple[str, Reading] | None = None,
+) -> Screen:
+    """A question once answered: its text and the answer, buttons gone.
+
+    ``number``: a number typed as the answer and how it was read (the amount it names, or a
+    button's place), said under the answer so "3" never means one thing silently.
+    """
+    question = QUESTION_BY_ID[question_id]
+    typed, read_as = number if number is not None else (None, None)
     return Screen(
         render(
             lang,
@@ -176,10 +196,25 @@ def answered_screen(ask_path: str, position: int, total: int, question_id: str, 
             path=ask_path,
             position=position,
             total=total,
-            prompt=QUESTION_BY_ID[question_id].prompt(lang),
+            prompt=question.prompt(lang),
             answer=answer_label(question_id, value, lang),
+            typed=typed,
+            read_as=read_as,
+            amount=None if typed is None or read_as != "amount" else typed_amount_text(question, typed, lang),
+            bare=typed is not None and typed_place(typed) is not None,
+            money=question.money,
         )
     )
+
+
+def typed_amount_text(question: Question, typed: str, lang: Lang) -> str | None:
+    """The amount a typed number names, as the reply writes it back ("10,000" in English, "10000" in Chinese)."""
+    amount = typed_amount(question, fold(typed))
+    if amount is None:
+        return None
+    separator = "," if lang == "en" and question.money else ""
+    low, high = (f"{v:,.10g}".replace(",", separator) if v >= 1000 else f"{v:.10g}" for v in amount)
+    return low if low == high else f"{low}-{high}"
 
 
 def welcome_screen(lang: Lang, returning: bool, disclaimer: DisclaimerForm = "full") -> Screen:

@@ -41,7 +41,7 @@ BOOL_LABELS: dict[bool, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Amount:
-    """The quantities a choice's label stands for ("3-5 years", "Under 1 year", "6 or more").
+    """The quantities a choice's label stands for ("3-5 years", "Under 1 year", "6 or more", "¥500-2,000").
 
     From ``low`` to ``high``, each bound included unless it is open ("Under 1 year" leaves 1 out,
     "Over 10 years" leaves 10 out). A number typed at the question is read against these
@@ -113,6 +113,8 @@ class Question:
     #: The labels of a yes/no question's answers (zh, en), each as (no, yes), when a bare
     #: "否/是" reads awkwardly ("授权过公积金信息吗？" "还没有/已授权"); empty: ``BOOL_LABELS``.
     yes_no: tuple[tuple[str, str], tuple[str, str]] | None = None
+    #: Whether the choices' amounts are sums of money (yuan): a number typed there is a sum ("3000", "1万").
+    money: bool = False
     levels: tuple[Answer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -332,12 +334,13 @@ QUESTIONS: tuple[Question, ...] = (
         "每月通过支付宝消费多少？",
         "How much do you spend through Alipay a month?",
         (
-            _c("lt500", "500元以下", "Under ¥500"),
-            _c("500to2000", "500-2000元", "¥500-2,000"),
-            _c("2000to5000", "2000-5000元", "¥2,000-5,000"),
-            _c("gt5000", "5000元以上", "Over ¥5,000"),
+            _c("lt500", "500元以下", "Under ¥500", _under(500)),
+            _c("500to2000", "500-2000元", "¥500-2,000", _between(500, 2000)),
+            _c("2000to5000", "2000-5000元", "¥2,000-5,000", _between(2000, 5000)),
+            _c("gt5000", "5000元以上", "Over ¥5,000", _over(5000)),
         ),
         topics=("每月消费", "Monthly spending"),
+        money=True,
     ),
     Question(
         "living_bills",
@@ -369,12 +372,13 @@ QUESTIONS: tuple[Question, ...] = (
         "余额宝和基金里大约有多少钱？",
         "How much do you keep in Yu'e Bao and funds?",
         (
-            _c("none", "没有", "None"),
-            _c("small", "1万元以下", "Under ¥10k"),
-            _c("medium", "1-10万元", "¥10k-100k"),
-            _c("large", "10万元以上", "Over ¥100k"),
+            _c("none", "没有", "None", _between(0, 0)),
+            _c("small", "1万元以下", "Under ¥10k", Amount(0, 10_000, low_open=True, high_open=True)),
+            _c("medium", "1-10万元", "¥10k-100k", _between(10_000, 100_000)),
+            _c("large", "10万元以上", "Over ¥100k", _over(100_000)),
         ),
         quick=True,
+        money=True,
         topics=("余额宝和基金", "Yu'e Bao and funds"),
     ),
     Question(

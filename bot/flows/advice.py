@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advice import ACTIONS, Change, Plan, rank
+from advice.catalogue import Action
 from advice.feasibility import ANSWER_CLASSES
 from advice.presentation import action_view, plan_view
 from advice.ranking import RankedAction
@@ -33,8 +34,40 @@ from scoring.questions import QUESTION_BY_ID, Answer
 from scoring.structure import settled
 from templates import render
 
-ACTION_INDEX: dict[str, int] = {a.id: i for i, a in enumerate(ACTIONS)}
-"""Action id -> its index in the catalogue, which is what buttons carry."""
+ACTION_CODE: dict[str, int] = {
+    "repay_overdue": 0,
+    "huabei_on_time": 1,
+    "card_on_time": 2,
+    "credit_cards_3_5": 3,
+    "first_card": 4,
+    "import_card_bills": 5,
+    "tmall_shopping": 6,
+    "living_bills": 7,
+    "fix_bill_address": 8,
+    "wealth_management": 9,
+    "insurance": 10,
+    "charity": 11,
+    "mybank": 12,
+    "stable_phone": 13,
+    "single_address": 14,
+    "verify_real_name": 15,
+    "add_provident_fund": 16,
+    "add_property": 17,
+    "add_vehicle": 18,
+    "add_education": 19,
+    "add_work_info": 20,
+    "authorize_third_party": 21,
+    # 22 was "friends_good_credit" (make friends with good credit), retired: friends' credit is a fact.
+    "friend_interaction": 23,
+}
+"""The number each action carries in button data.
+
+Buttons stay in a chat for months, so a number keeps meaning its action for good: a new action
+takes the next free number, and a removed action's number is never given again (an old button
+of it is then refused as unreadable, never taken for another action). Numbers, not ids, because
+the what-if buttons carry a whole selection as a bit mask within Telegram's 64 bytes.
+"""
+ACTION_BY_CODE: dict[int, Action] = {ACTION_CODE[a.id]: a for a in ACTIONS}
 
 
 @dataclass(frozen=True)
@@ -106,7 +139,7 @@ async def steps_tapped(session: Session, tap: StepsTap) -> list[Reply]:
         return [EditMessage(no_answers_screen(session.lang))]
     if not tap.open:
         return [EditMessage(advice_screen(planned, session, await session.has_seen_an_estimate()))]
-    return [EditMessage(await steps_screen(session, planned, tap.action_index))]
+    return [EditMessage(await steps_screen(session, planned, tap.action_code))]
 
 
 def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = False) -> Screen:
@@ -120,7 +153,7 @@ def advice_screen(planned: Planned, session: Session, brief_disclaimer: bool = F
         (
             Button(
                 button_label(lang, "steps", number=n, title=r.action.title(lang)),
-                StepsTap(ACTION_INDEX[r.id], True).data(),
+                StepsTap(ACTION_CODE[r.id], True).data(),
             ),
         )
         for n, r in enumerate(plan.actions, start=1)
@@ -152,19 +185,19 @@ async def tell_more(session: Session) -> list[Reply]:
     return await profile.change_answer(session, ChangeAnswerTap(planned.plan.tell_me_more[0].question_id))
 
 
-async def steps_screen(session: Session, planned: Planned, action_index: int) -> Screen:
+async def steps_screen(session: Session, planned: Planned, action_code: int) -> Screen:
     """An action's how-to steps: how to record it once done (with a button), its reminder, the way back."""
     lang = session.lang
     ranked = {r.id: r for r in planned.plan.actions}
-    action = ACTIONS[action_index]
+    action = ACTION_BY_CODE[action_code]
     view = action_view(ranked.get(action.id, action), lang, planned.base)
     change = record_change(ranked[action.id], planned.stored) if action.id in ranked else None
     pending = await session.storage.pending_reminders(session.user_id)
     due = next((p.due_at for p in pending if p.action_id == action.id), None)
     remind = Button(
-        button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_index, due is None).data()
+        button_label(lang, "remind" if due is None else "unremind"), ReminderTap(action_code, due is None).data()
     )
-    back = Button(button_label(lang, "steps_back"), StepsTap(action_index, False).data())
+    back = Button(button_label(lang, "steps_back"), StepsTap(action_code, False).data())
     brief = await session.has_seen_an_estimate()
     when = None if due is None else due_view(due, await session.storage.timezone(session.user_id))
     text = render(

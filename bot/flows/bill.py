@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot.callbacks import BillTap, CommandTap
@@ -33,6 +33,7 @@ from bot.flows.session import Session
 from bot.parked_files import KEEP_FOR, MAX_TRIES
 from bot.progress import Progress
 from bot.replies import Button, DeleteIncoming, EditMessage, Notice, Reply, Screen
+from bot.scheduling import local_date
 from bot.screens import button_label, notice, text_screen
 from bot.storage import NewAnswer, bill_imports
 from scoring.alipay_bill import BillImport, BillImportError, Reason, read_bill
@@ -116,7 +117,7 @@ async def received(session: Session, size: int | None, fetch: Fetch) -> list[Rep
 async def _read(session: Session, import_id: int, data: bytes, password: str | None) -> list[Reply]:
     """Read the bytes (off the event loop: a large file takes a moment); show the result or the problem."""
     try:
-        result = await asyncio.to_thread(read_bill, data, password, today=session.clock().date())
+        result = await asyncio.to_thread(read_bill, data, password, today=await _today(session))
     except BillImportError as exc:
         logger.info("bill import %d refused: %s", import_id, exc.reason.value)
         if exc.reason is Reason.ZIP_PASSWORD_NEEDED:
@@ -127,6 +128,15 @@ async def _read(session: Session, import_id: int, data: bytes, password: str | N
         await bill_imports.set_status(session.storage, session.user_id, import_id, "refused")
         return [_refused(session, exc.reason)]
     return await _found(session, import_id, result)
+
+
+async def _today(session: Session) -> date:
+    """The user's own date (in the zone their reminders use): the bill's last 12 months count back from it.
+
+    The bill's rows carry Alipay's (China's) dates, as the user sees them; the window must end on
+    the user's today, not UTC's, so a bill read just after midnight counts the right months.
+    """
+    return local_date(session.clock(), await session.storage.timezone(session.user_id))
 
 
 def _refused(session: Session, reason: Reason) -> Screen:
@@ -155,7 +165,7 @@ async def password(session: Session, text: str) -> list[Reply] | None:
     candidate = text.strip()
     if 0 < len(candidate) <= MAX_PASSWORD:
         try:
-            result = await asyncio.to_thread(read_bill, parked.data, candidate, today=session.clock().date())
+            result = await asyncio.to_thread(read_bill, parked.data, candidate, today=await _today(session))
         except BillImportError as exc:
             if exc.reason is not Reason.ZIP_PASSWORD_WRONG:
                 session.parked.drop(session.user_id)
@@ -247,9 +257,9 @@ async def tapped(session: Session, tap: BillTap) -> list[Reply]:
         return [Notice(notice(session.lang, "stale"))]
     logger.info("bill import %d applied: %d answers stored, %d dropped", pending.id, len(store), len(dropped))
     # The reply shows the new estimate: kept as shown, from the answers the update now holds.
-    await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
+    shown = await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)
     replies: list[Reply] = [EditMessage(applied_screen(session, before, after))]
-    reached = await goal_reached.notice(session, after)  # the bill may have carried the estimate past the goal
+    reached = await goal_reached.notice(session, after, shown)  # the bill may have carried the estimate past the goal
     return replies if reached is None else [*replies, reached]
 
 

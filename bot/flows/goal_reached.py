@@ -10,7 +10,7 @@ message comes once. A goal not reached yet is kept as it is, whatever the estima
 from __future__ import annotations
 
 from bot.flows.session import Session
-from bot.progress import Progress, advisable, higher_goal
+from bot.progress import Progress, Shown, advisable, higher_goal
 from bot.replies import Screen
 from scoring.i18n import Lang
 from scoring.questions import Answer
@@ -36,14 +36,16 @@ def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was
     return Screen(text)
 
 
-async def notice(session: Session, answers: dict[str, Answer]) -> Screen | None:
+async def notice(session: Session, answers: dict[str, Answer], shown: Shown | None = None) -> Screen | None:
     """The "goal reached" message if the estimate of ``answers`` (calibrated once reports exist) reaches the goal.
 
     The goal and its check-ins are then removed. ``None``: no goal, or not reached yet (kept).
-    ``answers``: the stored answers, as the reply that shows the estimate scored them.
+    ``answers``: the stored answers, as the reply that shows the estimate scored them. ``shown``:
+    what keeping that estimate returned (``Progress.shown``), whose goal, read to count the planned
+    actions done, serves here too, so the reply reads the goal once.
     """
     reached = await Progress(session.storage, session.card, session.clock).goal_reached(
-        session.user_id, advisable(answers)
+        session.user_id, advisable(answers), shown
     )
     if reached is None:
         return None

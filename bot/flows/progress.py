@@ -13,13 +13,13 @@ import re
 from datetime import time, timedelta
 from typing import Any
 
-from advice import ACTIONS
+from advice import ACTION_BY_ID
 from advice.catalogue import UnknownAction
 from bot.callbacks import CheckinTap, GoalTap, ScheduleTap
 from bot.charts.history import Estimate, HistoryChart
 from bot.charts.history import Report as ChartReport
 from bot.flows import goal_reached, reminders, score
-from bot.flows.advice import ACTION_INDEX
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE
 from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
 from bot.progress import Progress, advisable, plan_schedules
@@ -91,7 +91,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         state = "future" if refused.reason == "future" else "invalid"
         return [_screen(lang, "bot_myscore.html.j2", state=state, text=text[:40])]
     result = session.card.score(advisable(answers))
-    await _progress(session).record_shown(session.user_id)  # the reply states the estimate
+    shown = await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     recorded = _screen(
         lang,
         "bot_myscore.html.j2",
@@ -103,7 +103,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         calibrated=calibrated_view(reported.calibrated, lang),
         share=reported.share,
     )
-    reached = await goal_reached.notice(session, answers)
+    reached = await goal_reached.notice(session, answers, shown)
     return [recorded] if reached is None else [recorded, reached]
 
 
@@ -195,9 +195,9 @@ async def history(session: Session) -> list[Reply]:
 # ---- /goal and its check-in ------------------------------------------------------------------
 def _goal_keyboard(lang: Lang, actions: list[str], done: tuple[str, ...]) -> tuple[tuple[Button, ...], ...]:
     buttons = [
-        Button(_button(lang, "goal_done", title=ACTIONS[ACTION_INDEX[a]].title(lang)), GoalTap(ACTION_INDEX[a]).data())
+        Button(_button(lang, "goal_done", title=ACTION_BY_ID[a].title(lang)), GoalTap(ACTION_CODE[a]).data())
         for a in actions
-        if a not in done and a in ACTION_INDEX
+        if a not in done and a in ACTION_CODE
     ]
     return (*((b,) for b in buttons), (Button(_button(lang, "goal_stop"), GoalTap(None).data()),))
 
@@ -261,9 +261,7 @@ async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Scr
     if stored is None:
         return None
     actions = [
-        {"title": ACTIONS[ACTION_INDEX[a]].title(lang), "done": a in stored.done}
-        for a in stored.actions
-        if a in ACTION_INDEX
+        {"title": ACTION_BY_ID[a].title(lang), "done": a in stored.done} for a in stored.actions if a in ACTION_CODE
     ]
     keyboard = _goal_keyboard(lang, list(stored.actions), stored.done)
     return _screen(lang, "bot_goal_checkin.html.j2", keyboard, state="ask", target=stored.target, actions=actions)
@@ -272,10 +270,10 @@ async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Scr
 async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
     """A planned action done (answers change, the estimate re-scored and explained), or the goal removed."""
     lang = session.lang
-    if tap.action_index is None:
+    if tap.action_code is None:
         await _progress(session).drop_goal(session.user_id)
         return [EditMessage(_screen(lang, "bot_goal_checkin.html.j2", state="stopped"))]
-    action = ACTIONS[tap.action_index]
+    action = ACTION_BY_CODE[tap.action_code]
     try:
         moved = await _progress(session).goal_done(session.user_id, action.id)
     except UnknownAction:  # pragma: no cover - the index is checked against the catalogue

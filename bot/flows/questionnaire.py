@@ -94,12 +94,12 @@ async def typed(session: Session, text: str) -> list[Reply]:
     if isinstance(step, Ask | Finished) and step.stored and before:
         if before.message_id is not None:
             # Take the buttons off the question that was just answered by typing.
-            replies.append(EditMessage(await answered(before, step, session), before.message_id))
+            replies.append(EditMessage(await answered(before, step, session, text), before.message_id))
         else:
             # Where the question was shown is kept only for number questions (a write per question
             # saved) and the terminal has no message at all: confirm the typed answer in a new one.
             # The old buttons stay, and a tap on one is told it has expired.
-            replies.append(await answered(before, step, session))
+            replies.append(await answered(before, step, session, text))
     return replies + await after(session, step)
 
 
@@ -128,16 +128,19 @@ async def forged(session: Session) -> list[Reply]:
     return [Notice(notice(session.lang, "forged")), *await after(session, again)]
 
 
-async def answered(before: Dialog, step: Ask | Finished, session: Session) -> Screen:
+async def answered(before: Dialog, step: Ask | Finished, session: Session, typed: str | None = None) -> Screen:
     """The question just answered, with its answer and without buttons.
 
     Counted against the answers as they are now: an answer that settles later questions
-    shortens the path it is shown on.
+    shortens the path it is shown on. ``typed``: the text typed as the answer; a bare number is
+    said to have been read as the amount or as a button's place (``step.read_as``).
     """
     assert step.stored is not None and before.path is not None
     answers = await session.storage.answers(session.user_id)
     position, total = progress(before.path, before.queue, before.position, answers)
-    return answered_screen(before.path, position, total, step.stored.question_id, step.stored.value, session.lang)
+    question_id, value = step.stored.question_id, step.stored.value
+    number = None if typed is None or step.read_as is None else (typed.strip(), step.read_as)
+    return answered_screen(before.path, position, total, question_id, value, session.lang, number)
 
 
 async def after(session: Session, step: Step) -> list[Reply]:

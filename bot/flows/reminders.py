@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Literal
 
-from advice import ACTIONS, rank
+from advice import ACTION_BY_ID, rank
 from advice.ranking import RankedAction
 from bot.callbacks import ReminderTap, ScheduleTap
-from bot.flows.advice import ACTION_INDEX, plan_for, record_change, steps_screen
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for, record_change, steps_screen
 from bot.flows.session import Session
 from bot.progress import advisable
 from bot.progress_views import schedule_view
@@ -69,14 +69,14 @@ async def overview(session: Session, state: str = "list", problem: str = "") -> 
         buttons.append(Button(progress_label(lang, "add_huabei"), ScheduleTap("add", "huabei").data()))
     if "checkin" not in kinds:
         buttons.append(Button(progress_label(lang, "add_checkin"), ScheduleTap("add", "checkin").data()))
-    pending = [p for p in await session.storage.pending_reminders(session.user_id) if p.action_id in ACTION_INDEX]
+    pending = [p for p in await session.storage.pending_reminders(session.user_id) if p.action_id in ACTION_CODE]
     actions, rows = [], []
     for number, reminder in enumerate(pending, start=1):
-        index = ACTION_INDEX[reminder.action_id]
-        title = ACTIONS[index].title(lang)
+        code = ACTION_CODE[reminder.action_id]
+        title = ACTION_BY_ID[reminder.action_id].title(lang)
         actions.append({"number": number, "title": title, "due": due_view(reminder.due_at, timezone)})
         label = button_label(lang, "unremind_listed", number=number, title=title)
-        rows.append((Button(label, ReminderTap(index, False, listed=True).data()),))
+        rows.append((Button(label, ReminderTap(code, False, listed=True).data()),))
     views = [schedule_view(s) for s in schedules]
     context = {"state": state, "problem": problem, "timezone": timezone, "schedules": views, "actions": actions}
     return Screen(render(lang, "bot_remind.html.j2", **context), layout(buttons) + tuple(rows))
@@ -89,7 +89,7 @@ def _name(lang: Lang, schedule: StoredSchedule) -> str:
 async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
     """Set or cancel a reminder; a tap that changes nothing (an old button) says it expired."""
     user_id, lang = session.user_id, session.lang
-    action_id = ACTIONS[tap.action_index].id
+    action_id = ACTION_BY_CODE[tap.action_code].id
     if tap.listed:
         cancelled = await session.storage.cancel_reminder(user_id, action_id)
         expired = [] if cancelled else [Notice(notice(lang, "stale"))]
@@ -103,7 +103,7 @@ async def tapped(session: Session, tap: ReminderTap) -> list[Reply]:
     else:
         changed = await session.storage.cancel_reminder(user_id, action_id)
     expired = [] if changed else [Notice(notice(lang, "stale"))]
-    return [*expired, EditMessage(await steps_screen(session, planned, tap.action_index))]
+    return [*expired, EditMessage(await steps_screen(session, planned, tap.action_code))]
 
 
 async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen | None:
@@ -113,7 +113,7 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     is only read, so a reminder never brings a deleted user back.
     """
     language = await storage.user_language(user_id)
-    if action_id not in ACTION_INDEX or language is None:
+    if action_id not in ACTION_CODE or language is None:
         return None
     answers = await storage.answers(user_id)
     ranked: dict[str, RankedAction] = {}
@@ -124,7 +124,7 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
         return None  # its reason no longer holds (the overdue was cleared, the action was done): withdrawn
     lang = language_of(language)
     latest = await storage.snapshots(user_id, limit=1)
-    title = ACTIONS[ACTION_INDEX[action_id]].title(lang)
+    title = ACTION_BY_ID[action_id].title(lang)
     record = None
     change = record_change(ranked[action_id], answers) if action_id in ranked else None
     if change is not None:  # the answer to change once it is done

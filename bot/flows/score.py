@@ -49,5 +49,5 @@ async def replies(session: Session, heading: str | None) -> list[Reply]:
     # A new estimate (answers changed since the last one shown) that reaches the goal: said here, once,
     # after it. Not for the first estimate, which no goal can precede (``/goal`` shows an estimate
     # too), nor for one shown before, so ``/score`` asks the database nothing more.
-    reached = await goal_reached.notice(session, answers) if shown.new and seen else None
+    reached = await goal_reached.notice(session, answers, shown) if shown.new and seen else None
     return [Screen(text), chart] if reached is None else [Screen(text), chart, reached]

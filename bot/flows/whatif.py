@@ -6,10 +6,10 @@ as on ``/score``, ``/advice`` and ``/goal``; the estimate from the answers alone
 
 from __future__ import annotations
 
-from advice import ACTIONS, simulate
+from advice import simulate
 from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
-from bot.flows.advice import ACTION_INDEX, plan_for
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for
 from bot.flows.session import Session
 from bot.progress import Progress
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
@@ -37,19 +37,19 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     answers, plan = planned.answers, planned.plan
     brief = await session.has_seen_an_estimate()
     await Progress(session.storage, session.card, session.clock).record_shown(session.user_id)  # it states the estimate
-    offered = [ACTION_INDEX[r.id] for r in plan.actions]
+    offered = [ACTION_CODE[r.id] for r in plan.actions]
     # Picks no longer in the plan (answers changed since) still count, after the others.
     order = offered + sorted(picked - set(offered))
     keyboard: Keyboard = tuple(
         (
             Button(
-                button_label(lang, "toggle", on=i in picked, title=ACTIONS[i].title(lang)),
+                button_label(lang, "toggle", on=i in picked, title=ACTION_BY_CODE[i].title(lang)),
                 WhatIfTap(picked ^ {i}).data(),
             ),
         )
         for i in order
     )
-    chosen = [ACTIONS[i].id for i in order if i in picked]
+    chosen = [ACTION_BY_CODE[i].id for i in order if i in picked]
     base = planned.base  # once real scores are reported, every score here is the calibrated one
     calibrated = base.calibrated is not None
     if not chosen:

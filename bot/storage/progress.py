@@ -10,7 +10,7 @@ delivery as every other reminder; stopping or pausing a schedule takes that row 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import String, and_, cast, delete, func, select, update
@@ -19,18 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.scheduling import Monthly
 from bot.storage.connections import Connections
-from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utcnow
+from bot.storage.tables import Goal, Reminder, Schedule, ScoreReport, StoredAnswer, User, utc, utcnow
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SCHEDULE_KINDS = ("checkin", "goal", "huabei", "card")
 DELIVERED = ("sent", "maybe_sent")
 """The outcomes of a reminder that (may have) reached the user (``repository.SENT``, ``MAYBE_SENT``)."""
-
-
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were written as UTC
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ def parse_schedule_key(action_id: str) -> tuple[str, int] | None:
 
 
 def _schedule(row: Schedule) -> StoredSchedule:
-    return StoredSchedule(row.kind, row.number, row.day, row.minute, row.paused, _utc(row.created_at))
+    return StoredSchedule(row.kind, row.number, row.day, row.minute, row.paused, utc(row.created_at))
 
 
 def checkin_values(
@@ -179,7 +173,7 @@ class ProgressStore(Connections):
                     high=report.high,
                     coverage=report.coverage,
                     source=report.source,
-                    reported_at=_utc(report.reported_at),
+                    reported_at=utc(report.reported_at),
                 )
             )
 
@@ -192,8 +186,7 @@ class ProgressStore(Connections):
                 .order_by(ScoreReport.reported_at, ScoreReport.id)
             )
             return [
-                StoredReport(r.score, r.estimate, r.low, r.high, r.coverage, r.source, _utc(r.reported_at))
-                for r in rows
+                StoredReport(r.score, r.estimate, r.low, r.high, r.coverage, r.source, utc(r.reported_at)) for r in rows
             ]
 
     async def checkin_sent_at(self, user_id: int) -> datetime | None:
@@ -210,7 +203,7 @@ class ProgressStore(Connections):
                     Reminder.outcome.in_(DELIVERED),
                 )
             )
-            return None if sent is None else _utc(sent)
+            return None if sent is None else utc(sent)
 
     # ---- the goal ------------------------------------------------------------------
     async def set_goal(self, user_id: int, goal: StoredGoal) -> None:
@@ -226,7 +219,7 @@ class ProgressStore(Connections):
                     actions=list(goal.actions),
                     done=list(goal.done),
                     months=goal.months,
-                    created_at=_utc(goal.created_at),
+                    created_at=utc(goal.created_at),
                 )
             )
 
@@ -243,7 +236,7 @@ class ProgressStore(Connections):
                 tuple(row.actions),
                 tuple(row.done),
                 row.months,
-                _utc(row.created_at),
+                utc(row.created_at),
             )
 
     async def goal_done(self, user_id: int, action_id: str) -> bool:
@@ -283,7 +276,7 @@ class ProgressStore(Connections):
                     row = Schedule(user_id=user_id, kind=kind, number=number, created_at=utcnow())
                     session.add(row)
                 if start is not None:
-                    row.created_at = _utc(start)
+                    row.created_at = utc(start)
                 row.day, row.minute, row.paused = day, minute, False
                 await session.execute(_pending(user_id, schedule_key(kind, number)))
                 try:

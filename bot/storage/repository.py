@@ -8,7 +8,7 @@ the question's nonce in the ``UPDATE``) cannot store anything twice, even across
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, Result, Row, bindparam, delete, exists, func, insert, or_, select, update
@@ -31,6 +31,8 @@ from bot.storage.tables import (
     ScoreSnapshot,
     StoredAnswer,
     User,
+    iso,
+    utc,
     utcnow,
 )
 from scoring.questions import Answer
@@ -245,15 +247,9 @@ async def _insert_ignore(database: AsyncSession | AsyncConnection, table: type[B
     return _changed(result) == 1
 
 
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were written as UTC
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def _dialog(row: Row[*tuple[Any, ...]]) -> Dialog:
     """A dialog from a row holding ``_DIALOG_COLUMNS``."""
-    updated = None if row.updated_at is None else _utc(row.updated_at)
+    updated = None if row.updated_at is None else utc(row.updated_at)
     return Dialog(row.path, tuple(row.queue), row.position, row.nonce, row.message_id, updated, row.draft)
 
 
@@ -268,18 +264,12 @@ def _snapshot(row: Row[*tuple[Any, ...]]) -> Snapshot:
         row.high,
         dict(row.dimensions),
         row.model_version,
-        _utc(row.created_at),
+        utc(row.created_at),
         row.coverage,
         None if row.answers is None else dict(row.answers),
         None if row.explanation is None else dict(row.explanation),
         calibrated,
     )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return _utc(moment).isoformat()
 
 
 class Storage(ProgressStore):
@@ -597,7 +587,7 @@ class Storage(ProgressStore):
     async def set_reminder(self, user_id: int, action_id: str, due_at: datetime) -> bool:
         """Add a pending reminder; ``False`` (and no change) when one for this action is pending."""
         async with self.sessions() as session:
-            session.add(Reminder(user_id=user_id, action_id=action_id, due_at=_utc(due_at), created_at=utcnow()))
+            session.add(Reminder(user_id=user_id, action_id=action_id, due_at=utc(due_at), created_at=utcnow()))
             try:
                 await session.commit()
             except IntegrityError:  # the partial unique index: already pending (maybe set by another process)
@@ -623,7 +613,7 @@ class Storage(ProgressStore):
                 .where(Reminder.user_id == user_id, Reminder.sent_at.is_(None))
                 .order_by(Reminder.due_at, Reminder.id)
             )
-            return [PendingReminder(action_id, _utc(due_at)) for action_id, due_at in rows]
+            return [PendingReminder(action_id, utc(due_at)) for action_id, due_at in rows]
 
     async def due_reminders(
         self, now: datetime, *, user_id: int | None = None, limit: int = DUE_BATCH, lease: timedelta = CLAIM_LEASE
@@ -636,13 +626,13 @@ class Storage(ProgressStore):
         """
         query = select(Reminder.id, Reminder.user_id, Reminder.action_id, Reminder.due_at).where(
             Reminder.sent_at.is_(None),
-            Reminder.due_at <= _utc(now),
-            or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < _utc(now - lease)),
+            Reminder.due_at <= utc(now),
+            or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < utc(now - lease)),
         )
         query = query.where(Reminder.user_id == user_id if user_id is not None else Reminder.user_id > 0)
         async with self.sessions() as session:
             rows = await session.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit))
-            return [DueReminder(id_, owner, action_id, _utc(due_at)) for id_, owner, action_id, due_at in rows]
+            return [DueReminder(id_, owner, action_id, utc(due_at)) for id_, owner, action_id, due_at in rows]
 
     async def claim_reminder(self, reminder_id: int, now: datetime, *, lease: timedelta = CLAIM_LEASE) -> bool:
         """Take a reminder for sending: ``True`` for the one caller that may send it.
@@ -655,9 +645,9 @@ class Storage(ProgressStore):
                 .where(
                     Reminder.id == reminder_id,
                     Reminder.sent_at.is_(None),
-                    or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < _utc(now - lease)),
+                    or_(Reminder.claimed_at.is_(None), Reminder.claimed_at < utc(now - lease)),
                 )
-                .values(claimed_at=_utc(now))
+                .values(claimed_at=utc(now))
             )
             return _changed(result) == 1
 
@@ -666,8 +656,8 @@ class Storage(ProgressStore):
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.claimed_at == _utc(claimed_at))
-                .values(sent_at=_utc(now), outcome=outcome, claimed_at=None)
+                .where(Reminder.id == reminder_id, Reminder.claimed_at == utc(claimed_at))
+                .values(sent_at=utc(now), outcome=outcome, claimed_at=None)
             )
             return _changed(result) == 1
 
@@ -676,18 +666,18 @@ class Storage(ProgressStore):
         async with self.sessions.begin() as session:
             await session.execute(
                 update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.claimed_at == _utc(claimed_at), Reminder.sent_at.is_(None))
+                .where(Reminder.id == reminder_id, Reminder.claimed_at == utc(claimed_at), Reminder.sent_at.is_(None))
                 .values(claimed_at=None)
             )
 
     async def mark_blocked(self, user_id: int, now: datetime) -> int:
         """The user blocked the bot: remember it and stop their pending reminders (returns how many)."""
         async with self.sessions.begin() as session:
-            await session.execute(update(User).where(User.id == user_id).values(blocked_at=_utc(now)))
+            await session.execute(update(User).where(User.id == user_id).values(blocked_at=utc(now)))
             result = await session.execute(
                 update(Reminder)
                 .where(Reminder.user_id == user_id, Reminder.sent_at.is_(None))
-                .values(sent_at=_utc(now), outcome=UNREACHABLE, claimed_at=None)
+                .values(sent_at=utc(now), outcome=UNREACHABLE, claimed_at=None)
             )
             return _changed(result)
 
@@ -695,12 +685,12 @@ class Storage(ProgressStore):
         """When the user blocked the bot, if they did (and have not written since)."""
         async with self.sessions() as session:
             moment = await session.scalar(select(User.blocked_at).where(User.id == user_id))
-            return None if moment is None else _utc(moment)
+            return None if moment is None else utc(moment)
 
     async def prune_reminders(self, sent_before: datetime) -> int:
         """Delete reminders sent before ``sent_before``: once sent, they serve nothing for long."""
         async with self.sessions.begin() as session:
-            result = await session.execute(delete(Reminder).where(Reminder.sent_at < _utc(sent_before)))
+            result = await session.execute(delete(Reminder).where(Reminder.sent_at < utc(sent_before)))
             return _changed(result)
 
     # ---- update ids: each update handled once ----------------------------------------
@@ -711,16 +701,16 @@ class Storage(ProgressStore):
         taken again only if it was never finished and its taker's lease ran out (a crash).
         """
         async with self.sessions.begin() as session:
-            if await _insert_ignore(session, ProcessedUpdate, {"update_id": update_id, "taken_at": _utc(now)}):
+            if await _insert_ignore(session, ProcessedUpdate, {"update_id": update_id, "taken_at": utc(now)}):
                 return True
             retaken = await session.execute(
                 update(ProcessedUpdate)
                 .where(
                     ProcessedUpdate.update_id == update_id,
                     ProcessedUpdate.done_at.is_(None),
-                    ProcessedUpdate.taken_at < _utc(now - lease),
+                    ProcessedUpdate.taken_at < utc(now - lease),
                 )
-                .values(taken_at=_utc(now))
+                .values(taken_at=utc(now))
             )
             return _changed(retaken) == 1
 
@@ -728,7 +718,7 @@ class Storage(ProgressStore):
         """Mark an update handled; ``False`` for an update id this storage never took."""
         async with self.sessions.begin() as session:
             result = await session.execute(
-                update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(done_at=_utc(now))
+                update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(done_at=utc(now))
             )
             return _changed(result) == 1
 
@@ -750,7 +740,7 @@ class Storage(ProgressStore):
     async def prune_updates(self, taken_before: datetime) -> int:
         """Delete update ids older than ``taken_before`` (Telegram never resends them that late)."""
         async with self.sessions.begin() as session:
-            result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.taken_at < _utc(taken_before)))
+            result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.taken_at < utc(taken_before)))
             return _changed(result)
 
     # ---- the user's rights: see everything, delete everything ----------------------
@@ -777,17 +767,17 @@ class Storage(ProgressStore):
                 else {
                     "telegram_id": user.id,
                     "language": user.language,
-                    "blocked_at": _iso(user.blocked_at),
+                    "blocked_at": iso(user.blocked_at),
                     "timezone": user.timezone,
-                    "created_at": _iso(user.created_at),
-                    "updated_at": _iso(user.updated_at),
+                    "created_at": iso(user.created_at),
+                    "updated_at": iso(user.updated_at),
                 },
                 "answers": [
                     {
                         "question_id": a.question_id,
                         "value": a.value,
                         "source": a.source,
-                        "answered_at": _iso(a.answered_at),
+                        "answered_at": iso(a.answered_at),
                     }
                     for a in answers
                 ],
@@ -798,7 +788,7 @@ class Storage(ProgressStore):
                     "questions": list(dialog.queue),
                     "position": dialog.position,
                     "answers_not_stored_yet": dialog.draft,
-                    "updated_at": _iso(dialog.updated_at),
+                    "updated_at": iso(dialog.updated_at),
                 },
                 "score_snapshots": [
                     {
@@ -807,7 +797,7 @@ class Storage(ProgressStore):
                         "range": [s.low, s.high],
                         "dimensions": s.dimensions,
                         "model_version": s.model_version,
-                        "created_at": _iso(s.created_at),
+                        "created_at": iso(s.created_at),
                         "coverage": s.coverage,
                         "answers": s.answers,
                         "explanation": s.explanation,
@@ -820,9 +810,9 @@ class Storage(ProgressStore):
                 "reminders": [
                     {
                         "action_id": r.action_id,
-                        "due_at": _iso(r.due_at),
-                        "created_at": _iso(r.created_at),
-                        "sent_at": _iso(r.sent_at),
+                        "due_at": iso(r.due_at),
+                        "created_at": iso(r.created_at),
+                        "sent_at": iso(r.sent_at),
                         "outcome": r.outcome,
                     }
                     for r in reminders
@@ -834,7 +824,7 @@ class Storage(ProgressStore):
                         "range": [r.low, r.high],
                         "coverage": r.coverage,
                         "source": r.source,
-                        "reported_at": _iso(r.reported_at),
+                        "reported_at": iso(r.reported_at),
                     }
                     for r in reports
                 ],
@@ -847,7 +837,7 @@ class Storage(ProgressStore):
                     "actions": list(goal.actions),
                     "done": list(goal.done),
                     "months": goal.months,
-                    "created_at": _iso(goal.created_at),
+                    "created_at": iso(goal.created_at),
                 },
                 "schedules": [
                     {
@@ -856,7 +846,7 @@ class Storage(ProgressStore):
                         "day": s.day,
                         "time": f"{s.minute // 60:02d}:{s.minute % 60:02d}",
                         "paused": s.paused,
-                        "created_at": _iso(s.created_at),
+                        "created_at": iso(s.created_at),
                     }
                     for s in schedules
                 ],

@@ -32,12 +32,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def utc(moment: datetime) -> datetime:
+    """A stored timestamp, aware and in UTC: SQLite hands back naive datetimes, written as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def iso(moment: datetime | None) -> str | None:
-    """A stored timestamp as ISO 8601 in UTC (``/export``); SQLite hands back naive ones, written as UTC."""
-    if moment is None:
-        return None
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat()
+    """A stored timestamp as ISO 8601 in UTC (``/export``)."""
+    return None if moment is None else utc(moment).isoformat()
 
 
 class Base(DeclarativeBase):

@@ -40,7 +40,6 @@ REQUIRED_IDS = {
     "add_education",
     "add_work_info",
     "authorize_third_party",
-    "friends_good_credit",
     "friend_interaction",
 }
 SEEDS = Path("/work/shared/seeds")
@@ -192,13 +191,11 @@ def test_import_card_bills_steps_follow_the_bill_import_source_in_order():
 
 
 def test_timings_fit_their_actions():
-    """'After months of on-time records' only suits repayments; friendships build up at their own pace."""
+    """'After months of on-time records' only suits repayments."""
     repayments = {"huabei", "loans", "card_repayment"}
     for action in ACTIONS:
         if action.timing == "months_3_6":
             assert set(action.questions) <= repayments, action.id
-    friends = next(a for a in ACTIONS if a.id == "friends_good_credit")
-    assert "on-time" not in TIMINGS[friends.timing]["en"] and "按时" not in TIMINGS[friends.timing]["zh"]
 
 
 def test_the_huabei_title_fits_people_who_already_use_huabei():

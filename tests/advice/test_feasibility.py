@@ -464,13 +464,31 @@ def test_friends_credit_unknown_is_never_recorded_as_good_only_found_out(lang):
     """QA: "Make friends with good credit" ranked #1 for "I don't know" and recorded "Mostly good"."""
     profile = average_with(friends_credit="unknown", huabei="on_time", income="stable")
     advice = rank(CARD, profile)
-    assert "friends_good_credit" not in [a.id for a in advice.actions]
-    assert simulate(CARD, profile, ["friends_good_credit"]).changes == ()
+    assert not any("friends_credit" in a.action.questions for a in advice.actions)
     notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
     assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit=unknown"][lang]
-    # a known low or mixed circle is still advised
-    for known in ("low", "mixed"):
-        assert "friends_good_credit" in [a.id for a in rank(CARD, {**profile, "friends_credit": known}).actions]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("known", ["low", "mixed"])
+def test_friends_credit_is_a_fact_about_other_people_never_advised(lang, known):
+    """A low or mixed circle once got "Make friends with good credit", and its "done" recorded "Mostly good".
+
+    Friends' credit is other people's: the user cannot change it, and choosing friends for a score
+    is not advice to follow, so it is a fact like income. "Mostly good" is recorded only when the
+    user says it is true (``/profile``); no action, what-if or goal plan moves it.
+    """
+    profile = average_with(friends_credit=known, huabei="on_time", income="stable")
+    assert ANSWER_CLASSES["friends_credit"] == "fact"
+    advice = rank(CARD, profile)
+    assert all(c.question_id != "friends_credit" for a in advice.actions for c in a.changes)
+    assert all(c.question_id != "friends_credit" for a in ACTIONS for c in a.changes)
+    goal = plan(CARD, profile, 950)
+    assert all(c.question_id != "friends_credit" for a in goal.actions for c in a.changes)
+    notes = {i["question_id"]: i["note"] for i in plan_view(advice, lang)["nothing_to_do"]}
+    assert notes["friends_credit"] == NOTHING_TO_DO["friends_credit"][lang]  # "not yours to change"
+    # Keeping in touch with the friends one has is still advised: that is the user's to do.
+    assert "friend_interaction" in [a.id for a in rank(CARD, {**profile, "friend_interaction": "never"}).actions]
 
 
 @pytest.mark.parametrize("kinds", range(7))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
 
@@ -20,6 +21,8 @@ class DbWork:
     statements: int = 0
     commits: int = 0
     checkouts: int = 0
+    sql: list[str] = field(default_factory=list)
+    """Each statement's text, in order (to tell which table a reply read how often)."""
 
     def attach(self, storage: Storage) -> DbWork:
         engine = storage.engine.sync_engine
@@ -34,8 +37,16 @@ class DbWork:
         event.remove(self._engine, "commit", self._commit)
         event.remove(self._engine.pool, "checkout", self._checkout)
 
-    def _statement(self, *_) -> None:
+    def _statement(self, _connection, _cursor, statement: str, *_) -> None:
         self.statements += 1
+        self.sql.append(statement)
+
+    def verbs_on(self, table: str) -> list[str]:
+        """The first word (``SELECT``, ``UPDATE``...) of each statement so far on ``table``, in order.
+
+        Kept across ``take``: every statement since ``attach``.
+        """
+        return [s.split(None, 1)[0].upper() for s in self.sql if re.search(rf"\b(FROM|UPDATE|INTO) {table}\b", s)]
 
     def _commit(self, *_) -> None:
         self.commits += 1

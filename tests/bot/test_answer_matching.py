@@ -2,8 +2,16 @@
 
 import pytest
 
-from bot.answer_matching import fold, matching_choices, may_answer, spoken_numbers, typed_count
-from scoring.questions import QUESTION_BY_ID
+from bot.answer_matching import (
+    fold,
+    matching_choices,
+    may_answer,
+    number_reading,
+    spoken_numbers,
+    takes_amounts,
+    typed_count,
+)
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
 HUABEI = QUESTION_BY_ID["huabei"]
 CARDS = QUESTION_BY_ID["credit_cards"]  # shown in natural order: None, 1-2, 3-5, 6 or more
@@ -100,6 +108,66 @@ def test_labels_with_numbers_still_match_their_own_numbers():
     assert values(WEALTH, "1万以下") == ("small",) and values(WEALTH, "1-10万") == ("medium",)
 
 
+SPEND = QUESTION_BY_ID["monthly_spend"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "values"),
+    [
+        # A sum of money as people type it is the sum, never a button's place.
+        (SPEND, "3000", ("2000to5000",)),
+        (SPEND, "3,000元", ("2000to5000",)),
+        (SPEND, "¥3000", ("2000to5000",)),
+        (SPEND, "￥3000", ("2000to5000",)),
+        (SPEND, "3k", ("2000to5000",)),
+        (SPEND, "3000块", ("2000to5000",)),
+        (SPEND, "RMB 3000", ("2000to5000",)),
+        (SPEND, "3", ("lt500",)),  # ¥3, not the third button
+        (SPEND, "500", ("500to2000",)),  # "Under ¥500" leaves 500 out
+        (SPEND, "2000", ("500to2000", "2000to5000")),  # on the edge of two: asked about
+        (SPEND, "5000", ("2000to5000",)),
+        (SPEND, "6000", ("gt5000",)),
+        (SPEND, "500-2000", ("500to2000",)),
+        (WEALTH, "0", ("none",)),
+        (WEALTH, "3", ("small",)),
+        (WEALTH, "5000", ("small",)),
+        (WEALTH, "1万", ("medium",)),  # ¥10,000 is "¥10k-100k": "Under ¥10k" leaves it out
+        (WEALTH, "2w", ("medium",)),
+        (WEALTH, "1-10万", ("medium",)),  # the 万 written once counts for both ends
+        (WEALTH, "20万", ("large",)),
+    ],
+)
+def test_a_sum_typed_at_a_money_question_is_the_sum(question, text, values):
+    assert tuple(question.levels[i] for i in matching_choices(question, text)) == values
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "reading"),
+    [
+        (CARDS, "4", "amount"),
+        (AGE, "4 years", "amount"),
+        (AGE, "3-5yrs", None),  # a range names its choice: nothing to tell apart
+        (SPEND, "3", "amount"),
+        (WEALTH, "1万", "amount"),
+        (HUABEI, "3", "place"),
+        (FUND, "1", "place"),  # a yes/no question's buttons are numbered too (1: "Not yet")
+        (HUABEI, "always", None),
+        (SPEND, "Over ¥5,000", None),
+    ],
+)
+def test_how_a_number_is_read_follows_the_question_kind(question, text, reading):
+    """Every choice question with amounts (years, cards, addresses, yuan) reads a number as one; the rest as a place."""
+    assert number_reading(question, text) == reading
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q.kind == "choice"], ids=lambda q: q.id)
+def test_every_choice_question_whose_labels_are_quantities_takes_amounts(question):
+    """A label with a figure in it (years, cards, addresses, yuan) makes "3" an amount there, never a place."""
+    labels = [c.label(lang) for c in question.choices for lang in ("zh", "en")]
+    assert takes_amounts(question) == any(ch.isdigit() for label in labels for ch in label)
+    assert question.money == any("¥" in label or "元" in label for label in labels)
+
+
 @pytest.mark.parametrize(("text", "value"), [("yes", True), ("Y", True), ("是的", True), ("no", False), ("否", False)])
 def test_yes_and_no(text, value):
     (index,) = matching_choices(FUND, text)
@@ -122,7 +190,6 @@ def test_may_answer_tells_an_attempt_from_a_free_question():
         (HUABEI, "现在逾期了", ("overdue_now",)),
         (HUABEI, "还行吧", ()),
         (WEALTH, "1万以下", ("small",)),
-        (WEALTH, "1万", ("small",)),
         # A whole label inside a longer answer.
         (HUABEI, "我现在有逾期", ("overdue_now",)),
         (LOANS, "I have no loans", ("none",)),

@@ -13,6 +13,7 @@ from bot.callbacks import (
     CommandTap,
     ForgedData,
     ForgetTap,
+    GoalTap,
     LanguageTap,
     OwnedTap,
     ReminderTap,
@@ -21,9 +22,11 @@ from bot.callbacks import (
     decode,
 )
 from bot.commands import BUTTON_BOUNDS
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE
 from scoring.questions import QUESTIONS
 
-N = len(ACTIONS)
+CODES = sorted(ACTION_BY_CODE)
+LAST = CODES[-1]
 BOUNDS = BUTTON_BOUNDS
 
 
@@ -36,17 +39,17 @@ def test_every_answer_button_round_trips_within_64_bytes():
 
 
 def test_the_other_buttons_round_trip():
-    everything = frozenset(range(N))
+    everything = frozenset(CODES)
     taps = [
         ChangeAnswerTap(QUESTIONS[-1].id),
         LanguageTap("zh"),
         ForgetTap(True),
         ForgetTap(False),
         CommandTap("advice"),
-        StepsTap(N - 1, True),
+        StepsTap(LAST, True),
         WhatIfTap(everything),
         WhatIfTap(frozenset()),
-        ReminderTap(N - 1, True),
+        ReminderTap(LAST, True),
         ReminderTap(0, False),
         ReminderTap(3, False, listed=True),
         OwnedTap("vehicle", True),
@@ -65,9 +68,9 @@ def test_every_kind_of_button_has_its_own_prefix():
 
 
 def test_a_command_button_reads_only_for_a_command_a_button_may_run():
-    assert decode("c:advice", Bounds(N, frozenset({"advice"}))) == CommandTap("advice")
+    assert decode("c:advice", Bounds(CODES, frozenset({"advice"}))) == CommandTap("advice")
     with pytest.raises(ForgedData):
-        decode("c:advice", Bounds(N, frozenset({"score"})))
+        decode("c:advice", Bounds(CODES, frozenset({"score"})))
 
 
 @pytest.mark.parametrize(
@@ -96,14 +99,18 @@ def test_a_command_button_reads_only_for_a_command_a_button_may_run():
         "f:yes",
         "c:forget",
         "c:",
-        f"s:{N}:1",
+        f"s:{LAST + 1}:1",
+        StepsTap(22, True).data(),  # 22: a retired action's number
+        GoalTap(22).data(),
+        WhatIfTap(frozenset({0, 22})).data(),
         "s:0:2",
         "w:" + "z" * 20,
         "w:",
         "w:A",
         "x" * 65,
         "é" * 40,
-        f"r:{N}:1",
+        f"r:{LAST + 1}:1",
+        ReminderTap(22, False).data(),
         "r:0:2",
         "r:0:1x",
         "r:0",
@@ -129,3 +136,12 @@ def test_no_string_crashes_the_decoder(data):
         return
     # Whatever decodes must re-encode to itself: the decoder accepts only what we write.
     assert decode(tap.data(), BOUNDS) == tap
+
+
+def test_every_action_has_its_own_button_number_and_a_retired_number_stays_retired():
+    assert sorted(ACTION_CODE) == sorted(a.id for a in ACTIONS)
+    assert len(set(ACTION_CODE.values())) == len(ACTION_CODE)
+    # 22 was "make friends with good credit": an old button of it must never act on another action.
+    assert 22 not in ACTION_BY_CODE
+    # Numbers given before it keep their actions (buttons already in chats carry them).
+    assert ACTION_CODE["repay_overdue"] == 0 and ACTION_CODE["friend_interaction"] == 23

@@ -14,9 +14,12 @@ On SQLite every update checks out one pooled connection: the one that read the u
 on to carry the update's transaction.
 """
 
+import pytest
+
 from bot.screens import button_label
 from scoring.questions import QUESTION_BY_ID
 from tests.bot.db_work import DbWork
+from tests.bot.flows.test_goal_reached import SHOPPING, SHOPPING_NUMBER, TMALL, quick_check
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, quick_answers
 from tests.scoring.alipay_bill import exports
 
@@ -85,10 +88,39 @@ async def test_a_bill_import_is_confirmed_in_the_update_s_one_transaction(storag
     assert (await storage.snapshots(555002, limit=1))[0].answers == await storage.answers(555002)
     # The user's rows, the import waiting for this tap; then, in the update's one transaction, the
     # import closed (UPDATE ... RETURNING), the answer the bill contradicts deleted, the bill's answers
-    # upserted (one executemany), the last snapshot read and the new estimate kept, the goal read,
-    # and read again to tell whether the bill reached it (none here): 9 statements, one commit, on one
-    # connection on SQLite (PostgreSQL: the reads' autocommit one, then the transaction's). When the
-    # import wrote past the update's unit it was 25 statements and 2 commits, the ORM reading each
+    # upserted (one executemany), the last snapshot read and the new estimate kept, and the goal read
+    # once, both to count its planned actions done and to tell whether the bill reached it (none
+    # here): 8 statements, one commit, on one connection on SQLite (PostgreSQL: the reads' autocommit
+    # one, then the transaction's). It was 9 when the "reached" check read the goal again, and 25
+    # statements and 2 commits when the import wrote past the update's unit, the ORM reading each
     # answer before writing it and the import committing before the update's replies were ready.
     postgres = storage.engine.dialect.name == "postgresql"
-    assert confirm == (9, 1, 2 if postgres else 1), confirm
+    assert confirm == (8, 1, 2 if postgres else 1), confirm
+    assert work.verbs_on("goals") == ["SELECT"], work.sql
+
+
+@pytest.mark.parametrize("reaches", [True, False])
+async def test_a_profile_change_reads_the_goal_once_for_its_progress_and_for_reached(storage, reaches):
+    """The new estimate counts the goal's planned actions done and tells whether it reached the goal: one read."""
+    bot = await BotUnderTest.start(storage)
+    try:
+        user = bot.user(555003, "en")
+        scores = await quick_check(user, storage, "en")
+        await user.send(f"/goal {scores[TMALL] if reaches else scores[TMALL] + 1}")
+        await user.send("/profile")
+        await user.tap(SHOPPING_NUMBER)
+        work = DbWork().attach(storage)
+        try:
+            calls = await user.tap(SHOPPING.choices[SHOPPING.levels.index(TMALL)].label("en"))
+        finally:
+            work.detach()
+    finally:
+        await bot.stop()
+    assert bot.errors == []
+    assert any(c.method == "sendPhoto" for c in calls)  # the reply showed the new estimate
+    assert ((await storage.goal(555003)) is None) == reaches
+    # The goal read once, for the actions the answers show done and for "reached"; then marking the
+    # Tmall action done locks its row (SELECT ... FOR UPDATE; SQLite leaves out the FOR UPDATE) and
+    # updates it; a goal reached is deleted. Two more reads before: the goal again after marking
+    # the action done, and once more to tell whether it was reached.
+    assert work.verbs_on("goals") == ["SELECT", "SELECT", "UPDATE", *(["DELETE"] if reaches else [])], work.sql

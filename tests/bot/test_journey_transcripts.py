@@ -20,6 +20,7 @@ import pytest
 from bot.handlers.reminder_sender import telegram_sender
 from bot.reminder_delivery import deliver_due
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.frozen_clock import FrozenClock
 from tests.bot.telegram_testkit import BotUnderTest, describe, plain
 
 FOLDER = Path(__file__).parent / "transcripts"
@@ -41,20 +42,12 @@ LABELS = {
 }
 
 
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 def label(question_id, index, lang):
     return QUESTION_BY_ID[question_id].choices[index].label(lang)
 
 
 async def play(storage, lang):
-    clock = Clock(datetime(2026, 3, 2, 12, tzinfo=UTC))  # Monday 2 March 2026, 20:00 in Shanghai
+    clock = FrozenClock(datetime(2026, 3, 2, 12, tzinfo=UTC))  # Monday 2 March 2026, 20:00 in Shanghai
     bot = await BotUnderTest.start(storage, clock=clock)
     send = telegram_sender(bot.application.bot)
     user = bot.user(user_id=20260302, language_code="zh-hans" if lang == "zh" else "en-GB")

@@ -1,6 +1,7 @@
 """The progress service on SQLite and PostgreSQL: explained estimates, reports, planned occurrences."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,18 +11,11 @@ from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
+from tests.bot.frozen_clock import FrozenClock
 from tests.scoring.profiles import QUICK, rest_answered
 
 FULL = rest_answered(QUICK, -1)
 CARD = load_scorecard()
-
-
-class FrozenClock:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
 
 
 @pytest.fixture
@@ -241,3 +235,16 @@ async def test_a_checkin_set_before_the_first_estimate_is_kept_as_it_was(progres
     first = await show(progress, QUICK)
     assert first.change.kind == "first" and len(await storage.snapshots(1)) == 1
     assert [(s.kind, s.minute, s.paused) for s in await storage.schedules(1)] == [("checkin", 1200, True)]
+
+
+async def test_a_goal_stored_with_an_action_no_longer_in_the_catalogue_ends_when_the_rest_is_done(progress, storage):
+    """Goals planned before "Make friends with good credit" left the catalogue keep its id; it holds nothing open."""
+    await storage.replace_answers(1, QUICK, "button")
+    outcome = await progress.set_goal(1, QUICK, CARD.score(QUICK).score + 8)
+    planned = outcome.plan.action_ids
+    stored = await storage.goal(1)
+    await storage.set_goal(1, replace(stored, actions=(*planned, "friends_good_credit")))
+    assert [s.kind for s in await storage.schedules(1)] == ["goal"]
+    for action_id in planned:
+        await progress.goal_done(1, action_id)
+    assert [s.kind for s in await storage.schedules(1)] == []  # no goal check-in left waiting on it

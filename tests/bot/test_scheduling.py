@@ -1,6 +1,6 @@
 """Scheduling with a frozen clock: the 7th, month ends, time zones, daylight saving, catching up."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from bot.scheduling import (
     Monthly,
     ScheduleError,
     catch_up,
+    local_date,
     local_moment,
     next_checkin,
     parse_day,
@@ -208,3 +209,11 @@ def test_catching_up_twice_never_sends_the_same_occurrence_again():
 def test_naive_moments_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         Monthly(9).next_after(datetime(2026, 5, 1))
+
+
+def test_the_local_date_is_the_users_own_day_on_either_side_of_utc_midnight():
+    assert local_date(datetime(2026, 11, 30, 16, 30, tzinfo=UTC), "Asia/Shanghai") == date(2026, 12, 1)
+    assert local_date(datetime(2026, 11, 30, 15, 59, tzinfo=UTC), "Asia/Shanghai") == date(2026, 11, 30)
+    assert local_date(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), "America/New_York") == date(2026, 11, 30)
+    with pytest.raises(ValueError):
+        local_date(datetime(2026, 12, 1, 3, 0), "Asia/Shanghai")  # a naive moment is refused

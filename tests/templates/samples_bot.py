@@ -128,9 +128,20 @@ def _answered(lang: str) -> list[Context]:
             "total": 10,
             "prompt": q.prompt(lang),
             "answer": answer_label(q.id, q.levels[0], lang),
+            "typed": typed,
+            "read_as": read_as,
+            "amount": amount,
+            "bare": bare,
+            "money": q.money,
         }
         for q in QUESTIONS
         for path in ("quick", "edit")
+        for typed, read_as, amount, bare in (
+            (None, None, None, False),
+            ("3", "amount", "3", True),
+            ("1万" if lang == "zh" else "10k", "amount", "10000", False),
+            ("3", "place", None, True),
+        )
     ]
 
 

@@ -13,6 +13,7 @@ from bot.progress import advisable
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.frozen_clock import FrozenClock
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_answers
 from tests.bot.test_journey_transcripts import PICKS as JOURNEY_PICKS
 from tests.bot.test_reminders import Outbox
@@ -22,17 +23,9 @@ START = datetime(2026, 3, 2, 4, tzinfo=UTC)  # Monday 2 March 2026, noon in Shan
 CHECKIN = datetime(2026, 3, 7, 2, tzinfo=UTC)  # 7 March, 10:00 in Shanghai
 
 
-class Clock:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
-
-
 @pytest.fixture
 def clock():
-    return Clock(START)
+    return FrozenClock(START)
 
 
 @pytest.fixture

@@ -621,3 +621,51 @@ async def test_a_number_said_in_words_on_the_edge_of_two_ranges_is_asked_about(b
     text = plain((await user.send(typed))[0].text)
     assert "🤔" in text and QUICK[0].choices[2].label(lang) in text and QUICK[0].choices[3].label(lang) in text
     assert await storage.answers(user.id) == {}
+
+
+READ_AS_PLACE = {"en": "“3” is read as choice 3 in the list.", "zh": "「3」按选项序号理解，即第 3 项。"}
+READ_AS_SUM = {
+    "en": "“3” is read as the sum ¥3, not as a choice's number in the list.",
+    "zh": "「3」按金额 3 元理解，不是选项序号。",
+}
+READ_AS_TEN_THOUSAND = {"en": "“1万” is read as the sum ¥10,000.", "zh": "「1万」按金额 10000 元理解。"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_typed_number_is_confirmed_with_how_it_was_read(bot, storage, lang):
+    """ "3" is the third button where choices are not amounts, the amount where they are: the reply says which."""
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    shopping, wealth = QUESTION_BY_ID["shopping"], QUESTION_BY_ID["wealth"]
+    for question in QUICK[: QUICK_IDS.index("shopping")]:
+        await user.tap(question.choices[-1].label(lang))
+    calls = await user.send("3")
+    third = shopping.display_indexes()[2]
+    assert shopping.choices[third].label(lang) in plain(calls[0].text) and READ_AS_PLACE[lang] in plain(calls[0].text)
+    assert (await storage.answers(user.id))["shopping"] == shopping.levels[third]
+    assert wealth.prompt(lang) in plain(calls[-1].text)
+    calls = await user.send("3")  # at the money question: ¥3, "Under ¥10k", not the third button
+    assert wealth.label("small", lang) in plain(calls[0].text) and READ_AS_SUM[lang] in plain(calls[0].text)
+    assert (await storage.answers(user.id))["wealth"] == "small"
+    await user.send("/back")
+    calls = await user.send("1万")  # a sum as Chinese writes it: ¥10,000 is "¥10k-100k"
+    assert wealth.label("medium", lang) in plain(calls[0].text)
+    assert READ_AS_TEN_THOUSAND[lang] in plain(calls[0].text)
+    # Words say what they mean: nothing to add about how they were read.
+    await user.send("/back")
+    calls = await user.send(wealth.label("large", lang))
+    confirmed = plain(calls[0].text)
+    assert wealth.label("large", lang) in confirmed and "read as" not in confirmed and "理解" not in confirmed
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_money_question_says_a_sum_may_be_typed(bot, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    for question in QUICK[: QUICK_IDS.index("wealth")]:
+        calls = await user.tap(question.choices[-1].label(lang))
+    said = {
+        "en": "You can also type the sum itself, in yuan: 20000 means “¥10k-100k”.",
+        "zh": "也可以直接输入金额（元），比如输入 20000 就是「1-10万元」。",
+    }
+    assert said[lang] in plain(calls[-1].text)

@@ -7,7 +7,7 @@ import pytest
 from advice import ACTIONS
 from advice.ranking import rank
 from bot.callbacks import ReminderTap
-from bot.flows.advice import ACTION_INDEX, advisable
+from bot.flows.advice import ACTION_CODE, advisable
 from bot.flows.reminders import due_message
 from bot.storage import record_items
 from scoring.card import load_scorecard
@@ -73,14 +73,14 @@ async def test_an_old_remind_button_changes_nothing_and_says_it_expired(bot, sto
     user = bot.user()
     top, steps = await open_top_action(user, storage)
     message_id = steps.result["message_id"]
-    set_data = ReminderTap(ACTION_INDEX[top.id], True).data()
+    set_data = ReminderTap(ACTION_CODE[top.id], True).data()
     await user.press(message_id, set_data)
     before = await pending(storage, user)
     calls = await user.press(message_id, set_data)  # the same "Remind me" again (an old message, a double tap)
     assert calls[0].params["text"] == "This button has expired."
     assert await pending(storage, user) == before and len(before) == 1
     await user.tap("🔕 Cancel the reminder")
-    calls = await user.press(message_id, ReminderTap(ACTION_INDEX[top.id], False).data())
+    calls = await user.press(message_id, ReminderTap(ACTION_CODE[top.id], False).data())
     assert calls[0].params["text"] == "This button has expired." and await pending(storage, user) == []
 
 
@@ -89,7 +89,7 @@ async def test_the_reminder_list_cancels_one_and_an_old_cancel_button_is_stale(b
     top, steps = await open_top_action(user, storage)
     await user.tap("⏰ Remind me")
     other = next(a for a in ACTIONS if a.id != top.id)
-    await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[other.id], True).data())
+    await user.press(steps.result["message_id"], ReminderTap(ACTION_CODE[other.id], True).data())
     listing = await user.send("/reminders")
     text = plain(listing[0].text)
     assert f"1. {top.action.title('en')}: 6 January 2026, 10:00 (China time)" in text
@@ -129,7 +129,7 @@ async def test_a_remind_button_after_forget_sets_nothing(bot, storage):
     top, steps = await open_top_action(user, storage)
     await user.send("/forget")
     await user.tap("🗑 Yes, delete everything")
-    calls = await user.press(steps.result["message_id"], ReminderTap(ACTION_INDEX[top.id], True).data())
+    calls = await user.press(steps.result["message_id"], ReminderTap(ACTION_CODE[top.id], True).data())
     assert "/start" in calls[-1].text and await pending(storage, user) == []
 
 

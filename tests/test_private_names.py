@@ -1,11 +1,14 @@
-"""No module of the bot reaches into another's private names (``_name``): what one module offers
-another is public and documented (``Storage.reading()``, ``tables.iso``), so a module can change
-its private parts without breaking a caller it cannot see."""
+"""No module of the bot, the scoring or the advice reaches into another's private names (``_name``):
+what one module offers another is public and documented (``Storage.reading()``, ``tables.iso``,
+``advice.ranking.measure``), so a module can change its private parts without breaking a caller it
+cannot see. One check across the packages, since they import each other (the bot uses scoring and
+advice, advice uses scoring)."""
 
 import ast
 from pathlib import Path
 
-BOT = Path(__file__).resolve().parents[2] / "bot"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("bot", "advice", "scoring")
 
 
 def _private(name: str) -> bool:
@@ -34,18 +37,19 @@ def _own(receiver: ast.expr) -> bool:
 
 
 def _modules() -> dict[Path, ast.Module]:
-    return {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(BOT.rglob("*.py"))}
+    paths = sorted(path for package in PACKAGES for path in (ROOT / package).rglob("*.py"))
+    return {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
 
 
 def crossings(modules: dict[Path, ast.Module]) -> list[str]:
-    """Each use of a private name another bot module defines, or a private name imported from a bot module."""
+    """Each use of a private name another module defines, or a private name imported from one of ``PACKAGES``."""
     defined = {path: _defined(tree) for path, tree in modules.items()}
     found = []
     for path, tree in modules.items():
         elsewhere = set().union(*(names for other, names in defined.items() if other != path)) - defined[path]
-        where = path.relative_to(BOT.parent)
+        where = path.relative_to(ROOT)
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PACKAGES:
                 found += [f"{where}:{node.lineno} imports {a.name}" for a in node.names if _private(a.name)]
             elif isinstance(node, ast.Attribute) and _private(node.attr) and node.attr in elsewhere:
                 if _own(node.value):
@@ -54,13 +58,26 @@ def crossings(modules: dict[Path, ast.Module]) -> list[str]:
     return found
 
 
-def test_no_bot_module_uses_a_private_name_of_another():
+def test_no_module_uses_a_private_name_of_another():
     assert crossings(_modules()) == []
 
 
 def test_the_check_sees_a_private_import_and_a_private_call():
     modules = {
-        BOT / "a.py": ast.parse("class S:\n    def _reading(self): ...\ndef _iso(x): ..."),
-        BOT / "b.py": ast.parse("from bot.a import S, _iso\nasync def f(s: S):\n    s._reading()\n"),
+        ROOT / "bot" / "a.py": ast.parse("class S:\n    def _reading(self): ...\ndef _iso(x): ..."),
+        ROOT / "bot" / "b.py": ast.parse("from bot.a import S, _iso\nasync def f(s: S):\n    s._reading()\n"),
     }
     assert crossings(modules) == ["bot/b.py:1 imports _iso", "bot/b.py:3 uses s._reading"]
+
+
+def test_the_check_sees_advice_importing_a_private_name_of_scoring_or_advice():
+    modules = {
+        ROOT / "advice" / "ranking.py": ast.parse("def _measure(): ..."),
+        ROOT / "advice" / "planner.py": ast.parse("from advice.ranking import _measure\nfrom scoring.card import _x\n"),
+        ROOT / "scoring" / "card.py": ast.parse("import advice.ranking\ndef f():\n    advice.ranking._measure()\n"),
+    }
+    assert crossings(modules) == [
+        "advice/planner.py:1 imports _measure",
+        "advice/planner.py:2 imports _x",
+        "scoring/card.py:3 uses advice.ranking._measure",
+    ]
