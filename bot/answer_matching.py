@@ -259,7 +259,7 @@ def spoken_numbers(typed: str) -> str:
     """
     text = CHINESE_NUMERAL.sub(lambda match: _chinese_number(match[0]), typed)
     text = re.sub(r"\b[a-z]+\b", lambda match: ENGLISH_NUMBERS.get(match[0], match[0]), text)
-    if text == typed:
+    if not DIGITS.search(text):  # no number: the words around one are no filler ("我有" stays)
         return typed
     text = PARTICLES.sub("", HEDGES.sub(" ", text))
     words = [word for word in text.split() if word not in FILLER_WORDS]
@@ -268,9 +268,13 @@ def spoken_numbers(typed: str) -> str:
 
 def _chinese_number(run: str) -> str:
     """One run of Chinese numerals in digits: "两" 2, "二十五" 25, "三千五" 3500, "一万" 1万, "五六" 5-6."""
-    digits = [CHINESE_DIGITS.get(character) for character in run]
-    if len(run) == 2 and None not in digits and digits[1] == (digits[0] or 0) + 1:
-        return f"{digits[0]}-{digits[1]}"  # two neighbours said together: "五六年", five or six
+    first, second, unit = CHINESE_DIGITS.get(run[0]), CHINESE_DIGITS.get(run[1:2]), run[2:]
+    if first is not None and second == first + 1 and unit in ("", *CHINESE_UNITS, "万"):
+        # Two neighbours said together, five or six: "五六年" 5-6, "两三千" 2000-3000, "两三万" 2-3万.
+        if unit == "万":
+            return f"{first}-{second}万"
+        scale = CHINESE_UNITS.get(unit, 1)
+        return f"{first * scale}-{second * scale}"
     head, ten_thousand, tail = run.partition("万")
     if not ten_thousand:
         return str(_below_ten_thousand(run))

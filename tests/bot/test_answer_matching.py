@@ -229,6 +229,10 @@ def test_text_inside_a_label_or_a_label_inside_the_text(question, text, values):
         ("一致", "1致"),  # read again only where nothing matched as typed (see below)
         ("under 10k", "under 10k"),
         ("no loans", "no loans"),
+        ("两三千", "2000-3000"),
+        ("两三万", "2-3万"),
+        ("大概三千吧", "3000"),
+        ("about 3k", "3k"),
     ],
 )
 def test_spoken_numbers_in_digits(typed, spoken):
@@ -254,6 +258,15 @@ def test_spoken_numbers_in_digits(typed, spoken):
         (WEALTH, "一万以下", ("small",)),
         (WEALTH, "十万以上", ("large",)),
         (WEALTH, "under 10k", ("small",)),  # the label's ¥ left out
+        (WEALTH, "两三万", ("medium",)),  # 2-3万
+        (WEALTH, "一到十万", ("medium",)),  # the 万 written once counts for both ends
+        (WEALTH, "五万", ("medium",)),
+        (SPEND, "两千到五千", ("2000to5000",)),
+        (SPEND, "大概三千五吧", ("2000to5000",)),
+        (SPEND, "两三千", ("2000to5000",)),  # 2000-3000 lies inside it
+        (SPEND, "about 3k", ("2000to5000",)),
+        (SPEND, "around ¥3,000", ("2000to5000",)),
+        (QUESTION_BY_ID["friends_credit"], "我有", ()),  # no number: its words stay as typed
         # Words with numerals in them are their labels, never numbers; a numeral alone is no place.
         (HUABEI, "逾期过一次", ("late_once",)),
         (QUESTION_BY_ID["bill_address"], "一致", ("matches",)),

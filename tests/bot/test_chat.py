@@ -408,3 +408,19 @@ def test_an_ambiguous_amount_in_the_terminal_asks_for_a_number_inside_one_range(
     reply = out[out.index("› 3") : out.index("› 2")]
     assert "(2 is “1-3 years”, 4 is “3-5 years”), or more of its words." in reply and "its number" not in reply
     assert stored_answers(tmp_path)["account_age"] == "1to3"
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("zh", ["大概五六年吧", "/skip", "/skip", "两张", "/skip", "/skip", "一万以下"]),
+        ("en", ["about six years", "/skip", "/skip", "two cards", "/skip", "/skip", "under 10k"]),
+        ("en", ["6", "/skip", "/skip", "2", "/skip", "/skip", "5000"]),
+    ],
+)
+def test_the_qa_answers_in_words_and_sums_are_understood_in_the_terminal(tmp_path, lang, typed):
+    """QA 8: 五年-style numerals, 两张, 一万以下, under 10k and 5000 at the Yu'e Bao question."""
+    code, out = chat(tmp_path, typed, lang=lang)
+    assert "There is no choice" not in out and "didn't recognise" not in out and "没看懂" not in out
+    answers = stored_answers(tmp_path)
+    assert answers == {"account_age": "5to10", "credit_cards": "one_two", "wealth": "small"}
