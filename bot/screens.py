@@ -150,8 +150,7 @@ def numbers_inside(question: Question, candidates: Sequence[int], lang: Lang) ->
         number = float(amount.low + step if amount.low + step < amount.high else (amount.low + amount.high) / 2)
         holders = [c for c in question.choices if c.amount is not None and c.amount.holds(number)]
         if number.is_integer() and len(holders) == 1:
-            shown = f"{int(number):,}" if lang == "en" else str(int(number))
-            found.append({"number": shown, "label": question.choices[index].label(lang)})
+            found.append({"number": str(int(number)), "label": question.choices[index].label(lang)})
     return found
 
 
