@@ -73,6 +73,45 @@ Owned = Mapping[str, bool]
 
 
 @dataclass(frozen=True, slots=True)
+class RuledOut:
+    """A record-if-true item another answer rules out in practice: never asked about, offered or advised.
+
+    Not an answer link (``scoring.structure``): nothing is implied or stored, the questionnaire
+    still takes any answer, and the model is trained as before. It keeps the advice from asking a
+    person who said they have no income whether they pay into a provident fund (QA 12), which
+    only a job does.
+    """
+
+    question_id: str
+    when: tuple[str, tuple[Answer, ...]]
+    zh: str
+    en: str
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        """Whether the answers rule the item out."""
+        question_id, values = self.when
+        return question_id in answers and answers[question_id] in values
+
+    def note(self, lang: Lang) -> str:
+        """Why there is nothing to do about the item, in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+RULED_OUT: dict[str, RuledOut] = {
+    r.question_id: r
+    for r in (
+        RuledOut(
+            "provident_fund",
+            ("income", ("none",)),
+            "公积金要有工作才会缴纳；你说暂无收入，这一项现在不适用，不需要做什么。",
+            "A provident fund comes with a job, and you said you have no income: there is nothing to do about it "
+            "for now.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Gate:
     """A safety rule: no advice adds new credit while it holds.
 
@@ -150,7 +189,7 @@ def ask_first(gates: tuple[Gate, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q for g in gates for q in g.unanswered))
 
 
-Infeasible = Literal["gated", "not_owned", "retired"]
+Infeasible = Literal["gated", "not_owned", "retired", "ruled_out"]
 
 
 def feasible_changes(action: Action, answers: dict[str, Answer], owned: Owned | None = None) -> tuple[Change, ...]:
@@ -176,6 +215,9 @@ def assess(
         gated = not new_credit and action.adds_credit and action.changes_for(answers)
         return (), "gated" if gated else None
     if action.record:
+        rule = RULED_OUT.get(action.questions[0])
+        if rule is not None and rule.holds(answers):
+            return (), "ruled_out"
         status = (owned or {}).get(action.questions[0])
         if status is not True:
             return (), "retired" if status is False else "not_owned"
@@ -185,11 +227,17 @@ def assess(
 def record_items(answers: dict[str, Answer], owned: Owned | None = None) -> tuple[Action, ...]:
     """Record-if-true items to offer as "if you have these, add them".
 
-    Those answered *not added*, where the person has not yet said whether they have it.
+    Those answered *not added*, where the person has not yet said whether they have it and no
+    other answer rules the item out (``RULED_OUT``).
     """
     owned = owned or {}
     return tuple(
-        a for a in ACTIONS if a.record and a.questions[0] not in owned and a.changes_for(answers, new_credit=True)
+        a
+        for a in ACTIONS
+        if a.record
+        and a.questions[0] not in owned
+        and not (a.questions[0] in RULED_OUT and RULED_OUT[a.questions[0]].holds(answers))
+        and a.changes_for(answers, new_credit=True)
     )
 
 
@@ -292,6 +340,10 @@ STOPPED: dict[str, dict[str, str]] = {
         "zh": "你说过没有这一项。只能添加真实拥有的项目，这里不需要做什么。",
         "en": "You said you do not have it: only true items can be added, so there is nothing to do.",
     },
+    "ruled_out": {
+        "zh": "按你的其他回答，这一项现在不适用，不需要做什么。",
+        "en": "Your other answers rule this out for now: there is nothing to do.",
+    },
     "not_owned": {
         "zh": "只有你确实拥有时才添加（见“如果你确实有以下资料，可以补充到芝麻信用”）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
@@ -311,6 +363,8 @@ def nothing_to_do_note(question_id: str, value: Answer, stopped: str | None, lan
     else the question's own note, else the plain statement that no action changes it.
     """
     late = value in LATE_REPAYMENTS.get(question_id, ())
+    if stopped == "ruled_out" and question_id in RULED_OUT:
+        return RULED_OUT[question_id].note(lang)
     if stopped == "gated" and not late:
         return (GATED.get(question_id) or STOPPED["gated"])[lang]
     if stopped is not None and not late:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from advice.catalogue import EFFORT_NAMES, EFFORT_WEIGHTS, TIMING_MONTHS, TIMINGS, WARNINGS, Action, Change, get_action
-from advice.feasibility import STOPPED, nothing_to_do_note
+from advice.feasibility import RULED_OUT, STOPPED, nothing_to_do_note
 from advice.planner import GoalPlan
 from advice.ranking import Plan, Projection, RankedAction, next_band
 from scoring.calibration import ProjectionBase
-from scoring.card import band_of
+from scoring.card import Scorecard, band_of
 from scoring.i18n import Lang
 from scoring.presentation import answer_label, score_view
-from scoring.questions import QUESTION_BY_ID
+from scoring.projection import project
+from scoring.questions import QUESTION_BY_ID, Answer
 from templates import render
 
 #: How many "tell me more" questions a plan message shows.
@@ -42,7 +43,9 @@ def action_view(action: Action | RankedAction, lang: Lang, base: ProjectionBase 
     ``before`` maps each question the action changes for this user to the current answer, so
     the steps can fit it (seven cards are told to cut, never to add one). With a calibrated
     ``base`` the score after it starts from the user's calibrated estimate (the gain stays the
-    model's) and ``calibrated`` says so.
+    model's) and ``calibrated`` says so. ``low`` and ``high``, the range of the score after, are
+    left to a caller that shows one action (``with_range``): the ranking does not score each
+    action's whole projection, and a list of actions states the range of today's estimate.
     """
     ranked = action if isinstance(action, RankedAction) else None
     score_after = None if ranked is None else _projected(ranked.score_after, base)
@@ -73,9 +76,20 @@ def action_view(action: Action | RankedAction, lang: Lang, base: ProjectionBase 
         "band_after": None if score_after is None else band_of(score_after).name(lang),
         "band_after_id": None if score_after is None else band_of(score_after).id,
         "calibrated": _calibrated(base),
+        "low": None,
+        "high": None,
         "before": {c.question_id: c.before for c in changes},
         "changes": [change_view(c, lang) for c in changes],
     }
+
+
+def with_range(
+    view: dict[str, Any], card: Scorecard, answers: dict[str, Answer], ranked: RankedAction, base: ProjectionBase | None
+) -> dict[str, Any]:
+    """``view`` of ``ranked`` with the range of its projected score (recording it gives that estimate), as shown."""
+    projected = project(card, answers, ranked.changes)
+    low, high = projected.range if base is None else base.project_range(projected.score, *projected.range)
+    return {**view, "low": low, "high": high}
 
 
 def steps_text(view: dict[str, Any], lang: Lang) -> str:
@@ -113,7 +127,7 @@ def projection_view(projection: Projection, lang: Lang, base: ProjectionBase | N
         "unanswered": [{"id": qid, "question": QUESTION_BY_ID[qid].prompt(lang)} for qid in projection.unanswered],
         "changes": [change_view(c, lang) for c in projection.changes],
         "stopped": [
-            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, why, lang)}
+            {**_title(action_id, lang), "why": why, "note": _stopped_note(projection, action_id, why, lang)}
             for action_id, why in projection.stopped
         ],
         "clipped": projection.clipped,
@@ -211,10 +225,13 @@ def _base_view(base: ProjectionBase | None, lang: Lang) -> dict[str, Any] | None
     }
 
 
-def _stopped_note(projection: Projection, why: str, lang: Lang) -> str:
+def _stopped_note(projection: Projection, action_id: str, why: str, lang: Lang) -> str:
     """Why a what-if left an action out; for a safety gate, the gates' own words, "no new credit" once."""
     if why == "gated" and projection.gates:
         return render(lang, "_gated_note.txt.j2", gates=[gate.text(lang) for gate in projection.gates])
+    question_id = get_action(action_id).questions[0]
+    if why == "ruled_out" and question_id in RULED_OUT:
+        return RULED_OUT[question_id].note(lang)
     return STOPPED[why][lang]
 
 

@@ -108,6 +108,10 @@ class GoalOutcome:
     """Whether the target is reached by the projection the user sees (calibrated when reports exist)."""
     next_band: tuple[Band, int] | None
     """The next band up and the points left to it, ``None`` in the top band."""
+    range: tuple[int, int] = (0, 0)
+    """``score``'s range (its 90 % prediction interval, calibrated with it): every stated estimate shows one."""
+    range_after: tuple[int, int] = (0, 0)
+    """``score_after``'s range, as ``/whatif`` shows a projection's (``ProjectionBase.project_range``)."""
 
 
 def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
@@ -140,6 +144,16 @@ def achieved(action: Action, answers: dict[str, Answer]) -> bool:
     Every question it changes is answered with a value it would not change any more.
     """
     return all(cf.question_id in answers and answers[cf.question_id] not in cf.from_values for cf in action.changes)
+
+
+def shown_range(result: ScoreResult, base: ProjectionBase) -> tuple[int, int]:
+    """The range of the estimate ``base`` shows for ``result``: calibrated with it once reports exist."""
+    return result.range if base.calibrated is None else base.calibrated.range
+
+
+def headline(snapshot: Snapshot) -> int:
+    """The score a snapshot was shown with: the calibrated estimate once reports exist, else the model's."""
+    return snapshot.score if snapshot.calibrated is None else snapshot.calibrated[0]
 
 
 def higher_goal(score: int) -> int:
@@ -244,13 +258,14 @@ class Progress:
         )
         recent = await self.storage.snapshots(user_id, limit=1)
         previous = recent[0] if recent else None
+        now_shown = headline(now)
         if previous is not None and _same(previous, now):
             return Shown(None, None, calibrated)
         unexplained = None
         if previous is None:
             change: ScoreChange | None = explain(self.card, None, answers)
         elif previous.answers is None:
-            change, unexplained = None, (previous.score, result.score)
+            change, unexplained = None, (headline(previous), now_shown)
         else:
             change = explain(
                 self.card, previous.answers, answers, score_before=previous.score, score_after=result.score
@@ -263,6 +278,8 @@ class Progress:
         else:
             await self.storage.add_snapshot(user_id, replace(now, explanation=explanation))
             goal = await self._goal_progress(user_id, answers)
+            if change is not None and previous is not None and calibrated is not None:
+                change = change.on_scale(headline(previous), now_shown)  # the move of the headline: the calibrated one
             return Shown(change, unexplained, calibrated, new=True, goal=goal, goal_read=True)
         return Shown(change, unexplained, calibrated, new=True)
 
@@ -288,10 +305,10 @@ class Progress:
     # ---- goals -----------------------------------------------------------------------
     async def goal_reached(
         self, user_id: int, answers: dict[str, Answer], shown: Shown | None = None
-    ) -> tuple[StoredGoal, int, bool] | None:
+    ) -> tuple[StoredGoal, int, bool, tuple[int, int]] | None:
         """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
 
-        Returns the goal, that score and whether it is calibrated; the goal is then removed with
+        Returns the goal, that score, whether it is calibrated and its range; the goal is then removed with
         its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
         check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
         ``shown``: what keeping the reply's estimate returned; the goal it read is used, not read again.
@@ -299,11 +316,12 @@ class Progress:
         goal = shown.goal if shown is not None and shown.goal_read else await self.storage.goal(user_id)
         if goal is None or not answers:
             return None
-        base = await self.base(user_id, self.card.score(answers))  # the score /goal N plans from
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)  # the score /goal N plans from
         if base.score < goal.target:
             return None
         await self.drop_goal(user_id)
-        return goal, base.score, base.calibrated is not None
+        return goal, base.score, base.calibrated is not None, shown_range(result, base)
 
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
         """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
@@ -316,7 +334,8 @@ class Progress:
         minimum, maximum = assumptions.SCALE.minimum, assumptions.SCALE.maximum
         if isinstance(target, bool) or not minimum <= target <= maximum:
             raise ValueError(f"a goal is a score {minimum}-{maximum}")
-        base = await self.base(user_id, self.card.score(answers))
+        result = self.card.score(answers)
+        base = await self.base(user_id, result)
         # The record-if-true items the user said they have count, as in /advice and /whatif.
         owned = await record_items.owned(self.storage, user_id)
         plan = plan_goal(self.card, answers, base.model_score(target), owned=owned)
@@ -337,6 +356,10 @@ class Progress:
             base.project(plan.best_score),
             reachable,
             next_band(score),
+            shown_range(result, base),
+            shown_range(result, base)
+            if plan.projection is None
+            else base.project_range(plan.projection.score, *plan.projection.range),
         )
 
     async def goal_done(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:

@@ -79,6 +79,7 @@ def change_view(change: ScoreChange | None, unexplained: tuple[int, int] | None,
         "precision_points": lines.precision,
         "estimate_points": lines.estimate,
         "other_points": lines.other,
+        "calibration_points": lines.calibration,
     }
 
 
@@ -94,6 +95,18 @@ def calibrated_view(calibrated: Calibrated | None, lang: Lang) -> dict[str, Any]
         "reports": calibrated.offset.reports,
         "offset": round(calibrated.offset.mean),
     }
+
+
+def headline_view(snapshot: Snapshot) -> dict[str, Any]:
+    """The estimate a kept snapshot was shown with: its headline (calibrated once reports exist) and that range.
+
+    For the replies that recall the last estimate (the monthly check-in, a due reminder), so
+    they state the number the user saw, with its range, as every stated estimate does.
+    """
+    if snapshot.calibrated is not None:
+        score, low, high = snapshot.calibrated
+        return {"score": score, "low": low, "high": high, "calibrated": True}
+    return {"score": snapshot.score, "low": snapshot.low, "high": snapshot.high, "calibrated": False}
 
 
 def date_view(moment: datetime, timezone: str) -> dict[str, int]:
@@ -121,7 +134,7 @@ def history_view(
                     "score": snapshot.score,
                     "low": snapshot.low,
                     "high": snapshot.high,
-                    "calibrated": None if snapshot.calibrated is None else snapshot.calibrated[0],
+                    "calibrated": None if snapshot.calibrated is None else headline_view(snapshot),
                     "change": change,
                 },
             )

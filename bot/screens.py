@@ -251,7 +251,12 @@ def profile_screen(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str
     buttons = [Button(str(number), ChangeAnswerTap(q.id).data()) for number, q in enumerate(QUESTIONS, start=1)]
     keyboard = tuple(tuple(buttons[i : i + PROFILE_ROW]) for i in range(0, len(buttons), PROFILE_ROW))
     flips = tuple(
-        (Button(button_label(lang, "owned_flip", title=i["title"]), OwnedTap(i["id"], not i["owned"], True).data()),)
+        (
+            Button(
+                button_label(lang, "owned_flip", topic=i["topic"], to=not i["owned"]),
+                OwnedTap(i["id"], not i["owned"], True).data(),
+            ),
+        )
         for i in view["owned"]
     )
     return Screen(render(lang, "bot_profile.html.j2", **view), keyboard + flips)
@@ -273,7 +278,13 @@ def profile_view(answers: Mapping[str, Answer], lang: Lang, owned: Mapping[str, 
             }
         )
     said = [
-        {"id": qid, "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang), "owned": has}
+        # As a person says it ("公积金：有"), not as the action that adds it ("授权公积金信息：我有").
+        {
+            "id": qid,
+            "title": ACTION_BY_ID[RECORD_ACTIONS[qid]].title(lang),
+            "topic": QUESTION_BY_ID[qid].topic(lang),
+            "owned": has,
+        }
         for qid, has in sorted(owned.items(), key=lambda item: QUESTION_ORDER[item[0]])
         if qid in RECORD_ACTIONS
     ]
@@ -323,10 +334,11 @@ def record_button(question_id: str, lang: Lang) -> Button:
 
 
 def reminder_message(
-    title: str, score: int | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
+    title: str, last: dict[str, Any] | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
 ) -> Screen:
     """A due reminder: the action, how to record it once done, and buttons.
 
+    ``last`` is the last estimate shown, as ``bot.progress_views.headline_view`` states it (with its range).
     ``record`` is the answer doing the action changes (question id, now, after): the estimate moves
     only when an answer changes, so the message says which, and a button opens that question.
     """
@@ -342,7 +354,7 @@ def reminder_message(
         change = record_view(question_id, now, after, lang)
         keyboard = ((record_button(question_id, lang),), row)
     return Screen(
-        render(lang, "bot_reminder.html.j2", title=title, score=score, change=change, brief_disclaimer=True), keyboard
+        render(lang, "bot_reminder.html.j2", title=title, last=last, change=change, brief_disclaimer=True), keyboard
     )
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from scoring.card import Scorecard
@@ -82,6 +82,7 @@ class Lines:
     precision: int
     estimate: int
     other: int
+    calibration: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class ScoreChange:
     questions turned out to be worth over what was expected of them) and ``estimate_points``
     (the estimate of questions unanswered in both) add up to the move on the unclipped scale;
     ``other_points`` (whole) is the rest of the move between the two shown scores.
+    ``calibration_points`` is what a calibration that moved between them adds (``on_scale``).
     """
 
     kind: Kind
@@ -103,6 +105,23 @@ class ScoreChange:
     precision_points: float
     estimate_points: float
     other_points: int
+    calibration_points: int = 0
+
+    def on_scale(self, score_before: int, score_after: int) -> ScoreChange:
+        """The same move counted between two other shown scores: the calibrated ones, once reports exist.
+
+        The headline of a calibrated user is the calibrated estimate, so its move must count from
+        the calibrated estimate shown before (QA 11: it counted from the model's). The parts are
+        the model's (a calibration does not change what an answer is worth); what the calibration
+        adds beyond a point of rounding is ``calibration_points``: a report in between, or one that
+        has aged. Not stored (``as_dict`` keeps the model's move, which ``/history`` explains).
+        """
+        if self.delta is None:
+            return replace(self, score_after=score_after)
+        gap = (score_after - score_before) - self.delta
+        return replace(
+            self, score_before=score_before, score_after=score_after, calibration_points=gap if abs(gap) > 1 else 0
+        )
 
     @property
     def delta(self) -> int | None:
@@ -122,6 +141,7 @@ class ScoreChange:
         """
         if self.delta is None:
             return Lines(tuple(0 for _ in self.changed), 0, 0, 0)
+        calibration = self.calibration_points
         values = [c.points for c in self.changed]
         slots: list[int] = []  # which of precision (0) and estimate (1) take part
         if self.newly_answered:
@@ -130,10 +150,10 @@ class ScoreChange:
         if abs(self.estimate_points) > 1e-9:
             values.append(self.estimate_points)
             slots.append(1)
-        other = self.other_points if values else self.delta
-        whole = apportion(values, self.delta - other)
+        other = self.other_points if values else self.delta - calibration
+        whole = apportion(values, self.delta - other - calibration)
         extra = dict(zip(slots, whole[len(self.changed) :], strict=True))
-        return Lines(tuple(whole[: len(self.changed)]), extra.get(0, 0), extra.get(1, 0), other)
+        return Lines(tuple(whole[: len(self.changed)]), extra.get(0, 0), extra.get(1, 0), other, calibration)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, to store with the estimate and to show in ``/history``."""

@@ -1,9 +1,10 @@
 """The history chart: a user's estimates over the months, with their ranges and real scores.
 
 A line of the estimates, their likely ranges as a shaded band around it, the real Sesame
-scores the user reported as separate diamonds, and the boundaries of the score bands
-(``scoring.assumptions.BANDS``) drawn and named, so a user sees at a glance which band they were
-in and which one is next. Dates on the x-axis are written per language ("3月5日" / "5 Mar",
+scores the user reported as separate diamonds, once scores are reported the calibrated estimates
+(the headline every reply leads with then) as a second line with their ranges as bars, and the
+boundaries of the score bands (``scoring.assumptions.BANDS``) drawn and named, so a user sees at a
+glance which band they were in and which one is next. Dates on the x-axis are written per language ("3月5日" / "5 Mar",
 with the year where it changes), never by the machine's locale.
 
 The picture is 1080 px wide, like the radar (a phone shows it at full width, 1:1), and a little
@@ -57,6 +58,7 @@ MUTED = "#616e7c"
 GRID = "#cbd2d9"
 ACCENT = "#1677ff"
 REPORTED = "#e8590c"
+CALIBRATED = "#2b8a3e"
 
 _HALO = [patheffects.withStroke(linewidth=6, foreground="white")]
 
@@ -73,6 +75,8 @@ class Estimate:
     score: int
     low: int
     high: int
+    calibrated: tuple[int, int, int] | None = None
+    """The calibrated estimate shown with it (score, low, high), once real scores were reported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,10 @@ def _check(estimates: Sequence[Estimate], reports: Sequence[Report]) -> None:
     for estimate in estimates:
         if not SCORE_MIN <= estimate.low <= estimate.score <= estimate.high <= SCORE_MAX:
             raise ValueError(f"an estimate needs {SCORE_MIN} <= low <= score <= high <= {SCORE_MAX}, got {estimate}")
+        if estimate.calibrated is not None:
+            score, low, high = estimate.calibrated
+            if not SCORE_MIN <= low <= score <= high <= SCORE_MAX:
+                raise ValueError(f"a calibrated estimate needs low <= score <= high on the scale, got {estimate}")
     for report in reports:
         if not SCORE_MIN <= report.score <= SCORE_MAX:
             raise ValueError(f"a reported score must be within {SCORE_MIN}-{SCORE_MAX}, got {report.score}")
@@ -202,7 +210,12 @@ def history_png(
     rep_at = [_naive_local(r.at, zone) for r in reports]
     start, end = _x_limits(est_at + rep_at)
     est_x, rep_x = [_day(m) for m in est_at], [_day(m) for m in rep_at]
-    y_low, y_high = _y_limits([v for e in estimates for v in (e.low, e.high)] + [r.score for r in reports])
+    calibrated = [e for e in estimates if e.calibrated is not None]
+    y_low, y_high = _y_limits(
+        [v for e in estimates for v in (e.low, e.high)]
+        + [v for e in calibrated if e.calibrated is not None for v in e.calibrated[1:]]
+        + [r.score for r in reports]
+    )
 
     with RENDER_LOCK:
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
@@ -222,11 +235,15 @@ def history_png(
         ax.tick_params(colors=MUTED, length=0, pad=10)
 
         _bands(ax, lang, y_low, y_high)
+        values: list[ValueLabel] = []
         if estimates:
-            _estimates(ax, estimates, est_x, reports, rep_x)
+            _estimates(ax, estimates, est_x, reports, rep_x, values)
+        if calibrated:
+            _calibrated(ax, estimates, est_x, values)
         if reports:
-            _reports(ax, reports, rep_x, estimates, est_x)
+            _reports(ax, reports, rep_x, estimates, est_x, values)
 
+        _place(ax, values)
         ticks = date_ticks(start, end, lang)
         ax.xaxis.set_major_locator(FixedLocator([_day(m) for m, _ in ticks]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda _x, pos: ticks[pos][1] if pos < len(ticks) else ""))
@@ -234,7 +251,7 @@ def history_png(
             label.set_fontproperties(font(_pt(TICK_PX)))
 
         fig.text(0.5, 1 - 60 / HEIGHT_PX, title, fontproperties=font(_pt(TITLE_PX)), color=INK, ha="center")
-        _legend(fig, lang, bool(estimates), bool(reports))
+        _legend(fig, lang, bool(estimates), bool(reports), bool(calibrated))
         canvas.draw()
         png = canvas_png(canvas)
         fig.clear()
@@ -283,6 +300,7 @@ def _estimates(
     at: Sequence[float],
     reports: Sequence[Report],
     reported_at: Sequence[float],
+    values: list[ValueLabel],
 ) -> None:
     lows, highs, scores = [e.low for e in estimates], [e.high for e in estimates], [e.score for e in estimates]
     if at[-1] - at[0] < MIN_SPAN_DAYS / 2:
@@ -297,7 +315,25 @@ def _estimates(
     near = [r.score for r, day in zip(reports, reported_at, strict=True) if abs(day - at[-1]) < span * 0.08]
     came_down = len(estimates) > 1 and estimates[-2].score > last.score
     above = not came_down and not any(score >= last.score for score in near)
-    _value(ax, at[-1], last.score, ACCENT, above)
+    if last.calibrated is not None:  # its calibrated number takes the side it lies on, this one the other
+        above = last.calibrated[0] < last.score
+    _value(values, at[-1], last.score, ACCENT, above)
+
+
+def _calibrated(ax: Axes, estimates: Sequence[Estimate], at: Sequence[float], values: list[ValueLabel]) -> None:
+    """The calibrated estimates: a line of their scores, each range a bar, the latest one's number.
+
+    Only the estimates shown calibrated are drawn (those after the first report); the latest
+    number sits on the side away from the model's estimate, which takes the other side.
+    """
+    points = [(day, e.calibrated) for e, day in zip(estimates, at, strict=True) if e.calibrated is not None]
+    days = [day for day, _ in points]
+    scores = [c[0] for _, c in points]
+    ax.vlines(days, [c[1] for _, c in points], [c[2] for _, c in points], color=CALIBRATED, alpha=0.35, linewidth=8)
+    ax.plot(days, scores, color=CALIBRATED, linewidth=4, marker="s", markersize=11, zorder=5, solid_capstyle="round")
+    last = estimates[-1]
+    if last.calibrated is not None:
+        _value(values, at[-1], last.calibrated[0], CALIBRATED, last.calibrated[0] >= last.score)
 
 
 def _reports(
@@ -306,6 +342,7 @@ def _reports(
     at: Sequence[float],
     estimates: Sequence[Estimate],
     estimated_at: Sequence[float],
+    values: list[ValueLabel],
 ) -> None:
     scores = [r.score for r in reports]
     ax.plot(at, scores, linestyle="none", marker="D", markersize=15, color=REPORTED, markeredgecolor="white", zorder=6)
@@ -314,32 +351,106 @@ def _reports(
     for day, score in zip(at, scores, strict=True):
         # On the side away from the estimate line, so the number never sits on it.
         line = _line_at(day, estimates, estimated_at)
-        _value(ax, day, score, REPORTED, line is None or score >= line)
+        _value(values, day, score, REPORTED, line is None or score >= line)
 
 
-def _value(ax: Axes, day: float, score: int, colour: str, above: bool) -> None:
-    ax.annotate(
-        str(score),
-        (day, score),
-        xytext=(0, 18 if above else -18),
-        textcoords="offset pixels",
-        fontproperties=font(_pt(VALUE_PX)),
-        color=colour,
-        ha="center",
-        va="bottom" if above else "top",
-        zorder=7,
-        path_effects=_HALO,
-    )
+@dataclass(frozen=True, slots=True)
+class ValueLabel:
+    """A number to write by its point, above or below it: placed once all are known (``_place``)."""
+
+    day: float
+    score: int
+    colour: str
+    above: bool
 
 
-def _legend(fig: Figure, lang: Lang, estimates: bool, reports: bool) -> None:
-    """What the marks mean, in one row under the axis (only the marks this chart has)."""
+VALUE_GAP_PX = 18  # between a point and its number
+VALUE_WIDTH_PX = 2.2 * VALUE_PX  # a three-digit number and its halo; closer than this in x, two may touch
+
+
+def _value(values: list[ValueLabel], day: float, score: int, colour: str, above: bool) -> None:
+    values.append(ValueLabel(day, score, colour, above))
+
+
+def value_boxes(ax: Axes, values: Sequence[ValueLabel]) -> list[tuple[float, float]]:
+    """Each number's centre (x, y) in pixels: by its point, stacked away from it where two would overlap.
+
+    Numbers side by side (the latest estimate, its calibrated one and a report made that day) go
+    above the highest of their points or below the lowest, as each prefers, so none sits on a
+    point or between two; those on one side are stacked outwards, the higher score higher. A
+    number that would leave the axes (a score at 950) takes the other side.
+    """
+    sides = [v.above for v in values]
+    centres = _stacked(ax, values, sides)
+    top, bottom = ax.bbox.y1, ax.bbox.y0
+    half = VALUE_PX * 1.15 / 2
+    for _ in values:
+        out = [
+            i
+            for i, (_x, y) in enumerate(centres)
+            if (y + half > top and sides[i]) or (y - half < bottom and not sides[i])
+        ]
+        if not out:
+            break
+        sides[out[0]] = not sides[out[0]]
+        centres = _stacked(ax, values, sides)
+    return centres
+
+
+def _stacked(ax: Axes, values: Sequence[ValueLabel], sides: Sequence[bool]) -> list[tuple[float, float]]:
+    """``value_boxes`` for given sides (``True``: above the points)."""
+    height = VALUE_PX * 1.15
+    points = [(float(x), float(y)) for x, y in (ax.transData.transform((v.day, v.score)) for v in values)]
+    centres: list[tuple[float, float]] = []
+    for above, (x, _y) in zip(sides, points, strict=True):
+        close = [py for px, py in points if abs(px - x) < VALUE_WIDTH_PX]
+        offset = VALUE_GAP_PX + height / 2
+        centres.append((x, max(close) + offset if above else min(close) - offset))
+    for above in (True, False):
+        side = [i for i in range(len(values)) if sides[i] == above]
+        # Outwards from the points: upwards above them, downwards below; the higher score ends higher.
+        side.sort(key=lambda i: (centres[i][1], values[i].score, i), reverse=not above)
+        placed: list[int] = []
+        for i in side:
+            x, y = centres[i]
+            for j in placed:  # in placing order, so a number cleared of one is checked against the next
+                xj, yj = centres[j]
+                if abs(x - xj) < VALUE_WIDTH_PX and abs(y - yj) < height:
+                    y = yj + height if above else yj - height
+            centres[i] = (x, y)
+            placed.append(i)
+    return centres
+
+
+def _place(ax: Axes, values: Sequence[ValueLabel]) -> None:
+    """Write every number where ``value_boxes`` puts it."""
+    for v, (_x, y) in zip(values, value_boxes(ax, values), strict=True):
+        _px, point_y = ax.transData.transform((v.day, v.score))
+        ax.annotate(
+            str(v.score),
+            (v.day, v.score),
+            xytext=(0, y - point_y),
+            textcoords="offset pixels",
+            fontproperties=font(_pt(VALUE_PX)),
+            color=v.colour,
+            ha="center",
+            va="center",
+            zorder=7,
+            path_effects=_HALO,
+        )
+
+
+def _legend(fig: Figure, lang: Lang, estimates: bool, reports: bool, calibrated: bool = False) -> None:
+    """What the marks mean, under the axis (only the marks this chart has; two rows for four)."""
     handles: list[Line2D | Patch] = []
     if estimates:
-        handles.append(
-            Line2D([], [], color=ACCENT, linewidth=4, marker="o", markersize=11, label=_text(lang, "estimate"))
-        )
+        name = "answers" if calibrated else "estimate"
+        handles.append(Line2D([], [], color=ACCENT, linewidth=4, marker="o", markersize=11, label=_text(lang, name)))
         handles.append(Patch(color=ACCENT, alpha=0.18, label=_text(lang, "range")))
+    if calibrated:
+        handles.append(
+            Line2D([], [], color=CALIBRATED, linewidth=4, marker="s", markersize=11, label=_text(lang, "calibrated"))
+        )
     if reports:
         handles.append(
             Line2D(
@@ -357,7 +468,7 @@ def _legend(fig: Figure, lang: Lang, estimates: bool, reports: bool) -> None:
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, 0.015),
-        ncol=len(handles),
+        ncol=len(handles) if len(handles) < 4 else 2,
         frameon=False,
         prop=font(_pt(LEGEND_PX)),
         labelcolor=INK,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from numbers import Integral
 from typing import Any
@@ -77,6 +77,7 @@ RING_GAP = 12
 LINE_GAP = 4
 BADGE_PAD = 8
 TICK_CLEARANCE = 6
+NOT_ASKED_LEVELS = (55, 62, 69, 76)  # where "not asked yet" sits on its spoke: half way, or further out if crowded
 MAX_RADIUS = 400.0
 
 INK = "#1f2933"
@@ -330,12 +331,21 @@ def _badges(background: _Background, values: Sequence[int | None], not_asked: st
     badges = []
     for angle, value in zip(g.angles, values, strict=True):
         if value is None:
-            x, y = g.point(angle, 55)
+            x, y = g.point(angle, NOT_ASKED_LEVELS[0])
             badges.append(_badge(background, x, y, not_asked, NOT_ASKED_PX, NOT_ASKED, dashed=True))
             continue
         level = max(value, 100 * crowd / g.radius)
         x, y = g.point(angle, level)
         badges.append(_badge(background, x, y, str(value), BADGE_PX, ACCENT))
+    # Wide "not asked yet" badges that touch another (the two lower spokes unasked) move out along
+    # their spokes together, where neighbouring spokes lie further apart, until every badge is clear.
+    unasked = [i for i, value in enumerate(values) if value is None]
+    for level in NOT_ASKED_LEVELS:
+        for i in unasked:
+            x, y = g.point(g.angles[i], level)
+            badges[i] = replace(badges[i], x=x, y=y)
+        if not any(_overlaps(badges[i].box, other.box, 2) for i in unasked for j, other in enumerate(badges) if j != i):
+            break
     return badges
 
 
@@ -391,20 +401,69 @@ def _outline(background: _Background, values: Sequence[int | None]) -> None:
         edge.restore()
 
 
-def _free_ticks(background: _Background, badges: Sequence[_Badge]) -> list[tuple[int, Box]]:
-    """Ring numbers between the first two spokes, each left out where a badge would cover it."""
+def _outline_segments(
+    g: _Geometry, values: Sequence[int | None]
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The outline's edges as ``_outline`` draws them (solid, or dashed across an unasked spoke)."""
+    answered = [g.point(g.angles[i], v) for i, v in enumerate(values) if v is not None]
+    if len(answered) < 2:
+        return []
+    pairs = list(zip(answered, answered[1:] + answered[:1], strict=True))
+    return pairs[:1] if len(answered) == 2 else pairs
+
+
+def _crosses(box: Box, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """Whether the segment from ``start`` to ``end`` meets ``box`` (clipped to it, Liang-Barsky)."""
+    left, bottom, right, top = box
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for step, room in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - bottom), (dy, top - y0)):
+        if step == 0:
+            if room < 0:
+                return False
+            continue
+        t = room / step
+        if step < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _free_ticks(
+    background: _Background, badges: Sequence[_Badge], values: Sequence[int | None]
+) -> list[tuple[int, Box]]:
+    """Ring numbers in one gap between two spokes, each left out where a badge or the outline would cover it.
+
+    The gap between the first two spokes unless another leaves more numbers readable: a profile
+    graded 100 and 90 there runs its outline through the "100" (QA 14), so the numbers move to
+    the gap where the fewest are covered (the first such gap, clockwise).
+    """
     g = background.geometry
-    angle = math.pi / len(g.angles)
+    half = math.pi / len(g.angles)
     taken = [badge.box for badge in badges]
-    free = []
-    for level in GRID_LEVELS:
-        # On the ring's edge, which lies cos(pi / n) of the spoke length out along the gap.
-        x, y = g.point(angle, level * math.cos(angle))
-        width, height, _ = background.measure(str(level), TICK_PX)
-        box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-        if not any(_overlaps(box, other, TICK_CLEARANCE) for other in taken):
-            free.append((level, box))
-    return free
+    edges = _outline_segments(g, values)
+    best: list[tuple[int, Box]] = []
+    for spoke in g.angles:
+        free = []
+        for level in GRID_LEVELS:
+            # On the ring's edge, which lies cos(pi / n) of the spoke length out along the gap.
+            x, y = g.point(spoke + half, level * math.cos(half))
+            width, height, _ = background.measure(str(level), TICK_PX)
+            box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+            clear = (box[0] - TICK_CLEARANCE, box[1] - TICK_CLEARANCE, box[2] + TICK_CLEARANCE, box[3] + TICK_CLEARANCE)
+            if not any(_overlaps(box, other, TICK_CLEARANCE) for other in taken) and not any(
+                _crosses(clear, a, b) for a, b in edges
+            ):
+                free.append((level, box))
+        if len(free) > len(best):
+            best = free
+        if len(best) == len(GRID_LEVELS):
+            break
+    return best
 
 
 class _Sprite:
@@ -580,10 +639,10 @@ def _badge_sprites(background: _Background, badges: Sequence[_Badge]) -> list[_S
     return [_BADGE_SPRITES[_badge_key(badge)] for badge in badges]
 
 
-def _ticks(background: _Background, badges: Sequence[_Badge]) -> None:
+def _ticks(background: _Background, badges: Sequence[_Badge], values: Sequence[int | None]) -> None:
     sprites = _tick_sprites()
     pixels = np.asarray(background.canvas.buffer_rgba())
-    for level, (left, bottom, right, top) in _free_ticks(background, badges):
+    for level, (left, bottom, right, top) in _free_ticks(background, badges, values):
         sprites[level].paste(pixels, (left + right) / 2, (bottom + top) / 2)
 
 
@@ -705,7 +764,7 @@ def radar_layout(
             labels=tuple(g.label_box(block) for block in g.blocks),
             points=tuple(None if v is None else g.point(a, v) for a, v in zip(g.angles, values, strict=True)),
             badges=tuple(badge.box for badge in badges),
-            ticks=tuple(_free_ticks(background, badges)),
+            ticks=tuple(_free_ticks(background, badges, values)),
         )
 
 
@@ -732,7 +791,7 @@ def radar_jpeg(
         background.canvas.restore_region(background.region)
         badges = _badges(background, values, not_asked)
         _outline(background, values)
-        _ticks(background, badges)
+        _ticks(background, badges, values)
         _draw_badges(background, badges, values)
         _title(background, title)
         return canvas_jpeg(background.canvas)

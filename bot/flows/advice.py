@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from advice import ACTIONS, Change, Plan, rank
 from advice.catalogue import Action
 from advice.feasibility import ANSWER_CLASSES
-from advice.presentation import action_view, plan_view
+from advice.presentation import action_view, plan_view, with_range
 from advice.ranking import RankedAction
 from bot.callbacks import ChangeAnswerTap, ReminderTap, StepsTap
 from bot.flows import profile
@@ -191,6 +191,8 @@ async def steps_screen(session: Session, planned: Planned, action_code: int) -> 
     ranked = {r.id: r for r in planned.plan.actions}
     action = ACTION_BY_CODE[action_code]
     view = action_view(ranked.get(action.id, action), lang, planned.base)
+    if action.id in ranked:  # the score it promises, with that estimate's range
+        view = with_range(view, session.card, planned.answers, ranked[action.id], planned.base)
     change = record_change(ranked[action.id], planned.stored) if action.id in ranked else None
     pending = await session.storage.pending_reminders(session.user_id)
     due = next((p.due_at for p in pending if p.action_id == action.id), None)

@@ -17,11 +17,21 @@ from scoring.questions import Answer
 from templates import render
 
 
-def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was_goal: bool) -> Screen:
-    """A target the estimate the user sees reaches: say so and offer a higher one.
+def reached_screen(
+    lang: Lang,
+    score: int,
+    target: int,
+    calibrated: bool,
+    likely: tuple[int, int],
+    *,
+    was_goal: bool,
+    brief: bool = True,
+) -> Screen:
+    """A target the estimate the user sees reaches: say so, with the estimate's range, and offer a higher one.
 
     ``was_goal``: the user's stored goal (reached since it was set); otherwise a ``/goal N``
-    whose target the estimate already reaches.
+    whose target the estimate already reaches. ``brief``: the estimate notice's short form, for a
+    user who has seen an estimate before (a stored goal implies one).
     """
     text = render(
         lang,
@@ -30,7 +40,10 @@ def reached_screen(lang: Lang, score: int, target: int, calibrated: bool, *, was
         score=score,
         target=target,
         calibrated=calibrated,
+        low=likely[0],
+        high=likely[1],
         was_goal=was_goal,
+        brief_disclaimer=brief,
         higher=higher_goal(score),
     )
     return Screen(text)
@@ -49,5 +62,5 @@ async def notice(session: Session, answers: dict[str, Answer], shown: Shown | No
     )
     if reached is None:
         return None
-    goal, score, calibrated = reached
-    return reached_screen(session.lang, score, goal.target, calibrated, was_goal=True)
+    goal, score, calibrated, likely = reached
+    return reached_screen(session.lang, score, goal.target, calibrated, likely, was_goal=True)

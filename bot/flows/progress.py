@@ -23,7 +23,7 @@ from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE
 from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
 from bot.progress import Progress, advisable, plan_schedules
-from bot.progress_views import calibrated_view, history_view
+from bot.progress_views import calibrated_view, headline_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
     CHECKIN_DAY,
@@ -38,7 +38,7 @@ from bot.scheduling import (
 from bot.screens import no_answers_screen, notice, progress_label
 from bot.storage import Snapshot, Storage, StoredReport
 from bot.storage.progress import parse_schedule_key
-from scoring.assumptions import SCALE
+from scoring.assumptions import DEFAULT_RANGE_COVERAGE, SCALE
 from scoring.calibration import InvalidReport
 from scoring.i18n import Lang, language_of
 from scoring.questions import QUESTION_BY_ID
@@ -91,6 +91,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         state = "future" if refused.reason == "future" else "invalid"
         return [_screen(lang, "bot_myscore.html.j2", state=state, text=text[:40])]
     result = session.card.score(advisable(answers))
+    brief = await session.has_seen_an_estimate()
     shown = await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     recorded = _screen(
         lang,
@@ -102,6 +103,7 @@ async def report(session: Session, text: str, source: str) -> list[Reply]:
         high=result.range[1],
         calibrated=calibrated_view(reported.calibrated, lang),
         share=reported.share,
+        brief_disclaimer=brief,
     )
     reached = await goal_reached.notice(session, answers, shown)
     return [recorded] if reached is None else [recorded, reached]
@@ -138,8 +140,11 @@ async def checkin_open(session: Session) -> bool:
     return not any(r.reported_at >= asked for r in await session.storage.reports(session.user_id))
 
 
-def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -> Screen:
-    """The monthly check-in, with its three buttons; ``estimate`` is the last one shown (calibrated once reported)."""
+def checkin_screen(lang: Lang, shown: Snapshot | None) -> Screen:
+    """The monthly check-in, with its three buttons; ``shown`` is the last estimate shown (``None``: none yet).
+
+    It states that estimate as it was shown (calibrated once reported), with its range.
+    """
     keyboard = (
         (Button(_button(lang, "checkin_type"), CheckinTap("type").data()),),
         (
@@ -147,7 +152,17 @@ def checkin_screen(lang: Lang, estimate: int | None, calibrated: bool = False) -
             Button(_button(lang, "checkin_stop"), CheckinTap("stop").data()),
         ),
     )
-    return _screen(lang, "bot_checkin.html.j2", keyboard, state="ask", estimate=estimate, calibrated=calibrated)
+    estimate = None if shown is None else headline_view(shown)
+    calibrated = estimate is not None and estimate["calibrated"]
+    return _screen(
+        lang,
+        "bot_checkin.html.j2",
+        keyboard,
+        state="ask",
+        estimate=estimate,
+        calibrated=calibrated,
+        brief_disclaimer=True,
+    )
 
 
 async def checkin_tapped(session: Session, tap: CheckinTap) -> list[Reply]:
@@ -173,7 +188,7 @@ def history_chart(
     lang: Lang, snapshots: list[Snapshot], reports: list[StoredReport], timezone: str = "UTC"
 ) -> HistoryChart:
     """The history picture, dated in the user's ``timezone`` like the text (drawn once by whoever shows it; cached)."""
-    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high) for s in snapshots)
+    estimates = tuple(Estimate(s.created_at, s.score, s.low, s.high, s.calibrated) for s in snapshots)
     real = tuple(ChartReport(r.reported_at, r.score) for r in reports)
     return HistoryChart(lang, estimates, real, timezone)
 
@@ -184,10 +199,13 @@ async def history(session: Session) -> list[Reply]:
     reports = await session.storage.reports(session.user_id)
     timezone = await session.storage.timezone(session.user_id)
     rows = history_view(snapshots, reports, session.lang, timezone)
-    text = render(session.lang, "bot_history.html.j2", rows=rows, chart=bool(rows))
+    coverage = round(100 * ((snapshots[-1].coverage if snapshots else None) or DEFAULT_RANGE_COVERAGE))
+    text = render(
+        session.lang, "bot_history.html.j2", rows=rows, chart=bool(rows), coverage=coverage, brief_disclaimer=True
+    )
     if not rows:
         return [Screen(text)]
-    caption = render(session.lang, "bot_history_caption.html.j2")
+    caption = render(session.lang, "bot_history_caption.html.j2", calibrated=any(s.calibrated for s in snapshots))
     chart = history_chart(session.lang, snapshots, reports, timezone)
     return [Screen(text), Photo(chart, caption, filename=HISTORY_FILE)]
 
@@ -230,10 +248,13 @@ async def goal(session: Session) -> list[Reply]:
         outcome = await _progress(session).set_goal(session.user_id, advisable(answers), target)
     except ValueError:
         return [_screen(lang, "bot_goal.html.j2", state="invalid", text=session.arguments[:40])]
+    brief = await session.has_seen_an_estimate()
     await _progress(session).record_shown(session.user_id)  # the reply states the estimate
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
-        return [reached_screen(lang, outcome.score, target, outcome.calibrated, was_goal=False)]
+        return [
+            reached_screen(lang, outcome.score, target, outcome.calibrated, outcome.range, was_goal=False, brief=brief)
+        ]
     band = None
     if outcome.next_band is not None:
         above, points = outcome.next_band
@@ -243,13 +264,18 @@ async def goal(session: Session) -> list[Reply]:
         "state": "plan",
         "target": target,
         "score": outcome.score,
+        "low": outcome.range[0],
+        "high": outcome.range[1],
         "calibrated": outcome.calibrated,
         "reachable": outcome.reachable,
         "best": outcome.best,
         "actions": actions,
         "score_after": outcome.score_after,
+        "after_low": outcome.range_after[0],
+        "after_high": outcome.range_after[1],
         "months": outcome.plan.months,
         "next_band": band,
+        "brief_disclaimer": brief,
     }
     keyboard = _goal_keyboard(lang, list(outcome.plan.action_ids), ())
     return [_screen(lang, "bot_goal.html.j2", keyboard, **text_context)]
@@ -399,12 +425,7 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     kind, number = key
     if kind == "checkin":
         latest = await storage.snapshots(user_id, limit=1)
-        if not latest:
-            return checkin_screen(lang, None)
-        shown = latest[0]  # the headline it was shown with: calibrated once real scores are reported
-        if shown.calibrated:
-            return checkin_screen(lang, shown.calibrated[0], calibrated=True)
-        return checkin_screen(lang, shown.score)
+        return checkin_screen(lang, latest[0] if latest else None)
     if kind == "goal":
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

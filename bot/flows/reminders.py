@@ -12,7 +12,7 @@ from bot.callbacks import ReminderTap, ScheduleTap
 from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for, record_change, steps_screen
 from bot.flows.session import Session
 from bot.progress import advisable
-from bot.progress_views import schedule_view
+from bot.progress_views import headline_view, schedule_view
 from bot.reminder_schedule import due_view, next_recompute
 from bot.replies import Button, EditMessage, Notice, Reply, Screen
 from bot.screens import button_label, layout, no_answers_screen, notice, progress_label, reminder_message
@@ -129,4 +129,4 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     change = record_change(ranked[action_id], answers) if action_id in ranked else None
     if change is not None:  # the answer to change once it is done
         record = (change.question_id, change.before, change.after)
-    return reminder_message(title, latest[0].score if latest else None, lang, record)
+    return reminder_message(title, headline_view(latest[0]) if latest else None, lang, record)

@@ -11,7 +11,7 @@ from advice.presentation import projection_view
 from bot.callbacks import WhatIfTap
 from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for
 from bot.flows.session import Session
-from bot.progress import Progress
+from bot.progress import Progress, shown_range
 from bot.replies import Button, EditMessage, Keyboard, Reply, Screen
 from bot.screens import button_label, no_answers_screen
 from bot.storage import record_items
@@ -53,7 +53,17 @@ async def whatif_screen(session: Session, picked: frozenset[int]) -> Screen:
     base = planned.base  # once real scores are reported, every score here is the calibrated one
     calibrated = base.calibrated is not None
     if not chosen:
-        text = render(lang, "bot_whatif_pick.html.j2", offered=len(offered), score=base.score, calibrated=calibrated)
+        low, high = shown_range(plan.before, base)
+        text = render(
+            lang,
+            "bot_whatif_pick.html.j2",
+            offered=len(offered),
+            score=base.score,
+            calibrated=calibrated,
+            low=low,
+            high=high,
+            brief_disclaimer=brief,
+        )
         return Screen(text, keyboard)
     owned = await record_items.owned(session.storage, session.user_id)
     projection = simulate(session.card, answers, chosen, owned)

@@ -14,11 +14,13 @@ from advice.feasibility import (
     GATES,
     NOTHING_TO_DO,
     RECORD_ACTIONS,
+    RULED_OUT,
     STOPPED,
     WAITING,
     active_gates,
     feasible_changes,
     nothing_to_do_note,
+    record_items,
 )
 from advice.presentation import action_view, plan_view, steps_text
 from scoring.card import load_scorecard
@@ -108,7 +110,7 @@ STUDENT = {
 
 def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
     advice = rank(CARD, STUDENT)
-    record_ids = set(RECORD_ACTIONS.values())
+    record_ids = set(RECORD_ACTIONS.values()) - {"add_provident_fund"}  # no income rules it out (below)
     assert {r.id for r in advice.if_you_have} == record_ids
     assert not {r.id for r in advice.actions} & record_ids
     assert not {c.question_id for c in advice.combined.changes} & set(RECORD_ACTIONS)
@@ -126,6 +128,25 @@ def test_record_items_are_listed_apart_and_counted_nowhere_until_owned():
         assert counted.points == pytest.approx(offer.points) and counted.gain == offer.gain
         assert counted.score_after == offer.score_after
         assert offer.id not in {r.id for r in owned.if_you_have}
+
+
+@pytest.mark.parametrize("owned", [None, {"provident_fund": True}], ids=["not said", "said yes"])
+def test_no_income_rules_a_provident_fund_out_of_every_piece_of_advice(owned):
+    """QA 12: a provident fund comes with a job; a person with no income is not asked or advised about one."""
+    advice = rank(CARD, STUDENT, owned=owned)
+    assert "add_provident_fund" not in {r.id for r in (*advice.actions, *advice.if_you_have)}
+    assert "add_provident_fund" not in {a.id for a in record_items(STUDENT, owned)}
+    (fund,) = [n for n in advice.nothing_to_do if n.question_id == "provident_fund"]
+    assert fund.stopped == "ruled_out"
+    assert simulate(CARD, STUDENT, ["add_provident_fund"], owned).stopped == (("add_provident_fund", "ruled_out"),)
+    assert "add_provident_fund" not in plan(CARD, STUDENT, 950, owned=owned).action_ids
+    for lang in ("zh", "en"):
+        assert nothing_to_do_note("provident_fund", False, "ruled_out", lang) == RULED_OUT["provident_fund"].note(lang)
+    # Any income at all, and it is the record-if-true item it always was.
+    for income in ("unstable", "stable", "high_stable"):
+        employed = {**STUDENT, "income": income}
+        assert "add_provident_fund" in {r.id for r in rank(CARD, employed).if_you_have}
+        assert "add_provident_fund" in {r.id for r in rank(CARD, employed, owned={"provident_fund": True}).actions}
 
 
 def test_i_dont_have_it_retires_the_item():

@@ -19,7 +19,7 @@ def test_a_first_estimate_says_so_and_explains_nothing(card):
 
 def shown_sum(change):
     lines = change.lines()
-    return sum(lines.changed) + lines.precision + lines.estimate + lines.other
+    return sum(lines.changed) + lines.precision + lines.estimate + lines.other + lines.calibration
 
 
 def test_answering_more_questions_is_more_precision_not_a_change(card):
@@ -126,6 +126,28 @@ def test_what_the_answers_do_not_explain_is_other(card):
     # A shown score that moved without any answer changing (say, a new calibration): all of it is "other".
     change = explain(card, QUICK, QUICK, score_before=600, score_after=630)
     assert change.kind == "same" and change.other_points == 30 and change.lines().other == 30
+
+
+@pytest.mark.parametrize("shift", [(24, 24), (24, 25), (24, 23), (20, 31), (31, 20)], ids=str)
+def test_a_move_counted_on_the_calibrated_scale_keeps_the_models_parts_and_names_a_moved_calibration(card, shift):
+    """QA 11: a calibrated headline's move counts from the calibrated estimate shown before."""
+    before_shift, after_shift = shift
+    after = {**QUICK, "huabei": "on_time"}
+    model = explain(card, QUICK, after)
+    calibrated = model.on_scale(model.score_before + before_shift, model.score_after + after_shift)
+    assert calibrated.delta == model.delta + after_shift - before_shift
+    assert shown_sum(calibrated) == calibrated.delta
+    lines, own = calibrated.lines(), model.lines()
+    # A point of rounding between the two calibrations is shared among the parts; a calibration that
+    # moved (a report, or one aged) is its own line, and the answers' parts stay the model's.
+    assert lines.calibration == (0 if abs(after_shift - before_shift) <= 1 else after_shift - before_shift)
+    if lines.calibration:
+        assert lines.changed == own.changed and lines.estimate == own.estimate
+    assert abs(lines.changed[0] - own.changed[0]) <= 1
+    assert calibrated.as_dict() == model.as_dict() | {
+        "score_before": model.score_before + before_shift,
+        "score_after": model.score_after + after_shift,
+    }
 
 
 def test_unknown_question_ids_are_refused(card):

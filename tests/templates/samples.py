@@ -23,7 +23,7 @@ from typing import Any
 from advice.catalogue import ACTIONS
 from advice.feasibility import GATES
 from advice.planner import plan as plan_goal
-from advice.presentation import action_view, goal_view, plan_view, projection_view
+from advice.presentation import action_view, goal_view, plan_view, projection_view, with_range
 from advice.ranking import rank, simulate
 from scoring.calibration import Calibrated, Offset, ProjectionBase
 from scoring.card import Scorecard, load_scorecard
@@ -105,6 +105,11 @@ def _disclaimer(lang: str) -> list[Context]:
     return [{}]
 
 
+@sample("_estimate.html.j2")
+def _estimate(lang: str) -> list[Context]:
+    return [{}]  # macros only: it renders nothing by itself (the screens that import it use them)
+
+
 @sample("cli_questions.txt.j2")
 def _questions(lang: str) -> list[Context]:
     return [{"questions": [question_view(q.id, lang) for q in QUESTIONS]}]
@@ -139,6 +144,10 @@ def _action_steps(lang: str) -> list[Context]:
     views = [action_view(action, lang) for action in ACTIONS]
     for profile in PROFILES:
         views += [action_view(ranked, lang) for ranked in rank(card(), profile()).actions]
+        views += [  # as the bot's how-to shows one: with its projection's range
+            with_range(action_view(ranked, lang), card(), profile(), ranked, None)
+            for ranked in rank(card(), profile()).actions[:1]
+        ]
     return [{"action": view} for view in views]
 
 

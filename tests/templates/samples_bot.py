@@ -295,9 +295,13 @@ def _reminder(lang: str) -> list[Context]:
         "after": QUESTIONS[1].choices[4].label(lang),
     }
     return [
-        {"title": action.title(lang), "score": score, "change": c}
+        {"title": action.title(lang), "last": last, "change": c}
         for action in ACTIONS[:3]
-        for score in (None, 612)
+        for last in (
+            None,
+            {"score": 612, "low": 571, "high": 650, "calibrated": False},
+            {"score": 640, "low": 622, "high": 659, "calibrated": True},
+        )
         for c in (None, change)
     ]
 
@@ -344,6 +348,8 @@ def _button(lang: str) -> list[Context]:
         {"button": "toggle", "on": True, "title": title},
         {"button": "toggle", "on": False, "title": title},
         {"button": "tell_more", "topic": QUESTION_BY_ID["living_bills"].topic(lang)},
+        {"button": "owned_flip", "topic": QUESTION_BY_ID["provident_fund"].topic(lang), "to": False},
+        {"button": "owned_flip", "topic": QUESTION_BY_ID["vehicle"].topic(lang), "to": True},
     ]
 
 
@@ -377,15 +383,16 @@ def _chart_history_title(lang: str) -> list[Context]:
 
 @sample("chart_history_legend.txt.j2")
 def _chart_history_legend(lang: str) -> list[Context]:
-    return [{"what": "estimate"}, {"what": "range"}, {"what": "reported"}]
+    return [{"what": w} for w in ("estimate", "answers", "calibrated", "range", "reported")]
 
 
 @sample("bot_whatif_pick.html.j2")
 def _whatif_pick(lang: str) -> list[Context]:
     return [
-        {"offered": 4, "score": 650, "calibrated": False},
-        {"offered": 0, "score": 950, "calibrated": False},
-        {"offered": 4, "score": 629, "calibrated": True},
+        {"offered": 4, "score": 650, "calibrated": False, "low": 601, "high": 697},
+        {"offered": 0, "score": 950, "calibrated": False, "low": 931, "high": 950},
+        {"offered": 4, "score": 629, "calibrated": True, "low": 611, "high": 648},
+        {"offered": 4, "score": 629, "calibrated": True, "low": 611, "high": 648, "brief_disclaimer": True},
     ]
 
 

@@ -95,8 +95,8 @@ def _myscore(lang: str) -> list[Context]:
 def _checkin(lang: str) -> list[Context]:
     nxt = {"year": 2026, "month": 6, "day": 7}
     return [
-        {"state": "ask", "estimate": 650, "calibrated": False},
-        {"state": "ask", "estimate": 672, "calibrated": True},
+        {"state": "ask", "estimate": {"score": 650, "low": 602, "high": 699}, "calibrated": False},
+        {"state": "ask", "estimate": {"score": 672, "low": 655, "high": 690}, "calibrated": True},
         {"state": "ask", "estimate": None, "calibrated": False},
         {"state": "type"},
         {"state": "skipped", "next": nxt},
@@ -117,17 +117,23 @@ def _goal(lang: str) -> list[Context]:
     plan = {
         "target": 700,
         "score": 658,
+        "low": 611,
+        "high": 702,
         "calibrated": False,
         "actions": _goal_actions(lang),
         "score_after": 702,
+        "after_low": 662,
+        "after_high": 741,
         "months": 3,
     }
     return [
         {"state": "usage", "goal": None},
         {"state": "usage", "goal": {"target": 700, "start_score": 640, "done": 1, "planned": 3}},
         {"state": "invalid", "text": "1000"},
-        {"state": "reached", "score": 720, "target": 700, "calibrated": True, "was_goal": False, "higher": 750},
-        {"state": "reached", "score": 705, "target": 700, "calibrated": False, "was_goal": True, "higher": 750},
+        {"state": "reached", "score": 720, "low": 702, "high": 739, "target": 700, "calibrated": True}
+        | {"was_goal": False, "higher": 750},
+        {"state": "reached", "score": 705, "low": 661, "high": 749, "target": 700, "calibrated": False}
+        | {"was_goal": True, "higher": 750, "brief_disclaimer": True},
         {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
         {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},
         {
@@ -205,7 +211,7 @@ def _history(lang: str) -> list[Context]:
     for month, answers in enumerate((quick, full, changed, many)):
         result = card().score(answers)
         change = explain(card(), previous, answers)
-        calibrated = (result.score + 20, result.range[0] + 30, result.range[1] - 30) if month == 2 else None
+        calibrated = (result.score + 20, result.range[0] + 25, result.range[1] + 15) if month == 2 else None
         snapshots.append(
             Snapshot(
                 result.score,
@@ -224,7 +230,11 @@ def _history(lang: str) -> list[Context]:
     old = Snapshot(600, "good", 500, 700, {}, "old", NOW - timedelta(days=30))
     reports = [StoredReport(689, 650.0, 570, 730, 0.9, "checkin", NOW + timedelta(days=31))]
     rows = history_view([old, *snapshots], reports, lang, "Asia/Shanghai")
-    return [{"rows": rows, "chart": True}, {"rows": rows, "chart": False}, {"rows": [], "chart": False}]
+    return [
+        {"rows": rows, "chart": True, "coverage": 90},
+        {"rows": rows, "chart": False, "coverage": 90, "brief_disclaimer": True},
+        {"rows": [], "chart": False, "coverage": 90},
+    ]
 
 
 @sample("bot_progress_button.txt.j2")
@@ -243,7 +253,7 @@ def _buttons(lang: str) -> list[Context]:
 
 @sample("bot_history_caption.html.j2")
 def _history_caption(lang: str) -> list[Context]:
-    return [{}]
+    return [{"calibrated": False}, {"calibrated": True}]
 
 
 @sample("bot_remind_problem.txt.j2")

@@ -127,6 +127,64 @@ def test_badges_sit_on_their_points_clear_of_each_other_and_of_the_ring_numbers(
         assert len(shown.ticks) >= 3, grades  # a badge hides at most a couple of ring numbers
 
 
+def outline_edges(shown):
+    """The outline's edges between neighbouring answered points (a dashed one across an unasked spoke)."""
+    answered = [p for p in shown.points if p is not None]
+    if len(answered) < 2:
+        return []
+    pairs = list(zip(answered, answered[1:] + answered[:1], strict=True))
+    return pairs[:1] if len(answered) == 2 else pairs
+
+
+def distance_to_box(point, box):
+    left, bottom, right, top = box
+    dx = max(left - point[0], 0, point[0] - right)
+    dy = max(bottom - point[1], 0, point[1] - top)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def edge_gap(box, start, end, steps=400):
+    """How close the edge from ``start`` to ``end`` comes to ``box`` (sampled every few tenths of a pixel)."""
+    return min(
+        distance_to_box((start[0] + (end[0] - start[0]) * k / steps, start[1] + (end[1] - start[1]) * k / steps), box)
+        for k in range(steps + 1)
+    )
+
+
+EXTREMES = [(100, 90, 100, 90, 100), (100,) * 5, (0,) * 5, (None,) * 5, (100, 90, 13, None, 55), (90, 100, 80, 100, 95)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_ring_number_sits_on_the_outline(lang):
+    """QA 14: with grades 100 and 90 the "100" sat on the outline between the first two spokes."""
+    for grades in [*grade_cases(), *EXTREMES]:
+        shown = layout(chart(lang, grades))
+        for level, tick in shown.ticks:
+            for start, end in outline_edges(shown):
+                # The edge is 4 px wide: its centre line stays a little more than its half width away.
+                assert edge_gap(tick, start, end) > 2, (grades, level)
+        assert len(shown.ticks) >= 3, grades
+
+
+def test_ring_numbers_move_to_a_gap_the_outline_leaves_free():
+    # High grades on the first two spokes cover the "100" there; between the third and the fourth it is free.
+    shown = layout(chart("en", (90, 100, 80, 100, 95)))
+    assert [level for level, _ in shown.ticks] == [20, 40, 60, 80, 100]
+    first_gap = layout(chart("en", MIX)).ticks
+    assert {level for level, _ in first_gap} >= {40, 60, 80, 100}
+    assert all(a[1] != b[1] for (_, a), (_, b) in zip(shown.ticks, first_gap, strict=False))  # moved elsewhere
+    # A profile graded about 90-100 all round runs its outline through every "100": it is left out.
+    assert 100 not in {level for level, _ in layout(chart("en", (100, 90, 100, 90, 100))).ticks}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("grades", [(None,) * 5, (80, 70, None, None, 60), (None, 50, None, None, 70)])
+def test_not_asked_badges_side_by_side_move_out_until_clear(lang, grades):
+    shown = layout(chart(lang, grades))
+    for a, b in itertools.combinations(shown.badges, 2):
+        assert not overlaps(a, b), grades
+
+
 def test_the_issue_s_grades_keep_all_ring_numbers_but_the_covered_one():
     shown = layout(chart("en", MIX))
     assert {level for level, _ in shown.ticks} >= {40, 60, 80, 100}

@@ -6,7 +6,7 @@ import pytest
 
 from advice import get_action
 from advice.feasibility import ANSWER_CLASSES
-from advice.presentation import action_view
+from advice.presentation import action_view, with_range
 from advice.ranking import rank
 from bot.progress import advisable
 from scoring.card import load_scorecard
@@ -41,7 +41,8 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     calls = await user.tap(f"1. {top.action.title('en')} ›")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == listing[0].result["message_id"]
-    steps = plain(render("en", "action_steps.html.j2", action=action_view(top, "en"), brief_disclaimer=True))
+    view = with_range(action_view(top, "en"), CARD, advisable(await storage.answers(user.id)), top, None)
+    steps = plain(render("en", "action_steps.html.j2", action=view, brief_disclaimer=True))
     assert plain(calls[1].text).startswith(steps)
     assert calls[1].labels == [RECORD, "⏰ Remind me", "‹ Back to the list"]
     back = await user.tap("‹ Back to the list")

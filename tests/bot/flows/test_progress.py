@@ -13,6 +13,7 @@ from bot.progress import advisable
 from bot.reminder_delivery import deliver_due
 from scoring.card import load_scorecard
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
+from tests.bot.charts.pictures import pixels
 from tests.bot.frozen_clock import FrozenClock
 from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_answers
 from tests.bot.test_journey_transcripts import PICKS as JOURNEY_PICKS
@@ -411,7 +412,7 @@ HEADLINES = {
         "/advice": r"Calibrated Sesame estimate: (\d+)",
         "/whatif": r"now (\d+), calibrated",
         "tap": r"calibrated, [+-]\d+ from (\d+) now",
-        "/goal": r"you are at (\d+) \(calibrated\)",
+        "/goal": r"you are at (\d+) \(calibrated,",
     },
     "zh": {
         "/myscore": r"校准后的估算：(\d+)",
@@ -419,7 +420,7 @@ HEADLINES = {
         "/advice": r"校准后的芝麻分估算：(\d+)",
         "/whatif": r"目前校准后为 (\d+) 分",
         "tap": r"真实分数校准，现在是 (\d+) 分",
-        "/goal": r"你现在 (\d+) 分（已校准）",
+        "/goal": r"你现在 (\d+) 分（已校准，",
     },
 }
 
@@ -470,6 +471,13 @@ async def test_history_in_chinese_sends_its_chart(bot, storage):
     assert calls[1].method == "sendPhoto" and "估算" in plain(calls[1].text)
     png = calls[1].files["photo"][1]
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", png[16:24]) == (1080, 960)
+    # QA 11: the calibrated estimate every reply leads with is on the chart too, named in the caption.
+    assert "校准后的估算（绿色折线" in plain(calls[1].text)
+    rgb = pixels(png)
+    assert ((rgb[..., 1] > 0.45) & (rgb[..., 0] < 0.3) & (rgb[..., 2] < 0.35)).mean() > 0.0005
+    (latest,) = await storage.snapshots(user.id, limit=1)
+    calibrated, low, high = latest.calibrated
+    assert f"校准后 {calibrated}（{low}-{high}）" in plain(calls[0].text)
 
 
 # ---- explained changes ---------------------------------------------------------------------
@@ -523,6 +531,45 @@ async def test_a_change_is_explained_from_the_last_estimate_shown_anywhere(bot, 
     assert "credit cards" not in text and "more question" not in text
     history = plain((await user.send("/history"))[0].text)
     assert history.count(str(shown)) >= 1
+
+
+MOVE = {
+    "en": (
+        r"Calibrated Sesame estimate: (\d+)",
+        r"([+-]\d+) since your previous estimate \((\d+)\)",
+        r"^• .*: ([+-]\d+)$",
+    ),
+    "zh": (r"校准后的芝麻分估算：(\d+)", r"比上次估算（(\d+)）(提高|降低) (\d+) 分", r"^• .*：([+-]\d+) 分$"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_calibrated_headline_moves_from_the_calibrated_estimate_shown_before(bot, storage, lang):
+    """QA 11: after /myscore the headline was calibrated (705) but its move counted from the model's 582."""
+    user = bot.user(user_id=4545, language_code="zh-hans" if lang == "zh" else "en")
+    await answer_quick(user, picks={"huabei": 2, "income": 2}, lang=lang)
+    estimate = CARD.score(advisable(await storage.answers(user.id))).score
+    await user.send(f"/myscore {estimate + 80}")
+    (shown,) = await storage.snapshots(user.id, limit=1)
+    before = shown.calibrated[0]
+    assert before > estimate + 40  # the headline seen: calibrated, far from the model's estimate
+    question = QUESTION_BY_ID["huabei"]
+    await user.send("/profile")
+    await user.tap(str([q.id for q in QUESTIONS].index("huabei") + 1))
+    calls = await user.tap(question.choices[question.levels.index("on_time")].label(lang))
+    headline, move, line = MOVE[lang]
+    text = plain(next(c.text for c in calls if re.search(headline, plain(c.text or ""))))
+    after = int(re.search(headline, text).group(1))
+    (latest,) = await storage.snapshots(user.id, limit=1)
+    assert after == latest.calibrated[0] > before
+    if lang == "en":
+        delta, previous = (int(n) for n in re.search(move, text).groups())
+    else:
+        previous, way, points = re.search(move, text).groups()
+        previous, delta = int(previous), int(points) if way == "提高" else -int(points)
+    assert previous == before and delta == after - before  # both on the scale of the headline
+    assert sum(int(n) for n in re.findall(line, text, flags=re.MULTILINE)) == delta
+    assert str(estimate) not in re.search(move, text).group(0)
 
 
 async def test_the_first_estimate_is_the_first_one_shown_anywhere(bot, storage):

@@ -5,11 +5,14 @@ Each test runs on SQLite and on PostgreSQL (the ``storage`` fixture behind ``bot
 
 import json
 
+import pytest
+
 from advice import ACTION_BY_ID, rank, simulate
+from advice.feasibility import RULED_OUT
 from bot.progress import advisable
 from bot.storage import record_items
 from scoring.card import load_scorecard
-from scoring.questions import QUESTIONS
+from scoring.questions import QUESTION_BY_ID, QUESTIONS
 from tests.bot.telegram_testkit import answer_quick, plain
 
 CARD = load_scorecard()
@@ -60,10 +63,67 @@ async def test_no_retires_the_vehicle_for_good_and_the_profile_can_change_it(bot
     exported = json.loads(calls[0].files["document"][1])
     assert [(r["question_id"], r["owned"]) for r in exported["record_items"]] == [("vehicle", False)]
     calls = await user.send("/profile")
-    assert f"{VEHICLE}: I don't have it" in plain(calls[0].text)
-    calls = await user.tap(f"🔁 {VEHICLE}")
-    assert calls[1].method == "editMessageText" and f"{VEHICLE}: I have it" in plain(calls[1].text)
+    assert "• Vehicle: no (never suggested)" in plain(calls[0].text)  # as a person says it, not the action
+    assert VEHICLE not in plain(calls[0].text)
+    calls = await user.tap("🔁 Vehicle: change to yes")
+    assert calls[1].method == "editMessageText" and "• Vehicle: yes" in plain(calls[1].text)
+    assert "🔁 Vehicle: change to no" in calls[1].labels
     assert await record_items.owned(storage, user.id) == {"vehicle": True}
+
+
+PROFILE_SAID = {
+    "zh": ("你告诉过我是否拥有的资料", "• 车辆：没有（不再建议）", "🔁 车辆：改成「有」", "• 车辆：有"),
+    "en": (
+        "What you said you have or not",
+        "• Vehicle: no (never suggested)",
+        "🔁 Vehicle: change to yes",
+        "• Vehicle: yes",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_profile_names_an_item_as_a_person_says_it(bot, storage, lang):
+    """QA 12: "授权公积金信息：我有" paired an action's name with 我有; it reads 「公积金：有」 now."""
+    user = bot.user(user_id=6161 if lang == "zh" else 6262, language_code="zh-hans" if lang == "zh" else "en")
+    await answer_quick(user, lang=lang)
+    await user.send("/profile")
+    await user.tap(VEHICLE_NUMBER)
+    await user.tap(QUESTION_BY_ID["vehicle"].choices[0].label(lang))
+    await user.send("/advice")
+    await user.tap("没有" if lang == "zh" else "No")
+    heading, said, flip, flipped = PROFILE_SAID[lang]
+    calls = await user.send("/profile")
+    text = plain(calls[0].text)
+    assert heading in text and said in text and ACTION_BY_ID["add_vehicle"].title(lang) not in text
+    assert "我有" not in text and "我没有" not in text
+    calls = await user.tap(flip)
+    assert flipped in plain(calls[1].text)
+
+
+NO_INCOME = {"income": 0}  # "No income yet", the first choice
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_user_with_no_income_is_never_asked_about_a_provident_fund(bot, storage, lang):
+    """QA 12: a student who said 暂无收入 was asked "你在缴纳公积金吗？": a provident fund comes with a job."""
+    user = bot.user(user_id=6363 if lang == "zh" else 6464, language_code="zh-hans" if lang == "zh" else "en")
+    await answer_quick(user, picks={**NO_INCOME, "provident_fund": 0}, lang=lang)
+    answers = advisable(await storage.answers(user.id))
+    assert answers["income"] == "none" and answers["provident_fund"] is False
+    plan = rank(CARD, answers)
+    assert "add_provident_fund" not in {r.id for r in (*plan.actions, *plan.if_you_have)}
+    calls = await user.send("/advice")
+    texts = [plain(c.text) for c in calls if c.text]
+    asked = "你在缴纳公积金吗" if lang == "zh" else "provident fund?"
+    assert not any(asked in t for t in texts), texts
+    note = RULED_OUT["provident_fund"].note(lang)
+    assert note in texts[0]  # under "nothing to do", with why
+    # Said to have one anyway (an old "yes"): still not advised while the income says none.
+    assert "add_provident_fund" not in {r.id for r in rank(CARD, answers, owned={"provident_fund": True}).actions}
+    # With an income, the question is asked as before.
+    employed = {**answers, "income": "stable"}
+    assert "add_provident_fund" in {r.id for r in rank(CARD, employed).if_you_have}
 
 
 async def test_yes_counts_the_vehicle_in_the_ranking_the_combined_plan_and_whatif(bot, storage):
