@@ -99,7 +99,7 @@ def test_after_forget_in_the_terminal_every_user_table_is_empty(tmp_path, lang):
     from bot.storage.tables import user_data_table_names
 
     # Answers, a snapshot, reminders and a check-in, a reported score, a goal, a record item, a bill.
-    lines = [*STUDENT, "/score", "/remind huabei 9 20:00", "/myscore 650", "/goal 700", "/advice", OWNED[lang][1]]
+    lines = [*WORKER, "/score", "/remind huabei 9 20:00", "/myscore 650", "/goal 700", "/advice", OWNED[lang][1]]
     chat(tmp_path, [*lines, str(tmp_path / "notes.csv")], lang=lang)
     (tmp_path / "notes.csv").write_text("not a bill")
     chat(tmp_path, [str(tmp_path / "notes.csv")], lang=lang)
@@ -341,9 +341,9 @@ def test_numbers_at_questions_of_amounts_are_amounts_in_the_terminal(tmp_path):
     assert "→ 3-5\n" in out[out.index("› 4") :]
 
 
-# A student with no income (zh/en alike: the numbers are years, places and cards): a provident fund
-# answered "no" makes /advice ask whether they have one, under the ranked actions.
-STUDENT = ["4", "1", "1", "1", "2", "3", "1", "5", "1", "1"]
+# Someone with a stable income who has not authorised a provident fund (zh/en alike: the numbers
+# are years, places and cards): /advice asks whether they pay into one, under the ranked actions.
+WORKER = ["4", "1", "1", "1", "2", "3", "1", "3", "1", "1"]
 OWNED = {"en": ("Yes, I have it", "No"), "zh": ("我有", "没有")}
 
 
@@ -357,7 +357,7 @@ def record_items_of(tmp_path):
 def test_after_advice_the_ownership_question_numbers_on_from_the_action_list(tmp_path, lang):
     """QA 2: "1" typed after /advice opens action 1, as the list's prompt says; nothing is recorded."""
     yes, no = OWNED[lang]
-    code, out = chat(tmp_path, [*STUDENT, "/advice", "1"], lang=lang)
+    code, out = chat(tmp_path, [*WORKER, "/advice", "1"], lang=lang)
     advice = out[out.rindex("› /advice") : out.rindex("› 1")]
     # The actions and "tell me more" questions, one a line (the question's two choices share the last).
     listed = len(re.findall(r"^  \d+[.)] ", advice, re.MULTILINE)) - 1
@@ -375,19 +375,19 @@ def test_after_advice_the_ownership_question_numbers_on_from_the_action_list(tmp
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_ownership_question_is_answered_by_its_number_or_its_words(tmp_path, lang):
     yes, no = OWNED[lang]
-    code, out = chat(tmp_path / "words", [*STUDENT, "/advice", no], lang=lang)
+    code, out = chat(tmp_path / "words", [*WORKER, "/advice", no], lang=lang)
     assert "didn't catch" not in out and "没听懂" not in out
     assert record_items_of(tmp_path / "words") == {"provident_fund": False}
     advice = out[out.rindex("› /advice") :]
     number = re.search(rf"(\d+)\) {re.escape(yes)}", advice)
     assert number is not None
-    chat(tmp_path / "number", [*STUDENT, "/advice", number[1]], lang=lang)
+    chat(tmp_path / "number", [*WORKER, "/advice", number[1]], lang=lang)
     assert record_items_of(tmp_path / "number") == {"provident_fund": True}
 
 
 def test_a_menu_takes_only_a_whole_label_never_part_of_one(tmp_path):
     # "Yes" is in "🗑 Yes, delete everything" but is not the button: nothing is deleted.
-    chat(tmp_path, [*STUDENT, "/forget", "yes"])
+    chat(tmp_path, [*WORKER, "/forget", "yes"])
     assert stored_answers(tmp_path)
     chat(tmp_path, ["/forget", "Keep my data"])
     assert stored_answers(tmp_path)
