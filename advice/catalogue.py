@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.i18n import Lang
-from scoring.questions import QUESTION_BY_ID, Answer
+from scoring.questions import NO_STEADY_INCOME, QUESTION_BY_ID, Answer
 
 Effort = Literal["low", "medium", "high"]
 
@@ -59,27 +59,29 @@ TIMINGS: dict[str, dict[str, str]] = {
 }
 
 #: Months until a change has fully shown in the score, per timing id (the planner's "time to
-#: effect"; "a few months" is read as three, the phone number's age as a year).
+#: effect"; "a few months" is read as three). ``one_year``: what is
+#: promised (one number everywhere) shows at the next update; the number's age, a fact never
+#: promised, only adds later.
 TIMING_MONTHS: dict[str, int] = {
     "next_update": 1,
     "months_1_3": 3,
     "months_3_6": 6,
     "months_few": 3,
-    "one_year": 12,
+    "one_year": 1,
 }
 
 #: Cautions the sources give, shown with the actions they concern.
 WARNINGS: dict[str, dict[str, str]] = {
     "debt_pressure": {
-        "zh": "信用卡超过5张会被视为负债压力，反而影响信用；3-5张最合理。",
-        "en": "More than 5 credit cards reads as debt pressure and hurts your credit: 3-5 is the sweet spot.",
+        "zh": "信用卡超过5张会被视为负债压力，反而影响信用；最多保留3-5张。",
+        "en": "More than 5 credit cards reads as debt pressure and hurts your credit: keep 3-5 at most.",
     },
     "bill_address": {
         "zh": "缴费地址必须和收货地址一致，否则缴费对提分没有帮助。",
         "en": "Bills paid for an address other than your delivery address do not help the score.",
     },
     "no_tricks": {
-        "zh": "付费“刷分”服务和为刷分而做的转账都没有用：蚂蚁会交叉核验数据。",
+        "zh": "付费「刷分」服务和为刷分而做的转账都没有用：蚂蚁会交叉核验数据。",
         "en": 'Paid "score boosting" services and transfers made only for the score do not work: '
         "Ant cross-checks the data.",
     },
@@ -309,13 +311,16 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "wealth_management",
-        "在余额宝等理财产品里存一些钱",
-        "Keep some money in Yu'e Bao or similar",
+        "把暂时用不到的钱放进余额宝等理财产品",
+        "Keep money you can spare in Yu'e Bao or similar",
         # Only from nothing to a little: holding ¥10k+ is not something advice can ask of anyone.
+        # Only money the person has: with no or unstable income there is none to spare, and saving
+        # for the score is not advice (``NOTHING_TO_DO["wealth"]`` says so, in the same words).
         (_to("wealth", "small", "none"),),
         "low",
         "months_1_3",
         "000#4",
+        blocked_by=(("income", NO_STEADY_INCOME),),
     ),
     Action(
         "insurance",
@@ -348,8 +353,10 @@ ACTIONS: tuple[Action, ...] = (
         "stable_phone",
         "所有地方只用一个手机号，并长期使用",
         "Use one phone number everywhere and keep it",
-        # Keeping the number also ages it: a number under a year old reaches "1-3 years".
-        (_to("phone_consistent", True), _to("phone_years", "1to3", "lt1")),
+        # Only what the person can record now: one number everywhere. Keeping it also ages it, but a
+        # number's age is a fact (``advice.feasibility``): never promised, only said to count later
+        # (the timing ``one_year``).
+        (_to("phone_consistent", True),),
         "medium",
         "one_year",
         "000#6",

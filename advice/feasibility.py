@@ -6,8 +6,10 @@ decide it, and every engine (ranking, what-if, the goal planner) reads them thro
 
 - ``ANSWER_CLASSES``: every question is either changeable by acting (``act``), something a
   person can only *record* if it is already true (``record``: a property, a vehicle...), or a
-  ``fact`` the advice never touches (account age, income). ``WAITING`` names the facts time
-  alone changes (a phone number ages if it is kept), which an action may count on.
+  ``fact`` the advice never touches (account age, income, a phone number's age). No action
+  changes a fact, not even one that changes by waiting: a promise holds only what the person can
+  record now, so the score promised is the score recorded (an action's timing may say a fact
+  will count later).
 - Record-if-true items (the catalogue's ``record`` actions) count only for the answers a person
   says they have: ``owned`` maps a record question id to ``True`` ("I have it, not added yet")
   or ``False`` ("I don't have it": the item is retired and never offered again). Without an
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advice.catalogue import ACTIONS, Action, Change
-from scoring.questions import LATE_REPAYMENTS, QUESTIONS, Answer, Lang
+from scoring.questions import LATE_REPAYMENTS, NO_STEADY_INCOME, QUESTIONS, Answer, Lang
 
 AnswerClass = Literal["act", "record", "fact"]
 
@@ -61,9 +63,6 @@ ANSWER_CLASSES: dict[str, AnswerClass] = {
     "friends_credit": "fact",
     "friend_interaction": "act",
 }
-
-#: Facts that change by waiting alone; only an action whose timing waits for it may move them.
-WAITING: dict[str, str] = {"phone_years": "one_year"}
 
 #: Record question id -> the record-if-true action that adds it.
 RECORD_ACTIONS: dict[str, str] = {a.questions[0]: a.id for a in ACTIONS if a.record}
@@ -155,7 +154,7 @@ GATES: tuple[Gate, ...] = (
     ),
     Gate(
         "no_income",
-        (("income", ("none", "unstable")),),
+        (("income", NO_STEADY_INCOME),),
         "你暂时没有稳定收入，欠下还不起的债只会得不偿失，请等收入稳定下来。",
         "You have no steady income yet: a debt you cannot repay would hurt far more than it helps, so wait "
         "until your income is steady.",
@@ -266,6 +265,7 @@ NOTHING_TO_DO: dict[str, dict[str, str]] = {
         "en": "A number only ages with time: keep the one you have.",
     },
     "wealth": {
+        # The saving action's steps say the same (``action_steps``): only money you can spare.
         "zh": "余额宝里存得多一些会加分，但只放你暂时用不到的钱；不需要为了分数专门去存钱。",
         "en": "More in Yu'e Bao counts for more, but keep there only money you can spare: do not save "
         "for the score; there is nothing else to do.",
@@ -345,7 +345,7 @@ STOPPED: dict[str, dict[str, str]] = {
         "en": "Your other answers rule this out for now: there is nothing to do.",
     },
     "not_owned": {
-        "zh": "只有你确实拥有时才添加（见“如果你确实有以下资料，可以补充到芝麻信用”）。",
+        "zh": "只有你确实拥有时才添加（见「如果你确实有以下资料，可以补充到芝麻信用」）。",
         "en": 'Add it only if you really have it (see "If you have these, add them").',
     },
     "other": {

@@ -194,6 +194,29 @@ class WhatIfTap:
 
 
 @dataclass(frozen=True)
+class RecordTap:
+    """An action's "done: record it" (its how-to, its reminder): record every answer it changes at once.
+
+    The answers change exactly as the promise counted them (``bot.progress.recorded_answers``), as
+    the goal's "done" tap changes them, so no path records less than the score it showed.
+    """
+
+    PREFIX: ClassVar[str] = "d"
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"([0-9]{1,3})")
+
+    action_code: int
+
+    def data(self) -> str:
+        """The button's callback data."""
+        return _checked(f"{self.PREFIX}:{self.action_code}")
+
+    @classmethod
+    def read(cls, match: re.Match[str], bounds: Bounds) -> RecordTap:
+        """The tap the checked data stands for."""
+        return cls(_action(match.group(1), bounds))
+
+
+@dataclass(frozen=True)
 class ReminderTap:
     """Set (``on``) or cancel a reminder for one action, from its steps or from ``/reminders``.
 
@@ -357,6 +380,7 @@ Tap = (
     | StepsTap
     | WhatIfTap
     | ReminderTap
+    | RecordTap
     | CheckinTap
     | GoalTap
     | ScheduleTap
@@ -372,6 +396,7 @@ TAP_KINDS: tuple[type[Tap], ...] = (
     StepsTap,
     WhatIfTap,
     ReminderTap,
+    RecordTap,
     OwnedTap,
     CheckinTap,
     GoalTap,

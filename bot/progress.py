@@ -14,9 +14,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from advice import ACTION_BY_ID, Action, GoalPlan, get_action
+from advice import ACTION_BY_ID, Action, Change, GoalPlan, get_action
 from advice import plan as plan_goal
-from advice.feasibility import feasible_changes
+from advice.feasibility import Owned, feasible_changes
 from bot.scheduling import (
     CHECKIN_DAY,
     CHECKIN_MAX_LATE,
@@ -43,9 +43,12 @@ from scoring.card import BANDS, Band, Scorecard, ScoreResult, band_of
 from scoring.changes import ScoreChange, explain
 from scoring.projection import answers_after
 from scoring.questions import Answer
-from scoring.structure import complete, contradictions
+from scoring.structure import complete, contradictions, implied_answers
 
 logger = logging.getLogger(__name__)
+
+_UNSET = object()
+"""Stands for "no implied answer" where ``None`` could be one."""
 
 MAX_LATE: dict[str, timedelta] = {
     "checkin": CHECKIN_MAX_LATE,
@@ -129,6 +132,33 @@ def advisable(answers: dict[str, Answer]) -> dict[str, Answer]:
     return complete(profile)
 
 
+def recorded_changes(action: Action, answers: dict[str, Answer], owned: Owned | None) -> tuple[Change, ...]:
+    """The answers recording ``action`` as done changes, from the stored ``answers``: every path's one list.
+
+    Exactly the changes its promise was measured with: ``rank`` (``/advice`` and its how-to),
+    ``simulate`` (``/whatif``) and ``plan`` (``/goal``) all assess an action by
+    ``advice.feasibility`` from the answers as ``advisable`` reads them, and so does this. The
+    how-to names each of them, and its "record it", its reminder's and the goal's "done" all
+    record them (``recorded_answers``), so no path records less (or more) than the score it showed.
+    """
+    return feasible_changes(action, advisable(answers), owned)
+
+
+def recorded_answers(action: Action, answers: dict[str, Answer], owned: Owned | None) -> dict[str, Answer]:
+    """The stored answers once ``action`` is recorded as done: ``recorded_changes`` applied as projections do.
+
+    Implied answers are not stored (``/profile`` derives them): one the advice completed and the
+    change left as it was is left out again; the estimate is the same (the scorecard implies it).
+    """
+    after = answers_after(advisable(answers), recorded_changes(action, answers, owned))
+    return {
+        question_id: value
+        for question_id, value in after.items()
+        if question_id in answers
+        or implied_answers({q: v for q, v in after.items() if q != question_id}).get(question_id, _UNSET) != value
+    }
+
+
 def all_done(goal: StoredGoal) -> bool:
     """Whether every planned action still in the catalogue is done (then the goal's check-ins stop).
 
@@ -156,10 +186,17 @@ def headline(snapshot: Snapshot) -> int:
     return snapshot.score if snapshot.calibrated is None else snapshot.calibrated[0]
 
 
-def higher_goal(score: int) -> int:
-    """A goal to offer once one is reached: the next band's floor, else 50 points up (at most 950)."""
+def higher_goal(score: int, best: int) -> int | None:
+    """A goal to offer once one is reached: the next band's floor, else 50 points up, but never past ``best``.
+
+    ``best`` is the most the advice can reach for this user (the planner's best reachable score,
+    as the user sees it): a higher goal it cannot reach would plan nothing. ``None`` when the user
+    is at their best already, so nothing higher is offered.
+    """
     above = next_band(score)
-    return above[0].low if above is not None else min(score + 50, assumptions.SCALE.maximum)
+    wanted = above[0].low if above is not None else min(score + 50, assumptions.SCALE.maximum)
+    higher = min(wanted, best)
+    return higher if higher > score else None
 
 
 def next_band(score: int) -> tuple[Band, int] | None:
@@ -305,10 +342,11 @@ class Progress:
     # ---- goals -----------------------------------------------------------------------
     async def goal_reached(
         self, user_id: int, answers: dict[str, Answer], shown: Shown | None = None
-    ) -> tuple[StoredGoal, int, bool, tuple[int, int]] | None:
+    ) -> tuple[StoredGoal, int, bool, tuple[int, int], int] | None:
         """The stored goal if the estimate the user sees (calibrated when reports exist) reached it.
 
-        Returns the goal, that score, whether it is calibrated and its range; the goal is then removed with
+        Returns the goal, that score, whether it is calibrated, its range and the most the advice can
+        reach (``best_reachable``: a higher goal is offered only within it); the goal is then removed with
         its check-ins, as ``/goal N`` does for a target already reached, so ``/goal``, the goal's
         check-in and ``/goal N`` never disagree about it. ``None``: no goal, or not reached yet.
         ``shown``: what keeping the reply's estimate returned; the goal it read is used, not read again.
@@ -321,10 +359,25 @@ class Progress:
         if base.score < goal.target:
             return None
         await self.drop_goal(user_id)
-        return goal, base.score, base.calibrated is not None, shown_range(result, base)
+        return (
+            goal,
+            base.score,
+            base.calibrated is not None,
+            shown_range(result, base),
+            await self.best_reachable(user_id, answers, base),
+        )
+
+    async def best_reachable(self, user_id: int, answers: dict[str, Answer], base: ProjectionBase) -> int:
+        """The most the advice can reach for these answers, as the user sees it (``/goal N``'s "at most")."""
+        owned = await record_items.owned(self.storage, user_id)
+        best = plan_goal(self.card, answers, assumptions.SCALE.maximum, owned=owned).best_score
+        return base.project(best)
 
     async def set_goal(self, user_id: int, answers: dict[str, Answer], target: int) -> GoalOutcome:
-        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks.
+        """Plan the least effort to ``target`` and keep it, with a check-in every two weeks while the plan has actions.
+
+        A target out of reach with nothing to plan is kept (more answers or a bill may still reach
+        it, and reaching it is then said), but no check-in asks about an empty plan.
 
         With real scores reported the plan starts from the calibrated estimate: the offset is
         added to every projected score (the gains are the model's, unchanged), so the model's
@@ -373,14 +426,28 @@ class Progress:
             return None
         # The answers the plan projected from, changed as the projection changed them
         # (``scoring.projection``): the estimate after "done" is the score the plan promised.
-        profile = advisable(before)
         owned = await record_items.owned(self.storage, user_id)  # a planned "record it" action changes its answer
-        after = answers_after(profile, feasible_changes(get_action(action_id), profile, owned))
+        after = recorded_answers(get_action(action_id), before, owned)
         if after != before:
             await self.storage.replace_answers(user_id, after, "goal")
         goal = await self.storage.goal(user_id)
         if goal is not None and all_done(goal):
             await self.storage.stop_schedule(user_id, "goal", 0)  # all done: no more goal check-ins
+        return before, after
+
+    async def record_action(self, user_id: int, action_id: str) -> tuple[dict[str, Answer], dict[str, Answer]] | None:
+        """Record an action as done from its how-to or its reminder: every answer it changes, as the goal's "done" does.
+
+        Returns the answers before and after; ``None`` when it changes nothing any more (done
+        already, or its reason is gone), so an old button records nothing.
+        """
+        before = await self.storage.answers(user_id)
+        action = get_action(action_id)
+        owned = await record_items.owned(self.storage, user_id)
+        if not before or not recorded_changes(action, before, owned):
+            return None
+        after = recorded_answers(action, before, owned)
+        await self.storage.replace_answers(user_id, after, "action")
         return before, after
 
     async def drop_goal(self, user_id: int) -> bool:

@@ -15,7 +15,7 @@ from advice import ACTION_BY_ID
 from advice.feasibility import RECORD_ACTIONS
 from advice.ranking import RankedAction
 from bot.answer_matching import Reading, fold, takes_amounts, typed_amount, typed_place
-from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap
+from bot.callbacks import AnswerTap, ChangeAnswerTap, CommandTap, ForgetTap, LanguageTap, OwnedTap, RecordTap
 from bot.dialog import Ask, InputProblem
 from bot.replies import Button, Keyboard, Screen
 from scoring.i18n import LANGUAGE_NAMES, Lang
@@ -328,19 +328,24 @@ def record_view(question_id: str, now: Answer, after: Answer, lang: Lang) -> dic
     return {"question": question.prompt(lang), "now": question.label(now, lang), "after": question.label(after, lang)}
 
 
-def record_button(question_id: str, lang: Lang) -> Button:
-    """The button that opens the question whose answer records an action as done (as ``/profile`` does)."""
-    return Button(button_label(lang, "record"), ChangeAnswerTap(question_id).data())
+def record_button(action_code: int, lang: Lang) -> Button:
+    """The button that records an action as done: every answer it changes, at once (``RecordTap``)."""
+    return Button(button_label(lang, "record"), RecordTap(action_code).data())
 
 
 def reminder_message(
-    title: str, last: dict[str, Any] | None, lang: Lang, record: tuple[str, Answer, Answer] | None = None
+    title: str,
+    last: dict[str, Any] | None,
+    lang: Lang,
+    records: Sequence[tuple[str, Answer, Answer]] = (),
+    action_code: int | None = None,
 ) -> Screen:
     """A due reminder: the action, how to record it once done, and buttons.
 
     ``last`` is the last estimate shown, as ``bot.progress_views.headline_view`` states it (with its range).
-    ``record`` is the answer doing the action changes (question id, now, after): the estimate moves
-    only when an answer changes, so the message says which, and a button opens that question.
+    ``records`` are the answers doing the action changes (question id, now, after), every one:
+    the estimate moves only when an answer changes, so the message names them, and a button
+    (the action numbered ``action_code``) records them all.
     """
     row = (
         Button(button_label(lang, "score"), CommandTap("score").data()),
@@ -348,13 +353,14 @@ def reminder_message(
     )
     # A reminder with a score follows earlier estimates: the disclaimer's short form is enough.
     keyboard: tuple[tuple[Button, ...], ...] = (row,)
-    change = None
-    if record is not None:
-        question_id, now, after = record
-        change = record_view(question_id, now, after, lang)
-        keyboard = ((record_button(question_id, lang),), row)
+    changes = [record_view(question_id, now, after, lang) for question_id, now, after in records]
+    if changes and action_code is not None:
+        keyboard = ((record_button(action_code, lang),), row)
+    else:
+        changes = []
     return Screen(
-        render(lang, "bot_reminder.html.j2", title=title, last=last, change=change, brief_disclaimer=True), keyboard
+        render(lang, "bot_reminder.html.j2", title=title, last=last, changes=changes, brief_disclaimer=True),
+        keyboard,
     )
 
 

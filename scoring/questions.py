@@ -278,8 +278,9 @@ QUESTIONS: tuple[Question, ...] = (
             _c("three_five", "3-5张", "3-5", _between(3, 5)),
         ),
         quick=True,
-        help_zh="3-5张最合理；太多会被视为负债压力。",
-        help_en="3-5 is the sweet spot; more reads as debt pressure.",
+        # 3-5 is a ceiling, never a target: no card is opened for the score (``advice.catalogue``).
+        help_zh="不必为了分数办卡；有卡的话最多3-5张，超过5张会被视为负债压力。",
+        help_en="Never open a card for the score: if you hold cards, 3-5 at most; more than 5 reads as debt pressure.",
         display_order=(1, 2, 3, 0),
         topics=("信用卡数量", "Credit cards"),
     ),
@@ -554,6 +555,10 @@ LATE_REPAYMENTS: dict[str, tuple[Answer, ...]] = {
     "loans": ("overdue_now", "late"),
     "card_repayment": ("often_late", "sometimes_late"),
 }
+#: Income answers that mean no money to spare: the advice's safety gate ``no_income`` (no new
+#: credit) and the catalogue's saving action (``wealth_management``: money the person lacks is
+#: never advised) read this one table, so the two never disagree about who has no steady income.
+NO_STEADY_INCOME: tuple[Answer, ...] = ("none", "unstable")
 QUICK_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.quick)
 
 

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 
 from advice import ACTIONS, Change, Plan, rank
 from advice.catalogue import Action
-from advice.feasibility import ANSWER_CLASSES
+from advice.feasibility import Owned
 from advice.presentation import action_view, plan_view, with_range
-from advice.ranking import RankedAction
-from bot.callbacks import ChangeAnswerTap, ReminderTap, StepsTap
-from bot.flows import profile
+from bot.callbacks import ChangeAnswerTap, RecordTap, ReminderTap, StepsTap
+from bot.flows import profile, score
 from bot.flows.session import Session
-from bot.progress import Progress, advisable
+from bot.progress import Progress, advisable, recorded_changes
 from bot.reminder_schedule import due_view
-from bot.replies import Button, EditMessage, Reply, Screen
+from bot.replies import Button, EditMessage, Notice, Reply, Screen
 from bot.screens import (
     button_label,
     no_answers_screen,
+    notice,
     owned_question_screen,
     record_button,
     record_view,
@@ -31,7 +31,6 @@ from bot.screens import (
 from bot.storage import record_items
 from scoring.calibration import ProjectionBase
 from scoring.questions import QUESTION_BY_ID, Answer
-from scoring.structure import settled
 from templates import render
 
 ACTION_CODE: dict[str, int] = {
@@ -81,6 +80,8 @@ class Planned:
     plan: Plan
     base: ProjectionBase
     """Where the projected scores start: the estimate, calibrated once the user reported real scores."""
+    owned: Owned
+    """The record-if-true items the user said they have (or not), which the plan counted."""
 
 
 async def plan_for(session: Session) -> Planned | None:
@@ -92,23 +93,34 @@ async def plan_for(session: Session) -> Planned | None:
     if not stored:
         return None
     answers = advisable(stored)
-    plan = rank(session.card, answers, owned=await record_items.owned(session.storage, session.user_id))
+    owned = await record_items.owned(session.storage, session.user_id)
+    plan = rank(session.card, answers, owned=owned)
     base = await Progress(session.storage, session.card, session.clock).base(session.user_id, plan.before)
-    return Planned(stored, answers, plan, base)
+    return Planned(stored, answers, plan, base, owned)
 
 
-def record_change(ranked: RankedAction, answers: dict[str, Answer]) -> Change | None:
-    """The answer to change once the action is done, for a button that opens it; ``None`` when there is none.
+def records(action_id: str, stored: dict[str, Answer], owned: Owned) -> tuple[Change, ...]:
+    """Every answer recording the action changes, for the how-to and the reminder to name (empty: none).
 
-    The estimate moves only when an answer changes, so the how-to and the reminder name it. Only
-    an answer the user can change counts: never a fact (``advice.feasibility.ANSWER_CLASSES``: a
-    phone number's age changes by waiting, not by saying so), nor one another of ``answers`` (as
-    stored) settles, which the dialog never asks: changing the settling answer moves it.
+    The estimate moves only when an answer changes, so they name each one, from -> to; these are
+    the changes the promised score counted and the ones the "record it" button records
+    (``bot.progress.recorded_changes``), the goal's "done" too: what is named is what is recorded.
     """
-    for change in ranked.changes:
-        if ANSWER_CLASSES[change.question_id] != "fact" and not settled(change.question_id, answers):
-            return change
-    return None
+    return recorded_changes(ACTION_BY_CODE[ACTION_CODE[action_id]], stored, owned)
+
+
+async def record_tapped(session: Session, tap: RecordTap) -> list[Reply]:
+    """The "done: record it" of an action's how-to or reminder: every answer it changes, then the new estimate.
+
+    The estimate reply explains the move answer by answer and says when it reaches the goal; a
+    planned goal action recorded here counts as done there too (``Progress.shown``). An old
+    button (the action done already, or no longer advised) records nothing and says it expired.
+    """
+    action = ACTION_BY_CODE[tap.action_code]
+    moved = await Progress(session.storage, session.card, session.clock).record_action(session.user_id, action.id)
+    if moved is None:
+        return [Notice(notice(session.lang, "stale"))]
+    return await score.replies(session, None)
 
 
 async def show(session: Session) -> list[Reply]:
@@ -193,7 +205,7 @@ async def steps_screen(session: Session, planned: Planned, action_code: int) -> 
     view = action_view(ranked.get(action.id, action), lang, planned.base)
     if action.id in ranked:  # the score it promises, with that estimate's range
         view = with_range(view, session.card, planned.answers, ranked[action.id], planned.base)
-    change = record_change(ranked[action.id], planned.stored) if action.id in ranked else None
+    changes = records(action.id, planned.stored, planned.owned) if action.id in ranked else ()
     pending = await session.storage.pending_reminders(session.user_id)
     due = next((p.due_at for p in pending if p.action_id == action.id), None)
     remind = Button(
@@ -206,9 +218,9 @@ async def steps_screen(session: Session, planned: Planned, action_code: int) -> 
         lang,
         "bot_steps.html.j2",
         action=view,
-        record=None if change is None else record_view(change.question_id, change.before, change.after, lang),
+        records=[record_view(c.question_id, c.before, c.after, lang) for c in changes],
         due=when,
         brief_disclaimer=brief,
     )
-    recording = () if change is None else ((record_button(change.question_id, lang),),)
+    recording = ((record_button(action_code, lang),),) if changes else ()
     return Screen(text, (*recording, (remind,), (back,)))

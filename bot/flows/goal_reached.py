@@ -25,13 +25,16 @@ def reached_screen(
     likely: tuple[int, int],
     *,
     was_goal: bool,
+    best: int,
     brief: bool = True,
 ) -> Screen:
     """A target the estimate the user sees reaches: say so, with the estimate's range, and offer a higher one.
 
     ``was_goal``: the user's stored goal (reached since it was set); otherwise a ``/goal N``
     whose target the estimate already reaches. ``brief``: the estimate notice's short form, for a
-    user who has seen an estimate before (a stored goal implies one).
+    user who has seen an estimate before (a stored goal implies one). ``best``: the most the advice
+    reaches for this user (``Progress.best_reachable``): a higher goal is offered only up to it, and
+    at it none, only how to keep the score.
     """
     text = render(
         lang,
@@ -44,7 +47,7 @@ def reached_screen(
         high=likely[1],
         was_goal=was_goal,
         brief_disclaimer=brief,
-        higher=higher_goal(score),
+        higher=higher_goal(score, best),
     )
     return Screen(text)
 
@@ -62,5 +65,5 @@ async def notice(session: Session, answers: dict[str, Answer], shown: Shown | No
     )
     if reached is None:
         return None
-    goal, score, calibrated, likely = reached
-    return reached_screen(session.lang, score, goal.target, calibrated, likely, was_goal=True)
+    goal, score, calibrated, likely, best = reached
+    return reached_screen(session.lang, score, goal.target, calibrated, likely, was_goal=True, best=best)

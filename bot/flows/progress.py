@@ -22,7 +22,7 @@ from bot.flows import goal_reached, reminders, score
 from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE
 from bot.flows.goal_reached import reached_screen
 from bot.flows.session import Session
-from bot.progress import Progress, advisable, plan_schedules
+from bot.progress import Progress, advisable, all_done, plan_schedules
 from bot.progress_views import calibrated_view, headline_view, history_view
 from bot.replies import HISTORY_FILE, Button, EditMessage, Notice, Photo, Reply, Screen
 from bot.scheduling import (
@@ -253,7 +253,32 @@ async def goal(session: Session) -> list[Reply]:
     if outcome.score >= target:
         await _progress(session).drop_goal(session.user_id)
         return [
-            reached_screen(lang, outcome.score, target, outcome.calibrated, outcome.range, was_goal=False, brief=brief)
+            reached_screen(
+                lang,
+                outcome.score,
+                target,
+                outcome.calibrated,
+                outcome.range,
+                was_goal=False,
+                brief=brief,
+                best=outcome.best,
+            )
+        ]
+    if not outcome.plan.action_ids:  # out of reach, nothing to plan: kept, but no check-in about nothing
+        return [
+            _screen(
+                lang,
+                "bot_goal.html.j2",
+                _goal_keyboard(lang, [], ()),
+                state="nothing_to_plan",
+                target=target,
+                score=outcome.score,
+                low=outcome.range[0],
+                high=outcome.range[1],
+                best=outcome.best,
+                calibrated=outcome.calibrated,
+                brief_disclaimer=brief,
+            )
         ]
     band = None
     if outcome.next_band is not None:
@@ -282,10 +307,16 @@ async def goal(session: Session) -> list[Reply]:
 
 
 async def goal_checkin_screen(storage: Storage, user_id: int, lang: Lang) -> Screen | None:
-    """The goal's check-in: which planned actions are done; ``None`` without a goal."""
+    """The goal's check-in: which planned actions are done; ``None`` without a goal.
+
+    With every planned action recorded it asks nothing: it says so, with the way to plan again.
+    """
     stored = await storage.goal(user_id)
     if stored is None:
         return None
+    if all_done(stored):
+        keyboard = _goal_keyboard(lang, [], ())
+        return _screen(lang, "bot_goal_checkin.html.j2", keyboard, state="all_done", target=stored.target)
     actions = [
         {"title": ACTION_BY_ID[a].title(lang), "done": a in stored.done} for a in stored.actions if a in ACTION_CODE
     ]
@@ -427,5 +458,8 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
         latest = await storage.snapshots(user_id, limit=1)
         return checkin_screen(lang, latest[0] if latest else None)
     if kind == "goal":
+        goal = await storage.goal(user_id)
+        if goal is not None and all_done(goal):
+            return None  # nothing left to tick: no check-in about nothing
         return await goal_checkin_screen(storage, user_id, lang)
     return _screen(lang, "bot_repayment.html.j2", kind=kind, number=number)

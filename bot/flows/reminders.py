@@ -9,7 +9,7 @@ from typing import Literal
 from advice import ACTION_BY_ID, rank
 from advice.ranking import RankedAction
 from bot.callbacks import ReminderTap, ScheduleTap
-from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for, record_change, steps_screen
+from bot.flows.advice import ACTION_BY_CODE, ACTION_CODE, plan_for, records, steps_screen
 from bot.flows.session import Session
 from bot.progress import advisable
 from bot.progress_views import headline_view, schedule_view
@@ -117,6 +117,7 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
         return None
     answers = await storage.answers(user_id)
     ranked: dict[str, RankedAction] = {}
+    owned = {}
     if answers:  # record-if-true items count as the user said, as in /advice where the reminder was set
         owned = await record_items.owned(storage, user_id)
         ranked = {a.id: a for a in rank(_card(), advisable(answers), owned=owned).actions}
@@ -125,8 +126,8 @@ async def due_message(storage: Storage, user_id: int, action_id: str) -> Screen 
     lang = language_of(language)
     latest = await storage.snapshots(user_id, limit=1)
     title = ACTION_BY_ID[action_id].title(lang)
-    record = None
-    change = record_change(ranked[action_id], answers) if action_id in ranked else None
-    if change is not None:  # the answer to change once it is done
-        record = (change.question_id, change.before, change.after)
-    return reminder_message(title, headline_view(latest[0]) if latest else None, lang, record)
+    # every answer to change once it is done, as its how-to names them
+    changes = records(action_id, answers, owned) if action_id in ranked else ()
+    named = [(c.question_id, c.before, c.after) for c in changes]
+    last = headline_view(latest[0]) if latest else None
+    return reminder_message(title, last, lang, named, ACTION_CODE[action_id])

@@ -9,11 +9,12 @@ import json
 import pytest
 
 from advice import ACTIONS, COMBINED_TOP, rank, simulate
-from advice.feasibility import RECORD_ACTIONS, active_gates, feasible_changes
-from advice.presentation import plan_view
+from advice.catalogue import WARNINGS
+from advice.feasibility import NOTHING_TO_DO, RECORD_ACTIONS, active_gates, feasible_changes
+from advice.presentation import action_view, plan_view
 from bot.cli import main
 from scoring.card import load_scorecard
-from scoring.questions import QUESTION_BY_ID, QUICK_IDS
+from scoring.questions import NO_STEADY_INCOME, QUESTION_BY_ID, QUICK_IDS
 from scoring.structure import implied_answers
 from templates import render
 
@@ -210,3 +211,43 @@ def test_a_small_yu_e_bao_balance_says_plainly_there_is_nothing_to_do(lang):
     assert ("余额宝" if lang == "zh" else "Yu'e Bao") in text
     assert ("以下几项不必刻意去改变" if lang == "zh" else "Nothing to do about these") in text
     assert f"{round(item.points_lost)}" in text
+
+
+# ---- QA 5: no steady income, no saving advice; the two wealth texts agree ------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("income", NO_STEADY_INCOME)
+def test_no_steady_income_is_never_told_to_put_money_aside_and_hears_the_same_words(income, lang):
+    """QA 5: a student with no income was told "put some money in Yu'e Bao (+15)", while someone
+    with savings was told "don't save just for the score"."""
+    plan = rank(CARD, {**STUDENT, "income": income})
+    assert "wealth_management" not in {a.id for a in plan.actions}
+    (item,) = [n for n in plan.nothing_to_do if n.question_id == "wealth"]
+    text = texts(plan, lang)
+    spare = NOTHING_TO_DO["wealth"][lang]
+    assert spare in text
+    assert simulate(CARD, {**STUDENT, "income": income}, ["wealth_management"]).gain == 0
+    assert item.value == "none"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_with_a_steady_income_the_saving_steps_say_what_the_nothing_to_do_note_says(lang):
+    plan = rank(CARD, {**STUDENT, "income": "stable"})
+    (saving,) = [a for a in plan.actions if a.id == "wealth_management"]
+    steps = render(lang, "action_steps.txt.j2", action=action_view(saving, lang))
+    # only money one can spare, never saving for the score: the words of NOTHING_TO_DO["wealth"]
+    if lang == "zh":
+        assert "只放你暂时用不到的钱" in NOTHING_TO_DO["wealth"]["zh"] and "只放你暂时用不到的钱" in steps
+        assert "不需要为了分数专门去存钱" in steps and "定期少量转入" not in steps
+    else:
+        assert "money you can spare" in NOTHING_TO_DO["wealth"]["en"] and "money you can spare" in steps.lower()
+        assert "do not save for the score" in steps and "regularly" not in steps
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_card_count_hint_is_a_ceiling_not_a_target(lang):
+    """QA 12: "3-5张最合理" ("3-5 is the sweet spot") read as a target to a student with no card."""
+    joined = QUESTION_BY_ID["credit_cards"].help(lang) + WARNINGS["debt_pressure"][lang]
+    for target in ("最合理", "sweet spot"):
+        assert target not in joined
+    assert ("最多" if lang == "zh" else "at most") in QUESTION_BY_ID["credit_cards"].help(lang)
+    assert ("不必为了分数办卡" if lang == "zh" else "Never open a card for the score") in joined

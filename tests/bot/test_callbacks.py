@@ -16,6 +16,7 @@ from bot.callbacks import (
     GoalTap,
     LanguageTap,
     OwnedTap,
+    RecordTap,
     ReminderTap,
     StepsTap,
     WhatIfTap,
@@ -54,6 +55,8 @@ def test_the_other_buttons_round_trip():
         ReminderTap(3, False, listed=True),
         OwnedTap("vehicle", True),
         OwnedTap("property", False, in_profile=True),
+        RecordTap(0),
+        RecordTap(LAST),
     ]
     for tap in taps:
         assert decode(tap.data(), BOUNDS) == tap
@@ -120,6 +123,11 @@ def test_a_command_button_reads_only_for_a_command_a_button_may_run():
         "o:17:y",
         "o:17:xa",
         "o:99:ya",
+        f"d:{LAST + 1}",
+        RecordTap(22).data(),  # a retired action's number
+        "d:",
+        "d:1:1",
+        "d:x",
     ],
 )
 def test_forged_data_is_rejected(data):

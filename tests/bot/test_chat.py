@@ -275,12 +275,13 @@ def test_score_and_profile_count_answers_against_the_same_questions(tmp_path):
 
 def test_a_how_to_records_progress_through_its_numbered_button(tmp_path):
     # these answers hold a late Huabei record: action 1 is repaying Huabei on time, 2 shopping on Tmall
-    code, out = chat(tmp_path, ["2"] * len(QUICK) + ["/advice", "2", "1", "4"])
+    code, out = chat(tmp_path, ["2"] * len(QUICK) + ["/advice", "2", "1"])
     assert code == 0
     steps = out[out.rindex("› 2") :]
-    assert "Record it: change your answer to “Where do you mostly shop online?” from Other platforms to Tmall" in steps
-    assert "(type its number below)" in steps and "1) ✏️ Record it: change my answer" in steps
-    assert "you changed “Where do you mostly shop online?” Other platforms → Tmall" in out[out.rindex("› 4") :]
+    assert "Record it (type its number below); this answer changes" in steps
+    assert "• “Where do you mostly shop online?” Other platforms → Tmall" in steps
+    assert "1) ✏️ Done it: record it" in steps
+    assert "you changed “Where do you mostly shop online?” Other platforms → Tmall" in out[out.rindex("› 1") :]
     assert stored_answers(tmp_path)["shopping"] == "tmall"
 
 

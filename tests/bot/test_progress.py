@@ -1,16 +1,24 @@
 """The progress service on SQLite and PostgreSQL: explained estimates, reports, planned occurrences."""
 
 import asyncio
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bot.progress import Progress
+from advice import rank, simulate
+from advice.feasibility import RECORD_ACTIONS
+from bot.flows.advice import records
+from bot.progress import Progress, advisable, recorded_answers
 from bot.storage import record_items
 from bot.storage.tables import ScoreSnapshot
 from scoring.calibration import InvalidReport
 from scoring.card import load_scorecard
+from scoring.structure import implied_answers
+from tests.advice.profiles import random_profile
 from tests.bot.frozen_clock import FrozenClock
 from tests.scoring.profiles import QUICK, rest_answered
 
@@ -235,6 +243,27 @@ async def test_a_checkin_set_before_the_first_estimate_is_kept_as_it_was(progres
     first = await show(progress, QUICK)
     assert first.change.kind == "first" and len(await storage.snapshots(1)) == 1
     assert [(s.kind, s.minute, s.paused) for s in await storage.schedules(1)] == [("checkin", 1200, True)]
+
+
+# ---- every path records what the promise counted (QA 1) ------------------------------------------
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), answered=st.floats(0.2, 1.0), data=st.data())
+def test_for_every_action_the_how_to_records_the_promises_changes_and_gets_the_promised_score(seed, answered, data):
+    """The how-to names (and its "record it" records) exactly the changes the promised score counted;
+    the score once recorded is the one promised; /whatif and the goal's "done" change the same answers."""
+    stored = random_profile(random.Random(seed), answered)
+    owned = {q: data.draw(st.sampled_from((True, False, None))) for q in RECORD_ACTIONS}
+    owned = {q: v for q, v in owned.items() if v is not None}
+    plan = rank(CARD, advisable(stored), owned=owned)
+    for ranked in plan.actions:
+        named = records(ranked.id, stored, owned)  # what the how-to and the reminder list
+        assert named == ranked.changes, ranked.id
+        after = recorded_answers(ranked.action, stored, owned)  # what "record it" and the goal's "done" store
+        assert CARD.score(after).score == ranked.score_after, ranked.id
+        for question_id in set(after) - set(stored):  # never an implied answer stored: /profile derives those
+            rest = {q: v for q, v in after.items() if q != question_id}
+            assert implied_answers(rest).get(question_id) != after[question_id], (ranked.id, question_id)
+        assert simulate(CARD, advisable(stored), [ranked.id], owned=owned).changes == named  # /whatif
 
 
 async def test_a_goal_stored_with_an_action_no_longer_in_the_catalogue_ends_when_the_rest_is_done(progress, storage):

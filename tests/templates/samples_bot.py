@@ -279,11 +279,16 @@ def _steps(lang: str) -> list[Context]:
         "now": QUESTIONS[1].choices[2].label(lang),
         "after": QUESTIONS[1].choices[4].label(lang),
     }
+    loans = {
+        "question": QUESTIONS[2].prompt(lang),
+        "now": QUESTIONS[2].choices[0].label(lang),
+        "after": QUESTIONS[2].choices[1].label(lang),
+    }
     return [
-        {**context, "due": due, "record": r}
+        {**context, "due": due, "records": r}
         for context in steps[:2] + steps[-2:] + calibrated
         for due in (None, DUES[0], DUES[3])
-        for r in (None, record)
+        for r in ([], [record], [record, loans])
     ]
 
 
@@ -294,15 +299,20 @@ def _reminder(lang: str) -> list[Context]:
         "now": QUESTIONS[1].choices[2].label(lang),
         "after": QUESTIONS[1].choices[4].label(lang),
     }
+    loans = {
+        "question": QUESTIONS[2].prompt(lang),
+        "now": QUESTIONS[2].choices[0].label(lang),
+        "after": QUESTIONS[2].choices[1].label(lang),
+    }
     return [
-        {"title": action.title(lang), "last": last, "change": c}
+        {"title": action.title(lang), "last": last, "changes": c}
         for action in ACTIONS[:3]
         for last in (
             None,
             {"score": 612, "low": 571, "high": 650, "calibrated": False},
             {"score": 640, "low": 622, "high": 659, "calibrated": True},
         )
-        for c in (None, change)
+        for c in ([], [change], [change, loans])
     ]
 
 

@@ -134,6 +134,16 @@ def _goal(lang: str) -> list[Context]:
         | {"was_goal": False, "higher": 750},
         {"state": "reached", "score": 705, "low": 661, "high": 749, "target": 700, "calibrated": False}
         | {"was_goal": True, "higher": 750, "brief_disclaimer": True},
+        {"state": "reached", "score": 874, "low": 850, "high": 896, "target": 860, "calibrated": False}
+        | {"was_goal": True, "higher": None},
+        {"state": "reached", "score": 874, "low": 860, "high": 889, "target": 860, "calibrated": True}
+        | {"was_goal": False, "higher": None, "brief_disclaimer": True},
+        {"state": "nothing_to_plan", "target": 924, "score": 874, "low": 850, "high": 896, "best": 874}
+        | {"calibrated": False},
+        {"state": "nothing_to_plan", "target": 700, "score": 523, "low": 481, "high": 565, "best": 523}
+        | {"calibrated": False, "brief_disclaimer": True},
+        {"state": "nothing_to_plan", "target": 924, "score": 874, "low": 860, "high": 889, "best": 874}
+        | {"calibrated": True},
         {"state": "plan", **plan, "reachable": True, "best": 760, "next_band": band},
         {"state": "plan", **plan, "reachable": False, "best": 690, "next_band": None, "calibrated": True},
         {
@@ -156,6 +166,7 @@ def _goal_checkin(lang: str) -> list[Context]:
         {"state": "done", "title": ACTIONS[0].title(lang), "changed": "+14"},
         {"state": "not_planned"},
         {"state": "stopped"},
+        {"state": "all_done", "target": 700},
     ]
 
 

@@ -6,6 +6,7 @@ text cannot bring back half-width punctuation, a second name for the catalogue, 
 spelling of the path to the personal information page.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -158,10 +159,39 @@ def test_the_native_readers_wording_is_used():
     assert "大约能加 字 分" in ALL["bot_record_item.html.j2"]  # a number, no "+" before it
 
 
-@pytest.mark.parametrize("name", sorted(template_texts()))
-def test_chinese_templates_quote_with_corner_brackets_only(name):
-    """「」 throughout, never mixed with “” (the second native-reader pass)."""
-    text = template_texts()[name]
+#: The packages whose Python source holds texts a user reads (tables of notes, gates, warnings...).
+PACKAGES = ("advice", "bot", "scoring", "templates")
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+
+
+def python_texts() -> dict[str, str]:
+    """Every Chinese string literal in the packages' Python source, wherever it sits.
+
+    ``data_texts`` names the tables it knows; this finds a zh text in any module, so a new table
+    cannot bring “” back unseen.
+    """
+    texts = {}
+    root = Path(FOLDER).parent
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and IDEOGRAPH.search(node.value):
+                    texts[f"{path.relative_to(root)}:{node.lineno}"] = node.value
+    return texts
+
+
+def test_the_python_scan_finds_the_tables_texts():
+    found = set(python_texts().values())
+    assert STOPPED["not_owned"]["zh"] in found and WARNINGS["no_tricks"]["zh"] in found
+
+
+QUOTED = {**ALL, **python_texts()}
+
+
+@pytest.mark.parametrize("name", sorted(QUOTED))
+def test_chinese_texts_quote_with_corner_brackets_only(name):
+    """「」 throughout, never mixed with “” (the second native-reader pass): templates, data and Python-held texts."""
+    text = QUOTED[name]
     assert "“" not in text and "”" not in text, name
 
 

@@ -49,7 +49,7 @@ async def test_a_button_opens_the_steps_in_place_and_another_goes_back(bot, stor
     assert plain(back[1].text) == plain(listing[0].text)
 
 
-async def test_a_how_to_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
+async def test_a_how_to_says_which_answer_records_it_and_its_button_records_it(bot, storage):
     user = bot.user()
     # no Huabei yet, no late record (it would stop Huabei use), a stable income
     await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
@@ -58,30 +58,63 @@ async def test_a_how_to_says_which_answer_records_it_and_its_button_opens_that_q
     number = next(n for n, r in enumerate(await ranked(storage, user), start=1) if r.id == "huabei_on_time")
     calls = await user.tap(f"{number}. {title} ›")
     text = plain(calls[-1].text)
-    assert "Record it: change your answer to “How did you repay Huabei over the last 12 months?”" in text
-    assert "from Not opened / not used to Always on time (the button below)" in text
+    assert "Done it? Record it (the button below); this answer changes, as the score above counts it:" in text
+    assert "• “How did you repay Huabei over the last 12 months?” Not opened / not used → Always on time" in text
     assert calls[-1].labels[0] == RECORD
-    calls = await user.tap(RECORD)
-    assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
-    calls = await user.tap("Always on time")
+    calls = await user.tap(RECORD)  # one tap records it: the new estimate, explained
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     question = "How did you repay Huabei over the last 12 months?"
     assert f"you changed “{question}” Not opened / not used → Always on time" in score
     assert (await storage.answers(user.id))["huabei"] == "on_time"
+    again = await user.tap(RECORD)  # the old button: done already, nothing more recorded
+    assert [c.method for c in again] == ["answerCallbackQuery"] and again[0].params.get("text")
 
 
-async def test_no_record_button_for_an_action_that_only_a_fact_records(bot, storage):
+STEPS_RECORD = {
+    "en": ("this answer changes", "these answers change", "•"),
+    "zh": ("这项回答", "这几项回答", "•"),
+}
+SCORE_WORDS = {"en": "Estimated Sesame score: ", "zh": "芝麻分估算："}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_clearing_two_overdues_names_and_records_both_as_promised_and_as_the_goal_does(bot, storage, lang):
+    """QA 1: "Clear any overdue payment first" promised +100 → 588 with Huabei and a loan overdue,
+    but its how-to and "Record it" changed only the Huabei answer (→ 553); the goal's "done" changed both."""
+    user = bot.user(language_code=lang)
+    await answer_quick(user, picks={"huabei": 0, "loans": 0, "income": 2}, lang=lang)
+    plan = rank(CARD, advisable(await storage.answers(user.id)))
+    (repay,) = [r for r in plan.actions if r.id == "repay_overdue"]
+    assert {c.question_id for c in repay.changes} == {"huabei", "loans"}
+    await user.send("/advice")
+    calls = await user.tap(f"1. {repay.action.title(lang)} ›")
+    text = plain(calls[-1].text)
+    assert STEPS_RECORD[lang][1] in text and STEPS_RECORD[lang][0] not in text
+    for change in repay.changes:
+        question = QUESTION_BY_ID[change.question_id]
+        now, after = question.label(change.before, lang), question.label(change.after, lang)
+        assert f"{question.prompt(lang)}" in text and f"{now} → {after}" in text
+    assert f"→ {repay.score_after}" in text  # the promise
+    other = bot.user(555002, language_code=lang)  # the same profile, recorded by the goal's "done" instead
+    await answer_quick(other, picks={"huabei": 0, "loans": 0, "income": 2}, lang=lang)
+    await user.tap(RECORD if lang == "en" else RECORD_ZH)
+    recorded = await storage.answers(user.id)
+    assert (recorded["huabei"], recorded["loans"]) == ("late_once", "late")
+    assert CARD.score(recorded).score == repay.score_after
+    goal = await other.send(f"/goal {repay.score_after}")
+    assert repay.action.title(lang) in goal[0].labels[0]
+    await other.tap(goal[0].labels[0])  # the goal's "done"
+    assert await storage.answers(other.id) == recorded
+
+
+async def test_an_action_that_only_a_fact_would_change_is_not_advised(bot, storage):
     user = bot.user()
     await answer_quick(user, picks={"huabei": 2, "income": 2})  # the same phone number everywhere already
-    # Only waiting changes the number's age (a fact): nothing to record, so no button to do it with.
+    # Only waiting changes the number's age (a fact): never promised, so nothing to advise or record.
     await storage.replace_answers(user.id, {**await storage.answers(user.id), "phone_years": "lt1"}, "button")
-    (only_the_age,) = next(r for r in await ranked(storage, user) if r.id == "stable_phone").changes
-    assert only_the_age.question_id == "phone_years" and ANSWER_CLASSES["phone_years"] == "fact"
+    assert "stable_phone" not in {r.id for r in await ranked(storage, user)}
     listing = await user.send("/advice")
-    label = next(label for label in listing[0].labels if get_action("stable_phone").title("en") in label)
-    calls = await user.tap(label)
-    assert calls[-1].labels == ["⏰ Remind me", "‹ Back to the list"]
-    assert "Record it" not in plain(calls[-1].text)
+    assert not [label for label in listing[0].labels if get_action("stable_phone").title("en") in label]
 
 
 async def test_an_owned_record_item_is_recorded_by_its_own_answer(bot, storage):
@@ -94,8 +127,9 @@ async def test_an_owned_record_item_is_recorded_by_its_own_answer(bot, storage):
     label = next(label for label in calls[-1].labels if title in label)
     steps = await user.tap(label)
     assert steps[-1].labels[0] == RECORD and ANSWER_CLASSES["provident_fund"] == "record"
-    calls = await user.tap(RECORD)
-    assert QUESTION_BY_ID["provident_fund"].prompt("en") in plain(calls[-1].text)
+    assert QUESTION_BY_ID["provident_fund"].prompt("en") in plain(steps[-1].text)
+    await user.tap(RECORD)
+    assert (await storage.answers(user.id))["provident_fund"] is True
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -125,7 +159,8 @@ async def test_advice_projects_from_the_calibrated_base_as_whatif_does(bot, stor
     assert f"→ {shown[0]}" in steps and words["steps"] in steps
 
 
-RECORD = "✏️ Record it: change my answer"
+RECORD = "✏️ Done it: record it"
+RECORD_ZH = "✏️ 已做到：记录下来"
 CALIBRATED = {
     "en": {
         "score": "Calibrated Sesame estimate: ",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from advice import get_action
 from bot.flows.progress import CHECKIN_OPEN
 from bot.handlers.reminder_sender import telegram_sender
 from bot.progress import advisable
@@ -368,7 +369,7 @@ async def test_history_lists_estimates_with_why_they_moved_and_the_reports(bot, 
     assert (width, height) == (1080, 960) and 20_000 < len(png) < 400_000
 
 
-async def test_an_action_reminder_says_which_answer_records_it_and_its_button_opens_that_question(bot, storage):
+async def test_an_action_reminder_says_which_answer_records_it_and_its_button_records_it(bot, storage):
     user = bot.user()
     # no Huabei yet, no late record, a stable income
     await answer_quick(user, picks={"huabei": 3, "loans": 2, "income": 2})
@@ -378,12 +379,10 @@ async def test_an_action_reminder_says_which_answer_records_it_and_its_button_op
     await deliver_due(storage, send, CHECKIN)
     (reminder,) = [c for c in sent(bot, mark) if "Reminder:" in plain(c.text)]
     text = plain(reminder.text)
-    assert "change your answer to “How did you repay Huabei over the last 12 months?”" in text
-    assert "from Not opened / not used to Always on time" in text
-    assert reminder.labels[0] == "✏️ Record it: change my answer"
-    calls = await user.tap("✏️ Record it: change my answer")
-    assert "How did you repay Huabei over the last 12 months?" in plain(calls[-1].text)
-    calls = await user.tap("Always on time")
+    assert "your answer changes “How did you repay Huabei over the last 12 months?”" in text
+    assert "Not opened / not used → Always on time" in text
+    assert reminder.labels[0] == "✏️ Done it: record it"
+    calls = await user.tap("✏️ Done it: record it")  # one tap records it, as its how-to's button does
     score = plain(next(c.text for c in calls if "Estimated Sesame score" in (c.text or "")))
     question = "How did you repay Huabei over the last 12 months?"
     assert f"you changed “{question}” Not opened / not used → Always on time" in score
@@ -648,3 +647,67 @@ async def test_an_old_add_huabei_button_adds_nothing_once_the_user_said_they_do_
     calls = await user.tap("+ Huabei (the 9th, 10:00)", message_id=listing[0].result["message_id"])
     assert calls[0].method == "answerCallbackQuery" and calls[0].params.get("text")
     assert await repayment_reminders(storage, user.id) == []
+
+
+# ---- a higher goal only within reach; nothing to plan, nothing to ask (QA 3) ---------------------
+#: Every question answered at its best: the advice can raise nothing more.
+AT_BEST = {q.id: q.levels[-1] for q in QUESTIONS}
+NOTHING_TO_PLAN = {"en": "there is nothing left to plan", "zh": "也没有可以再规划的了"}
+AT_MOST = {"en": "That is the most the actions I know can reach for you", "zh": "这已经是你能达到的最高分了"}
+ALL_DONE = {"en": "every planned action is recorded", "zh": "计划里的每一项都已记录"}
+WHICH = {"en": "which of the planned actions have you done", "zh": "计划里的哪几项你已经完成了"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_at_the_best_score_no_higher_goal_is_offered_and_an_unreachable_one_has_no_checkins(bot, storage, lang):
+    """QA 3: at 874, the most this user can reach, the bot suggested "/goal 924"; setting it showed an
+    empty plan and promised check-ins every two weeks about it."""
+    user = bot.user(language_code=lang)
+    await storage.ensure_user(user.id, lang)
+    await storage.replace_answers(user.id, AT_BEST, "button")
+    score = CARD.score(AT_BEST).score
+    reached = plain((await user.send(f"/goal {score - 10}"))[0].text)
+    assert AT_MOST[lang] in reached and "/goal " not in reached
+    calls = await user.send(f"/goal {min(score + 50, 950)}")
+    text = plain(calls[0].text)
+    assert NOTHING_TO_PLAN[lang] in text and len(calls[0].labels) == 1  # only "remove the goal"
+    assert ("every two weeks" if lang == "en" else "每两周") not in text
+    assert (await storage.goal(user.id)).target == min(score + 50, 950)  # kept: said when reached some other way
+    assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]
+
+
+async def test_a_higher_goal_offered_is_one_the_plan_can_reach(bot, storage):
+    from advice import plan as plan_goal
+
+    user = bot.user()
+    await answer_quick(user, picks={"huabei": 2, "income": 2})
+    answers = advisable(await storage.answers(user.id))
+    score, best = CARD.score(answers).score, plan_goal(CARD, answers, 950).best_score
+    assert best > score
+    text = plain((await user.send(f"/goal {score}"))[0].text)
+    (higher,) = [int(n) for n in re.findall(r"/goal (\d+)", text)]
+    assert score < higher <= best
+    planned = plain((await user.send(f"/goal {higher}"))[0].text)
+    assert "out of reach" not in planned and "least-effort plan" in planned
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_once_every_planned_action_is_done_the_checkin_asks_nothing_and_stops(bot, storage, lang):
+    """QA 3: after the last planned action was done and the goal not reached, the check-in still asked
+    "which have you done?" with nothing to tick."""
+    from bot.flows.progress import due_message, goal_checkin_screen
+
+    user = bot.user(language_code=lang)
+    await answer_quick(user, picks={"huabei": 2}, lang=lang)
+    goal = await user.send("/goal 950")  # out of reach: the plan to the best, which falls short of it
+    stored = await storage.goal(user.id)
+    assert stored is not None and stored.actions
+    for action_id in stored.actions:
+        label = next(label for label in goal[0].labels if get_action(action_id).title(lang) in label)
+        calls = await user.tap(label)
+    refreshed = plain(next(c.text for c in calls if c.method == "editMessageText"))
+    assert ALL_DONE[lang] in refreshed and WHICH[lang] not in refreshed
+    screen = await goal_checkin_screen(storage, user.id, lang)
+    assert screen is not None and ALL_DONE[lang] in plain(screen.text)
+    assert await due_message(storage, user.id, "goal:0") is None  # no check-in about nothing
+    assert not [p for p in await storage.pending_reminders(user.id) if p.action_id == "goal:0"]

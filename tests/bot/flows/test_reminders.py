@@ -17,7 +17,7 @@ from tests.bot.telegram_testkit import BotUnderTest, answer_quick, plain, quick_
 CARD = load_scorecard()
 NOW = datetime(2025, 12, 20, 8, tzinfo=UTC)  # the next recompute is in January 2026
 DUE = datetime(2026, 1, 6, 2, tzinfo=UTC)
-RECORD = "✏️ Record it: change my answer"
+RECORD = "✏️ Done it: record it"
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ async def test_a_remind_button_after_forget_sets_nothing(bot, storage):
 async def test_reminders_in_chinese(bot, storage):
     user = bot.user(language_code="zh-CN")
     top, steps = await open_top_action(user, storage, lang="zh")
-    assert steps.labels[:2] == ["✏️ 已做到：修改我的回答", "⏰ 提醒我"]
+    assert steps.labels[:2] == ["✏️ 已做到：记录下来", "⏰ 提醒我"]
     calls = await user.tap("⏰ 提醒我")
     assert "已设提醒：2026年1月6日 10:00（北京时间）" in plain(calls[1].text)
     listing = await user.send("/reminders")
@@ -203,12 +203,12 @@ async def test_a_due_reminder_offers_to_record_an_answer_the_user_can_change_and
     await storage.ensure_user(4, "en")
     answers = {**quick_answers({"huabei": 2, "income": 2, "provident_fund": 0}), "phone_years": "lt1"}
     await storage.replace_answers(4, answers, "button")
-    # Same phone number everywhere already: only waiting ages it, a fact, so nothing to record.
-    phone = await due_message(storage, 4, "stable_phone")
-    assert phone is not None and RECORD not in [b.label for row in phone.keyboard for b in row]
-    assert "change your answer" not in plain(phone.text)
+    # Same phone number everywhere already: only waiting ages it, a fact, never advised: withdrawn.
+    assert await due_message(storage, 4, "stable_phone") is None
     # A record-if-true item the user said they have is still worth the reminder, recorded by its answer.
     await record_items.set_owned(storage, 4, "provident_fund", True)
     fund = await due_message(storage, 4, "add_provident_fund")
     assert fund is not None and fund.keyboard[0][0].label == RECORD
-    assert f"change your answer to “{QUESTION_BY_ID['provident_fund'].prompt('en')}”" in plain(fund.text)
+    assert f"your answer changes “{QUESTION_BY_ID['provident_fund'].prompt('en')}” Not yet → Yes, authorised" in plain(
+        fund.text
+    )
