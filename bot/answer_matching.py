@@ -42,8 +42,8 @@ YES_NO: dict[bool, frozenset[str]] = {
 """Words that answer a yes/no question besides its two labels."""
 SAME_MEANING: tuple[tuple[str, str], ...] = (("当前", "目前"), ("现在", "目前"))
 """Words people type for a word of the labels ("当前逾期" for "目前有逾期")."""
-LEFT_OUT = frozenset("元有张个")
-"""Characters of a Chinese label people leave out without changing what they mean ("1万以下", "3-5")."""
+LEFT_OUT = frozenset("元有张个¥")
+"""Characters of a label people leave out without changing what they mean ("1万以下", "3-5", "under 10k")."""
 FILLER_WORDS = frozenset(
     "i i'm im me my have has had got a an the it it's its is am are was been just currently now well and or".split()
 )
@@ -156,8 +156,8 @@ def typed_amount(question: Question, typed: str) -> tuple[float, float] | None:
 def amount_choices(question: Question, typed: str, shown: Sequence[int]) -> tuple[int, ...] | None:
     """The choices (of ``shown``) folded ``typed`` names as an amount, or ``None`` when it is no amount.
 
-    A number is the choices that hold it; a range, the choice that is that range. Only at a
-    question whose choices stand for amounts (``typed_amount``).
+    A number is the choices that hold it; a range, the choice that is that range, else the one it
+    lies wholly inside ("5-6 years"). Only at a question whose choices stand for amounts (``typed_amount``).
     """
     amount = typed_amount(question, typed)
     if amount is None:
@@ -165,7 +165,14 @@ def amount_choices(question: Question, typed: str, shown: Sequence[int]) -> tupl
     low, high = amount
     if low == high:
         return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(low))
-    return tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.spans(low, high))
+    named = tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.spans(low, high))
+    return named or _holding(question, shown, low, high)
+
+
+def _holding(question: Question, shown: Sequence[int], low: float, high: float) -> tuple[int, ...]:
+    """The one choice a typed range lies wholly inside ("5-6 years" is "5-10 years"); none if it spans two."""
+    inside = tuple(i for i in shown if (a := question.choices[i].amount) is not None and a.holds(low) and a.holds(high))
+    return inside if len(inside) == 1 else ()
 
 
 Reading = Literal["amount", "place"]
@@ -215,11 +222,102 @@ def matching_choices(question: Question, text: str, shown: Sequence[int] | None 
     if exact:
         return exact
     words = frozenset(word for index in shown for label in labels[index] for word in _words(label))
-    return tuple(index for index in shown if any(fits(typed, label, words) for label in labels[index]))
+    found = tuple(index for index in shown if any(fits(typed, label, words) for label in labels[index]))
+    spoken = spoken_numbers(typed)
+    # Said in words ("两张", "大概五六年吧", "一万以下", "about five years"): read again in digits. A
+    # numeral alone is no button's place ("三" is not the third choice), only an amount.
+    if not found and spoken != typed and (takes_amounts(question) or not spoken.isdigit()):
+        return matching_choices(question, spoken, shown)
+    return found
+
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+CHINESE_DIGITS |= {"八": 8, "九": 9}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千][零〇一二两俩三四五六七八九十百千万]*")
+"""A run of Chinese numerals; a 万 on its own stays (after digits it is the labels' own "1万")."""
+ENGLISH_NUMBERS = {
+    word: str(value)
+    for value, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+HEDGES = re.compile(
+    r"大概|大约|差不多|左右|将近|接近|可能|应该|估计|\b(?:about|around|roughly|approximately|approx|maybe|probably|nearly"
+    r"|almost|like|some)\b"
+)
+"""Words that make an amount approximate without changing which range it is in ("大概5年", "about 5 years")."""
+PARTICLES = re.compile(r"[我吧呢啊呀嘛了哦嗯]|有(?=\d)")
+"""Characters around a Chinese amount that say nothing about it ("我有两张吧" is "2张"); none is in a label."""
+
+
+def spoken_numbers(typed: str) -> str:
+    """Folded ``typed`` with its numbers in digits, as the amounts and labels are written.
+
+    Chinese numerals ("五年" 5年, "两张" 2张, "三千五" 3500, "一万以下" 1万以下: 万 is kept, as the
+    labels write it) and two neighbours said together ("五六年" 5-6年, "两三张" 2-3张: "5 or 6");
+    English number words up to twelve ("five years"). Hedges ("大概", "about") and particles go,
+    so "大概五六年吧" is "5-6年". Text without such words comes back as it was.
+    """
+    text = CHINESE_NUMERAL.sub(lambda match: _chinese_number(match[0]), typed)
+    text = re.sub(r"\b[a-z]+\b", lambda match: ENGLISH_NUMBERS.get(match[0], match[0]), text)
+    if not DIGITS.search(text):  # no number: the words around one are no filler ("我有" stays)
+        return typed
+    text = PARTICLES.sub("", HEDGES.sub(" ", text))
+    words = [word for word in text.split() if word not in FILLER_WORDS]
+    return fold(" ".join(words))
+
+
+def _chinese_number(run: str) -> str:
+    """One run of Chinese numerals in digits: "两" 2, "二十五" 25, "三千五" 3500, "一万" 1万, "五六" 5-6."""
+    first, second, unit = CHINESE_DIGITS.get(run[0]), CHINESE_DIGITS.get(run[1:2]), run[2:]
+    if first is not None and second == first + 1 and unit in ("", *CHINESE_UNITS, "万"):
+        # Two neighbours said together, five or six: "五六年" 5-6, "两三千" 2000-3000, "两三万" 2-3万.
+        if unit == "万":
+            return f"{first}-{second}万"
+        scale = CHINESE_UNITS.get(unit, 1)
+        return f"{first * scale}-{second * scale}"
+    head, ten_thousand, tail = run.partition("万")
+    if not ten_thousand:
+        return str(_below_ten_thousand(run))
+    if not tail:
+        return f"{_below_ten_thousand(head or '一')}万"  # "一万", "十万": as the labels write 1万, 10万
+    small = _below_ten_thousand(tail)
+    if tail in CHINESE_DIGITS:  # "一万五": fifteen thousand, the digit counting thousands
+        small *= 1000
+    return str(_below_ten_thousand(head or "一") * 10_000 + small)
+
+
+def _below_ten_thousand(run: str) -> int:
+    """Numerals without 万: "十" 10, "二十五" 25, "一百零五" 105; "三千五" 3500 (a last digit counts one unit down)."""
+    if all(character in CHINESE_DIGITS for character in run):
+        return int("".join(str(CHINESE_DIGITS[character]) for character in run) or 0)  # "五零零": 500
+    total, digit = 0, 0
+    for character in run:
+        if character in CHINESE_UNITS:
+            total += (digit or 1) * CHINESE_UNITS[character]
+            digit = 0
+        else:
+            digit = CHINESE_DIGITS.get(character, 0)
+    if len(run) > 1 and run[-2] in CHINESE_UNITS and run[-1] in CHINESE_DIGITS:  # "三千五": 3500
+        digit *= CHINESE_UNITS[run[-2]] // 10
+    return total + digit
+
+
+COUNT_UNIT = re.compile(r"\s*(?:种|个|项|样|kinds?|types?|bills?)$")
+"""What may follow a count typed at a number question ("3种", "3 kinds")."""
+
+
+def typed_count(text: str) -> str:
+    """The count typed at a number question, in digits where it was said in words, else ``text`` as typed.
+
+    "三种", "大概三种吧", "3 kinds", "three" are "3": what the question's own parser reads.
+    """
+    spoken = PARTICLES.sub("", HEDGES.sub(" ", spoken_numbers(fold(text))))
+    count = COUNT_UNIT.sub("", fold(" ".join(word for word in spoken.split() if word not in FILLER_WORDS)))
+    return count if count.isascii() and count.isdigit() else text
 
 
 def may_answer(question: Question, text: str) -> bool:
     """Whether ``text`` reads as an attempt to answer ``question`` (a number for a number question)."""
     if question.kind == "number":
-        return any(character.isdigit() for character in unicodedata.normalize("NFKC", text))
+        return any(character.isdigit() for character in unicodedata.normalize("NFKC", typed_count(text)))
     return bool(matching_choices(question, text))

@@ -27,7 +27,7 @@ from bot.reminder_delivery import deliver_due
 from bot.replies import CHAT_FILES, Button, Document, EditMessage, FileName, Keyboard, Photo, Reply, Screen
 from bot.storage import Storage, open_storage
 from scoring.alipay_bill.limits import MAX_FILE_BYTES
-from scoring.i18n import Lang
+from scoring.i18n import Lang, language_of
 from templates import render
 
 OLD_CHART_FILE = "sesame-score.png"  # the radar before it became a JPEG: /forget removes it too
@@ -63,10 +63,21 @@ class TerminalChat:
         self.typed = False
         self.question = False  # the buttons are a question's answers: the dialog reads any other number
         self.last_screen = ""  # the message with those choices, shown again after a choice that is not there
+        # Whether the message being printed follows another of the same reply with numbered buttons:
+        # its own buttons then number on from that one's (``screen``), so no number means two things.
+        self.continuing = False
+        self.lang: Lang = language_of(who.language_code)  # the language last known (``language``)
 
     async def language(self) -> Lang:
-        """The user's current language (it can change during the chat)."""
-        return await self.advisor.language(self.who)
+        """The user's current language (it can change during the chat); reading it creates nothing.
+
+        After ``/forget`` no row may be left, so the words that follow it (the goodbye) are in the
+        language last known, from this chat's memory rather than a user row made up again.
+        """
+        stored = await self.advisor.storage.user_language(self.who.id)
+        if stored is not None:
+            self.lang = language_of(stored)
+        return self.lang
 
     async def begin(self) -> None:
         """Introduce the chat, print the reminders due meanwhile and run ``/start``, as Telegram's Start does."""
@@ -96,7 +107,7 @@ class TerminalChat:
             self.say(render(lang, "chat_no_choice.txt.j2", number=number, buttons=len(self.buttons)))
             self.say(self.last_screen)
             return True
-        elif number is not None:
+        elif number is not None or (number := self.label_number(text)) is not None:
             data = self.buttons[number - 1].data
             replies = await self.advisor.tap(self.who, data)
             if data == ForgetTap(True).data():
@@ -120,6 +131,20 @@ class TerminalChat:
             return None
         return number
 
+    def label_number(self, text: str) -> int | None:
+        """The menu choice a typed line names by its button's words ("没有", "Keep my data"), if exactly one.
+
+        A question's answers are read by the dialog, which knows more ways to say them; this reads
+        the other menus (whether the user has a record item, a confirmation...), whose words the
+        chat's introduction promises to take as well. Only a whole label counts, never part of one:
+        "yes" must not delete everything where the button says "Yes, delete everything".
+        """
+        if self.question or self.typed:
+            return None
+        typed = label_words(text)
+        found = [n for n, button in enumerate(self.buttons, start=1) if label_words(button.label) == typed]
+        return found[0] if typed and len(found) == 1 else None
+
     async def import_file(self, path: Path) -> list[Reply]:
         """``/import PATH`` (or a typed path): the file goes through the very flow a Telegram file does."""
         try:
@@ -137,8 +162,10 @@ class TerminalChat:
             return [Screen(render(await self.language(), "chat_no_file.txt.j2", path=str(path)))]
 
     async def bye(self) -> None:
-        """The last line."""
-        self.say(render(await self.language(), "chat_bye.txt.j2"))
+        """The last line: where to carry on, or, after ``/forget``, that nothing is left to carry on from."""
+        lang = await self.language()
+        forgotten = await self.advisor.storage.user_language(self.who.id) is None
+        self.say(render(lang, "chat_bye.txt.j2", forgotten=forgotten))
 
     # ---- output ------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -146,7 +173,14 @@ class TerminalChat:
         print(text, end="\n\n", file=self.out, flush=True)
 
     def show(self, replies: Sequence[Reply], lang: Lang) -> None:
-        """Print replies the way Telegram would show them, buttons as numbered choices."""
+        """Print replies the way Telegram would show them, buttons as numbered choices.
+
+        Telegram keeps every message's buttons tappable, so a reply of two messages with buttons
+        (the advice list, then whether the user has a record item) numbers them as one menu:
+        "1-7" then "8-9", and the last prompt asks for "1-9". A number typed then does what
+        that prompt says, never the first message's choice and the second's at once.
+        """
+        self.continuing = False
         for reply in replies:
             if isinstance(reply, Screen):
                 typed = reply.typed or reply.amounts
@@ -171,12 +205,19 @@ class TerminalChat:
     def screen(self, text: str, keyboard: Keyboard, typed: bool, lang: Lang, question: bool = False) -> None:
         """A message, and its buttons as choices the next line can pick (a question's also by their words)."""
         lines = [plain(text)]
-        self.buttons, self.typed, self.question = [button for row in keyboard for button in row], typed, question
+        buttons = [button for row in keyboard for button in row]
+        if self.continuing and keyboard and not typed and not self.typed:  # numbered on from the message before
+            earlier = self.buttons
+            self.buttons, self.question = [*earlier, *buttons], False  # one menu: no number goes to the dialog
+        else:
+            earlier = []
+            self.buttons, self.typed, self.question = buttons, typed, question
+        self.continuing = bool(keyboard) and not typed
         if keyboard:
             if typed:
                 lines.append("  " + "  ".join(f"[{b.label}]" for b in self.buttons))
             else:
-                number = 0
+                number = len(earlier)
                 for row in keyboard:  # rows as Telegram lays them out
                     cells = []
                     for button in row:
@@ -189,7 +230,12 @@ class TerminalChat:
             words = any(any(character.isalpha() for character in button.label) for button in self.buttons)
             lines.append(
                 render(
-                    lang, "chat_choose.txt.j2", typed=typed, buttons=len(self.buttons), question=question, words=words
+                    lang,
+                    "chat_choose.txt.j2",
+                    typed=typed,
+                    buttons=len(self.buttons),
+                    question=self.question,
+                    words=words,
                 )
             )
             self.last_screen = "\n".join(lines)
@@ -217,6 +263,14 @@ def bill_path(text: str) -> Path | None:
     if bare.suffix.lower() in (".csv", ".zip") and bare.is_file():
         return bare
     return None
+
+
+def label_words(label: str) -> str:
+    """A button's words as typed: folded, without its number ("2. "), emoji or arrow ("🗑 ", " ›")."""
+    folded = " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+    folded = re.sub(r"^\d+[.)]\s*", "", folded)
+    keep = [i for i, character in enumerate(folded) if unicodedata.category(character)[0] in "LN"]
+    return folded[keep[0] : keep[-1] + 1] if keep else ""
 
 
 def choice_number(text: str) -> int | None:

@@ -51,7 +51,7 @@ from bot.flows import (
     whatif,
 )
 from bot.flows.session import Session
-from bot.intents import intent_of
+from bot.intents import dont_know, intent_of
 from bot.replies import Reply
 from bot.screens import command_description, question_screen
 from scoring.i18n import Lang
@@ -168,7 +168,7 @@ async def typed(session: Session, text: str) -> list[Reply]:
 
     A free question asked while a question is open is answered, and the open question follows
     again, so the questionnaire carries on where it was; text that could be an answer is always
-    taken as one first.
+    taken as one first. "I don't know" (``bot.intents.dont_know``) there is ``/skip``.
     """
     ask = await session.engine.current(session.user_id)
     intent = intent_of(text)
@@ -180,7 +180,10 @@ async def typed(session: Session, text: str) -> list[Reply]:
             number = progress.bare_number(text)  # a stray number: the help says where a score goes
             return await guide.show(session, descriptions(session.lang), puzzled=True, number=number)
         return await run_command(session, intent)
-    if intent is None or may_answer(ask.question, text):
+    answer = may_answer(ask.question, text)
+    if not answer and dont_know(text):  # "I don't know", where no answer says it: /skip
+        return await questionnaire.not_known(session)
+    if intent is None or answer:
         return await questionnaire.typed(session, text)
     return [*await run_command(session, intent), question_screen(ask, session.lang)]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeGuard, get_args
 
-from bot.answer_matching import Reading, matching_choices, number_reading, takes_amounts, typed_place
+from bot.answer_matching import Reading, matching_choices, number_reading, takes_amounts, typed_count, typed_place
 from bot.storage import Dialog, NewAnswer, Storage
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS, Answer, InvalidAnswer, Question
 from scoring.structure import (
@@ -346,7 +346,7 @@ class DialogEngine:
                 return moved
             return replace(moved, read_as=reading)  # the reply says how the number was taken
         try:
-            value = question.parse(text)
+            value = question.parse(typed_count(text))
         except InvalidAnswer:
             return Rejected(_number_problem(text), ask)
         if question.index(value) not in shown:

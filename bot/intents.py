@@ -8,6 +8,7 @@ The first intent with a keyword in the text wins, so "how do I raise my score" i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.answer_matching import fold
@@ -52,3 +53,26 @@ def intent_of(text: str) -> str | None:
         if any(keyword in folded for keyword in intent.keywords):
             return intent.command
     return None
+
+
+DONT_KNOW: frozenset[str] = frozenset(
+    {
+        "不知道", "不清楚", "不确定", "不记得", "记不清", "说不清", "忘", "忘记", "没数", "不懂", "不晓得",
+        "don't know", "dont know", "do not know", "dunno", "idk", "no idea", "not sure", "unsure",
+        "no clue", "can't remember", "cant remember", "don't remember", "dont remember", "not certain",
+    }
+)  # fmt: skip
+"""What people type when they cannot answer a question (compared whole, after ``DONT_KNOW_FILLER``)."""
+DONT_KNOW_FILLER = re.compile(r"\b(?:i'm|im|i|really|just|honestly|sorry|um+|uh+|hmm+|well|yet)\b")
+DONT_KNOW_FILLER_ZH = re.compile(r"[我也真的了啊呀呢吧嘛哦嗯额呃太还]")
+"""Words around "I don't know" that change nothing ("I really don't know", "我也不太清楚呢")."""
+
+
+def dont_know(text: str) -> bool:
+    """Whether ``text`` says only "I don't know" (never a longer sentence that merely contains it).
+
+    A whole-message test, unlike the intents' keywords: "不知道怎么提高" asks for advice.
+    """
+    text = DONT_KNOW_FILLER_ZH.sub("", DONT_KNOW_FILLER.sub(" ", fold(text).replace("’", "'")))
+    rest = " ".join(text.split()).strip(" ,.!?。，！？…")
+    return rest in DONT_KNOW

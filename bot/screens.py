@@ -103,6 +103,7 @@ def question_screen(
         choices=len(buttons),
         amount_example=amount_example(ask.question, lang),
         conflict=None if conflict is None else conflict_view(conflict, ask.question.id, lang),
+        inside=numbers_inside(ask.question, candidates, lang) if problem == "ambiguous" else [],
         asking=True,
     )
     typed = ask.question.kind == "number"
@@ -131,6 +132,26 @@ def amount_example(question: Question, lang: Lang) -> dict[str, str | bool] | No
         "label": question.choices[index].label(lang),
         "money": question.money,
     }
+
+
+def numbers_inside(question: Question, candidates: Sequence[int], lang: Lang) -> list[dict[str, str]]:
+    """For an amount question's "which one do you mean": a number that picks each candidate alone.
+
+    There a typed number is an amount, never a button's place, so "its number" cannot answer:
+    "3" years is both "1-3" and "3-5". A round number inside each range that no other choice
+    holds does ("2 is 1-3 years, 4 is 3-5 years"). Empty for any other question.
+    """
+    found = []
+    for index in candidates:
+        amount = question.choices[index].amount
+        if amount is None or math.isinf(amount.high) or amount.high <= amount.low:
+            continue
+        step = 10 ** int(math.log10(amount.high - amount.low))
+        number = float(amount.low + step if amount.low + step < amount.high else (amount.low + amount.high) / 2)
+        holders = [c for c in question.choices if c.amount is not None and c.amount.holds(number)]
+        if number.is_integer() and len(holders) == 1:
+            found.append({"number": str(int(number)), "label": question.choices[index].label(lang)})
+    return found
 
 
 def conflict_view(conflict: Contradiction, question_id: str, lang: Lang) -> dict[str, str]:

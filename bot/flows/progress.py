@@ -10,7 +10,7 @@ turns a user's action into those calls and the result into screens.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from advice import ACTION_BY_ID
@@ -350,18 +350,26 @@ async def goal_tapped(session: Session, tap: GoalTap) -> list[Reply]:
 
 # ---- /remind and /timezone -------------------------------------------------------------------
 async def remind(session: Session) -> list[Reply]:
-    """``/remind``: the list with its buttons; ``/remind huabei 9 10:00`` or ``/remind card 20 21:30`` sets one."""
+    """``/remind``: the list with its buttons; ``/remind huabei 9 10:00`` or ``/remind card 20 21:30`` sets one.
+
+    What is left out keeps what is saved: ``/remind 花呗`` alone changes nothing of a Huabei reminder
+    already set (it says so), and a day without a time keeps the saved time. Only a reminder not set
+    yet takes the defaults (Huabei on the 9th, 10:00), so a saved one never changes unasked.
+    """
     if not session.arguments:
         return [await reminders.overview(session, "list")]
     words = session.arguments.lower().split()
     kind = KIND_WORDS.get(words[0])
+    saved = [s for s in await session.storage.schedules(session.user_id) if s.kind == kind]
     try:
         if kind is None:
             raise ScheduleError("kind", _problem(session.lang, "kind", words[0]))
+        if len(words) == 1 and kind == "huabei" and saved:
+            return [await reminders.overview(session, "kept")]
         day = parse_day(words[1]) if len(words) > 1 else HUABEI_DAY if kind == "huabei" else None
         if day is None:
             raise ScheduleError("day", _problem(session.lang, "day_missing", ""))
-        at = parse_time(words[2]) if len(words) > 2 else DEFAULT_TIME
+        at = parse_time(words[2]) if len(words) > 2 else None
         if len(words) > 3:
             raise ScheduleError("extra", _problem(session.lang, "extra", " ".join(words[3:])))
     except ScheduleError as error:
@@ -369,15 +377,17 @@ async def remind(session: Session) -> list[Reply]:
         return [await reminders.overview(session, "invalid", text)]
     number = 0
     if kind == "card":
-        cards = [s for s in await session.storage.schedules(session.user_id) if s.kind == "card"]
-        same_day = next((s for s in cards if s.day == day), None)
+        same_day = next((s for s in saved if s.day == day), None)
         number = (
             same_day.number
             if same_day
-            else next(n for n in range(1, MAX_CARDS + 2) if n not in {s.number for s in cards})
+            else next(n for n in range(1, MAX_CARDS + 2) if n not in {s.number for s in saved})
         )
         if number > MAX_CARDS:
             return [await reminders.overview(session, "invalid", _problem(session.lang, "cards", ""))]
+    if at is None:  # no time typed: the one this reminder has, or the default for a new one
+        kept = next((s for s in saved if s.number == number), None)
+        at = time(kept.minute // 60, kept.minute % 60) if kept is not None else DEFAULT_TIME
     if (said := await reminders.not_held(session, kind)) is not None:  # no card, Huabei not used: nothing to repay
         question = QUESTION_BY_ID[said]
         return [

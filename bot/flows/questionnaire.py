@@ -12,6 +12,7 @@ from bot.callbacks import AnswerTap
 from bot.dialog import Ask, Cancelled, Finished, Rejected, Step, progress
 from bot.flows import score
 from bot.flows.session import Session
+from bot.intents import dont_know
 from bot.replies import EditMessage, Notice, Reply, Screen
 from bot.screens import (
     DisclaimerForm,
@@ -60,6 +61,24 @@ async def back(session: Session) -> list[Reply]:
 async def skip(session: Session) -> list[Reply]:
     """Leave this question unanswered and go on."""
     return await after(session, await session.engine.skip(session.user_id))
+
+
+async def not_known(session: Session) -> list[Reply]:
+    """Typed "I don't know" at a question: its own "I don't know" answer if it has one, else ``/skip``.
+
+    Skipping is said in a line of its own, so the user sees their words were understood and how
+    to come back to the question; a question with such an answer ("不清楚") takes it instead.
+    """
+    ask = await session.engine.current(session.user_id)
+    if ask is not None:
+        for index in ask.shown():
+            choice = ask.question.choices[index]
+            if dont_know(choice.zh) or dont_know(choice.en):
+                return await typed(session, choice.label(session.lang))
+    step = await session.engine.skip(session.user_id)
+    path = None if ask is None else ask.path
+    note = text_screen(session.lang, "bot_skipped.html.j2", path=path)
+    return [*([note] if isinstance(step, Ask | Finished) else []), *await after(session, step)]
 
 
 async def cancel(session: Session) -> list[Reply]:

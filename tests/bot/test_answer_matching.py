@@ -2,7 +2,15 @@
 
 import pytest
 
-from bot.answer_matching import fold, matching_choices, may_answer, number_reading, takes_amounts
+from bot.answer_matching import (
+    fold,
+    matching_choices,
+    may_answer,
+    number_reading,
+    spoken_numbers,
+    takes_amounts,
+    typed_count,
+)
 from scoring.questions import QUESTION_BY_ID, QUESTIONS
 
 HUABEI = QUESTION_BY_ID["huabei"]
@@ -199,3 +207,94 @@ def test_may_answer_tells_an_attempt_from_a_free_question():
 )
 def test_text_inside_a_label_or_a_label_inside_the_text(question, text, values):
     assert tuple(question.levels[i] for i in matching_choices(question, text)) == values
+
+
+@pytest.mark.parametrize(
+    ("typed", "spoken"),
+    [
+        ("五年", "5年"),
+        ("大概五六年吧", "5-6年"),  # two neighbours said together: five or six
+        ("两张", "2张"),
+        ("我有两张吧", "2张"),
+        ("两三张", "2-3张"),
+        ("一万以下", "1万以下"),  # 万 kept, as the labels write it
+        ("十万以上", "10万以上"),
+        ("十", "10"),
+        ("二十五", "25"),
+        ("一百零五", "105"),
+        ("三千五", "3500"),  # the last digit counts hundreds
+        ("一万五", "15000"),
+        ("五零零", "500"),
+        ("about five years", "5 years"),
+        ("一致", "1致"),  # read again only where nothing matched as typed (see below)
+        ("under 10k", "under 10k"),
+        ("no loans", "no loans"),
+        ("两三千", "2000-3000"),
+        ("两三万", "2-3万"),
+        ("大概三千吧", "3000"),
+        ("about 3k", "3k"),
+    ],
+)
+def test_spoken_numbers_in_digits(typed, spoken):
+    assert spoken_numbers(fold(typed)) == spoken
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "values_"),
+    [
+        # QA 8: numbers as Chinese (and English) speakers say them, read as the digits would be.
+        (AGE, "五年", ("3to5", "5to10")),  # on the edge, as "5年": asked which
+        (AGE, "大概五六年吧", ("5to10",)),  # 5-6 lies inside "5-10 years" only
+        (AGE, "两年", ("1to3",)),
+        (AGE, "十年以上", ("gt10",)),
+        (AGE, "不到一年", ("lt1",)),
+        (AGE, "about five years", ("3to5", "5to10")),
+        (AGE, "six years", ("5to10",)),
+        (CARDS, "两张", ("one_two",)),
+        (CARDS, "我有两张吧", ("one_two",)),
+        (CARDS, "四张", ("three_five",)),
+        (CARDS, "两三张", ()),  # 2 or 3: "1-2" or "3-5", no range holds both: not guessed
+        (ADDRESSES, "一个", ("one",)),
+        (WEALTH, "一万以下", ("small",)),
+        (WEALTH, "十万以上", ("large",)),
+        (WEALTH, "under 10k", ("small",)),  # the label's ¥ left out
+        (WEALTH, "两三万", ("medium",)),  # 2-3万
+        (WEALTH, "一到十万", ("medium",)),  # the 万 written once counts for both ends
+        (WEALTH, "五万", ("medium",)),
+        (SPEND, "两千到五千", ("2000to5000",)),
+        (SPEND, "大概三千五吧", ("2000to5000",)),
+        (SPEND, "两三千", ("2000to5000",)),  # 2000-3000 lies inside it
+        (SPEND, "about 3k", ("2000to5000",)),
+        (SPEND, "around ¥3,000", ("2000to5000",)),
+        (QUESTION_BY_ID["friends_credit"], "我有", ()),  # no number: its words stay as typed
+        # Words with numerals in them are their labels, never numbers; a numeral alone is no place.
+        (HUABEI, "逾期过一次", ("late_once",)),
+        (QUESTION_BY_ID["bill_address"], "一致", ("matches",)),
+        (QUESTION_BY_ID["bill_address"], "不一致", ("differs",)),
+        (HUABEI, "三", ()),
+        (AGE, "一", ("1to3",)),
+    ],
+)
+def test_numbers_said_in_words(question, text, values_):
+    assert values(question, text) == values_
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [
+        ("三种", "3"),
+        ("大概三种吧", "3"),
+        ("我有两种", "2"),
+        ("3 kinds", "3"),
+        ("three", "3"),
+        ("十", "10"),
+        ("２", "2"),
+    ],
+)
+def test_a_count_said_in_words_is_its_digits(typed, count):
+    assert typed_count(typed) == count and may_answer(BILLS, typed)
+
+
+@pytest.mark.parametrize("typed", ["不知道", "many", "三年多", ""])
+def test_a_count_that_is_no_number_stays_as_typed(typed):
+    assert typed_count(typed) == typed

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.chat import plain, read_line, run_chat
 from bot.replies import CHAT_FILES
 from bot.storage import open_storage
@@ -63,7 +65,7 @@ def test_the_quick_check_by_numbers_ends_with_the_score_and_a_saved_chart(tmp_pa
 
 
 def test_typed_numbers_bad_input_and_commands(tmp_path):
-    lines = ["/full", *["/skip"] * 8, "9", "three", "4", "/back", "/cancel", "/nonsense", "/quit", "1"]
+    lines = ["/full", *["/skip"] * 8, "9", "many", "4", "/back", "/cancel", "/nonsense", "/quit", "1"]
     code, out = chat(tmp_path, lines)
     assert code == 0
     assert "[0]  [1]  [2]  [3]  [4]  [5]  [6]" in out and "(type the number)" in out
@@ -89,6 +91,23 @@ def test_export_and_forget_in_the_terminal(tmp_path):
     assert "everything stored about you is deleted" in out
     assert not (tmp_path / "chat" / "sesame-advisor-data.json").exists() and not old_radar.exists()
     assert stored_answers(tmp_path) == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_after_forget_in_the_terminal_every_user_table_is_empty(tmp_path, lang):
+    """QA 6: the goodbye after /forget read the language through a call that made the user again."""
+    from bot.storage.tables import user_data_table_names
+
+    # Answers, a snapshot, reminders and a check-in, a reported score, a goal, a record item, a bill.
+    lines = [*WORKER, "/score", "/remind huabei 9 20:00", "/myscore 650", "/goal 700", "/advice", OWNED[lang][1]]
+    chat(tmp_path, [*lines, str(tmp_path / "notes.csv")], lang=lang)
+    (tmp_path / "notes.csv").write_text("not a bill")
+    chat(tmp_path, [str(tmp_path / "notes.csv")], lang=lang)
+    assert all(stored(tmp_path, lambda storage: storage.count_rows(0)).values())  # a row in every table
+    code, out = chat(tmp_path, ["/forget", "1"], lang=lang)  # and the goodbye after it
+    assert stored(tmp_path, lambda storage: storage.count_rows()) == dict.fromkeys(user_data_table_names(), 0)
+    bye = {"en": "Nothing about you is stored any more", "zh": "你的资料已全部删除"}[lang]
+    assert bye in out.rstrip().splitlines()[-1]
 
 
 def test_chinese_and_undecodable_input(tmp_path):
@@ -237,7 +256,7 @@ def test_a_number_no_menu_could_have_is_typed_text_not_a_missing_choice(tmp_path
 
 
 def test_a_missing_choice_on_a_question_is_one_warning(tmp_path):
-    code, out = chat(tmp_path, ["1", "no idea", "9"])  # 1 year, then Huabei
+    code, out = chat(tmp_path, ["1", "qwerty", "9"])  # 1 year, then Huabei ("no idea" would skip it)
     after = out[out.index("› 9") :]
     assert after.count("⚠️") == 1 and "There is no choice 9 here: type a number from 1 to 5." in after
     assert after.count(QUICK[1].en) == 1  # the question once more, with its choices
@@ -321,3 +340,88 @@ def test_numbers_at_questions_of_amounts_are_amounts_in_the_terminal(tmp_path):
     answers = stored_answers(tmp_path)
     assert answers["account_age"] == "3to5" and answers["credit_cards"] == "three_five"
     assert "→ 3-5\n" in out[out.index("› 4") :]
+
+
+# Someone with a stable income who has not authorised a provident fund (zh/en alike: the numbers
+# are years, places and cards): /advice asks whether they pay into one, under the ranked actions.
+WORKER = ["4", "1", "1", "1", "2", "3", "1", "3", "1", "1"]
+OWNED = {"en": ("Yes, I have it", "No"), "zh": ("我有", "没有")}
+
+
+def record_items_of(tmp_path):
+    from bot.storage import record_items
+
+    return stored(tmp_path, lambda storage: record_items.owned(storage, 0))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_after_advice_the_ownership_question_numbers_on_from_the_action_list(tmp_path, lang):
+    """QA 2: "1" typed after /advice opens action 1, as the list's prompt says; nothing is recorded."""
+    yes, no = OWNED[lang]
+    code, out = chat(tmp_path, [*WORKER, "/advice", "1"], lang=lang)
+    advice = out[out.rindex("› /advice") : out.rindex("› 1")]
+    # The actions and "tell me more" questions, one a line (the question's two choices share the last).
+    listed = len(re.findall(r"^  \d+[.)] ", advice, re.MULTILINE)) - 1
+    assert f"  {listed + 1}) {yes}   {listed + 2}) {no}\n" in advice  # the question's choices number on
+    last_prompt = advice.rstrip().splitlines()[-1]
+    assert last_prompt in (f"(type 1-{listed + 2})", f"（请输入编号 1-{listed + 2}）")
+    assert advice.count(last_prompt) == 1  # the list's own prompt is not a second, shorter range
+    first = re.search(r"^  1\. (.+) ›$", advice, re.MULTILINE)
+    assert first is not None
+    assert out[out.rindex("› 1") :].startswith(f"› 1\n{first[1]}\n")  # its steps open
+    assert record_items_of(tmp_path) == {}
+    assert "provident" in advice.lower() or "公积金" in advice
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_ownership_question_is_answered_by_its_number_or_its_words(tmp_path, lang):
+    yes, no = OWNED[lang]
+    code, out = chat(tmp_path / "words", [*WORKER, "/advice", no], lang=lang)
+    assert "didn't catch" not in out and "没听懂" not in out
+    assert record_items_of(tmp_path / "words") == {"provident_fund": False}
+    advice = out[out.rindex("› /advice") :]
+    number = re.search(rf"(\d+)\) {re.escape(yes)}", advice)
+    assert number is not None
+    chat(tmp_path / "number", [*WORKER, "/advice", number[1]], lang=lang)
+    assert record_items_of(tmp_path / "number") == {"provident_fund": True}
+
+
+def test_a_menu_takes_only_a_whole_label_never_part_of_one(tmp_path):
+    # "Yes" is in "🗑 Yes, delete everything" but is not the button: nothing is deleted.
+    chat(tmp_path, [*WORKER, "/forget", "yes"])
+    assert stored_answers(tmp_path)
+    chat(tmp_path, ["/forget", "Keep my data"])
+    assert stored_answers(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said"), [("en", "i dunno", "Skipped for now"), ("zh", "不知道", "这题先跳过")]
+)
+def test_i_dont_know_in_the_terminal_skips_the_question(tmp_path, lang, typed, said):
+    code, out = chat(tmp_path, [typed], lang=lang)
+    after = out[out.index(f"› {typed}") :]
+    assert said in after and f"2/{len(QUICK)}" in after and QUICK[1].prompt(lang) in after
+    assert stored_answers(tmp_path) == {}
+
+
+def test_an_ambiguous_amount_in_the_terminal_asks_for_a_number_inside_one_range(tmp_path):
+    code, out = chat(tmp_path, ["3", "2"])
+    reply = out[out.index("› 3") : out.index("› 2")]
+    assert "(2 is “1-3 years”, 4 is “3-5 years”), or more of its words." in reply and "its number" not in reply
+    assert stored_answers(tmp_path)["account_age"] == "1to3"
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("zh", ["大概五六年吧", "/skip", "/skip", "两张", "/skip", "/skip", "一万以下"]),
+        ("en", ["about six years", "/skip", "/skip", "two cards", "/skip", "/skip", "under 10k"]),
+        ("en", ["6", "/skip", "/skip", "2", "/skip", "/skip", "5000"]),
+    ],
+)
+def test_the_qa_answers_in_words_and_sums_are_understood_in_the_terminal(tmp_path, lang, typed):
+    """QA 8: 五年-style numerals, 两张, 一万以下, under 10k and 5000 at the Yu'e Bao question."""
+    code, out = chat(tmp_path, typed, lang=lang)
+    assert "There is no choice" not in out and "didn't recognise" not in out and "没看懂" not in out
+    answers = stored_answers(tmp_path)
+    assert answers == {"account_age": "5to10", "credit_cards": "one_two", "wealth": "small"}

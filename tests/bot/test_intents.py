@@ -3,7 +3,7 @@
 import pytest
 
 from bot.commands import COMMAND_BY_NAME
-from bot.intents import INTENTS, intent_of
+from bot.intents import INTENTS, dont_know, intent_of
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,18 @@ def test_every_intent_names_a_command_of_the_registry_and_has_keywords_in_both_l
         assert intent.command in COMMAND_BY_NAME
         assert any(k.isascii() for k in intent.keywords) and any(not k.isascii() for k in intent.keywords)
         assert all(k == k.casefold() for k in intent.keywords), "keywords are compared folded"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't know", "i dunno", "I’m not sure", "No idea.", "idk", "不知道", "我也不太清楚呢", "不记得了", "忘了"],
+)
+def test_i_dont_know_in_either_language(text):
+    assert dont_know(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["不知道怎么提高", "I don't know my score", "no", "没有", "know", "不", "", "I know", "3-5年"]
+)
+def test_only_a_whole_i_dont_know_counts(text):
+    assert not dont_know(text)

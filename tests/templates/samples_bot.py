@@ -11,7 +11,7 @@ from advice.ranking import rank
 from bot.commands import COMMANDS, descriptions
 from bot.dialog import InputProblem
 from bot.reminder_schedule import due_view, next_recompute
-from bot.screens import amount_example, conflict_view, profile_view
+from bot.screens import amount_example, conflict_view, numbers_inside, profile_view
 from scoring.presentation import answer_label, question_view, score_view
 from scoring.questions import QUESTION_BY_ID, QUESTIONS, QUICK_IDS
 from scoring.structure import contradicting
@@ -65,10 +65,18 @@ def _invalid(lang: str) -> list[Context]:
             "q": question_view(NUMBER.id, lang),
             "candidates": candidates(lang),
             "conflict": conflict(lang),
+            "inside": [],
         }
         for r in REASONS_WITH_A_QUESTION
     ]
-    return asked + [{"problem": r, "asking": False} for r in REASONS_WITHOUT]
+    years = QUESTION_BY_ID["account_age"]  # "3" years: "1-3" or "3-5", which a number inside one tells apart
+    amounts = {
+        **asked[0],
+        "problem": "ambiguous",
+        "candidates": [years.choices[1].label(lang), years.choices[2].label(lang)],
+        "inside": numbers_inside(years, (1, 2), lang),
+    }
+    return [*asked, amounts] + [{"problem": r, "asking": False} for r in REASONS_WITHOUT]
 
 
 @sample("bot_question.html.j2")
@@ -104,6 +112,7 @@ def _question(lang: str) -> list[Context]:
                 "candidates": candidates(lang),
                 "conflict": conflict(lang),
                 "amount_example": None,
+                "inside": [],
                 "asking": True,
             }
         )
@@ -201,7 +210,6 @@ def _record_done(lang: str) -> list[Context]:
     "bot_chart_caption.html.j2",
     "cli_no_token.txt.j2",
     "chat_intro.txt.j2",
-    "chat_bye.txt.j2",
 )
 def _plain(lang: str) -> list[Context]:
     return [{}]
@@ -396,6 +404,16 @@ def _whatif_pick(lang: str) -> list[Context]:
         {"offered": 4, "score": 629, "calibrated": True, "low": 611, "high": 648},
         {"offered": 4, "score": 629, "calibrated": True, "low": 611, "high": 648, "brief_disclaimer": True},
     ]
+
+
+@sample("bot_skipped.html.j2")
+def _skipped(lang: str) -> list[Context]:
+    return [{"path": path} for path in ("quick", "full", "edit")]
+
+
+@sample("chat_bye.txt.j2")
+def _bye(lang: str) -> list[Context]:
+    return [{"forgotten": False}, {"forgotten": True}]
 
 
 @sample("chat_choose.txt.j2")

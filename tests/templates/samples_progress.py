@@ -190,6 +190,7 @@ def _remind(lang: str) -> list[Context]:
     return [
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": _schedules(), "actions": actions},
         {"state": "saved", "timezone": "Europe/Berlin", "schedules": _schedules()[:1], "actions": []},
+        {"state": "kept", "timezone": "Asia/Shanghai", "schedules": _schedules()[:1], "actions": []},
         {"state": "list", "timezone": "Europe/Berlin", "schedules": _schedules()[:1], "actions": berlin_actions},
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": actions[:1]},
         {"state": "list", "timezone": "Asia/Shanghai", "schedules": [], "actions": []},

@@ -193,6 +193,33 @@ async def test_remind_sets_huabei_and_cards_refuses_nonsense_and_pauses_and_stop
     assert [(s.kind, s.paused) for s in await storage.schedules(user.id)] == [("huabei", True)]
 
 
+@pytest.mark.parametrize(("lang", "huabei", "card"), [("en", "huabei", "card"), ("zh", "花呗", "信用卡")])
+async def test_remind_without_a_day_or_time_never_changes_a_saved_one(bot, storage, lang, huabei, card):
+    """QA 7: a bare ``/remind 花呗`` reset a saved 20:00 to the default 10:00 and said "Saved"."""
+    user = bot.user(language_code=lang)
+    await user.send(f"/remind {huabei} 12 20:00")
+    await user.send(f"/remind {card} 20 21:30")
+    text = plain((await user.send(f"/remind {huabei}"))[0].text)
+    assert ("already set, so nothing changed" if lang == "en" else "已经设置过，这次没有改动") in text
+    assert "Saved" not in text and "已保存" not in text
+    rows = {(s.kind, s.number): (s.day, s.minute) for s in await storage.schedules(user.id)}
+    assert rows == {("huabei", 0): (12, 20 * 60), ("card", 1): (20, 21 * 60 + 30)}
+    # A day without a time keeps the saved time, for Huabei and for the card paid that day.
+    await user.send(f"/remind {huabei} 9")
+    await user.send(f"/remind {card} 20")
+    rows = {(s.kind, s.number): (s.day, s.minute) for s in await storage.schedules(user.id)}
+    assert rows == {("huabei", 0): (9, 20 * 60), ("card", 1): (20, 21 * 60 + 30)}
+    # A reminder not set yet still takes the defaults: a second card on the 5th, at 10:00.
+    await user.send(f"/remind {card} 5")
+    assert (5, 10 * 60) in {(s.day, s.minute) for s in await storage.schedules(user.id) if s.number == 2}
+
+
+async def test_a_bare_remind_huabei_sets_the_default_when_none_is_saved(bot, storage):
+    user = bot.user()
+    assert "✅ Saved." in plain((await user.send("/remind huabei"))[0].text)
+    assert [(s.kind, s.day, s.minute) for s in await storage.schedules(user.id)] == [("huabei", 9, 10 * 60)]
+
+
 async def test_a_card_reminder_on_the_31st_comes_on_the_30th_of_april_in_the_users_zone(bot, storage, clock):
     user = bot.user()
     await user.send("/timezone Europe/Berlin")

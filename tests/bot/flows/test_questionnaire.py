@@ -515,6 +515,114 @@ async def test_the_disclaimer_comes_once_per_burst_and_short_after_the_first_tim
     assert "Welcome back" in texts[0] and sum(t.count(short) + t.count(full) for t in texts) == 1
 
 
+# ---- "I don't know" (QA 10): /skip, or the question's own "I don't know" answer ---------------
+DONT_KNOW = {"en": ("I don't know", "i dunno", "Not sure!"), "zh": ("不知道", "我也不太清楚呢", "不记得了")}
+SKIPPED = {"en": "Skipped for now: /back goes back to it", "zh": "这题先跳过：输入 /back 可以回到这一题"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_skips_the_question_and_says_so(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    for position, typed in enumerate(DONT_KNOW[lang], start=2):
+        calls = await user.send(typed)
+        assert SKIPPED[lang] in calls[0].text and not calls[0].buttons
+        assert QUICK[position - 1].prompt(lang) in calls[-1].text and f"{position}/{len(QUICK)}" in calls[-1].text
+    assert await storage.answers(user.id) == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_at_a_number_question_skips_it_too(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send(DONT_KNOW[lang][0])
+    assert SKIPPED[lang] in calls[0].text and NUMBER_QUESTION.prompt(lang) not in calls[-1].text
+    assert NUMBER_QUESTION.id not in await storage.answers(user.id)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_i_dont_know_is_the_answer_where_a_question_has_one(bot, storage, lang):
+    friends = QUESTION_BY_ID["friends_credit"]
+    user = bot.user(language_code=lang)
+    await user.send("/full")
+    while friends.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send(DONT_KNOW[lang][1])
+    assert SKIPPED[lang] not in calls[0].text and friends.choices[0].label(lang) in plain(calls[0].text)
+    assert (await storage.answers(user.id))["friends_credit"] == "unknown"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_an_unrecognised_answer_points_to_skip(bot, storage, lang):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    calls = await user.send("qwerty")
+    assert {"en": "Not sure? /skip leaves it for now.", "zh": "不确定的话，输入 /skip 先跳过。"}[lang] in calls[0].text
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    calls = await user.send("many")
+    assert "/skip" in calls[0].text.split(NUMBER_QUESTION.prompt(lang))[0]  # in the problem, not only the footer
+
+
+async def test_a_sentence_holding_dont_know_is_no_skip(bot, storage):
+    user = bot.user(language_code="zh")
+    await user.send("/start")
+    calls = await user.send("不知道怎么提高芝麻分")  # a free question: the advice, then the same question
+    assert SKIPPED["zh"] not in "".join(c.text for c in calls if c.text)
+    assert (await storage.dialog(user.id)).position == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "asks"),
+    [
+        ("en", "Type a number that is in only one of them (2 is “1-3 years”, 4 is “3-5 years”), or more of its words"),
+        ("zh", "请输入只在其中一个范围内的数字（比如 2 就是「1-3年」，4 就是「3-5年」），或者多输入几个字"),
+    ],
+)
+async def test_an_ambiguous_amount_asks_for_a_number_inside_one_range_never_for_its_number(bot, storage, lang, asks):
+    """QA 9: on an amount question a number is the amount, so "or its number" could never answer."""
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    text = plain((await user.send("3"))[0].text)
+    assert asks in text and "its number" not in text and "输入编号" not in text
+    await user.send("4")  # as the reply says: 4 years is "3-5 years"
+    assert (await storage.answers(user.id))[QUICK_IDS[0]] == "3to5"
+
+
+# ---- numbers said in words (QA 8) -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "years", "cards", "bills"),
+    [("zh", "大概五六年吧", "两张", "三种"), ("en", "about six years", "two cards", "three")],
+)
+async def test_numbers_said_in_words_answer_as_their_digits(bot, storage, lang, years, cards, bills):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    calls = await user.send(years)
+    assert QUICK[0].choices[3].label(lang) in plain(calls[0].text)  # 5-10 years
+    for question in QUICK[1:3]:
+        await user.tap(question.choices[-1].label(lang))
+    await user.send(cards)
+    assert (await storage.answers(user.id))["credit_cards"] == "one_two"
+    await user.send("/full")
+    while NUMBER_QUESTION.prompt(lang) not in last_question(bot.recorder.calls).text:
+        await user.send("/skip")
+    await user.send(bills)
+    answers = await storage.answers(user.id)
+    assert answers["account_age"] == "5to10" and answers[NUMBER_QUESTION.id] == 3
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("zh", "五年"), ("en", "five years")])
+async def test_a_number_said_in_words_on_the_edge_of_two_ranges_is_asked_about(bot, storage, lang, typed):
+    user = bot.user(language_code=lang)
+    await user.send("/start")
+    text = plain((await user.send(typed))[0].text)
+    assert "🤔" in text and QUICK[0].choices[2].label(lang) in text and QUICK[0].choices[3].label(lang) in text
+    assert await storage.answers(user.id) == {}
+
+
 READ_AS_PLACE = {"en": "“3” is read as choice 3 in the list.", "zh": "「3」按选项序号理解，即第 3 项。"}
 READ_AS_SUM = {
     "en": "“3” is read as the sum ¥3, not as a choice's number in the list.",
