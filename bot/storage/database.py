@@ -9,7 +9,8 @@ statement have a limit of a few seconds (``Timeouts``), so a database behind a n
 costs the users who need it a short error, not the whole process a stall. On PostgreSQL the
 statement limit is enforced twice: by the server (``statement_timeout``, a slow query) and by the
 client (asyncpg's ``command_timeout``, a silent network, where no server answer ever comes).
-SQLite has no network; its limit is the wait for a lock held by another process.
+SQLite has no network; its limit is the wait for a lock held by another process. SQLite's
+connections make one trip to their thread per statement (``bot.storage.sqlite_driver``).
 
 Engines log no statement parameters (``hide_parameters=True``): an error or a DEBUG line would
 otherwise print user ids and answers.
@@ -30,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.config import PoolSettings, pool_settings
+from bot.storage import sqlite_driver
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK = 0x5E5A3E
@@ -80,6 +82,7 @@ def make_engine(
     parsed = make_url(url)
     pool = pool or pool_settings()
     connect_args: dict[str, Any] = {}
+    driver: dict[str, Any] = {}
     pooling: dict[str, Any] = {"pool_size": pool.size, "max_overflow": pool.max_overflow, "pool_recycle": pool.recycle}
     if limits.pool:
         pooling["pool_timeout"] = limits.pool
@@ -101,7 +104,15 @@ def make_engine(
             connect_args["timeout"] = limits.connect
         if server_settings:
             connect_args["server_settings"] = server_settings
-    engine = create_async_engine(url, connect_args=connect_args, pool_pre_ping=False, hide_parameters=True, **pooling)
+    if sqlite:
+        # The dialect's own reading of the URL (path, query options) plus the lock wait, opened
+        # with the connection class that makes one trip to SQLite's thread per statement.
+        args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
+        kwargs.update(connect_args)
+        driver["async_creator"] = lambda: sqlite_driver.connect(args, kwargs)
+    engine = create_async_engine(
+        url, connect_args=connect_args, pool_pre_ping=False, hide_parameters=True, **pooling, **driver
+    )
     if sqlite:
         busy_ms = int((limits.statement or 30.0) * 1000)
         event.listen(engine.sync_engine, "connect", lambda connection, record: _sqlite_pragmas(connection, busy_ms))
